@@ -1,0 +1,123 @@
+using System.Net;
+using DbRecovery.Engine.Diagnostics;
+using Npgsql;
+
+namespace DbRecovery.Engine.Connections;
+
+/// <summary>
+/// A database to connect to, parsed from a <c>postgresql://</c> URL or an Npgsql key=value string,
+/// with optional credentials that override the ones in the string. <see cref="ToString"/> and
+/// <see cref="DisplayName"/> never contain the password.
+/// </summary>
+public sealed class ConnectionTarget
+{
+    /// <summary>The <c>application_name</c> every DbRecovery session sets.</summary>
+    public const string ApplicationName = "DbRecovery";
+
+    private readonly NpgsqlConnectionStringBuilder _settings;
+
+    private ConnectionTarget(NpgsqlConnectionStringBuilder settings)
+    {
+        _settings = settings;
+        _settings.ApplicationName = ApplicationName;
+        _settings.Pooling = false;
+        DisplayName = BuildDisplayName(settings);
+    }
+
+    /// <summary>Where this target points, as a URL without the password.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The database name (empty when the server's default applies).</summary>
+    public string Database => _settings.Database ?? string.Empty;
+
+    /// <summary>The user name, if one was given.</summary>
+    public string? Username => _settings.Username;
+
+    /// <summary>The password, if one was given; hosts use it only to scrub text they display.</summary>
+    public string? Password => _settings.Password;
+
+    internal NpgsqlConnectionStringBuilder Settings => _settings;
+
+    /// <summary>Parses a connection string and applies an optional credential.</summary>
+    /// <param name="connectionString">A <c>postgresql://</c>/<c>postgres://</c> URL or an Npgsql key=value string.</param>
+    /// <param name="credential">User and password that replace those in the string, or null.</param>
+    /// <exception cref="RecoveryException">The string is missing or malformed (ErrorIds <c>ConnectionStringMissing</c>, <c>ConnectionStringMalformed</c>).</exception>
+    public static ConnectionTarget Parse(string? connectionString, NetworkCredential? credential = null)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new RecoveryException(
+                "ConnectionStringMissing", FailureKind.InvalidArgument,
+                "No database to connect to: pass -ConnectionString (a postgresql:// URL or an Npgsql key=value string) or set $env:DATABASE_URL.");
+        }
+
+        var text = connectionString.Trim();
+        var settings = PostgresUrl.LooksLikeUrl(text) ? PostgresUrl.Parse(text) : ParseKeyValue(text);
+        if (credential is not null)
+        {
+            if (!string.IsNullOrEmpty(credential.UserName))
+            {
+                settings.Username = credential.UserName;
+            }
+
+            settings.Password = credential.Password;
+        }
+
+        return new ConnectionTarget(settings);
+    }
+
+    /// <summary>A target for another database on the same server, with the same credentials.</summary>
+    /// <param name="database">The other database's name.</param>
+    public ConnectionTarget ForDatabase(string database) =>
+        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = database });
+
+    /// <inheritdoc />
+    public override string ToString() => DisplayName;
+
+    private static NpgsqlConnectionStringBuilder ParseKeyValue(string text)
+    {
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            throw new RecoveryException(
+                "ConnectionStringMalformed", FailureKind.InvalidArgument,
+                "The connection string is malformed: a URL must start with postgresql:// or postgres://.");
+        }
+
+        var generic = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            generic.ConnectionString = text;
+        }
+        catch (ArgumentException)
+        {
+            throw new RecoveryException(
+                "ConnectionStringMalformed", FailureKind.InvalidArgument,
+                "The connection string is malformed: it is neither a postgresql:// URL nor a key=value string (Host=...;Database=...;Username=...).");
+        }
+
+        var settings = new NpgsqlConnectionStringBuilder();
+        foreach (string key in generic.Keys)
+        {
+            try
+            {
+                settings[key] = generic[key];
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException or NotSupportedException)
+            {
+                throw new RecoveryException(
+                    "ConnectionStringMalformed", FailureKind.InvalidArgument,
+                    $"The connection string is malformed: the keyword '{key}' is unknown to Npgsql or its value is not valid.");
+            }
+        }
+
+        return settings;
+    }
+
+    private static string BuildDisplayName(NpgsqlConnectionStringBuilder settings)
+    {
+        var user = string.IsNullOrEmpty(settings.Username) ? string.Empty : Uri.EscapeDataString(settings.Username) + "@";
+        var host = string.IsNullOrEmpty(settings.Host) ? "localhost" : settings.Host;
+        var hostPort = host.Contains(',', StringComparison.Ordinal) || host.StartsWith('/') ? host : $"{host}:{settings.Port}";
+        return $"postgresql://{user}{hostPort}/{Uri.EscapeDataString(settings.Database ?? string.Empty)}";
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace DbRecovery.TestSupport;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster made with the local server binaries: a temporary directory, a free
+/// port on 127.0.0.1, password authentication over TCP. Run as the <c>postgres</c> OS user when the
+/// tests run as root (initdb refuses root). Stopped and removed when the test process exits.
+/// </summary>
+public sealed class LocalCluster
+{
+    private const string ServiceUser = "postgres";
+
+    private LocalCluster(string binDirectory, string root, int port, string password)
+    {
+        BinDirectory = binDirectory;
+        Root = root;
+        Port = port;
+        AdminSettings = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "postgres",
+            Password = password,
+            Database = "postgres",
+        };
+    }
+
+    public string BinDirectory { get; }
+
+    public string Root { get; }
+
+    public string DataDirectory => Path.Combine(Root, "data");
+
+    public string LogFile => Path.Combine(Root, "server.log");
+
+    public int Port { get; }
+
+    public NpgsqlConnectionStringBuilder AdminSettings { get; }
+
+    public static string? FindBinDirectory()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        if (onPath is not null)
+        {
+            return onPath;
+        }
+
+        const string debianRoot = "/usr/lib/postgresql";
+        return Directory.Exists(debianRoot)
+            ? Directory.GetDirectories(debianRoot)
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+    }
+
+    internal static async Task<LocalCluster> StartAsync()
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException("initdb and pg_ctl were not found on PATH or under /usr/lib/postgresql/*/bin");
+        var root = Directory.CreateTempSubdirectory("dbrecovery-pg-").FullName;
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var cluster = new LocalCluster(bin, root, FreePort(), password);
+        var passwordFile = Path.Combine(root, "pwfile");
+        await File.WriteAllTextAsync(passwordFile, password).ConfigureAwait(false);
+        if (RunsAsRoot)
+        {
+            await Run("chown", "-R", ServiceUser, root).ConfigureAwait(false);
+        }
+
+        await cluster.RunAsServiceUser("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "--pwfile=" + passwordFile,
+            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync").ConfigureAwait(false);
+        File.Delete(passwordFile);
+        var options = string.Join(' ',
+            $"-p {cluster.Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={root}",
+            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
+            "-c log_statement=all");
+        await cluster.RunAsServiceUser("pg_ctl", "start", "-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "60", "-o", options).ConfigureAwait(false);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        return cluster;
+    }
+
+    private static bool RunsAsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
+
+    private void Stop()
+    {
+        try
+        {
+            RunAsServiceUser("pg_ctl", "stop", "-D", DataDirectory, "-m", "immediate", "-w").GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+
+    private Task RunAsServiceUser(string tool, params string[] arguments)
+    {
+        var path = Path.Combine(BinDirectory, tool);
+        return RunsAsRoot ? Run("runuser", ["-u", ServiceUser, "--", path, .. arguments]) : Run(path, arguments);
+    }
+
+    private static async Task Run(string fileName, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments.Take(2))} exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)} {await stdout.ConfigureAwait(false)}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
