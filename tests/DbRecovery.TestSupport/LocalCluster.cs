@@ -49,7 +49,9 @@ public sealed class LocalCluster
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
         if (onPath is not null)
         {
-            return onPath;
+            // Debian links initdb into /usr/local/bin; the other tools (pg_dump, postgres) sit beside the target.
+            var initdb = new FileInfo(Path.Combine(onPath, "initdb"));
+            return initdb.ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetDirectoryName(target.FullName)! : onPath;
         }
 
         const string debianRoot = "/usr/lib/postgresql";

@@ -8,9 +8,9 @@ internal sealed class CatalogRows
     private readonly List<string> _schemas = [];
     private readonly List<TableState> _tables = [];
     private readonly Dictionary<(string, string), List<ColumnState>> _columns = [];
-    private readonly Dictionary<(string, string), List<ConstraintState>> _constraints = [];
-    private readonly Dictionary<(string, string), List<ForeignKeyState>> _foreignKeys = [];
-    private readonly Dictionary<(string, string), List<IndexState>> _indexes = [];
+    private readonly Dictionary<(string, string), List<(ConstraintState Constraint, short[] Keys)>> _constraints = [];
+    private readonly Dictionary<(string, string), List<(ForeignKeyState ForeignKey, short[] Keys)>> _foreignKeys = [];
+    private readonly Dictionary<(string, string), List<(IndexState Index, short[] Keys)>> _indexes = [];
     private readonly Dictionary<(string, string), List<TriggerState>> _triggers = [];
     private readonly Dictionary<(string, string), List<PolicyState>> _policies = [];
     private readonly List<ViewState> _views = [];
@@ -24,30 +24,35 @@ internal sealed class CatalogRows
 
     public CatalogRows()
     {
+        // The split balances the server's work between the two connections of a parallel read.
         Queries =
         [
-            (CatalogQueries.Schemas, r => _schemas.Add(r.GetString(0))),
-            (CatalogQueries.Tables, ReadTable),
-            (CatalogQueries.Columns, r => Add(_columns, r, ReadColumn(r))),
-            (CatalogQueries.Constraints, r => Add(_constraints, r, ReadConstraint(r))),
-            (CatalogQueries.ForeignKeys, r => Add(_foreignKeys, r, ReadForeignKey(r))),
-            (CatalogQueries.Indexes, r => Add(_indexes, r, ReadIndex(r))),
-            (CatalogQueries.Triggers, r => Add(_triggers, r, ReadTrigger(r))),
-            (CatalogQueries.Policies, r => Add(_policies, r, ReadPolicy(r))),
-            (CatalogQueries.Views, ReadView),
-            (CatalogQueries.ViewDependencies, r => Add(_viewDependencies, r, new ColumnReference(r.GetString(2), r.GetString(3), r.GetString(4)))),
-            (CatalogQueries.Sequences, ReadSequence),
-            (CatalogQueries.Enums, r => _enums.Add(new EnumTypeState { Schema = r.GetString(0), Name = r.GetString(1), Labels = r.GetFieldValue<string[]>(2) })),
+            new(CatalogQueries.Header, ReadHeader, OnHelper: false),
+            new(CatalogQueries.Schemas, r => _schemas.Add(r.GetString(0)), OnHelper: false),
+            new(CatalogQueries.Tables, ReadTable, OnHelper: false),
+            new(CatalogQueries.Columns, r => Add(_columns, r, ReadColumn(r)), OnHelper: false),
+            new(CatalogQueries.Triggers, r => Add(_triggers, r, ReadTrigger(r)), OnHelper: false),
+            new(CatalogQueries.Policies, r => Add(_policies, r, ReadPolicy(r)), OnHelper: false),
+            new(CatalogQueries.Views, ReadView, OnHelper: false),
+            new(CatalogQueries.ViewDependencies, r => Add(_viewDependencies, r, new ColumnReference(r.GetString(2), r.GetString(3), r.GetString(4))), OnHelper: false),
+            new(CatalogQueries.Sequences, ReadSequence, OnHelper: false),
+            new(CatalogQueries.Enums, r => _enums.Add(new EnumTypeState { Schema = r.GetString(0), Name = r.GetString(1), Labels = r.GetFieldValue<string[]>(2) }), OnHelper: false),
+            new(CatalogQueries.Constraints, r => Add(_constraints, r, (ReadConstraint(r), r.GetFieldValue<short[]>(4))), OnHelper: true),
+            new(CatalogQueries.ForeignKeys, r => Add(_foreignKeys, r, (ReadForeignKey(r), r.GetFieldValue<short[]>(3))), OnHelper: true),
+            new(CatalogQueries.Indexes, r => Add(_indexes, r, (ReadIndex(r), r.GetFieldValue<short[]>(8))), OnHelper: true),
         ];
     }
 
-    /// <summary>The catalog queries after the header, each with the reader of its rows, in batch order.</summary>
-    public IReadOnlyList<(string Query, Action<DbDataReader> Read)> Queries { get; }
+    /// <summary>
+    /// The catalog queries with the reader of their rows. Each writes only its own collection, so the
+    /// helper connection's queries can be read on another thread.
+    /// </summary>
+    public IReadOnlyList<CatalogQuery> Queries { get; }
 
     /// <summary>The version table found by the header query, or null.</summary>
     public (string Schema, string Name)? VersionTable { get; private set; }
 
-    public void ReadHeader(DbDataReader r)
+    private void ReadHeader(DbDataReader r)
     {
         _database = r.GetString(0);
         _serverVersion = r.GetString(1);
@@ -64,21 +69,29 @@ internal sealed class CatalogRows
         IsStandby = _isStandby,
         CapturedAt = DateTimeOffset.UtcNow,
         Schemas = _schemas,
-        Tables = _tables.Select(t => t with
-        {
-            Columns = Get(_columns, t.Schema, t.Name),
-            Constraints = Get(_constraints, t.Schema, t.Name),
-            ForeignKeys = Get(_foreignKeys, t.Schema, t.Name),
-            Indexes = Get(_indexes, t.Schema, t.Name),
-            Triggers = Get(_triggers, t.Schema, t.Name),
-            Policies = Get(_policies, t.Schema, t.Name),
-        }).ToList(),
+        Tables = _tables.Select(Complete).ToList(),
         Views = _views.Select(v => v with { DependsOn = Get(_viewDependencies, v.Schema, v.Name) }).ToList(),
         Sequences = _sequences,
         Enums = _enums,
         VersionTable = versionTable,
         AlembicVersion = alembicVersion,
     };
+
+    private TableState Complete(TableState table)
+    {
+        var columns = Get(_columns, table.Schema, table.Name);
+        var names = columns.ToDictionary(c => (short)c.Ordinal, c => c.Name);
+        string? Name(short attnum) => attnum == 0 ? null : names[attnum];
+        return table with
+        {
+            Columns = columns,
+            Constraints = Get(_constraints, table.Schema, table.Name).Select(x => x.Constraint with { Columns = x.Keys.Select(k => Name(k)!).ToList() }).ToList(),
+            ForeignKeys = Get(_foreignKeys, table.Schema, table.Name).Select(x => x.ForeignKey with { Columns = x.Keys.Select(k => Name(k)!).ToList() }).ToList(),
+            Indexes = Get(_indexes, table.Schema, table.Name).Select(x => x.Index with { Columns = x.Keys.Select(Name).ToList() }).ToList(),
+            Triggers = Get(_triggers, table.Schema, table.Name),
+            Policies = Get(_policies, table.Schema, table.Name),
+        };
+    }
 
     private static void Add<T>(Dictionary<(string, string), List<T>> map, DbDataReader r, T item)
     {
@@ -108,7 +121,7 @@ internal sealed class CatalogRows
             PartitionBound = Text(r, 5),
             PartitionKey = Text(r, 6),
             EstimatedRows = estimated < 0 ? null : estimated,
-            SizeBytes = r.GetInt64(8),
+            EstimatedSizeBytes = r.GetInt64(8),
             RowLevelSecurity = r.GetBoolean(9),
             ForceRowLevelSecurity = r.GetBoolean(10),
         });
@@ -135,7 +148,6 @@ internal sealed class CatalogRows
             "c" => ConstraintType.Check,
             _ => ConstraintType.Exclusion,
         },
-        Columns = r.GetFieldValue<string[]>(4),
         Definition = r.GetString(5),
         IsDeferrable = r.GetBoolean(6),
         IsInitiallyDeferred = r.GetBoolean(7),
@@ -147,7 +159,6 @@ internal sealed class CatalogRows
         Schema = r.GetString(0),
         Table = r.GetString(1),
         Name = r.GetString(2),
-        Columns = r.GetFieldValue<string[]>(3),
         ReferencedSchema = r.GetString(4),
         ReferencedTable = r.GetString(5),
         ReferencedColumns = r.GetFieldValue<string[]>(6),
@@ -177,7 +188,6 @@ internal sealed class CatalogRows
         IsPrimary = r.GetBoolean(5),
         IsValid = r.GetBoolean(6),
         Method = r.GetString(7),
-        Columns = r.GetFieldValue<string?[]>(8),
         Expressions = Text(r, 9),
         Predicate = Text(r, 10),
     };

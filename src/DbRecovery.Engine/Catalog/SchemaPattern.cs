@@ -1,4 +1,5 @@
 using System.Text;
+using DbRecovery.Engine.Diagnostics;
 
 namespace DbRecovery.Engine.Catalog;
 
@@ -28,6 +29,7 @@ public sealed record SchemaPattern
     public static SchemaPattern All { get; } = Parse("*");
 
     /// <summary>Parses a name or wildcard pattern.</summary>
+    /// <exception cref="RecoveryException">The pattern is malformed (<c>SchemaPatternInvalid</c>).</exception>
     public static SchemaPattern Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -66,7 +68,8 @@ public sealed record SchemaPattern
 
         if (inClass)
         {
-            throw new ArgumentException($"The schema pattern '{text}' has a '[' without a closing ']'.", nameof(text));
+            throw new RecoveryException(
+                "SchemaPatternInvalid", FailureKind.InvalidArgument, $"The schema pattern '{text}' has a '[' without a closing ']'.", text);
         }
 
         return new SchemaPattern(text, regex.Append('$').ToString(), wildcards);

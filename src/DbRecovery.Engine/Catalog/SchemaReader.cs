@@ -9,12 +9,20 @@ namespace DbRecovery.Engine.Catalog;
 
 /// <summary>
 /// Reads a <see cref="SchemaState"/> from <c>pg_catalog</c> inside a read-only transaction.
-/// Round trips are fixed: one batch of catalog queries, plus one read of the version table when it exists.
+/// The number of round trips is fixed, whatever the size of the schema: the transaction exports its
+/// snapshot, the catalog queries go in two batches run in parallel (the second on a helper connection
+/// that imports the snapshot, so both see the same instant), and the version table is read when it exists.
 /// </summary>
 public static class SchemaReader
 {
-    /// <summary>Round trips a snapshot costs inside its transaction, whatever the size of the schema.</summary>
-    public const int RoundTrips = 2;
+    /// <summary>Connects to <paramref name="target"/> and captures its schema in a read-only transaction.</summary>
+    /// <exception cref="RecoveryException">The connection or the read failed.</exception>
+    public static async Task<SchemaState> CaptureAsync(ConnectionTarget target, SchemaReadOptions options, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(transaction, options, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Captures the schema visible in <paramref name="transaction"/>.</summary>
     /// <exception cref="RecoveryException">A plain schema name matched nothing (<c>SchemaNotFound</c>), or the server failed.</exception>
@@ -25,7 +33,7 @@ public static class SchemaReader
         var session = transaction.Session;
         try
         {
-            var state = await ReadCatalogAsync(session, options, cancellationToken).ConfigureAwait(false);
+            var state = await ReadCatalogAsync(transaction, options, cancellationToken).ConfigureAwait(false);
             foreach (var pattern in options.Schemas.Where(p => !p.HasWildcards))
             {
                 if (!state.Schemas.Any(s => string.Equals(s, pattern.Text, StringComparison.OrdinalIgnoreCase)))
@@ -45,34 +53,17 @@ public static class SchemaReader
         }
     }
 
-    private static async Task<SchemaState> ReadCatalogAsync(DatabaseSession session, SchemaReadOptions options, CancellationToken cancellationToken)
+    private static async Task<SchemaState> ReadCatalogAsync(ReadOnlyTransaction transaction, SchemaReadOptions options, CancellationToken cancellationToken)
     {
-        var patterns = options.Schemas.Select(p => p.Regex).ToArray();
+        var session = transaction.Session;
         var rows = new CatalogRows();
-        await using (var batch = new NpgsqlBatch(session.Connection))
+        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), QuoteVersionTable(options.VersionTable));
+        var snapshot = await transaction.ExportSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var helperWork = ReadOnHelperAsync(session, snapshot, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken);
+        await RunBatchAsync(session, rows.Queries.Where(q => !q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
+        if (!await helperWork.ConfigureAwait(false))
         {
-            var header = new NpgsqlBatchCommand(CatalogQueries.Header);
-            header.Parameters.AddWithValue("version_table", NpgsqlDbType.Text, QuoteVersionTable(options.VersionTable));
-            batch.BatchCommands.Add(header);
-            foreach (var (query, _) in rows.Queries)
-            {
-                var command = new NpgsqlBatchCommand(query);
-                command.Parameters.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, patterns);
-                batch.BatchCommands.Add(command);
-            }
-
-            session.Log.Verbose($"Reading the catalog in one batch of {batch.BatchCommands.Count} queries:{Environment.NewLine}{string.Join(";" + Environment.NewLine, rows.Queries.Select(q => q.Query).Prepend(CatalogQueries.Header))}");
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            rows.ReadHeader(reader);
-            foreach (var (_, read) in rows.Queries)
-            {
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    read(reader);
-                }
-            }
+            await RunBatchAsync(session, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
         }
 
         var alembicVersion = rows.VersionTable is { } table
@@ -84,6 +75,77 @@ public static class SchemaReader
         }
 
         return rows.ToState(options.VersionTable, alembicVersion);
+    }
+
+    /// <summary>
+    /// Runs part of the catalog queries on a second connection that shares the transaction's snapshot,
+    /// as <c>pg_dump -j</c> does. Returns false, having read nothing, when such a connection cannot be had
+    /// (no free slot, a pooler in transaction mode); the caller then runs those queries itself.
+    /// </summary>
+    private static async Task<bool> ReadOnHelperAsync(
+        DatabaseSession session, string snapshot, IReadOnlyList<CatalogQuery> queries, CatalogParameters parameters, CancellationToken cancellationToken)
+    {
+        DatabaseSession? helper = null;
+        ReadOnlyTransaction? transaction = null;
+        try
+        {
+            try
+            {
+                helper = await DatabaseSession.OpenAsync(session.Target, session.Log, cancellationToken).ConfigureAwait(false);
+                transaction = await helper.BeginReadOnlyAsync(cancellationToken, snapshot).ConfigureAwait(false);
+            }
+            catch (RecoveryException ex)
+            {
+                session.Log.Verbose($"Reading the catalog on one connection: a second one sharing the snapshot could not be opened ({ex.Message}).");
+                return false;
+            }
+
+            await RunBatchAsync(helper, queries, parameters, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (helper is not null)
+            {
+                await helper.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task RunBatchAsync(DatabaseSession session, IReadOnlyList<CatalogQuery> queries, CatalogParameters parameters, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(session.Connection);
+        foreach (var query in queries)
+        {
+            var command = new NpgsqlBatchCommand(query.Sql);
+            if (ReferenceEquals(query.Sql, CatalogQueries.Header))
+            {
+                command.Parameters.AddWithValue("version_table", NpgsqlDbType.Text, parameters.VersionTable);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, parameters.SchemaPatterns);
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        session.Log.Verbose($"Reading the catalog in one batch of {queries.Count} queries:{Environment.NewLine}{string.Join(";" + Environment.NewLine, queries.Select(q => q.Sql))}");
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var query in queries)
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                query.Read(reader);
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<IReadOnlyList<string>> ReadVersionRowsAsync(DatabaseSession session, (string Schema, string Name) table, CancellationToken cancellationToken)
@@ -104,4 +166,6 @@ public static class SchemaReader
         var dot = versionTable.IndexOf('.', StringComparison.Ordinal);
         return dot < 0 ? SqlIdentifier.Quote(versionTable) : SqlIdentifier.Quote(versionTable[..dot], versionTable[(dot + 1)..]);
     }
+
+    private sealed record CatalogParameters(string[] SchemaPatterns, string VersionTable);
 }

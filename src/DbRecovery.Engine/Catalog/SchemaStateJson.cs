@@ -51,8 +51,38 @@ public static class SchemaStateJson
         return document.Schema;
     }
 
+    /// <summary>Writes a snapshot to a file, atomically: a reader never sees half a document.</summary>
+    /// <param name="state">The snapshot.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="overwrite">Whether an existing file may be replaced.</param>
+    /// <exception cref="RecoveryException">The file exists and <paramref name="overwrite"/> is false (<c>SchemaFileExists</c>).</exception>
+    public static void Save(SchemaState state, string path, bool overwrite)
+    {
+        if (!overwrite && File.Exists(path))
+        {
+            throw new RecoveryException(
+                "SchemaFileExists", FailureKind.ResourceExists, $"'{path}' already exists. Use -Force to replace it.", path);
+        }
+
+        var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllText(temporary, Serialize(state));
+        File.Move(temporary, path, overwrite);
+    }
+
+    /// <summary>Reads a snapshot from a file.</summary>
+    /// <exception cref="RecoveryException">The file does not exist (<c>SchemaFileNotFound</c>) or is not a snapshot (<c>SchemaStateInvalid</c>).</exception>
+    public static SchemaState Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new RecoveryException("SchemaFileNotFound", FailureKind.ObjectNotFound, $"'{path}' does not exist.", path);
+        }
+
+        return Deserialize(File.ReadAllText(path), path);
+    }
+
     private static RecoveryException Invalid(string source, string detail, Exception? inner) => new(
-        "SchemaStateInvalid", FailureKind.InvalidArgument,
+        "SchemaStateInvalid", FailureKind.InvalidData,
         $"'{source}' is not a DbRecovery schema snapshot: {detail}. Create one with Export-SchemaState.", source, inner);
 
     private sealed record Document(int FormatVersion, SchemaState? Schema);

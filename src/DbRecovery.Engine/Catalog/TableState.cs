@@ -26,8 +26,8 @@ public sealed record TableState
     /// <summary>The planner's row estimate; null when the table was never analyzed.</summary>
     public long? EstimatedRows { get; init; }
 
-    /// <summary>Size on disk including indexes and TOAST, in bytes.</summary>
-    public long SizeBytes { get; init; }
+    /// <summary>Size including indexes and TOAST, in bytes, from the planner's page counts (as of the last VACUUM or ANALYZE).</summary>
+    public long EstimatedSizeBytes { get; init; }
 
     /// <summary>Whether row-level security is enabled.</summary>
     public bool RowLevelSecurity { get; init; }

@@ -1,13 +1,14 @@
 using System.Data;
 using System.Data.Common;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using DbRecovery.Engine.Diagnostics;
 using Npgsql;
 
 namespace DbRecovery.Engine.Connections;
 
 /// <summary>One open connection to a target database, reporting NOTICEs and SQL to an <see cref="IRecoveryLog"/>.</summary>
-public sealed class DatabaseSession : IAsyncDisposable
+public sealed partial class DatabaseSession : IAsyncDisposable
 {
     private DatabaseSession(ConnectionTarget target, NpgsqlConnection connection, IRecoveryLog log)
     {
@@ -53,12 +54,22 @@ public sealed class DatabaseSession : IAsyncDisposable
     /// Starts a <c>REPEATABLE READ, READ ONLY</c> transaction: every query in it sees one snapshot and
     /// the server refuses any write. Works on a hot standby.
     /// </summary>
-    public async Task<ReadOnlyTransaction> BeginReadOnlyAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="snapshot">A snapshot exported by another transaction (<see cref="ReadOnlyTransaction.ExportSnapshotAsync"/>) to share, or null.</param>
+    public async Task<ReadOnlyTransaction> BeginReadOnlyAsync(CancellationToken cancellationToken, string? snapshot = null)
     {
+        if (snapshot is not null && !SnapshotId().IsMatch(snapshot))
+        {
+            throw new ArgumentException("Not a snapshot id from pg_export_snapshot().", nameof(snapshot));
+        }
+
         try
         {
             var transaction = await Connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            await using var command = CreateCommand("SET TRANSACTION READ ONLY");
+
+            // SET takes no parameters; the snapshot id was checked to be hex digits and dashes above.
+            var sql = snapshot is null ? "SET TRANSACTION READ ONLY" : $"SET TRANSACTION SNAPSHOT '{snapshot}'; SET TRANSACTION READ ONLY";
+            await using var command = CreateCommand(sql);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new ReadOnlyTransaction(this, transaction);
         }
@@ -79,4 +90,7 @@ public sealed class DatabaseSession : IAsyncDisposable
 
     internal static bool IsConnectionFailure(Exception ex) =>
         ex is DbException or SocketException or TimeoutException or IOException or OperationCanceledException;
+
+    [GeneratedRegex("^[0-9A-F]+(-[0-9A-F]+)+$")]
+    private static partial Regex SnapshotId();
 }

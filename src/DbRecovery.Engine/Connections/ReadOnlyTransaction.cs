@@ -19,6 +19,13 @@ public sealed class ReadOnlyTransaction : IAsyncDisposable
     /// <summary>The session this transaction runs in.</summary>
     public DatabaseSession Session { get; }
 
+    /// <summary>Exports this transaction's snapshot, so another session can see exactly what this one sees.</summary>
+    public async Task<string> ExportSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Session.CreateCommand("SELECT pg_export_snapshot()");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _transaction.DisposeAsync();
 }

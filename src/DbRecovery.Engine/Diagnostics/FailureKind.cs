@@ -27,6 +27,12 @@ public enum FailureKind
     /// <summary>The operation did not finish in time.</summary>
     Timeout,
 
+    /// <summary>Something that would be created already exists (a file, a backup folder).</summary>
+    ResourceExists,
+
+    /// <summary>Input data (a file, a snapshot) is not in the expected form.</summary>
+    InvalidData,
+
     /// <summary>Any other failure reported by the server.</summary>
     ServerError,
 }

@@ -1,4 +1,5 @@
 using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.TestSupport;
 using Npgsql;
@@ -223,6 +224,35 @@ public sealed class SchemaReaderTests : DatabaseTest
         var error = await Assert.ThrowsAsync<RecoveryException>(() => SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch")] }));
         Assert.Equal("SchemaNotFound", error.ErrorId);
         Assert.Empty((await SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch*")] })).Tables);
+    }
+
+    [Fact]
+    public async Task Without_a_second_connection_it_reads_everything_on_one()
+    {
+        await Database.ExecuteAsync(FixtureSchema.Sql);
+        var parallel = await SnapshotAsync();
+        var role = "solo_" + Database.Name;
+        await Database.ExecuteAsync($"""
+            CREATE ROLE {role} LOGIN PASSWORD 'Solo-Example-Pass' CONNECTION LIMIT 1;
+            GRANT USAGE ON SCHEMA app, "{FixtureSchema.QuotedSchema}" TO {role};
+            GRANT SELECT ON public.alembic_version TO {role};
+            """);
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Username = role, Password = "Solo-Example-Pass" };
+            await using (var session = await DatabaseSession.OpenAsync(ConnectionTarget.Parse(settings.ConnectionString), Log, CancellationToken.None))
+            await using (var transaction = await session.BeginReadOnlyAsync(CancellationToken.None))
+            {
+                var single = await SchemaReader.ReadAsync(transaction, new SchemaReadOptions(), CancellationToken.None);
+
+                Assert.Contains("on one connection", Log.All, StringComparison.Ordinal);
+                Assert.Equal(SchemaStateJson.Serialize(parallel with { CapturedAt = default }), SchemaStateJson.Serialize(single with { CapturedAt = default }));
+            }
+        }
+        finally
+        {
+            await Database.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role};");
+        }
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds and tests DbRecovery.
+.DESCRIPTION
+    Build: dotnet build, which also assembles the importable module in out/DbRecovery/.
+    Test:  the xUnit suites (engine, and cmdlets in a hosted PowerShell), then the Pester
+           tests in tests/pester when Pester 5 is installed.
+    Clean: removes build output and out/.
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$solution = Join-Path $PSScriptRoot 'DbRecovery.sln'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE."
+    }
+}
+
+switch ($Task) {
+    'Clean' {
+        Invoke-Dotnet clean $solution -c $Configuration
+        Remove-Item -Path (Join-Path $PSScriptRoot 'out') -Recurse -Force -ErrorAction Ignore
+    }
+    'Build' {
+        Invoke-Dotnet build $solution -c $Configuration
+    }
+    'Test' {
+        Invoke-Dotnet test $solution -c $Configuration
+        $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -GE ([version] '5.0') | Select-Object -First 1
+        if ($pester) {
+            Import-Module $pester
+            $result = Invoke-Pester -Path (Join-Path $PSScriptRoot 'tests/pester') -Output Detailed -PassThru
+            if ($result.FailedCount -gt 0) {
+                throw "$($result.FailedCount) Pester test(s) failed."
+            }
+        }
+        else {
+            Write-Warning 'Pester 5 is not installed: the Pester tests in tests/pester were not run (Install-Module Pester -MinimumVersion 5.0).'
+        }
+    }
+}

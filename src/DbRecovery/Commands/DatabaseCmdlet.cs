@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using DbRecovery.Engine.Connections;
+
+namespace DbRecovery.Commands;
+
+/// <summary>Base of cmdlets that talk to a database: the connection parameters and the parsed target.</summary>
+public abstract class DatabaseCmdlet : RecoveryCmdlet
+{
+    private ConnectionTarget? _target;
+
+    /// <summary>The database: a postgresql:// URL (user and password percent-encoded, options such as ?sslmode=require) or an Npgsql key=value string. Defaults to $env:DATABASE_URL.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>User name and password that replace those in the connection string, so the password need not be typed into a URL.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>The database to work on, parsed once the parameters are bound.</summary>
+    protected ConnectionTarget Target => _target ?? throw new InvalidOperationException("The connection target is parsed in BeginProcessing.");
+
+    /// <summary>Parses the connection string; a missing or malformed one stops the cmdlet.</summary>
+    protected override void BeginProcessing()
+    {
+        Mask.Add(Credential?.GetNetworkCredential().Password);
+        try
+        {
+            _target = ConnectionTarget.Parse(ConnectionString ?? Environment.GetEnvironmentVariable("DATABASE_URL"), Credential?.GetNetworkCredential());
+        }
+        catch (Exception ex)
+        {
+            ThrowFailure(ex, null);
+        }
+
+        Mask.Add(_target!.Password);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Hosting;
+
+namespace DbRecovery.Commands;
+
+/// <summary>
+/// Base of every DbRecovery cmdlet: runs engine work off the pipeline thread while writing its
+/// messages on it, cancels it on Ctrl+C, and turns failures into ErrorRecords with secrets masked.
+/// </summary>
+public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>Secrets this invocation knows of; masked in everything it writes.</summary>
+    internal SecretMask Mask { get; } = new();
+
+    /// <summary>The progress activity id of this cmdlet, stable across runs.</summary>
+    protected int ActivityId => GetType().Name.Sum(c => c);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs engine work, pumping its verbose, warning and progress messages to this cmdlet's streams.</summary>
+    /// <exception cref="RecoveryException">The work failed.</exception>
+    protected T Run<T>(Func<IRecoveryLog, CancellationToken, Task<T>> work)
+    {
+        var log = new PipelineLog(Mask, ActivityId);
+        var task = Task.Run(() => work(log, _cancellation.Token), _cancellation.Token);
+        try
+        {
+            log.Pump(this, task);
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            if (log.WroteProgress)
+            {
+                WriteProgress(new ProgressRecord(ActivityId, MyInvocation.MyCommand.Name, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    /// <summary>Writes a non-terminating error for one failed input and lets the pipeline go on.</summary>
+    protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, Mask, target));
+
+    /// <summary>Stops the cmdlet with a terminating error.</summary>
+    protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, Mask, target));
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancellation.Cancel();
+}

@@ -1,0 +1,13 @@
+using DbRecovery.Benchmarks;
+
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot [runs]
+var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+switch (args.FirstOrDefault() ?? "snapshot")
+{
+    case "snapshot":
+        await SnapshotBenchmark.RunAsync(runs);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot [runs]");
+        return 2;
+}
