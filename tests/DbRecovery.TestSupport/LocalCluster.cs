@@ -85,22 +85,29 @@ public sealed class LocalCluster
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
             "-c log_statement=all");
         await cluster.RunAsServiceUser("pg_ctl", "start", "-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "60", "-o", options).ConfigureAwait(false);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        cluster.StartGuardian();
         return cluster;
     }
 
     private static bool RunsAsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
 
-    private void Stop()
+    /// <summary>
+    /// A detached shell that waits for this test process to end, however it ends (a test host that is
+    /// killed runs no exit handlers), then stops the server and removes its directory.
+    /// </summary>
+    private void StartGuardian()
     {
-        try
+        var pgCtl = Path.Combine(BinDirectory, "pg_ctl");
+        var stop = RunsAsRoot ? $"runuser -u {ServiceUser} -- '{pgCtl}'" : $"'{pgCtl}'";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
+            $"{stop} stop -D '{DataDirectory}' -m immediate -w >/dev/null 2>&1; rm -rf '{Root}'";
+        var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = false, UseShellExecute = false };
+        foreach (var argument in new[] { "bash", "-c", script })
         {
-            RunAsServiceUser("pg_ctl", "stop", "-D", DataDirectory, "-m", "immediate", "-w").GetAwaiter().GetResult();
+            start.ArgumentList.Add(argument);
         }
-        finally
-        {
-            Directory.Delete(Root, recursive: true);
-        }
+
+        Process.Start(start)?.Dispose();
     }
 
     private Task RunAsServiceUser(string tool, params string[] arguments)
