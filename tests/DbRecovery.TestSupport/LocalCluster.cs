@@ -80,13 +80,35 @@ public sealed class LocalCluster
         await cluster.RunAsServiceUser("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "--pwfile=" + passwordFile,
             "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync").ConfigureAwait(false);
         File.Delete(passwordFile);
+        await cluster.StartServerAsync().ConfigureAwait(false);
+        return cluster;
+    }
+
+    /// <summary>A hot standby of this cluster (pg_basebackup, streaming), with the same admin role and password.</summary>
+    public async Task<LocalCluster> StartStandbyAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("dbrecovery-pg-").FullName;
+        var standby = new LocalCluster(BinDirectory, root, FreePort(), AdminSettings.Password!);
+        if (RunsAsRoot)
+        {
+            await Run("chown", "-R", ServiceUser, root).ConfigureAwait(false);
+        }
+
+        // -d takes a connection string, so the password never reaches a command line.
+        await standby.RunAsServiceUser("pg_basebackup", "-d", $"host=127.0.0.1 port={Port} user=postgres password={AdminSettings.Password}",
+            "-D", standby.DataDirectory, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync").ConfigureAwait(false);
+        await standby.StartServerAsync().ConfigureAwait(false);
+        return standby;
+    }
+
+    private async Task StartServerAsync()
+    {
         var options = string.Join(' ',
-            $"-p {cluster.Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={root}",
+            $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={Root}",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
             "-c log_statement=all");
-        await cluster.RunAsServiceUser("pg_ctl", "start", "-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "60", "-o", options).ConfigureAwait(false);
-        cluster.StartGuardian();
-        return cluster;
+        await RunAsServiceUser("pg_ctl", "start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options).ConfigureAwait(false);
+        StartGuardian();
     }
 
     private static bool RunsAsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";

@@ -195,6 +195,23 @@ public sealed class SchemaReaderTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Works_on_a_hot_standby()
+    {
+        await Database.ExecuteAsync(FixtureSchema.Sql);
+        var primary = Database.Server.Cluster
+            ?? throw new InvalidOperationException("This test builds a standby of the local test cluster: unset " + PostgresServer.UrlVariable + " and provide PostgreSQL server binaries.");
+        var standby = await primary.StartStandbyAsync();
+        var url = TestUrl.FromSettings(standby.AdminSettings, database: Database.Name);
+
+        var state = await SchemaReader.CaptureAsync(ConnectionTarget.Parse(url), new SchemaReadOptions(), Log, CancellationToken.None);
+
+        Assert.True(state.IsStandby);
+        Assert.Equal([FixtureSchema.StampedRevision], state.AlembicVersion);
+        Assert.Equal(5, state.ForeignKeys.Count);
+        Assert.DoesNotContain("on one connection", Log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_version_table_is_empty_and_a_custom_one_is_read()
     {
         await Database.ExecuteAsync("""
