@@ -1,0 +1,169 @@
+using System.Globalization;
+using DbRecovery.Engine.Alembic.Operations;
+using DbRecovery.Engine.Alembic.Python;
+
+namespace DbRecovery.Engine.Alembic;
+
+/// <summary>
+/// Reads one Alembic migration file without Python: the module-level assignments that Alembic itself
+/// reads (<c>revision</c>, <c>down_revision</c>, <c>branch_labels</c>, <c>depends_on</c>, annotated or
+/// not, wherever they stand), the docstring's message and Create Date, and the operations of <c>upgrade()</c>.
+/// </summary>
+internal static class MigrationFileReader
+{
+    public static MigrationScript Read(string path, string source)
+    {
+        var script = new MigrationScript(path);
+        List<PythonToken> tokens;
+        try
+        {
+            tokens = PythonTokenizer.Tokenize(source);
+        }
+        catch (PythonSyntaxException ex)
+        {
+            script.Warn(ex.Line, ex.Message);
+            return script;
+        }
+
+        var parser = new PythonExpressionParser(tokens);
+        var first = true;
+        while (parser.Current.Kind != PythonTokenKind.EndOfFile)
+        {
+            var start = parser.Position;
+            try
+            {
+                ReadTopLevelStatement(parser, script, first);
+            }
+            catch (PythonSyntaxException ex)
+            {
+                script.Warn(ex.Line, ex.Message);
+                parser.Position = start;
+                SkipLogicalLine(parser);
+            }
+
+            first = false;
+        }
+
+        return script;
+    }
+
+    private static void ReadTopLevelStatement(PythonExpressionParser parser, MigrationScript script, bool first)
+    {
+        var token = parser.Current;
+        if (token.Column > 0)
+        {
+            SkipLogicalLine(parser);
+            return;
+        }
+
+        if (first && token.Kind == PythonTokenKind.String)
+        {
+            ReadDocstring(token, script);
+            SkipLogicalLine(parser);
+            return;
+        }
+
+        if (token.Is("def"))
+        {
+            parser.Next();
+            var name = parser.Next().Text;
+            SkipLogicalLine(parser);
+            if (name == "upgrade")
+            {
+                script.Operations.AddRange(UpgradeBodyReader.Read(parser, script, token.Column));
+            }
+
+            return;
+        }
+
+        if (token.Kind == PythonTokenKind.Name && (parser.Current.Is("revision") || parser.Current.Is("down_revision") || parser.Current.Is("branch_labels") || parser.Current.Is("depends_on")))
+        {
+            var name = parser.Next().Text;
+            if (parser.Accept(":"))
+            {
+                parser.Parse();
+            }
+
+            if (parser.Accept("="))
+            {
+                Assign(script, name, parser.Parse(allowTuple: true));
+            }
+        }
+
+        SkipLogicalLine(parser);
+    }
+
+    private static void Assign(MigrationScript script, string name, PythonExpression value)
+    {
+        switch (name)
+        {
+            case "revision":
+                script.Revision = value.AsString() ?? Unresolved(script, name, value);
+                break;
+            case "down_revision":
+                script.DownRevisions = Strings(script, name, value);
+                break;
+            case "branch_labels":
+                script.BranchLabels = Strings(script, name, value);
+                break;
+            default:
+                script.DependsOn = Strings(script, name, value);
+                break;
+        }
+    }
+
+    private static List<string> Strings(MigrationScript script, string name, PythonExpression value)
+    {
+        if (value.IsNone)
+        {
+            return [];
+        }
+
+        var items = value is PythonSequence sequence ? sequence.Items : [value];
+        var strings = new List<string>();
+        foreach (var item in items)
+        {
+            if (item.AsString() is { } text)
+            {
+                strings.Add(text);
+            }
+            else
+            {
+                Unresolved(script, name, item);
+            }
+        }
+
+        return strings;
+    }
+
+    private static string? Unresolved(MigrationScript script, string name, PythonExpression value)
+    {
+        var shown = value is PythonName n ? n.Dotted : value.GetType().Name.Replace("Python", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+        script.Warn(value.Line, $"{name} uses {shown}, which cannot be resolved without running Python; it is left out");
+        return null;
+    }
+
+    private static void ReadDocstring(PythonToken token, MigrationScript script)
+    {
+        var lines = (token.Value ?? string.Empty).Split('\n').Select(l => l.Trim()).ToList();
+        script.Message = lines.FirstOrDefault(l => l.Length > 0);
+        var created = lines.FirstOrDefault(l => l.StartsWith("Create Date:", StringComparison.Ordinal));
+        if (created is not null && DateTime.TryParse(created["Create Date:".Length..].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var date))
+        {
+            script.CreateDate = date;
+        }
+    }
+
+    internal static void SkipLogicalLine(PythonExpressionParser parser)
+    {
+        while (parser.Current.Kind is not (PythonTokenKind.Newline or PythonTokenKind.EndOfFile))
+        {
+            parser.Next();
+        }
+
+        if (parser.Current.Kind == PythonTokenKind.Newline)
+        {
+            parser.Next();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace DbRecovery.Engine.Alembic.Python;
+
+/// <summary>A Python expression as far as migration files need: literals, names, calls, collections.</summary>
+internal abstract record PythonExpression(int Line)
+{
+    /// <summary>The value as a string when it is a plain (non-f) string literal, or an <c>op.f("...")</c>/<c>sa.text("...")</c> of one.</summary>
+    public string? AsString() => this switch
+    {
+        PythonString { IsFormatted: false } s => s.Value,
+        PythonCall { Function: PythonName { Dotted: "op.f" or "f" or "sa.text" or "text" or "sqlalchemy.text" }, Arguments: [var inner, ..] } => inner.AsString(),
+        _ => null,
+    };
+
+    public bool IsNone => this is PythonName { Dotted: "None" };
+}
+
+internal sealed record PythonString(string Value, bool IsFormatted, int Line) : PythonExpression(Line);
+
+internal sealed record PythonNumber(string Text, int Line) : PythonExpression(Line);
+
+/// <summary>A name or dotted name such as <c>sa.String</c>; also <c>None</c>, <c>True</c>, <c>False</c>.</summary>
+internal sealed record PythonName(string Dotted, int Line) : PythonExpression(Line)
+{
+    public string Last => Dotted[(Dotted.LastIndexOf('.') + 1)..];
+}
+
+internal sealed record PythonCall(PythonExpression Function, IReadOnlyList<PythonExpression> Arguments, IReadOnlyDictionary<string, PythonExpression> Keywords, int Line)
+    : PythonExpression(Line)
+{
+    public string FunctionName => Function is PythonName name ? name.Dotted : string.Empty;
+
+    public PythonExpression? Keyword(string name) => Keywords.GetValueOrDefault(name);
+
+    /// <summary>The argument given by position <paramref name="index"/> or by keyword <paramref name="name"/>.</summary>
+    public PythonExpression? Argument(int index, string name) =>
+        Keywords.GetValueOrDefault(name) ?? (index < Arguments.Count ? Arguments[index] : null);
+}
+
+/// <summary>A tuple, list or set display.</summary>
+internal sealed record PythonSequence(IReadOnlyList<PythonExpression> Items, int Line) : PythonExpression(Line);
+
+internal sealed record PythonDictionary(int Line) : PythonExpression(Line);
+
+internal sealed record PythonAttribute(PythonExpression Target, string Name, int Line) : PythonExpression(Line);
+
+internal sealed record PythonSubscript(PythonExpression Target, PythonExpression Index, int Line) : PythonExpression(Line);
+
+internal sealed record PythonBinary(PythonExpression Left, string Operator, PythonExpression Right, int Line) : PythonExpression(Line);
+
+/// <summary>Something the reader does not model (a lambda, a comprehension, a conditional).</summary>
+internal sealed record PythonOpaque(string Text, int Line) : PythonExpression(Line);

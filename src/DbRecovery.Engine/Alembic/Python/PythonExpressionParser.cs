@@ -1,0 +1,272 @@
+namespace DbRecovery.Engine.Alembic.Python;
+
+/// <summary>
+/// Parses expressions from a token list. Constructs it does not model (lambda, comprehensions,
+/// conditional expressions, keyword operators) become <see cref="PythonOpaque"/> spanning to the
+/// next comma or closing bracket at their level, so one odd argument never derails a file.
+/// </summary>
+internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
+{
+    private static readonly HashSet<string> BinaryOperators =
+        ["|", "+", "-", "*", "/", "%", "&", "^", "//", "**", "@", "<<", ">>", "==", "!=", "<", ">", "<=", ">="];
+
+    private static readonly HashSet<string> KeywordOperators = ["if", "else", "and", "or", "not", "in", "is", "for", "lambda", "async", "await"];
+
+    public int Position { get; set; }
+
+    public PythonToken Current => tokens[Position];
+
+    public PythonToken Next() => tokens[Position++];
+
+    public bool Accept(string text)
+    {
+        if (Current.Is(text))
+        {
+            Position++;
+            return true;
+        }
+
+        return false;
+    }
+
+    public void Expect(string text)
+    {
+        if (!Accept(text))
+        {
+            throw new PythonSyntaxException($"expected '{text}' but found '{Current.Text}'", Current.Line);
+        }
+    }
+
+    /// <summary>Parses an expression; bare tuples (<c>a, b</c>) only when <paramref name="allowTuple"/>.</summary>
+    public PythonExpression Parse(bool allowTuple = false)
+    {
+        var line = Current.Line;
+        var first = ParseSimple();
+        if (!allowTuple || !Current.Is(","))
+        {
+            return first;
+        }
+
+        var items = new List<PythonExpression> { first };
+        while (Accept(",") && !AtEndOfExpression())
+        {
+            items.Add(ParseSimple());
+        }
+
+        return new PythonSequence(items, line);
+    }
+
+    private PythonExpression ParseSimple()
+    {
+        var start = Position;
+        var left = ParseUnary();
+        while (Current.Kind == PythonTokenKind.Operator && BinaryOperators.Contains(Current.Text))
+        {
+            var op = Next().Text;
+            left = new PythonBinary(left, op, ParseUnary(), left.Line);
+        }
+
+        if (Current.Kind == PythonTokenKind.Name && KeywordOperators.Contains(Current.Text))
+        {
+            return SkipToEnd(start);
+        }
+
+        return left;
+    }
+
+    private PythonExpression ParseUnary()
+    {
+        if (Current.Is("-") || Current.Is("+") || Current.Is("~") || Current.Is("*") || Current.Is("**"))
+        {
+            var op = Next();
+            var operand = ParseUnary();
+            return operand is PythonNumber n && op.Text == "-" ? n with { Text = "-" + n.Text } : operand;
+        }
+
+        if (Current.Is("not") || Current.Is("lambda") || Current.Is("await"))
+        {
+            return SkipToEnd(Position);
+        }
+
+        return ParsePostfix(ParseAtom());
+    }
+
+    private PythonExpression ParsePostfix(PythonExpression target)
+    {
+        while (true)
+        {
+            if (Accept("."))
+            {
+                var name = Next();
+                if (name.Kind != PythonTokenKind.Name)
+                {
+                    throw new PythonSyntaxException($"expected a name after '.', found '{name.Text}'", name.Line);
+                }
+
+                target = target is PythonName dotted
+                    ? new PythonName(dotted.Dotted + "." + name.Text, dotted.Line)
+                    : new PythonAttribute(target, name.Text, target.Line);
+            }
+            else if (Current.Is("("))
+            {
+                target = ParseCall(target);
+            }
+            else if (Accept("["))
+            {
+                var index = Parse(allowTuple: true);
+                Expect("]");
+                target = new PythonSubscript(target, index, target.Line);
+            }
+            else
+            {
+                return target;
+            }
+        }
+    }
+
+    private PythonCall ParseCall(PythonExpression function)
+    {
+        var line = Current.Line;
+        Expect("(");
+        var arguments = new List<PythonExpression>();
+        var keywords = new Dictionary<string, PythonExpression>(StringComparer.Ordinal);
+        while (!Accept(")"))
+        {
+            if (Current.Kind == PythonTokenKind.Name && tokens[Position + 1].Is("="))
+            {
+                var name = Next().Text;
+                Position++;
+                keywords[name] = ParseSimple();
+            }
+            else if (Accept("**"))
+            {
+                ParseSimple();
+            }
+            else
+            {
+                arguments.Add(ParseSimple());
+            }
+
+            if (!Accept(","))
+            {
+                Expect(")");
+                break;
+            }
+        }
+
+        return new PythonCall(function, arguments, keywords, line);
+    }
+
+    private PythonExpression ParseAtom()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case PythonTokenKind.String:
+                return ParseStrings();
+            case PythonTokenKind.Number:
+                Position++;
+                return new PythonNumber(token.Text, token.Line);
+            case PythonTokenKind.Name:
+                Position++;
+                return new PythonName(token.Text, token.Line);
+        }
+
+        if (token.Is("(") || token.Is("[") || token.Is("{"))
+        {
+            return ParseDisplay();
+        }
+
+        if (token.Is("..."))
+        {
+            Position++;
+            return new PythonName("Ellipsis", token.Line);
+        }
+
+        throw new PythonSyntaxException($"unexpected '{token.Text}'", token.Line);
+    }
+
+    /// <summary>Adjacent string literals concatenate, as in Python.</summary>
+    private PythonString ParseStrings()
+    {
+        var line = Current.Line;
+        var value = new System.Text.StringBuilder();
+        var formatted = false;
+        while (Current.Kind == PythonTokenKind.String)
+        {
+            var part = Next();
+            value.Append(part.Value);
+            formatted |= part.IsFormatted;
+        }
+
+        return new PythonString(value.ToString(), formatted, line);
+    }
+
+    private PythonExpression ParseDisplay()
+    {
+        var open = Next();
+        var close = open.Text switch { "(" => ")", "[" => "]", _ => "}" };
+        var items = new List<PythonExpression>();
+        var isDictionary = false;
+        var hasComma = false;
+        while (!Accept(close))
+        {
+            items.Add(ParseSimple());
+            if (Accept(":"))
+            {
+                isDictionary = true;
+                ParseSimple();
+            }
+
+            if (Current.Is("for"))
+            {
+                SkipToEnd(Position);
+            }
+
+            if (!Accept(","))
+            {
+                Expect(close);
+                break;
+            }
+
+            hasComma = true;
+        }
+
+        if (isDictionary)
+        {
+            return new PythonDictionary(open.Line);
+        }
+
+        // A parenthesised single expression is that expression; "(x,)" is a one-element tuple.
+        return open.Text == "(" && items.Count == 1 && !hasComma ? items[0] : new PythonSequence(items, open.Line);
+    }
+
+    private bool AtEndOfExpression() =>
+        Current.Kind is PythonTokenKind.Newline or PythonTokenKind.EndOfFile || Current.Is("=") || Current.Is(")") || Current.Is("]") || Current.Is("}") || Current.Is(":");
+
+    /// <summary>Skips to the next comma or closing bracket at this level (or the end of the line).</summary>
+    private PythonOpaque SkipToEnd(int start)
+    {
+        var depth = 0;
+        while (Current.Kind is not (PythonTokenKind.Newline or PythonTokenKind.EndOfFile))
+        {
+            if (Current.Is("(") || Current.Is("[") || Current.Is("{"))
+            {
+                depth++;
+            }
+            else if (Current.Is(")") || Current.Is("]") || Current.Is("}") || (Current.Is(",") && depth == 0))
+            {
+                if (depth == 0)
+                {
+                    break;
+                }
+
+                depth--;
+            }
+
+            Position++;
+        }
+
+        return new PythonOpaque(string.Join(" ", tokens.Skip(start).Take(Position - start).Select(t => t.Text)), tokens[start].Line);
+    }
+}
