@@ -1,0 +1,116 @@
+using DbRecovery.Engine.Catalog;
+
+namespace DbRecovery.Engine.Alembic.Replay;
+
+/// <summary>
+/// The schema every revision of a history should have, by replaying the operations read from the
+/// migration files. A revision starts from the schema of one of its parents and applies only the
+/// revisions that parent lacks, so a whole history replays in one pass.
+/// </summary>
+public sealed class StaticReplay
+{
+    private readonly SchemaModel[] _models;
+    private readonly List<string>[] _notes;
+
+    private StaticReplay(AlembicHistory history, SchemaModel[] models, List<string>[] notes)
+    {
+        History = history;
+        _models = models;
+        _notes = notes;
+    }
+
+    /// <summary>The history replayed.</summary>
+    public AlembicHistory History { get; }
+
+    /// <summary>Replays <paramref name="history"/>; unqualified tables go to <paramref name="defaultSchema"/>.</summary>
+    public static StaticReplay Run(AlembicHistory history, string defaultSchema = "public")
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var revisions = history.Revisions;
+        var models = new SchemaModel[revisions.Count];
+        var notes = new List<string>[revisions.Count];
+        for (var i = 0; i < revisions.Count; i++)
+        {
+            notes[i] = [];
+            var parents = AlembicHistory.Parents(revisions[i]).Select(history.IndexOf).ToList();
+            var start = parents.Count == 0 ? -1 : parents.MaxBy(p => Count(history.AncestorSet(p)));
+            var model = start < 0 ? new SchemaModel(defaultSchema) : models[start].Clone();
+            var target = history.AncestorSet(i);
+            var done = start < 0 ? null : history.AncestorSet(start);
+            for (var k = 0; k <= i; k++)
+            {
+                if (target[k] && (done is null || !done[k]))
+                {
+                    ApplyRevision(model, revisions[k], notes[i]);
+                }
+            }
+
+            models[i] = model;
+        }
+
+        return new StaticReplay(history, models, notes);
+    }
+
+    /// <summary>The expected schema at <paramref name="revision"/>.</summary>
+    public SchemaState SchemaOf(string revision) => ToState(ModelOf(revision), [revision], $"static replay of {revision}");
+
+    /// <summary>The expected schema with all of <paramref name="revisions"/> applied (several heads).</summary>
+    public SchemaState SchemaOf(IReadOnlyList<string> revisions) =>
+        revisions.Count == 1 ? SchemaOf(revisions[0]) : ToState(CombinedModel(revisions), revisions, $"static replay of {string.Join(" + ", revisions)}");
+
+    /// <summary>What the replay could not apply up to <paramref name="revision"/> (operations on missing tables, …).</summary>
+    public IReadOnlyList<string> NotesOf(string revision) => _notes[History.IndexOf(revision)];
+
+    internal SchemaModel ModelOf(string revision) => _models[History.IndexOf(revision)];
+
+    internal SchemaModel CombinedModel(IReadOnlyList<string> revisions)
+    {
+        var model = new SchemaModel(_models.Length == 0 ? "public" : _models[0].DefaultSchema);
+        var wanted = revisions.Select(History.IndexOf).ToList();
+        for (var k = 0; k < History.Revisions.Count; k++)
+        {
+            if (wanted.Any(w => History.AncestorSet(w)[k]))
+            {
+                ApplyRevision(model, History.Revisions[k], []);
+            }
+        }
+
+        return model;
+    }
+
+    private static void ApplyRevision(SchemaModel model, AlembicRevision revision, List<string> notes)
+    {
+        foreach (var operation in revision.Operations)
+        {
+            if (model.Apply(operation) is { } note)
+            {
+                notes.Add($"{revision.Revision} line {operation.Line}: {note}");
+            }
+        }
+    }
+
+    private static int Count(System.Collections.BitArray bits)
+    {
+        var count = 0;
+        for (var k = 0; k < bits.Count; k++)
+        {
+            count += bits[k] ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static SchemaState ToState(SchemaModel model, IReadOnlyList<string> revisions, string source)
+    {
+        var tables = model.Tables.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).Select(t => t.ToTableState()).ToList();
+        return new SchemaState
+        {
+            Database = source,
+            ServerVersion = "static replay",
+            CapturedAt = DateTimeOffset.UtcNow,
+            Schemas = tables.Select(t => t.Schema).Distinct().ToList(),
+            Tables = tables,
+            AlembicVersion = revisions,
+        };
+    }
+}

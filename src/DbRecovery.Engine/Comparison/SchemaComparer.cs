@@ -1,0 +1,122 @@
+using DbRecovery.Engine.Catalog;
+
+namespace DbRecovery.Engine.Comparison;
+
+/// <summary>
+/// Compares an expected schema with an actual one: tables, columns (types normalised, so
+/// <c>varchar(36)</c> equals <c>character varying(36)</c>), nullability, foreign keys by their columns,
+/// and indexes by name. Alembic's version table is never a difference.
+/// </summary>
+public static class SchemaComparer
+{
+    /// <summary>Every difference, tables in order, then columns, foreign keys and indexes.</summary>
+    public static IReadOnlyList<SchemaDifference> Compare(SchemaState reference, SchemaState difference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(difference);
+        var ignored = new HashSet<string>([Unqualified(reference.VersionTable), Unqualified(difference.VersionTable)], StringComparer.Ordinal);
+        var expected = Tables(reference, ignored);
+        var actual = Tables(difference, ignored);
+        var differences = new List<SchemaDifference>();
+        foreach (var key in expected.Keys.Union(actual.Keys).OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal))
+        {
+            var (schema, name) = key;
+            if (!actual.TryGetValue(key, out var a))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingTable, Schema = schema, Table = name });
+            }
+            else if (!expected.TryGetValue(key, out var e))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.ExtraTable, Schema = schema, Table = name });
+            }
+            else
+            {
+                CompareColumns(e, a, differences);
+                CompareForeignKeys(e, a, differences);
+                CompareIndexes(e, a, differences);
+            }
+        }
+
+        return differences;
+    }
+
+    private static void CompareColumns(TableState expected, TableState actual, List<SchemaDifference> differences)
+    {
+        foreach (var column in expected.Columns)
+        {
+            var other = actual.FindColumn(column.Name);
+            if (other is null)
+            {
+                differences.Add(Difference(DifferenceKind.MissingColumn, expected, column.Name, column.Type, null));
+                continue;
+            }
+
+            if (!PostgresTypeName.AreEqual(column.Type, other.Type))
+            {
+                differences.Add(Difference(DifferenceKind.TypeMismatch, expected, column.Name, PostgresTypeName.Normalize(column.Type), PostgresTypeName.Normalize(other.Type)));
+            }
+
+            if (column.IsNullable != other.IsNullable)
+            {
+                differences.Add(Difference(DifferenceKind.NullabilityMismatch, expected, column.Name, Nullability(column), Nullability(other)));
+            }
+        }
+
+        differences.AddRange(actual.Columns.Where(c => expected.FindColumn(c.Name) is null)
+            .Select(c => Difference(DifferenceKind.ExtraColumn, expected, c.Name, null, c.Type)));
+    }
+
+    private static void CompareForeignKeys(TableState expected, TableState actual, List<SchemaDifference> differences)
+    {
+        static string Key(ForeignKeyState f) => string.Join(",", f.Columns);
+        static string Target(ForeignKeyState f) =>
+            $"{f.ReferencedSchema}.{f.ReferencedTable}({string.Join(", ", f.ReferencedColumns)}) ON DELETE {f.OnDelete} ON UPDATE {f.OnUpdate}";
+        var actualKeys = actual.ForeignKeys.GroupBy(Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var expectedKeys = expected.ForeignKeys.GroupBy(Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var (key, fk) in expectedKeys)
+        {
+            if (!actualKeys.TryGetValue(key, out var other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingForeignKey, Schema = expected.Schema, Table = expected.Name, Column = key, Name = fk.Name, Expected = Target(fk) });
+            }
+            else if (Target(fk) != Target(other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.ForeignKeyMismatch, Schema = expected.Schema, Table = expected.Name, Column = key, Name = other.Name, Expected = Target(fk), Actual = Target(other) });
+            }
+        }
+
+        differences.AddRange(actualKeys.Where(k => !expectedKeys.ContainsKey(k.Key)).Select(k =>
+            new SchemaDifference { Kind = DifferenceKind.ExtraForeignKey, Schema = expected.Schema, Table = expected.Name, Column = k.Key, Name = k.Value.Name, Actual = Target(k.Value) }));
+    }
+
+    private static void CompareIndexes(TableState expected, TableState actual, List<SchemaDifference> differences)
+    {
+        static string Shape(IndexState i) => $"{(i.IsUnique ? "UNIQUE " : string.Empty)}({string.Join(", ", i.Columns.Select(c => c ?? i.Expressions ?? "expression"))})";
+        var actualIndexes = actual.Indexes.Where(i => !i.IsPrimary).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var expectedIndexes = expected.Indexes.Where(i => !i.IsPrimary).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var (name, index) in expectedIndexes)
+        {
+            if (!actualIndexes.TryGetValue(name, out var other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingIndex, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index) });
+            }
+            else if (Shape(index) != Shape(other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.IndexMismatch, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index), Actual = Shape(other) });
+            }
+        }
+
+        differences.AddRange(actualIndexes.Where(i => !expectedIndexes.ContainsKey(i.Key)).Select(i =>
+            new SchemaDifference { Kind = DifferenceKind.ExtraIndex, Schema = expected.Schema, Table = expected.Name, Name = i.Key, Actual = Shape(i.Value) }));
+    }
+
+    private static SchemaDifference Difference(DifferenceKind kind, TableState table, string column, string? expected, string? actual) =>
+        new() { Kind = kind, Schema = table.Schema, Table = table.Name, Column = column, Expected = expected, Actual = actual };
+
+    private static string Nullability(ColumnState column) => column.IsNullable ? "NULL" : "NOT NULL";
+
+    private static Dictionary<(string, string), TableState> Tables(SchemaState state, HashSet<string> ignored) =>
+        state.Tables.Where(t => !ignored.Contains(t.Name)).ToDictionary(t => (t.Schema, t.Name));
+
+    private static string Unqualified(string table) => table[(table.LastIndexOf('.') + 1)..];
+}
