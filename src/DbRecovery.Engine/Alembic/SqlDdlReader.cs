@@ -164,7 +164,7 @@ internal static class SqlDdlReader
                 var column = a.Identifier();
                 if (a.Accept("SET", "DATA", "TYPE") || a.Accept("TYPE"))
                 {
-                    operation = new AlterColumnOperation { Column = column, NewType = a.TypeName(ColumnConstraintWords) };
+                    operation = new AlterColumnOperation { Column = column, NewType = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords)) };
                 }
                 else if (a.Accept("SET", "NOT", "NULL"))
                 {

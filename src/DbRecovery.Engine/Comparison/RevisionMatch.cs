@@ -12,7 +12,7 @@ public sealed record RevisionMatch
     /// <summary>The revisions of this candidate (one, or the heads of a set).</summary>
     public IReadOnlyList<string> Revisions { get; init; } = [];
 
-    /// <summary>Share of the tables and columns of both schemas that match, 0 to 1 (types are not counted).</summary>
+    /// <summary>Share of the tables, columns and indexes of both schemas that match, 0 to 1 (types are not counted).</summary>
     public double Score { get; init; }
 
     /// <summary>Whether alembic_version names this candidate.</summary>
@@ -24,7 +24,7 @@ public sealed record RevisionMatch
     /// <summary>Tables the database has that the revision does not define.</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 
-    /// <summary>Columns missing from, or extra in, tables both have.</summary>
+    /// <summary>Columns and indexes missing from, or extra in, tables both have.</summary>
     public IReadOnlyList<SchemaDifference> ColumnDifferences { get; init; } = [];
 
     /// <summary>Columns that differ only in type (for example uuid against character varying(36)); they do not lower the score.</summary>

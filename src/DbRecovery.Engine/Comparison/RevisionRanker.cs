@@ -37,6 +37,7 @@ public static class RevisionRanker
         var ranked = candidates
             .Select((c, i) => (Candidate: c, Order: i))
             .OrderByDescending(x => x.Candidate.Score)
+            .ThenBy(x => x.Candidate.TypeMismatchCount)
             .ThenBy(x => x.Candidate.MissingCount)
             .ThenByDescending(x => x.Order)
             .Select(x => x.Candidate)
@@ -71,8 +72,9 @@ public static class RevisionRanker
             }
 
             shared++;
-            matched += score.MatchedColumns;
-            union += score.UnionColumns;
+            matched += score.Matched;
+            union += score.Union;
+            candidate.TypeMismatchCount += score.TypeMismatches.Count;
         }
 
         var extra = live.Count - shared;
@@ -139,7 +141,7 @@ public static class RevisionRanker
 
         if (match.ColumnDifferences.Count > 0)
         {
-            text += $"; {match.ColumnDifferences.Count} columns are missing or extra ({List(match.ColumnDifferences.Select(d => $"{d.Table}.{d.Column}").ToList())})";
+            text += $"; {match.ColumnDifferences.Count} columns or indexes are missing or extra ({List(match.ColumnDifferences.Select(d => $"{d.Table}.{d.Column ?? d.Name}").ToList())})";
         }
 
         text += ".";
@@ -175,8 +177,9 @@ public static class RevisionRanker
                 return false;
             }
 
-            if (!ReferenceEquals(table, other) && !table.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable))
-                    .SequenceEqual(other.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable))))
+            if (!ReferenceEquals(table, other)
+                && !(table.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)).SequenceEqual(other.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)))
+                    && table.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal).SequenceEqual(other.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal))))
             {
                 return false;
             }
@@ -196,9 +199,12 @@ public static class RevisionRanker
         public double Score { get; set; }
 
         public int MissingCount { get; set; }
+
+        public int TypeMismatchCount { get; set; }
     }
 
-    private sealed record TableScore(int MatchedColumns, int UnionColumns, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
+    /// <summary>How one expected table matches its live counterpart: columns by name (types apart) and indexes by name.</summary>
+    private sealed record TableScore(int Matched, int Union, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
     {
         public static TableScore Of(TableModel expected, TableState actual)
         {
@@ -221,10 +227,16 @@ public static class RevisionRanker
                 }
             }
 
-            var extra = actual.Columns.Where(c => expected.Column(c.Name) is null)
-                .Select(c => new SchemaDifference { Kind = DifferenceKind.ExtraColumn, Schema = actual.Schema, Table = actual.Name, Column = c.Name, Actual = c.Type });
-            differences.AddRange(extra);
-            return new TableScore(matched, matched + differences.Count, differences, types);
+            differences.AddRange(actual.Columns.Where(c => expected.Column(c.Name) is null)
+                .Select(c => new SchemaDifference { Kind = DifferenceKind.ExtraColumn, Schema = actual.Schema, Table = actual.Name, Column = c.Name, Actual = c.Type }));
+            var expectedIndexes = expected.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var actualIndexes = actual.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var sharedIndexes = expectedIndexes.Count(actualIndexes.Contains);
+            differences.AddRange(expectedIndexes.Where(i => !actualIndexes.Contains(i)).Order(StringComparer.Ordinal)
+                .Select(i => new SchemaDifference { Kind = DifferenceKind.MissingIndex, Schema = actual.Schema, Table = actual.Name, Name = i }));
+            differences.AddRange(actualIndexes.Where(i => !expectedIndexes.Contains(i)).Order(StringComparer.Ordinal)
+                .Select(i => new SchemaDifference { Kind = DifferenceKind.ExtraIndex, Schema = actual.Schema, Table = actual.Name, Name = i }));
+            return new TableScore(matched + sharedIndexes, matched + sharedIndexes + differences.Count, differences, types);
         }
     }
 }

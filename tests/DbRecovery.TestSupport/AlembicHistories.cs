@@ -1,0 +1,125 @@
+namespace DbRecovery.TestSupport;
+
+/// <summary>Histories shaped like real projects, for tests that need one.</summary>
+public static class AlembicHistories
+{
+    /// <summary>The revision an incident database really is at.</summary>
+    public const string IncidentTrueRevision = "c3a7b4bbf913";
+
+    /// <summary>The incident history's head, which alembic_version claims.</summary>
+    public const string IncidentHead = "dc2c0f69c1b1";
+
+    /// <summary>The data-only revision whose schema equals its parent's.</summary>
+    public const string IncidentDataOnly = "58ea862c1242";
+
+    /// <summary>Tables the revisions after the true one add.</summary>
+    public static readonly string[] IncidentLaterTables = ["folders", "pipeline_templates", "pipeline_template_stages", "rbac_audit_logs"];
+
+    /// <summary>
+    /// Thirteen revisions shaped like the incident: organizations and users with ids of
+    /// <paramref name="idType"/>, deals, documents and comments referencing them; then revisions that add
+    /// folders, pipeline_templates, pipeline_template_stages and rbac_audit_logs referencing users.id as
+    /// VARCHAR(36), which fail while the ids are uuid.
+    /// </summary>
+    public static AlembicTestProject Incident(AlembicTestProject project, string idType = "sa.String(36)") => project
+        .Revision("1a2b3c4d5e6f", null, $"""
+            op.create_table("organizations",
+                sa.Column("id", {idType}, primary_key=True, server_default=sa.text("gen_random_uuid()")),
+                sa.Column("name", sa.String(200), nullable=False))
+            """, "create organizations")
+        .Revision("2b3c4d5e6f7a", "1a2b3c4d5e6f", $"""
+            op.create_table("users",
+                sa.Column("id", {idType}, primary_key=True, server_default=sa.text("gen_random_uuid()")),
+                sa.Column("organization_id", {idType}, sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+                sa.Column("email", sa.String(255), nullable=False, unique=True))
+            """, "create users")
+        .Revision("3c4d5e6f7a8b", "2b3c4d5e6f7a", $"""
+            op.create_table("deals",
+                sa.Column("id", {idType}, primary_key=True),
+                sa.Column("organization_id", {idType}, sa.ForeignKey("organizations.id"), nullable=False),
+                sa.Column("created_by", {idType}, sa.ForeignKey("users.id", ondelete="SET NULL")),
+                sa.Column("owner_id", {idType}, sa.ForeignKey("users.id")),
+                sa.Column("title", sa.Text(), nullable=False))
+            """, "create deals")
+        .Revision("4d5e6f7a8b9c", "3c4d5e6f7a8b", $"""
+            op.create_table("documents",
+                sa.Column("id", {idType}, primary_key=True),
+                sa.Column("uploaded_by", {idType}, sa.ForeignKey("users.id"), nullable=False),
+                sa.Column("name", sa.String(255)))
+            """, "create documents")
+        .Revision("5e6f7a8b9c0d", "4d5e6f7a8b9c", $"""
+            op.create_table("comments",
+                sa.Column("id", {idType}, primary_key=True),
+                sa.Column("author_id", {idType}, sa.ForeignKey("users.id"), nullable=False),
+                sa.Column("deal_id", {idType}, sa.ForeignKey("deals.id", ondelete="CASCADE")),
+                sa.Column("body", sa.Text()))
+            """, "create comments")
+        .Revision("6f7a8b9c0d1e", "5e6f7a8b9c0d", """
+            op.add_column("users", sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True))
+            """, "users last login")
+        .Revision("7a8b9c0d1e2f", "6f7a8b9c0d1e", """
+            op.create_index(op.f("ix_deals_owner_id"), "deals", ["owner_id"])
+            """, "index deal owners")
+        .Revision(IncidentDataOnly, "7a8b9c0d1e2f", """
+            op.execute("UPDATE deals SET title = trim(title)")
+            """, "trim deal titles")
+        .Revision(IncidentTrueRevision, IncidentDataOnly, """
+            op.add_column("deals", sa.Column("stage", sa.String(20), nullable=False, server_default="lead"))
+            """, "deal stage")
+        .Revision("d4e5f6a7b8c9", IncidentTrueRevision, """
+            op.create_table("folders",
+                sa.Column("id", sa.String(36), primary_key=True),
+                sa.Column("owner_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False),
+                sa.Column("name", sa.String(200), nullable=False))
+            """, "create folders")
+        .Revision("e5f6a7b8c9d0", "d4e5f6a7b8c9", """
+            op.create_table("pipeline_templates",
+                sa.Column("id", sa.String(36), primary_key=True),
+                sa.Column("created_by", sa.String(36), sa.ForeignKey("users.id"), nullable=False),
+                sa.Column("folder_id", sa.String(36), sa.ForeignKey("folders.id")))
+            """, "create pipeline templates")
+        .Revision("f6a7b8c9d0e1", "e5f6a7b8c9d0", """
+            op.create_table("pipeline_template_stages",
+                sa.Column("id", sa.String(36), primary_key=True),
+                sa.Column("template_id", sa.String(36), sa.ForeignKey("pipeline_templates.id", ondelete="CASCADE"), nullable=False),
+                sa.Column("position", sa.Integer(), nullable=False))
+            """, "create pipeline template stages")
+        .Revision(IncidentHead, "f6a7b8c9d0e1", """
+            op.create_table("rbac_audit_logs",
+                sa.Column("id", sa.BigInteger(), primary_key=True),
+                sa.Column("actor_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False),
+                sa.Column("action", sa.String(100), nullable=False),
+                sa.Column("at", sa.DateTime(timezone=True), server_default=sa.text("now()")))
+            """, "create rbac audit logs");
+
+    /// <summary>base → a → (b1, c1) → b2 → merge(b2, c1) → after. Branch b adds invoices, branch c adds tags.</summary>
+    public static AlembicTestProject BranchAndMerge(AlembicTestProject project) => project
+        .Revision("base0001", null, """op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True))""")
+        .Revision("aaaa0002", "base0001", """op.add_column("accounts", sa.Column("name", sa.Text()))""")
+        .Revision("bbbb0003", "aaaa0002", """op.create_table("invoices", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("account_id", sa.Integer(), sa.ForeignKey("accounts.id")))""")
+        .Revision("cccc0004", "aaaa0002", """op.create_table("tags", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("label", sa.String(50)))""")
+        .Revision("bbbb0005", "bbbb0003", """op.add_column("invoices", sa.Column("total", sa.Numeric(12, 2)))""")
+        .Revision("mmmm0006", "bbbb0005,cccc0004", "pass", "merge billing and tagging")
+        .Revision("zzzz0007", "mmmm0006", """op.create_table("audit", sa.Column("id", sa.Integer(), primary_key=True))""");
+
+    /// <summary>Batch operations, renames and op.execute DDL.</summary>
+    public static AlembicTestProject BatchRenameExecute(AlembicTestProject project) => project
+        .Revision("r1000001", null, """
+            op.create_table("people", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.String(100)), sa.Column("nick", sa.String(30)))
+            """)
+        .Revision("r1000002", "r1000001", """
+            op.rename_table("people", "persons")
+            with op.batch_alter_table("persons") as batch_op:
+                batch_op.alter_column("name", new_column_name="full_name")
+                batch_op.add_column(sa.Column("age", sa.Integer(), nullable=True))
+                batch_op.drop_column("nick")
+            """)
+        .Revision("r1000003", "r1000002", """
+            op.execute('CREATE TABLE "Audit Log" (id serial PRIMARY KEY, actor varchar(36) NOT NULL, at timestamptz DEFAULT now())')
+            op.execute("ALTER TABLE persons ADD COLUMN email text")
+            """)
+        .Revision("r1000004", "r1000003", """
+            op.execute("ALTER TABLE persons ALTER COLUMN email TYPE varchar(320)")
+            op.create_index("ix_persons_email", "persons", ["email"], unique=True)
+            """);
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace DbRecovery.TestSupport;
+
+/// <summary>
+/// A small Alembic project written to a temporary folder: alembic.ini, an env.py that takes the
+/// database URL from $DATABASE_URL, and one migration file per revision. Real Alembic runs it.
+/// </summary>
+public sealed class AlembicTestProject : IDisposable
+{
+    /// <summary>Python with the distribution's alembic, sqlalchemy and psycopg2 (the first python3 on PATH may lack them).</summary>
+    public const string Python = "/usr/bin/python3";
+
+    private const string EnvPy = """
+        import os
+        from alembic import context
+        from sqlalchemy import create_engine, pool
+
+        url = os.environ["DATABASE_URL"]
+
+        if context.is_offline_mode():
+            context.configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+            with context.begin_transaction():
+                context.run_migrations()
+        else:
+            engine = create_engine(url, poolclass=pool.NullPool)
+            with engine.connect() as connection:
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+        """;
+
+    private int _sequence;
+
+    public AlembicTestProject()
+    {
+        Root = Directory.CreateTempSubdirectory("dbrecovery-alembic-").FullName;
+        Directory.CreateDirectory(Path.Combine(Root, "migrations", "versions"));
+        File.WriteAllText(Path.Combine(Root, "alembic.ini"), "[alembic]\nscript_location = %(here)s/migrations\nrecursive_version_locations = true\n");
+        File.WriteAllText(Path.Combine(Root, "migrations", "env.py"), EnvPy);
+        File.WriteAllText(Path.Combine(Root, "migrations", "script.py.mako"), "# unused\n");
+    }
+
+    public string Root { get; }
+
+    public string VersionsDirectory => Path.Combine(Root, "migrations", "versions");
+
+    /// <summary>The command line that runs Alembic here.</summary>
+    public static string[] AlembicCommand => [Python, "-m", "alembic"];
+
+    /// <summary>Writes a migration file; the header is written after the imports, as recent Alembic templates do.</summary>
+    public AlembicTestProject Revision(string id, string? down, string upgrade, string? message = null, string? subfolder = null)
+    {
+        var downText = down switch
+        {
+            null => "None",
+            _ when down.Contains(',', StringComparison.Ordinal) => "(" + string.Join(", ", down.Split(',').Select(d => $"'{d.Trim()}'")) + ")",
+            _ => $"'{down}'",
+        };
+        var body = new StringBuilder()
+            .Append(CultureInfo($"\"\"\"{message ?? "revision " + id}\n\nRevision ID: {id}\nRevises: {down}\nCreate Date: 2024-01-01 00:00:{_sequence:00}.000000\n\n\"\"\"\n"))
+            .Append("from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\n")
+            .Append(CultureInfo($"revision: str = '{id}'\ndown_revision: Union[str, Sequence[str], None] = {downText}\nbranch_labels = None\ndepends_on = None\n\n\n"))
+            .Append("def upgrade() -> None:\n")
+            .Append(string.Join('\n', upgrade.Trim('\n').Split('\n').Select(l => "    " + l)))
+            .Append("\n\n\ndef downgrade() -> None:\n    pass\n");
+        var folder = subfolder is null ? VersionsDirectory : Path.Combine(VersionsDirectory, subfolder);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, CultureInfo($"{_sequence++:000}_{id}_migration.py")), body.ToString());
+        return this;
+    }
+
+    /// <summary>Runs Alembic with the database URL in $DATABASE_URL; returns its exit code and output.</summary>
+    public (int ExitCode, string Output) Run(string databaseUrl, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-m", "alembic", "-c", Path.Combine(Root, "alembic.ini") }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DATABASE_URL"] = databaseUrl;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+
+    /// <summary>Runs Alembic and fails the test when it fails.</summary>
+    public string Upgrade(string databaseUrl, string target)
+    {
+        var (code, output) = Run(databaseUrl, "upgrade", target);
+        return code == 0 ? output : throw new InvalidOperationException($"alembic upgrade {target} failed: {output}");
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
+    private static string CultureInfo(FormattableString text) => FormattableString.Invariant(text);
+}
