@@ -11,6 +11,9 @@ public sealed record SchemaState
     /// <summary>The database name.</summary>
     public required string Database { get; init; }
 
+    /// <summary>Where the snapshot comes from: <c>live</c> for a database, or which replay computed it.</summary>
+    public string Origin { get; init; } = "live";
+
     /// <summary>The server's version as it reports it, e.g. <c>15.18 (Debian 15.18-0+deb12u1)</c>.</summary>
     public required string ServerVersion { get; init; }
 

@@ -14,19 +14,36 @@ public static class RevisionRanker
 {
     private const int ListedNames = 5;
 
-    /// <summary>Ranks all candidates; details (names, explanations) are filled for the first <paramref name="top"/>.</summary>
+    /// <summary>Ranks every revision by its statically replayed schema; details (names, explanations) are filled for the first <paramref name="top"/>.</summary>
     public static IReadOnlyList<RevisionMatch> Rank(StaticReplay replay, SchemaState actual, int top)
     {
         ArgumentNullException.ThrowIfNull(replay);
+        return Rank(replay.History, revisions => replay.Expected(revisions), actual, top);
+    }
+
+    /// <summary>
+    /// Ranks every revision by the schema real Alembic produced for it in <paramref name="exact"/>, falling
+    /// back to the static replay for revisions missing there (those whose upgrade failed, and beyond).
+    /// </summary>
+    public static IReadOnlyList<RevisionMatch> Rank(StaticReplay replay, IReadOnlyDictionary<string, SchemaState> exact, SchemaState actual, int top)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(exact);
+        return Rank(replay.History, revisions => revisions.Count == 1 && exact.TryGetValue(revisions[0], out var state)
+            ? ExpectedSchema.From(revisions, state)
+            : replay.Expected(revisions), actual, top);
+    }
+
+    private static List<RevisionMatch> Rank(AlembicHistory history, Func<IReadOnlyList<string>, ExpectedSchema> expectedOf, SchemaState actual, int top)
+    {
         ArgumentNullException.ThrowIfNull(actual);
-        var history = replay.History;
         var versionTable = actual.VersionTable[(actual.VersionTable.LastIndexOf('.') + 1)..];
         var live = actual.Tables.Where(t => t.Name != versionTable).ToDictionary(t => (t.Schema, t.Name));
-        var scores = new Dictionary<TableModel, TableScore>(ReferenceEqualityComparer.Instance);
-        var candidates = history.Revisions.Select(r => new Candidate([r.Revision], replay.ModelOf(r.Revision))).ToList();
+        var scores = new Dictionary<TableState, TableScore>(ReferenceEqualityComparer.Instance);
+        var candidates = history.Revisions.Select(r => new Candidate(expectedOf([r.Revision]))).ToList();
         if (history.Heads.Count > 1)
         {
-            candidates.Add(new Candidate(history.Heads, replay.CombinedModel(history.Heads)));
+            candidates.Add(new Candidate(expectedOf(history.Heads)));
         }
 
         foreach (var candidate in candidates)
@@ -43,24 +60,24 @@ public static class RevisionRanker
             .Select(x => x.Candidate)
             .ToList();
         var stamped = actual.AlembicVersion.Order(StringComparer.Ordinal).ToList();
-        var headTables = candidates.Where(c => c.Revisions.All(r => history.Resolve(r).IsHead))
-            .SelectMany(c => c.Model.Tables.Select(t => (t.Schema, t.Name))).ToHashSet();
+        var headTables = candidates.Where(c => c.Expected.Revisions.All(r => history.Resolve(r).IsHead))
+            .SelectMany(c => c.Expected.Tables.Keys).ToHashSet();
         return ranked.Take(Math.Max(1, top)).Select((candidate, index) =>
         {
-            var equal = ranked.Where(other => other != candidate && other.Score == candidate.Score && SameSchema(candidate.Model, other.Model))
+            var equal = ranked.Where(other => other != candidate && other.Score == candidate.Score && SameSchema(candidate.Expected, other.Expected))
                 .Select(other => other.Name).ToList();
             return Describe(candidate, index + 1, live, scores, equal, stamped, headTables, history);
         }).ToList();
     }
 
-    private static void Score(Candidate candidate, Dictionary<(string, string), TableState> live, Dictionary<TableModel, TableScore> scores)
+    private static void Score(Candidate candidate, Dictionary<(string, string), TableState> live, Dictionary<TableState, TableScore> scores)
     {
         var shared = 0;
         var matched = 0;
         var union = 0;
-        foreach (var table in candidate.Model.Tables)
+        foreach (var (key, table) in candidate.Expected.Tables)
         {
-            if (!live.TryGetValue((table.Schema, table.Name), out var actual))
+            if (!live.TryGetValue(key, out var actual))
             {
                 candidate.MissingCount++;
                 continue;
@@ -78,32 +95,32 @@ public static class RevisionRanker
         }
 
         var extra = live.Count - shared;
-        candidate.Score = (double)(shared + matched) / Math.Max(1, candidate.Model.Tables.Count + extra + union);
+        candidate.Score = (double)(shared + matched) / Math.Max(1, candidate.Expected.Tables.Count + extra + union);
     }
 
     private static RevisionMatch Describe(
         Candidate candidate,
         int rank,
         Dictionary<(string, string), TableState> live,
-        Dictionary<TableModel, TableScore> scores,
+        Dictionary<TableState, TableScore> scores,
         List<string> equallyLikely,
         List<string> stamped,
         HashSet<(string, string)> headTables,
         AlembicHistory history)
     {
-        var expected = candidate.Model.Tables.Select(t => (t.Schema, t.Name)).ToHashSet();
+        var expected = candidate.Expected.Tables.Keys.ToHashSet();
         var missing = expected.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
         var extra = live.Keys.Where(k => !expected.Contains(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
-        var shared = candidate.Model.Tables.Where(t => scores.ContainsKey(t) && live.ContainsKey((t.Schema, t.Name))).Select(t => scores[t]).ToList();
+        var shared = candidate.Expected.Tables.Where(t => live.ContainsKey(t.Key)).Select(t => scores[t.Value]).ToList();
         var later = headTables.Where(k => !expected.Contains(k)).ToList();
         var laterAbsent = later.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
-        var isStamped = candidate.Revisions.Order(StringComparer.Ordinal).SequenceEqual(stamped);
+        var isStamped = candidate.Expected.Revisions.Order(StringComparer.Ordinal).SequenceEqual(stamped);
         var typeMismatches = shared.SelectMany(s => s.TypeMismatches).ToList();
         var match = new RevisionMatch
         {
             Rank = rank,
             Revision = candidate.Name,
-            Revisions = candidate.Revisions,
+            Revisions = candidate.Expected.Revisions,
             Score = Math.Round(candidate.Score, 4),
             IsStamped = isStamped,
             Missing = missing,
@@ -111,7 +128,7 @@ public static class RevisionRanker
             ColumnDifferences = shared.SelectMany(s => s.ColumnDifferences).ToList(),
             TypeMismatches = typeMismatches,
             EquallyLikely = equallyLikely,
-            Message = candidate.Revisions.Count == 1 ? history.Resolve(candidate.Revisions[0]).Message : "all heads",
+            Message = candidate.Expected.Revisions.Count == 1 ? history.Resolve(candidate.Expected.Revisions[0]).Message : "all heads",
             Explanation = string.Empty,
         };
         return match with { Explanation = Explain(match, expected.Count, later.Count, laterAbsent, stamped) };
@@ -163,38 +180,19 @@ public static class RevisionRanker
 
     private static string Display((string Schema, string Name) key) => key.Schema == "public" ? key.Name : $"{key.Schema}.{key.Name}";
 
-    private static bool SameSchema(SchemaModel left, SchemaModel right)
+    private static bool SameSchema(ExpectedSchema left, ExpectedSchema right) =>
+        left.Tables.Count == right.Tables.Count
+        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other) && (ReferenceEquals(t.Value, other) || SameTable(t.Value, other)));
+
+    private static bool SameTable(TableState left, TableState right) =>
+        left.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)).SequenceEqual(right.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)))
+        && left.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal).SequenceEqual(right.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal));
+
+    private sealed class Candidate(ExpectedSchema expected)
     {
-        if (left.Tables.Count != right.Tables.Count)
-        {
-            return false;
-        }
+        public ExpectedSchema Expected { get; } = expected;
 
-        foreach (var table in left.Tables)
-        {
-            if (!right.TryGet(table.Schema, table.Name, out var other))
-            {
-                return false;
-            }
-
-            if (!ReferenceEquals(table, other)
-                && !(table.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)).SequenceEqual(other.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)))
-                    && table.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal).SequenceEqual(other.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal))))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private sealed class Candidate(IReadOnlyList<string> revisions, SchemaModel model)
-    {
-        public IReadOnlyList<string> Revisions { get; } = revisions;
-
-        public SchemaModel Model { get; } = model;
-
-        public string Name => string.Join(",", Revisions);
+        public string Name => string.Join(",", Expected.Revisions);
 
         public double Score { get; set; }
 
@@ -206,7 +204,7 @@ public static class RevisionRanker
     /// <summary>How one expected table matches its live counterpart: columns by name (types apart) and indexes by name.</summary>
     private sealed record TableScore(int Matched, int Union, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
     {
-        public static TableScore Of(TableModel expected, TableState actual)
+        public static TableScore Of(TableState expected, TableState actual)
         {
             var differences = new List<SchemaDifference>();
             var types = new List<SchemaDifference>();
@@ -227,7 +225,7 @@ public static class RevisionRanker
                 }
             }
 
-            differences.AddRange(actual.Columns.Where(c => expected.Column(c.Name) is null)
+            differences.AddRange(actual.Columns.Where(c => expected.FindColumn(c.Name) is null)
                 .Select(c => new SchemaDifference { Kind = DifferenceKind.ExtraColumn, Schema = actual.Schema, Table = actual.Name, Column = c.Name, Actual = c.Type }));
             var expectedIndexes = expected.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
             var actualIndexes = actual.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);

@@ -11,6 +11,7 @@ public sealed class StaticReplay
 {
     private readonly SchemaModel[] _models;
     private readonly List<string>[] _notes;
+    private readonly Dictionary<TableModel, TableState> _tableStates = new(ReferenceEqualityComparer.Instance);
 
     private StaticReplay(AlembicHistory history, SchemaModel[] models, List<string>[] notes)
     {
@@ -52,18 +53,33 @@ public sealed class StaticReplay
     }
 
     /// <summary>The expected schema at <paramref name="revision"/>.</summary>
-    public SchemaState SchemaOf(string revision) => ToState(ModelOf(revision), [revision], $"static replay of {revision}");
+    public SchemaState SchemaOf(string revision) => SchemaOf([revision]);
 
     /// <summary>The expected schema with all of <paramref name="revisions"/> applied (several heads).</summary>
-    public SchemaState SchemaOf(IReadOnlyList<string> revisions) =>
-        revisions.Count == 1 ? SchemaOf(revisions[0]) : ToState(CombinedModel(revisions), revisions, $"static replay of {string.Join(" + ", revisions)}");
+    public SchemaState SchemaOf(IReadOnlyList<string> revisions) => Expected(revisions).ToState($"static replay of {string.Join(" + ", revisions)}");
 
     /// <summary>What the replay could not apply up to <paramref name="revision"/> (operations on missing tables, …).</summary>
     public IReadOnlyList<string> NotesOf(string revision) => _notes[History.IndexOf(revision)];
 
-    internal SchemaModel ModelOf(string revision) => _models[History.IndexOf(revision)];
+    /// <summary>
+    /// The expected tables of a revision (or of several heads together). A table no operation touched
+    /// between two revisions is the same object in both, so whatever is computed about it can be reused.
+    /// </summary>
+    internal ExpectedSchema Expected(IReadOnlyList<string> revisions) =>
+        new(revisions, (revisions.Count == 1 ? _models[History.IndexOf(revisions[0])] : CombinedModel(revisions)).Tables
+            .ToDictionary(t => (t.Schema, t.Name), TableStateOf));
 
-    internal SchemaModel CombinedModel(IReadOnlyList<string> revisions)
+    private TableState TableStateOf(TableModel model)
+    {
+        if (!_tableStates.TryGetValue(model, out var state))
+        {
+            _tableStates[model] = state = model.ToTableState();
+        }
+
+        return state;
+    }
+
+    private SchemaModel CombinedModel(IReadOnlyList<string> revisions)
     {
         var model = new SchemaModel(_models.Length == 0 ? "public" : _models[0].DefaultSchema);
         var wanted = revisions.Select(History.IndexOf).ToList();
@@ -98,19 +114,5 @@ public sealed class StaticReplay
         }
 
         return count;
-    }
-
-    private static SchemaState ToState(SchemaModel model, IReadOnlyList<string> revisions, string source)
-    {
-        var tables = model.Tables.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).Select(t => t.ToTableState()).ToList();
-        return new SchemaState
-        {
-            Database = source,
-            ServerVersion = "static replay",
-            CapturedAt = DateTimeOffset.UtcNow,
-            Schemas = tables.Select(t => t.Schema).Distinct().ToList(),
-            Tables = tables,
-            AlembicVersion = revisions,
-        };
     }
 }

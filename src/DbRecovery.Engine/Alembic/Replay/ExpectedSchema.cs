@@ -1,0 +1,25 @@
+using DbRecovery.Engine.Catalog;
+
+namespace DbRecovery.Engine.Alembic.Replay;
+
+/// <summary>The tables a revision (or a set of heads) should have, keyed by schema and name.</summary>
+internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnlyDictionary<(string Schema, string Name), TableState> Tables)
+{
+    public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state) =>
+        new(revisions, state.Tables.ToDictionary(t => (t.Schema, t.Name)));
+
+    public SchemaState ToState(string origin)
+    {
+        var tables = Tables.Values.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+        return new SchemaState
+        {
+            Database = origin,
+            ServerVersion = string.Empty,
+            Origin = origin,
+            CapturedAt = DateTimeOffset.UtcNow,
+            Schemas = tables.Select(t => t.Schema).Distinct().ToList(),
+            Tables = tables,
+            AlembicVersion = Revisions,
+        };
+    }
+}
