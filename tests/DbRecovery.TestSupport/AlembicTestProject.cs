@@ -14,9 +14,11 @@ public sealed class AlembicTestProject : IDisposable
 
     private const string EnvPy = """
         import os
+        from logging.config import fileConfig
         from alembic import context
         from sqlalchemy import create_engine, pool
 
+        fileConfig(context.config.config_file_name)
         url = os.environ["DATABASE_URL"]
 
         if context.is_offline_mode():
@@ -31,13 +33,53 @@ public sealed class AlembicTestProject : IDisposable
                     context.run_migrations()
         """;
 
+    // The logging sections of Alembic's own template, so Alembic reports "Running upgrade" as real projects see it.
+    private const string Ini = """
+        [alembic]
+        script_location = %(here)s/migrations
+        recursive_version_locations = true
+
+        [loggers]
+        keys = root,sqlalchemy,alembic
+
+        [handlers]
+        keys = console
+
+        [formatters]
+        keys = generic
+
+        [logger_root]
+        level = WARN
+        handlers = console
+        qualname =
+
+        [logger_sqlalchemy]
+        level = WARN
+        handlers =
+        qualname = sqlalchemy.engine
+
+        [logger_alembic]
+        level = INFO
+        handlers =
+        qualname = alembic
+
+        [handler_console]
+        class = StreamHandler
+        args = (sys.stderr,)
+        level = NOTSET
+        formatter = generic
+
+        [formatter_generic]
+        format = %(levelname)-5.5s [%(name)s] %(message)s
+        """;
+
     private int _sequence;
 
     public AlembicTestProject()
     {
         Root = Directory.CreateTempSubdirectory("dbrecovery-alembic-").FullName;
         Directory.CreateDirectory(Path.Combine(Root, "migrations", "versions"));
-        File.WriteAllText(Path.Combine(Root, "alembic.ini"), "[alembic]\nscript_location = %(here)s/migrations\nrecursive_version_locations = true\n");
+        File.WriteAllText(Path.Combine(Root, "alembic.ini"), Ini);
         File.WriteAllText(Path.Combine(Root, "migrations", "env.py"), EnvPy);
         File.WriteAllText(Path.Combine(Root, "migrations", "script.py.mako"), "# unused\n");
     }

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
-using DbRecovery.Engine.Sql;
+using DbRecovery.Engine.Alembic;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -57,7 +57,7 @@ public static class SchemaReader
     {
         var session = transaction.Session;
         var rows = new CatalogRows();
-        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), QuoteVersionTable(options.VersionTable));
+        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), Alembic.VersionTable.Parse(options.VersionTable).Quoted);
         var snapshot = await transaction.ExportSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var helperWork = ReadOnHelperAsync(session, snapshot, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken);
         await RunBatchAsync(session, rows.Queries.Where(q => !q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
@@ -67,7 +67,7 @@ public static class SchemaReader
         }
 
         var alembicVersion = rows.VersionTable is { } table
-            ? await ReadVersionRowsAsync(session, table, cancellationToken).ConfigureAwait(false)
+            ? await VersionTable.ReadRowsAsync(session, table, cancellationToken).ConfigureAwait(false)
             : [];
         if (rows.VersionTable is null)
         {
@@ -146,25 +146,6 @@ public static class SchemaReader
 
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static async Task<IReadOnlyList<string>> ReadVersionRowsAsync(DatabaseSession session, (string Schema, string Name) table, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"SELECT version_num FROM {SqlIdentifier.Quote(table.Schema, table.Name)} ORDER BY 1");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var versions = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            versions.Add(reader.GetString(0));
-        }
-
-        return versions;
-    }
-
-    private static string QuoteVersionTable(string versionTable)
-    {
-        var dot = versionTable.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? SqlIdentifier.Quote(versionTable) : SqlIdentifier.Quote(versionTable[..dot], versionTable[(dot + 1)..]);
     }
 
     private sealed record CatalogParameters(string[] SchemaPatterns, string VersionTable);

@@ -74,6 +74,37 @@ public sealed class ConnectionTarget
     /// <inheritdoc />
     public override string ToString() => DisplayName;
 
+    /// <summary>
+    /// The target as a libpq/SQLAlchemy URL, password included, for a child process (Alembic) that
+    /// receives it through its environment. Never display it.
+    /// </summary>
+    internal string ToUrlWithPassword()
+    {
+        var credentials = string.IsNullOrEmpty(_settings.Username) ? string.Empty
+            : Uri.EscapeDataString(_settings.Username) + (string.IsNullOrEmpty(_settings.Password) ? string.Empty : ":" + Uri.EscapeDataString(_settings.Password)) + "@";
+        var host = (_settings.Host ?? "localhost").Split(',')[0];
+        var hostPart = host.StartsWith('/') ? string.Empty : (host.Contains(':', StringComparison.Ordinal) && !host.Contains('[', StringComparison.Ordinal) ? $"[{host}]" : host) + $":{_settings.Port}";
+        var query = new List<string>();
+        if (host.StartsWith('/'))
+        {
+            query.Add("host=" + Uri.EscapeDataString(host));
+        }
+
+        if (_settings.SslMode != SslMode.Prefer)
+        {
+            query.Add("sslmode=" + _settings.SslMode switch
+            {
+                SslMode.Disable => "disable",
+                SslMode.Allow => "allow",
+                SslMode.Require => "require",
+                SslMode.VerifyCA => "verify-ca",
+                _ => "verify-full",
+            });
+        }
+
+        return $"postgresql://{credentials}{hostPart}/{Uri.EscapeDataString(Database)}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+    }
+
     private static NpgsqlConnectionStringBuilder ParseKeyValue(string text)
     {
         if (text.Contains("://", StringComparison.Ordinal))

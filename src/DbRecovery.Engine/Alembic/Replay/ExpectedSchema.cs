@@ -5,8 +5,12 @@ namespace DbRecovery.Engine.Alembic.Replay;
 /// <summary>The tables a revision (or a set of heads) should have, keyed by schema and name.</summary>
 internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnlyDictionary<(string Schema, string Name), TableState> Tables)
 {
-    public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state) =>
-        new(revisions, state.Tables.ToDictionary(t => (t.Schema, t.Name)));
+    /// <summary>The tables of a snapshot, Alembic's version table left out.</summary>
+    public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state)
+    {
+        var versionTable = VersionTable.Parse(state.VersionTable);
+        return new(revisions, state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)));
+    }
 
     public SchemaState ToState(string origin)
     {

@@ -1,0 +1,81 @@
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Sql;
+
+namespace DbRecovery.Engine.Alembic;
+
+/// <summary>
+/// The exact schema of each revision, by upgrading an empty scratch database with real Alembic one
+/// revision at a time and snapshotting it after each step. A revision whose upgrade fails is recorded
+/// with Alembic's error; it and the revisions that build on it are left to the static replay.
+/// </summary>
+public static class AlembicReplay
+{
+    /// <summary>Replays <paramref name="revisions"/> (with their ancestors) on the scratch database.</summary>
+    /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
+    public static async Task<AlembicReplayResult> RunAsync(
+        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IReadOnlyList<string> revisions, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(cli);
+        ArgumentNullException.ThrowIfNull(log);
+        var initial = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+        if (initial.Tables.Count > 0 || initial.Views.Count > 0 || initial.Sequences.Count > 0 || initial.Enums.Count > 0)
+        {
+            throw new RecoveryException("ScratchNotEmpty", FailureKind.InvalidArgument,
+                $"The scratch database {scratch.DisplayName} is not empty ({initial.Tables.Count} tables); give an empty database, which the replay will fill.", scratch.DisplayName);
+        }
+
+        var wanted = history.Revisions.Where(r => revisions.Any(w => history.IsAncestor(r.Revision, w))).ToList();
+        var schemas = new Dictionary<string, SchemaState>(StringComparer.Ordinal);
+        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+        var applied = new List<string>();
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var revision = wanted[i];
+            log.Progress(new ProgressReport("Replaying the history with Alembic", revision.Revision, i, wanted.Count));
+            if (failures.Keys.Any(f => history.IsAncestor(f, revision.Revision)))
+            {
+                continue;
+            }
+
+            if (!applied.All(a => history.IsAncestor(a, revision.Revision)))
+            {
+                await ResetAsync(scratch, initial.Schemas, log, cancellationToken).ConfigureAwait(false);
+                applied.Clear();
+            }
+
+            var run = await cli.RunAsync(scratch, ["upgrade", revision.Revision], log, null, cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+            {
+                failures[revision.Revision] = AlembicCli.ErrorOf(run);
+                log.Warning($"alembic upgrade {revision.Revision} failed on the scratch database: {failures[revision.Revision]}. It and the revisions after it fall back to the static replay.");
+
+                // Alembic rolled the revision back; what was applied before it still stands.
+                continue;
+            }
+
+            applied.Add(revision.Revision);
+            schemas[revision.Revision] = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false) with
+            {
+                Origin = $"alembic replay of {revision.Revision}",
+            };
+        }
+
+        return new AlembicReplayResult(schemas, failures);
+    }
+
+    /// <summary>Empties the scratch database: drops what the migrations created, schemas included.</summary>
+    private static async Task ResetAsync(ConnectionTarget scratch, IReadOnlyList<string> initialSchemas, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        var current = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+        await using var session = await DatabaseSession.OpenAsync(scratch, log, cancellationToken).ConfigureAwait(false);
+        foreach (var schema in current.Schemas)
+        {
+            var sql = $"DROP SCHEMA {SqlIdentifier.Quote(schema)} CASCADE" + (initialSchemas.Contains(schema) ? $"; CREATE SCHEMA {SqlIdentifier.Quote(schema)}" : string.Empty);
+            await using var command = session.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
