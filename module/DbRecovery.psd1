@@ -13,6 +13,14 @@
         'Get-SchemaState'
         'Export-SchemaState'
         'Import-SchemaState'
+        'Get-AlembicHistory'
+        'Get-AlembicVersion'
+        'Get-RevisionSchema'
+        'Compare-SchemaState'
+        'Find-AlembicRevision'
+        'Set-AlembicVersion'
+        'Invoke-AlembicUpgrade'
+        'Get-RecoveryJournal'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

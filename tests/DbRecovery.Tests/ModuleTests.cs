@@ -9,7 +9,11 @@ namespace DbRecovery.Tests;
 [Collection(PowerShellCollection.Name)]
 public sealed class ModuleTests(PowerShellSession shell)
 {
-    private static readonly string[] ExpectedCommands = ["Export-SchemaState", "Get-SchemaState", "Import-SchemaState"];
+    private static readonly string[] ExpectedCommands =
+    [
+        "Compare-SchemaState", "Export-SchemaState", "Find-AlembicRevision", "Get-AlembicHistory", "Get-AlembicVersion", "Get-RecoveryJournal",
+        "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Set-AlembicVersion",
+    ];
 
     [Fact]
     public void Exports_exactly_the_expected_cmdlets()
@@ -50,10 +54,10 @@ public sealed class ModuleTests(PowerShellSession shell)
         Assert.NotSame(ownNpgsql, privateNpgsql);
     }
 
+    public static TheoryData<string> Commands => new(ExpectedCommands);
+
     [Theory]
-    [InlineData("Get-SchemaState")]
-    [InlineData("Export-SchemaState")]
-    [InlineData("Import-SchemaState")]
+    [MemberData(nameof(Commands))]
     public void Every_cmdlet_has_help_with_examples_and_every_parameter_is_described(string command)
     {
         var help = shell.Run($"Get-Help {command} -Full").ThrowOnError().Output.Single();

@@ -1,6 +1,11 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The module as a runbook sees it. Run by ./build.ps1 -Task Test after a build.
 
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot '../../out/DbRecovery/DbRecovery.psd1') -Force
+    $commands = (Get-Command -Module DbRecovery).Name
+}
+
 BeforeAll {
     $manifest = Join-Path $PSScriptRoot '../../out/DbRecovery/DbRecovery.psd1'
     Import-Module $manifest -Force
@@ -15,10 +20,11 @@ Describe 'The DbRecovery module' {
 
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
-            Should -Be @('Export-SchemaState', 'Get-SchemaState', 'Import-SchemaState')
+            Should -Be @('Compare-SchemaState', 'Export-SchemaState', 'Find-AlembicRevision', 'Get-AlembicHistory', 'Get-AlembicVersion',
+                'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade', 'Set-AlembicVersion')
     }
 
-    It 'has help with an example for <_>' -ForEach @('Get-SchemaState', 'Export-SchemaState', 'Import-SchemaState') {
+    It 'has help with an example for <_>' -ForEach $commands {
         $help = Get-Help $_ -Examples
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0

@@ -72,14 +72,8 @@ public static partial class AlembicUpgrade
             : throw Failed(run, target);
     }
 
-    private static async Task<IReadOnlyList<string>> ReadStampAsync(ConnectionTarget target, VersionTable versionTable, IRecoveryLog log, CancellationToken cancellationToken)
-    {
-        await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
-        await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
-        return await versionTable.LocateAsync(session, cancellationToken).ConfigureAwait(false) is { } table
-            ? await VersionTable.ReadRowsAsync(session, table, cancellationToken).ConfigureAwait(false)
-            : [];
-    }
+    private static async Task<IReadOnlyList<string>> ReadStampAsync(ConnectionTarget target, VersionTable versionTable, IRecoveryLog log, CancellationToken cancellationToken) =>
+        (await AlembicVersionRow.ReadAsync(target, versionTable, log, cancellationToken).ConfigureAwait(false))?.Select(r => r.Revision).ToList() ?? [];
 
     private static RecoveryException Failed(AlembicRun run, ConnectionTarget target) => new(
         "AlembicUpgradeFailed", FailureKind.InvalidOperation,

@@ -45,6 +45,19 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>A PowerShell path (relative, ~, PSDrive) as a file-system path.</summary>
+    protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>The bound parameters as text for the journal; connection strings and credentials are left out.</summary>
+    protected IReadOnlyDictionary<string, string> JournalParameters() =>
+        MyInvocation.BoundParameters
+            .Where(p => p.Key is not ("ConnectionString" or "Credential" or "ScratchConnectionString"))
+            .ToDictionary(
+                p => p.Key,
+                p => Mask.Apply(p.Value is System.Collections.IEnumerable list and not string
+                    ? string.Join(",", list.Cast<object>())
+                    : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+
     /// <summary>Writes a non-terminating error for one failed input and lets the pipeline go on.</summary>
     protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, Mask, target));
 

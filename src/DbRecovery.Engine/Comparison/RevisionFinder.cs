@@ -1,0 +1,32 @@
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+
+namespace DbRecovery.Engine.Comparison;
+
+/// <summary>Which revision a schema really is at: the static replay by default, real Alembic on a scratch database when asked.</summary>
+public static class RevisionFinder
+{
+    /// <summary>Ranks the revisions of <paramref name="history"/> against <paramref name="actual"/>.</summary>
+    /// <param name="history">The history.</param>
+    /// <param name="actual">The live schema (or an imported snapshot).</param>
+    /// <param name="cli">With <paramref name="scratch"/>: replay with real Alembic for exact schemas.</param>
+    /// <param name="scratch">An empty scratch database for the exact replay, or null for the static replay only.</param>
+    /// <param name="top">How many candidates to describe.</param>
+    /// <param name="log">Where to report.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public static async Task<IReadOnlyList<RevisionMatch>> FindAsync(
+        AlembicHistory history, SchemaState actual, AlembicCli? cli, ConnectionTarget? scratch, int top, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        var replay = StaticReplay.Run(history);
+        if (cli is null || scratch is null)
+        {
+            return RevisionRanker.Rank(replay, actual, top);
+        }
+
+        var exact = await AlembicReplay.RunAsync(history, cli, scratch, history.Heads, log, cancellationToken).ConfigureAwait(false);
+        return RevisionRanker.Rank(replay, exact.Schemas, actual, top);
+    }
+}

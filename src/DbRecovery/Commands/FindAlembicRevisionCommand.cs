@@ -1,0 +1,97 @@
+using System.Management.Automation;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Comparison;
+using DbRecovery.Engine.Connections;
+
+namespace DbRecovery.Commands;
+
+/// <summary>Finds which revision a live schema really corresponds to, ranked, with evidence.</summary>
+/// <remarks>
+/// Compares the live schema (or a SchemaState from Get-SchemaState or Import-SchemaState) with the
+/// expected schema of every revision of the history, and of all heads together when there are several.
+/// Tables, columns and indexes decide the score; columns that differ only in type (uuid against
+/// varchar(36)) are reported as TypeMismatches and do not derail the answer. Revisions whose expected
+/// schemas are identical (data-only or empty migrations) are reported together as EquallyLikely, never
+/// silently picked. The best match explains itself in a sentence. With -Replay the expected schemas come
+/// from real Alembic on an empty scratch database (see Get-RevisionSchema).
+/// </remarks>
+/// <example>
+/// <code>Find-AlembicRevision -Path ./backend -ConnectionString $env:DATABASE_URL | Select-Object -First 1 | Format-List</code>
+/// <para>Names the revision the database really is at and explains why.</para>
+/// </example>
+/// <example>
+/// <code>Import-SchemaState ./prod.json | Find-AlembicRevision -Path ./backend -Top 3</code>
+/// <para>Answers the same question from a snapshot, without access to the database.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Find, "AlembicRevision", DefaultParameterSetName = LiveSet)]
+[OutputType(typeof(RevisionMatch))]
+public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
+{
+    private const string LiveSet = "Live";
+    private const string SnapshotSet = "Snapshot";
+
+    /// <summary>The Alembic project (folder with alembic.ini, the script folder, or a versions folder).</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = ".";
+
+    /// <summary>A schema snapshot to examine instead of a live database.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = SnapshotSet)]
+    public SchemaState? InputObject { get; set; }
+
+    /// <summary>How many candidates to return, best first.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int Top { get; set; } = 5;
+
+    /// <summary>Compare with exact schemas built by real Alembic on an empty scratch database.</summary>
+    [Parameter]
+    public SwitchParameter Replay { get; set; }
+
+    /// <summary>The empty scratch database for -Replay.</summary>
+    [Parameter]
+    public string? ScratchConnectionString { get; set; }
+
+    /// <summary>How to run Alembic for -Replay, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] AlembicCommand { get; set; } = ["alembic"];
+
+    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string UrlVariable { get; set; } = "DATABASE_URL";
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == LiveSet)
+        {
+            base.BeginProcessing();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var path = FileSystemPath(Path);
+            var matches = Run(async (log, cancel) =>
+            {
+                var history = AlembicHistory.Load(path, log);
+                var actual = InputObject ?? await SchemaReader.CaptureAsync(Target, new SchemaReadOptions(), log, cancel).ConfigureAwait(false);
+                var scratch = Replay ? ConnectionTarget.Parse(ScratchConnectionString) : null;
+                Mask.Add(scratch?.Password);
+                var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
+                return await RevisionFinder.FindAsync(history, actual, cli, scratch, Top, log, cancel).ConfigureAwait(false);
+            });
+            WriteObject(matches, enumerateCollection: true);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowFailure(ex, Path);
+        }
+    }
+}

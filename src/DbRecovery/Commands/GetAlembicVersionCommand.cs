@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using DbRecovery.Engine.Alembic;
+
+namespace DbRecovery.Commands;
+
+/// <summary>Reads the rows of a database's Alembic version table.</summary>
+/// <remarks>
+/// Reads in a read-only transaction. When the table does not exist, nothing is returned and -Verbose
+/// says so. Each row is an AlembicVersionRow whose Revision property binds to Set-AlembicVersion.
+/// </remarks>
+/// <example>
+/// <code>Get-AlembicVersion -ConnectionString 'postgresql://ops@db.internal/app'</code>
+/// <para>Shows which revision(s) alembic_version claims.</para>
+/// </example>
+/// <example>
+/// <code>Get-AlembicVersion -VersionTable ops.migrations_version</code>
+/// <para>Reads a version table with another name, in another schema, of the database in $env:DATABASE_URL.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "AlembicVersion")]
+[OutputType(typeof(AlembicVersionRow))]
+public sealed class GetAlembicVersionCommand : DatabaseCmdlet
+{
+    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string VersionTable { get; set; } = "alembic_version";
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Alembic.VersionTable.Parse(VersionTable), log, cancel));
+            if (rows is null)
+            {
+                WriteVerbose($"The version table '{VersionTable}' does not exist in {Target.DisplayName}.");
+                return;
+            }
+
+            WriteObject(rows, enumerateCollection: true);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowFailure(ex, Target.DisplayName);
+        }
+    }
+}

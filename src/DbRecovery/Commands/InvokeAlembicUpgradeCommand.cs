@@ -1,0 +1,106 @@
+using System.Management.Automation;
+using DbRecovery.Completion;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Journal;
+
+namespace DbRecovery.Commands;
+
+/// <summary>Runs alembic upgrade against a database, after the checks Alembic itself does not make.</summary>
+/// <remarks>
+/// Before running: the history has a single head (or -Revision names one, or heads), the revisions in
+/// alembic_version exist in the history, and no other DbRecovery operation holds the advisory lock
+/// (Alembic has no mutex of its own); the lock is held for the whole run. The database URL reaches
+/// Alembic through an environment variable, never its command line. Alembic's output goes to the
+/// verbose stream and each migration to the progress bar. A failure becomes an error carrying Alembic's
+/// error text, password removed. -Sql returns the offline SQL script instead and changes nothing.
+/// </remarks>
+/// <example>
+/// <code>Invoke-AlembicUpgrade -Path ./backend -Sql</code>
+/// <para>Shows the SQL an upgrade from the stamped revision to head would run.</para>
+/// </example>
+/// <example>
+/// <code>Invoke-AlembicUpgrade -Path ./backend -Revision head -AlembicCommand /usr/bin/python3,-m,alembic -Verbose</code>
+/// <para>Upgrades the database in $env:DATABASE_URL to head, showing Alembic's output.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Invoke, "AlembicUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(AlembicVersionChange), typeof(string))]
+public sealed class InvokeAlembicUpgradeCommand : DatabaseCmdlet
+{
+    /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = ".";
+
+    /// <summary>The target revision: head (the default, when there is one head), heads, or a revision.</summary>
+    [Parameter(Position = 0)]
+    [ArgumentCompleter(typeof(RevisionCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Revision { get; set; } = "head";
+
+    /// <summary>Return the SQL Alembic would run (offline mode) instead of running it.</summary>
+    [Parameter]
+    public SwitchParameter Sql { get; set; }
+
+    /// <summary>How to run Alembic, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] AlembicCommand { get; set; } = ["alembic"];
+
+    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string UrlVariable { get; set; } = "DATABASE_URL";
+
+    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string VersionTable { get; set; } = "alembic_version";
+
+    /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
+    [Parameter]
+    public string? JournalPath { get; set; }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var path = FileSystemPath(Path);
+            var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
+            var versionTable = Engine.Alembic.VersionTable.Parse(VersionTable);
+            if (Sql)
+            {
+                WriteObject(Run((log, cancel) => AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)));
+                return;
+            }
+
+            var (before, pending) = Run(async (log, cancel) =>
+            {
+                var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
+                return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
+            });
+            if (!ShouldProcess(Target.DisplayName, $"alembic upgrade {Revision}: apply {pending.Count} revisions ({string.Join(", ", pending.Select(p => p.Revision))})"))
+            {
+                return;
+            }
+
+            var journal = new JournalContext(new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath)), MyInvocation.MyCommand.Name, JournalParameters());
+            var after = Run(async (log, cancel) =>
+            {
+                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, journal, log, cancel).ConfigureAwait(false);
+                return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
+            });
+            WriteObject(new AlembicVersionChange
+            {
+                Target = Target.DisplayName,
+                VersionTable = VersionTable,
+                Previous = before?.Select(r => r.Revision).ToList() ?? [],
+                Current = after?.Select(r => r.Revision).ToList() ?? [],
+            });
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowFailure(ex, Path);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Diagnostics;
+
+namespace DbRecovery.Completion;
+
+/// <summary>
+/// Completes <c>-Revision</c> from the migration files of the project given in <c>-Path</c> (read
+/// statically; no database connection), with head, heads and base.
+/// </summary>
+public sealed class RevisionCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        ArgumentNullException.ThrowIfNull(fakeBoundParameters);
+        var path = fakeBoundParameters["Path"] as string ?? ".";
+        IReadOnlyList<AlembicRevision> revisions;
+        try
+        {
+            revisions = AlembicHistory.Load(path, NullRecoveryLog.Instance).Revisions;
+        }
+        catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return revisions.Reverse()
+            .Select(r => (Text: r.Revision, Tip: $"{r.Revision} {(r.IsHead ? "(head) " : string.Empty)}{r.Message}"))
+            .Concat([(Text: "head", Tip: "the single head"), (Text: "heads", Tip: "all heads"), (Text: "base", Tip: "before the first revision")])
+            .Where(c => pattern.IsMatch(c.Text))
+            .Select(c => new CompletionResult(Quote(c.Text), c.Text, CompletionResultType.ParameterValue, c.Tip));
+    }
+
+    private static string Quote(string text) =>
+        text.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-') ? text : "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
