@@ -194,4 +194,25 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         Assert.Equal(AlembicHistories.IncidentTrueRevision, top.Revision);
         Assert.Equal(1.0, top.Score);
     }
+
+    [Fact]
+    public async Task Exact_replay_resets_the_scratch_database_between_branches()
+    {
+        using var branched = AlembicHistories.BranchAndMerge(new AlembicTestProject());
+        branched.Upgrade(Database.Url, "bbbb0005");
+        branched.Upgrade(Database.Url, "cccc0004");
+        var actual = await SnapshotAsync();
+        await using var scratch = await Database.Server.CreateDatabaseAsync();
+        var history = AlembicHistory.Load(branched.Root, Log);
+        var cli = AlembicCli.For(branched.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL");
+
+        var exact = await AlembicReplay.RunAsync(history, cli, ConnectionTarget.Parse(scratch.Url), history.Heads, Log, CancellationToken.None);
+        var top = RevisionRanker.Rank(StaticReplay.Run(history), exact.Schemas, actual, 3)[0];
+
+        Assert.Equal(7, exact.Schemas.Count);
+        Assert.Empty(exact.Failures);
+        Assert.DoesNotContain(exact.Schemas["cccc0004"].Tables, t => t.Name == "invoices");
+        Assert.Contains(exact.Schemas["bbbb0005"].Tables, t => t.Name == "invoices");
+        Assert.Equal("mmmm0006", top.Revision);
+    }
 }
