@@ -1,0 +1,29 @@
+namespace DbRecovery.Engine.Conversion;
+
+/// <summary>One column a conversion changed.</summary>
+public sealed record ColumnConversion
+{
+    /// <summary>The table's schema.</summary>
+    public required string Schema { get; init; }
+
+    /// <summary>The table.</summary>
+    public required string Table { get; init; }
+
+    /// <summary>The column.</summary>
+    public required string Column { get; init; }
+
+    /// <summary>Its type before.</summary>
+    public required string From { get; init; }
+
+    /// <summary>Its type after.</summary>
+    public required string To { get; init; }
+
+    /// <summary>Rows of its table (counted before and after: the same).</summary>
+    public long Rows { get; init; }
+
+    /// <summary>How long its table's rewrite took (shared by the table's columns).</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Schema}.{Table}.{Column}: {From} -> {To}";
+}
