@@ -21,6 +21,7 @@
         'Set-AlembicVersion'
         'Invoke-AlembicUpgrade'
         'Get-RecoveryJournal'
+        'Convert-IdColumns'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

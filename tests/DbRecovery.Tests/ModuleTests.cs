@@ -11,7 +11,7 @@ public sealed class ModuleTests(PowerShellSession shell)
 {
     private static readonly string[] ExpectedCommands =
     [
-        "Compare-SchemaState", "Export-SchemaState", "Find-AlembicRevision", "Get-AlembicHistory", "Get-AlembicVersion", "Get-RecoveryJournal",
+        "Compare-SchemaState", "Convert-IdColumns", "Export-SchemaState", "Find-AlembicRevision", "Get-AlembicHistory", "Get-AlembicVersion", "Get-RecoveryJournal",
         "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Set-AlembicVersion",
     ];
 

@@ -20,7 +20,7 @@ Describe 'The DbRecovery module' {
 
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
-            Should -Be @('Compare-SchemaState', 'Export-SchemaState', 'Find-AlembicRevision', 'Get-AlembicHistory', 'Get-AlembicVersion',
+            Should -Be @('Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Get-AlembicHistory', 'Get-AlembicVersion',
                 'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade', 'Set-AlembicVersion')
     }
 

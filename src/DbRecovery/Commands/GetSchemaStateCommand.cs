@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Completion;
 using DbRecovery.Engine.Catalog;
 
 namespace DbRecovery.Commands;
@@ -46,7 +47,9 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
         try
         {
             var options = new SchemaReadOptions { Schemas = Schema.Select(SchemaPattern.Parse).ToList(), VersionTable = VersionTable };
-            WriteObject(Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel)));
+            var state = Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel));
+            TableCompleter.LastSnapshot = state;
+            WriteObject(state);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Completion;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Diagnostics;
 
@@ -37,7 +38,9 @@ public sealed class ImportSchemaStateCommand : RecoveryCmdlet
             {
                 try
                 {
-                    WriteObject(SchemaStateJson.Load(path));
+                    var state = SchemaStateJson.Load(path);
+                    TableCompleter.LastSnapshot = state;
+                    WriteObject(state);
                 }
                 catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException)
                 {

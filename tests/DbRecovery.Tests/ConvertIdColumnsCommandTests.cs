@@ -1,0 +1,119 @@
+using DbRecovery.TestSupport;
+using Npgsql;
+
+namespace DbRecovery.Tests;
+
+[Collection(PowerShellCollection.Name)]
+public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsyncLifetime
+{
+    private readonly string _journal = Path.Combine(Path.GetTempPath(), $"dbr-journal-{Guid.NewGuid():N}.jsonl");
+    private TestDatabase? _database;
+
+    private TestDatabase Database => _database!;
+
+    private Dictionary<string, object?> Vars => new() { ["url"] = Database.Url, ["journal"] = _journal };
+
+    public async Task InitializeAsync()
+    {
+        _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        await _database.ExecuteAsync(IncidentSchema.Sql);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        File.Delete(_journal);
+    }
+
+    private Task<string> TypeOfAsync(string table, string column) =>
+        Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
+
+    [Fact]
+    public async Task Tables_piped_from_Get_SchemaState_are_converted_with_everything_that_references_them()
+    {
+        var whatIf = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
+        Assert.Empty(whatIf.Output);
+        Assert.Equal("uuid", await TypeOfAsync("users", "id"));
+
+        var result = shell.Run("""
+            Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -In 'users', 'organizations' |
+                Convert-IdColumns -ConnectionString $url -To 'varchar(36)' -JournalPath $journal -Confirm:$false -Verbose
+            """, Vars).ThrowOnError();
+
+        Assert.Equal(IncidentSchema.LinkedColumns.Length, result.Output.Count);
+        Assert.All(result.Output, o => Assert.Equal("DbRecovery.Engine.Conversion.ColumnConversion", o.BaseObject.GetType().FullName));
+        Assert.Equal("character varying(36)", await TypeOfAsync("audit.events", "actor_id"));
+        Assert.Equal("uuid", await TypeOfAsync("tasks", "owner_id"));
+        Assert.Contains(result.Warnings, w => w.StartsWith("public.tasks.owner_id", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.Contains("rewritten once under an ACCESS EXCLUSIVE lock", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.StartsWith("ALTER TABLE \"public\".\"deals\"", StringComparison.Ordinal));
+        Assert.NotEmpty(result.Progress);
+        Assert.DoesNotContain(Database.Settings.Password!, result.AllText, StringComparison.Ordinal);
+
+        var again = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
+        Assert.Empty(again.Output);
+        Assert.Contains(again.Warnings, w => w.StartsWith("Nothing to convert", StringComparison.Ordinal));
+        var journal = shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError();
+        Assert.Equal("Committed", Assert.Single(journal.Output).Properties["Outcome"].Value);
+    }
+
+    [Fact]
+    public async Task AsScript_writes_the_conversion_and_its_inverse_and_changes_nothing()
+    {
+        var script = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().ToString();
+        var inverse = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript -Inverse", Vars).ThrowOnError().Output.Single().ToString();
+
+        Assert.StartsWith("-- Convert key columns", script, StringComparison.Ordinal);
+        Assert.Contains("ALTER COLUMN \"owner_id\" TYPE character varying(36)", script, StringComparison.Ordinal);
+        Assert.Contains("VALIDATE CONSTRAINT", script, StringComparison.Ordinal);
+        Assert.Contains("ALTER COLUMN \"owner_id\" TYPE uuid", inverse, StringComparison.Ordinal);
+        Assert.Equal("uuid", await TypeOfAsync("users", "id"));
+
+        await Database.ExecuteAsync(script);
+        Assert.Equal("character varying(36)", await TypeOfAsync("deals", "owner_id"));
+        await Database.ExecuteAsync(inverse);
+        Assert.Equal("uuid", await TypeOfAsync("deals", "owner_id"));
+    }
+
+    [Theory]
+    [InlineData("-Table nosuch", "TableNotFound")]
+    [InlineData("-Table users -To 'varchar(10)'", "TargetTypeTooShort")]
+    [InlineData("-Table users -Column nosuch", "ColumnNotFound")]
+    [InlineData("-Table deals -Column owner_id", "NotAKey")]
+    public async Task Bad_input_gets_a_stable_error_id_and_changes_nothing(string arguments, string errorId)
+    {
+        var result = shell.Run($"Convert-IdColumns -ConnectionString $url {arguments} -Confirm:$false", Vars);
+
+        Assert.Equal($"{errorId},DbRecovery.Commands.ConvertIdColumnsCommand", result.SingleError().FullyQualifiedErrorId);
+        Assert.Equal("uuid", await TypeOfAsync("users", "id"));
+    }
+
+    [Fact]
+    public async Task A_second_recovery_fails_at_once_while_another_holds_the_lock()
+    {
+        await using var other = await Database.OpenAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(4927591537710167666)", other))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var result = shell.Run("Convert-IdColumns -ConnectionString $url -Table users -JournalPath $journal -Confirm:$false", Vars);
+
+        var error = result.SingleError();
+        Assert.Equal("RecoveryInProgress,DbRecovery.Commands.ConvertIdColumnsCommand", error.FullyQualifiedErrorId);
+        Assert.Contains($"pid {other.ProcessID}", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("uuid", await TypeOfAsync("users", "id"));
+    }
+
+    [Fact]
+    public void Table_completes_on_tab_from_the_last_snapshot()
+    {
+        var result = shell.Run("""
+            $null = Get-SchemaState -ConnectionString $url
+            $line = 'Convert-IdColumns -Table dea'
+            [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText
+            """, Vars).ThrowOnError();
+
+        Assert.Equal(["deal_watchers", "deals"], result.Output.Select(o => o.ToString()));
+    }
+}
