@@ -1,16 +1,20 @@
+using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs]
-var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion [scale]
+var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
     case "snapshot":
-        await SnapshotBenchmark.RunAsync(runs);
+        await SnapshotBenchmark.RunAsync(argument is null ? 7 : int.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     case "alembic":
-        await AlembicBenchmark.RunAsync(runs);
+        await AlembicBenchmark.RunAsync(argument is null ? 5 : int.Parse(argument, CultureInfo.InvariantCulture));
+        return 0;
+    case "conversion":
+        await ConversionBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs]");
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion [scale]");
         return 2;
 }

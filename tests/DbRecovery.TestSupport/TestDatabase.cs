@@ -5,7 +5,8 @@ namespace DbRecovery.TestSupport;
 /// <summary>A database of its own for one test, dropped when disposed.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private TestDatabase(PostgresServer server, string name)
+    /// <summary>Attaches to an existing database of the server; it is dropped when disposed.</summary>
+    public TestDatabase(PostgresServer server, string name)
     {
         Server = server;
         Name = name;

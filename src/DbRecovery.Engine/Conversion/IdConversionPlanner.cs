@@ -52,10 +52,14 @@ public static partial class IdConversionPlanner
 
             var lockTables = change.Select(c => (c.Schema, c.Table)).Concat(foreignKeys.SelectMany(fk => new[] { (fk.Schema, fk.Table), (fk.ReferencedSchema, fk.ReferencedTable) }))
                 .Distinct().OrderBy(t => t.Item1, StringComparer.Ordinal).ThenBy(t => t.Item2, StringComparer.Ordinal).ToList();
+            var names = string.Join(", ", lockTables.Select(t => $"{t.Item1}.{t.Item2}"));
+            var quoted = string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Item1, t.Item2)));
+
+            // Writes stop first while the values are fingerprinted; reads stop only for the rewrite itself.
             var steps = new List<PlanStep>
             {
-                new(string.Join(", ", lockTables.Select(t => $"{t.Item1}.{t.Item2}")), "Lock every affected table (waits at most lock_timeout)",
-                    $"LOCK TABLE {string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Item1, t.Item2)))} IN ACCESS EXCLUSIVE MODE"),
+                new(names, "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", $"LOCK TABLE {quoted} IN SHARE MODE"),
+                new(names, "Lock every affected table for the rewrite (waits at most lock_timeout)", $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE"),
             };
             steps.AddRange(views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
             steps.AddRange(policies.Select(ConversionSql.DropPolicy));

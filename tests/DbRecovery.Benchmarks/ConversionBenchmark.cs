@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Conversion;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Journal;
+using DbRecovery.TestSupport;
+using Npgsql;
+
+namespace DbRecovery.Benchmarks;
+
+/// <summary>
+/// An incident-shaped database at scale (1M users, 10k organizations, 5M deals with five referencing
+/// columns, 2M documents, 1M comments at scale 1), converted on fresh copies three ways: (a) the hand
+/// script's one ALTER per column, (b) Convert-IdColumns, (c) the floor, one CREATE TABLE AS per table plus
+/// its indexes. Prints each total and downtime (first ACCESS EXCLUSIVE lock to COMMIT).
+/// </summary>
+internal static class ConversionBenchmark
+{
+    private static readonly (string Table, string[] Columns)[] Referencing =
+    [
+        ("organizations", ["id"]),
+        ("users", ["id", "organization_id"]),
+        ("deals", ["organization_id", "created_by", "updated_by", "owner_id", "assignee_id"]),
+        ("documents", ["uploaded_by"]),
+        ("comments", ["author_id"]),
+    ];
+
+    public static async Task RunAsync(double scale)
+    {
+        var server = await PostgresServer.GetAsync();
+        await using var source = await server.CreateDatabaseAsync();
+        var generate = Stopwatch.StartNew();
+        await source.ExecuteAsync(Schema(scale));
+        await source.ExecuteAsync("VACUUM ANALYZE");
+        var sizes = await source.ScalarAsync<string>(Sizes);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"));
+
+        var a = await OnCopyAsync(server, source, PerColumnAsync);
+        var b = await OnCopyAsync(server, source, ConvertIdColumnsAsync);
+        var c = await OnCopyAsync(server, source, FloorAsync);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(a) per-column script   total {a.Total,7:F1} s   downtime {a.Downtime,7:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(b) Convert-IdColumns   total {b.Total,7:F1} s   downtime {b.Downtime,7:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(c) floor (CTAS+index)  total {c.Total,7:F1} s   downtime {c.Downtime,7:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"b downtime / c downtime = {b.Downtime / c.Downtime:F2} (target <= 1.15)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a downtime / b downtime = {a.Downtime / b.Downtime:F2} (target >= 2.5)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a total / b total       = {a.Total / b.Total:F2} (target >= 1.7)"));
+    }
+
+    private const string Sizes = """
+        SELECT string_agg(relname || ' ' || reltuples::bigint || ' rows ' || pg_size_pretty(pg_total_relation_size(oid)), ', ' ORDER BY relname)
+        FROM pg_class WHERE relname IN ('organizations', 'users', 'deals', 'documents', 'comments') AND relkind = 'r'
+        """;
+
+    private static string Schema(double scale)
+    {
+        long N(double n) => Math.Max(10, (long)(n * scale));
+        return FormattableString.Invariant($"""
+            CREATE TABLE organizations (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+            CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE, email text NOT NULL);
+            CREATE TABLE deals (id bigserial PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+                created_by uuid REFERENCES users (id) ON DELETE SET NULL, updated_by uuid REFERENCES users (id) ON DELETE SET NULL,
+                owner_id uuid REFERENCES users (id) ON DELETE RESTRICT, assignee_id uuid REFERENCES users (id), title text NOT NULL);
+            CREATE TABLE documents (id bigserial PRIMARY KEY, uploaded_by uuid NOT NULL REFERENCES users (id), name text);
+            CREATE TABLE comments (id bigserial PRIMARY KEY, author_id uuid NOT NULL REFERENCES users (id), body text);
+            INSERT INTO organizations (name) SELECT 'org ' || g FROM generate_series(1, {N(10_000)}) g;
+            CREATE TEMP TABLE o AS SELECT row_number() OVER () AS n, id FROM organizations;
+            INSERT INTO users (organization_id, email) SELECT o.id, 'user' || g || '@example.test' FROM generate_series(1, {N(1_000_000)}) g JOIN o ON o.n = 1 + g % {N(10_000)};
+            CREATE TEMP TABLE u AS SELECT row_number() OVER () AS n, id, organization_id FROM users;
+            CREATE INDEX ON u (n);
+            INSERT INTO deals (organization_id, created_by, updated_by, owner_id, assignee_id, title)
+                SELECT u.organization_id, u.id, u.id, u.id, u.id, 'deal ' || g FROM generate_series(1, {N(5_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+            INSERT INTO documents (uploaded_by, name) SELECT u.id, 'doc ' || g FROM generate_series(1, {N(2_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+            INSERT INTO comments (author_id, body) SELECT u.id, 'comment ' || g FROM generate_series(1, {N(1_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+            CREATE INDEX deals_owner_idx ON deals (owner_id);
+            CREATE INDEX documents_uploaded_by_idx ON documents (uploaded_by);
+            """);
+    }
+
+    private static async Task<(double Total, double Downtime)> OnCopyAsync(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<double>> approach)
+    {
+        await using var admin = new NpgsqlConnection(server.Admin.ConnectionString);
+        await admin.OpenAsync();
+        var name = source.Name + "_copy";
+        await using (var copy = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"; CREATE DATABASE \"{name}\" TEMPLATE \"{source.Name}\"", admin))
+        {
+            await copy.ExecuteNonQueryAsync();
+        }
+
+        var target = new TestDatabase(server, name);
+        await using (target)
+        {
+            var watch = Stopwatch.StartNew();
+            var downtime = await approach(target);
+            return (watch.Elapsed.TotalSeconds, downtime);
+        }
+    }
+
+    /// <summary>(a) The hand-written script: drop the keys, one ALTER per column, re-create the keys validated, all locked.</summary>
+    private static async Task<double> PerColumnAsync(TestDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        var foreignKeys = new List<(string Table, string Name, string Definition)>();
+        await using (var read = new NpgsqlCommand("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'", connection))
+        await using (var reader = await read.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                foreignKeys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var sql = new List<string> { "BEGIN" };
+        sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} DROP CONSTRAINT {f.Name}"));
+        sql.AddRange(Referencing.SelectMany(t => t.Columns.Select(c => $"ALTER TABLE {t.Table} ALTER COLUMN {c} TYPE varchar(36) USING {c}::text")));
+        sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} ADD CONSTRAINT {f.Name} {f.Definition}"));
+        sql.Add("COMMIT");
+        var locked = Stopwatch.StartNew();
+        foreach (var statement in sql)
+        {
+            await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return locked.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>(b) The engine, timing the locked window from its ACCESS EXCLUSIVE lock to COMMIT.</summary>
+    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database)
+    {
+        var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
+        var log = new TimingLog();
+        var plan = await IdConversion.PlanAsync(target, [new(null, "users", null), new(null, "organizations", null)], "varchar(36)", log, CancellationToken.None);
+        var journal = new JournalContext(new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")), "benchmark", new Dictionary<string, string>());
+        await IdConversion.ApplyAsync(target, plan, TimeSpan.FromSeconds(30), journal, log, CancellationToken.None);
+        return log.Downtime.TotalSeconds;
+    }
+
+    /// <summary>(c) The floor: copy each affected table with the converted types, then build its indexes.</summary>
+    private static async Task<double> FloorAsync(TestDatabase database)
+    {
+        await using var connection = await database.OpenAsync();
+        var watch = Stopwatch.StartNew();
+        foreach (var (table, columns) in Referencing)
+        {
+            var select = await new NpgsqlCommand(
+                $"SELECT string_agg(CASE WHEN attname = ANY(@c) THEN attname || '::varchar(36) AS ' || attname ELSE attname END, ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attnum > 0 AND NOT attisdropped",
+                connection) { Parameters = { new("c", columns) } }.ExecuteScalarAsync();
+            var indexes = new List<string>();
+            await using (var read = new NpgsqlCommand($"SELECT replace(pg_get_indexdef(indexrelid), ' ON public.{table} ', ' ON public.{table}_copy ') FROM pg_index WHERE indrelid = '{table}'::regclass", connection))
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    indexes.Add(reader.GetString(0).Replace("INDEX ", "INDEX copy_", StringComparison.Ordinal));
+                }
+            }
+
+            foreach (var statement in indexes.Prepend($"CREATE TABLE {table}_copy AS SELECT {select} FROM {table}"))
+            {
+                await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Times the locked window from the engine's own messages: the ACCESS EXCLUSIVE lock to COMMIT.</summary>
+    private sealed class TimingLog : IRecoveryLog
+    {
+        private readonly ConcurrentDictionary<string, DateTime> _marks = new();
+
+        public TimeSpan Downtime => _marks["committed"] - _marks["locked"];
+
+        public void Verbose(string message)
+        {
+            if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith("ACCESS EXCLUSIVE MODE", StringComparison.Ordinal))
+            {
+                _marks.TryAdd("locked", DateTime.UtcNow);
+            }
+            else if (_marks.ContainsKey("commit") && !_marks.ContainsKey("committed"))
+            {
+                _marks.TryAdd("committed", DateTime.UtcNow);
+            }
+            else if (message == "COMMIT")
+            {
+                _marks.TryAdd("commit", DateTime.UtcNow);
+            }
+        }
+
+        public void Warning(string message)
+        {
+        }
+
+        public void Progress(ProgressReport report)
+        {
+        }
+    }
+}
