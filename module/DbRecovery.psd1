@@ -22,6 +22,9 @@
         'Invoke-AlembicUpgrade'
         'Get-RecoveryJournal'
         'Convert-IdColumns'
+        'Find-ExposedSecret'
+        'Test-CredentialRevoked'
+        'Reset-DatabasePassword'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

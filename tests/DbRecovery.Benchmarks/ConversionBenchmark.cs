@@ -32,8 +32,8 @@ internal static class ConversionBenchmark
         var server = await PostgresServer.GetAsync();
         await using var source = await server.CreateDatabaseAsync();
         var generate = Stopwatch.StartNew();
-        await source.ExecuteAsync(Schema(scale));
-        await source.ExecuteAsync("VACUUM ANALYZE");
+        await source.ExecuteAsync(Schema(scale), timeoutSeconds: 0);
+        await source.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await source.ScalarAsync<string>(Sizes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"));
 

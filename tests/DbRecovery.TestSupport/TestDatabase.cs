@@ -42,10 +42,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return connection;
     }
 
-    public async Task ExecuteAsync(string sql)
+    public async Task ExecuteAsync(string sql, int timeoutSeconds = 30)
     {
         await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = timeoutSeconds };
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 

@@ -20,8 +20,9 @@ Describe 'The DbRecovery module' {
 
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
-            Should -Be @('Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Get-AlembicHistory', 'Get-AlembicVersion',
-                'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade', 'Set-AlembicVersion')
+            Should -Be @('Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
+                'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
+                'Reset-DatabasePassword', 'Set-AlembicVersion', 'Test-CredentialRevoked')
     }
 
     It 'has help with an example for <_>' -ForEach $commands {

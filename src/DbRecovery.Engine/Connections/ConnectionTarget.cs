@@ -66,6 +66,10 @@ public sealed class ConnectionTarget
         return new ConnectionTarget(settings);
     }
 
+    /// <summary>The same server and database with other credentials.</summary>
+    public ConnectionTarget WithCredentials(string username, string password) =>
+        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password });
+
     /// <summary>A target for another database on the same server, with the same credentials.</summary>
     /// <param name="database">The other database's name.</param>
     public ConnectionTarget ForDatabase(string database) =>
@@ -75,10 +79,10 @@ public sealed class ConnectionTarget
     public override string ToString() => DisplayName;
 
     /// <summary>
-    /// The target as a libpq/SQLAlchemy URL, password included, for a child process (Alembic) that
-    /// receives it through its environment. Never display it.
+    /// The target as a libpq/SQLAlchemy URL, password included: for a child process (Alembic) that receives
+    /// it through its environment, or for a user who receives it as a secret. Never display it.
     /// </summary>
-    internal string ToUrlWithPassword()
+    public string ToUrlWithPassword()
     {
         var credentials = string.IsNullOrEmpty(_settings.Username) ? string.Empty
             : Uri.EscapeDataString(_settings.Username) + (string.IsNullOrEmpty(_settings.Password) ? string.Empty : ":" + Uri.EscapeDataString(_settings.Password)) + "@";

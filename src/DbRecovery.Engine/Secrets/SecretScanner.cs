@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.IO.Enumeration;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using DbRecovery.Engine.Diagnostics;
+
+namespace DbRecovery.Engine.Secrets;
+
+/// <summary>
+/// Finds exposed secrets in files, folders, text or git history, streaming line by line. Secrets are
+/// fingerprinted and masked as they are found; the scanner keeps none of them.
+/// </summary>
+/// <param name="knownFingerprints">Fingerprints of secrets already rotated; their findings are marked known.</param>
+public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints = null)
+{
+    private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Scans text line by line.</summary>
+    public IEnumerable<SecretFinding> ScanText(TextReader reader, string path)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            foreach (var finding in ScanLine(line, path, number))
+            {
+                yield return finding;
+            }
+        }
+    }
+
+    /// <summary>Scans a file, unless it is binary (a NUL byte in its first 8 KiB).</summary>
+    public IEnumerable<SecretFinding> ScanFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        var head = new byte[8192];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (Array.IndexOf(head, (byte)0, 0, read) >= 0)
+        {
+            yield break;
+        }
+
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        foreach (var finding in ScanText(reader, path))
+        {
+            yield return finding;
+        }
+    }
+
+    /// <summary>Scans files and folders (recursively), skipping .git folders; include and exclude take file-name wildcards.</summary>
+    public IEnumerable<SecretFinding> ScanPaths(IEnumerable<string> paths, IReadOnlyList<string> include, IReadOnlyList<string> exclude)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        foreach (var path in paths)
+        {
+            var files = File.Exists(path) ? [path] : Files(path);
+            foreach (var file in files.Where(f => Selected(Path.GetFileName(f), include, exclude)))
+            {
+                foreach (var finding in ScanFile(file))
+                {
+                    yield return finding;
+                }
+            }
+        }
+    }
+
+    /// <summary>Scans the lines every commit of a git repository added (<c>git log -p --all</c>); paths read <c>commit:file</c>.</summary>
+    /// <exception cref="RecoveryException">git cannot be run there (<c>GitHistoryUnavailable</c>).</exception>
+    public IEnumerable<SecretFinding> ScanGitHistory(string repository)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-C", repository, "log", "-p", "--all", "--no-color", "--unified=0", "--format=commit %h" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("git did not start");
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new RecoveryException("GitHistoryUnavailable", FailureKind.ObjectNotFound, $"git could not be run in '{repository}' ({ex.Message}).", repository, ex);
+        }
+
+        using (process)
+        {
+            string commit = string.Empty, file = string.Empty;
+            var number = 0;
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                if (line.StartsWith("commit ", StringComparison.Ordinal))
+                {
+                    commit = line[7..];
+                }
+                else if (line.StartsWith("+++ ", StringComparison.Ordinal))
+                {
+                    file = line.StartsWith("+++ b/", StringComparison.Ordinal) ? line[6..] : line[4..];
+                }
+                else if (HunkHeader().Match(line) is { Success: true } hunk)
+                {
+                    number = int.Parse(hunk.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith('+'))
+                {
+                    foreach (var finding in ScanLine(line[1..], $"{commit}:{file}", number))
+                    {
+                        yield return finding;
+                    }
+
+                    number++;
+                }
+            }
+
+            process.WaitForExit();
+        }
+    }
+
+    /// <summary>The SHA-256 fingerprint of a secret, as findings carry it.</summary>
+    public static string Fingerprint(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
+
+    private IEnumerable<SecretFinding> ScanLine(string line, string path, int number)
+    {
+        if (!SecretDetectors.Trigger().IsMatch(line))
+        {
+            yield break;
+        }
+
+        var taken = new List<(int Start, int End)>();
+        foreach (var detector in SecretDetectors.All)
+        {
+            foreach (Match match in detector.Pattern.Matches(line))
+            {
+                var secret = match.Groups["secret"];
+                if (taken.Any(t => secret.Index < t.End && t.Start < secret.Index + secret.Length) || detector.Accept?.Invoke(secret.Value) == false)
+                {
+                    continue;
+                }
+
+                taken.Add((secret.Index, secret.Index + secret.Length));
+                var fingerprint = Fingerprint(secret.Value);
+                yield return new SecretFinding
+                {
+                    Path = path,
+                    Line = number,
+                    Column = secret.Index + 1,
+                    Kind = detector.Kind,
+                    Preview = secret.Value[..Math.Min(4, secret.Value.Length)] + "********",
+                    Fingerprint = fingerprint,
+                    IsKnown = _known.Contains(fingerprint),
+                };
+            }
+        }
+    }
+
+    private static IEnumerable<string> Files(string folder) =>
+        new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.FileName.Equals(".git", StringComparison.Ordinal),
+        };
+
+    private static bool Selected(string name, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>
+        (include.Count == 0 || include.Any(p => FileSystemName.MatchesSimpleExpression(p, name, ignoreCase: true)))
+        && !exclude.Any(p => FileSystemName.MatchesSimpleExpression(p, name, ignoreCase: true));
+
+    [GeneratedRegex(@"^@@ -\S+ \+(\d+)")]
+    private static partial Regex HunkHeader();
+}

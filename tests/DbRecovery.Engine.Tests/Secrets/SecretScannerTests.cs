@@ -1,0 +1,114 @@
+using DbRecovery.Engine.Secrets;
+
+namespace DbRecovery.Engine.Tests.Secrets;
+
+public sealed class SecretScannerTests
+{
+    private static List<SecretFinding> Scan(string text) => new SecretScanner().ScanText(new StringReader(text), "chat.txt").ToList();
+
+    [Theory]
+    [InlineData("DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db.example.test:5432/app", "PostgresUrlPassword", "Fak3-Pass-4-Tests")]
+    [InlineData("export DB=postgres://ops:n0t%2Freal-value@10.0.0.5/prod", "PostgresUrlPassword", "n0t%2Freal-value")]
+    [InlineData("Host=db;Username=app;Password=Fak3Pw4Tests;Database=app", "ConnectionStringPassword", "Fak3Pw4Tests")]
+    [InlineData("render key: rnd_FakeKeyForUnitTestsOnly123", "HostingApiKey", "rnd_FakeKeyForUnitTestsOnly123")]
+    [InlineData("aws_access_key_id = AKIAFAKEFAKEFAKE1234", "AwsAccessKeyId", "AKIAFAKEFAKEFAKE1234")]
+    [InlineData("aws_secret_access_key = Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn", "AwsSecretAccessKey", "Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn")]
+    [InlineData("token ghp_FakeTokenForTestsOnly0123456789abcde", "GitHubToken", "ghp_FakeTokenForTestsOnly0123456789abcde")]
+    [InlineData("slack: xoxb-0000000000-FakeSlackToken", "SlackToken", "xoxb-0000000000-FakeSlackToken")]
+    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----", "PrivateKey", "-----BEGIN OPENSSH PRIVATE KEY-----")]
+    [InlineData("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz", "JsonWebToken", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz")]
+    [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "GenericSecret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
+    public void Finds_each_kind_and_keeps_only_a_preview_and_a_fingerprint(string line, string kind, string secret)
+    {
+        var finding = Assert.Single(Scan("first line\n" + line));
+
+        Assert.Equal(kind, finding.Kind);
+        Assert.Equal(2, finding.Line);
+        Assert.Equal(line.IndexOf(secret, StringComparison.Ordinal) + 1, finding.Column);
+        Assert.Equal(secret[..4] + "********", finding.Preview);
+        Assert.Equal(SecretScanner.Fingerprint(secret), finding.Fingerprint);
+        Assert.DoesNotContain(secret, finding.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("id = \"8d3c1a4e-1111-4222-8333-944455556666\"")]
+    [InlineData("\"integrity\": \"sha512-9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"")]
+    [InlineData("checksum token = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"")]
+    [InlineData("password = \"PASSWORD\"")]
+    [InlineData("DATABASE_URL=postgresql://user:<password>@host/db")]
+    [InlineData("DATABASE_URL=postgresql://user:${DB_PASSWORD}@host/db")]
+    [InlineData("api_key: \"<new_key>\"")]
+    [InlineData("token = \"***\"")]
+    [InlineData("Password=changeme")]
+    [InlineData("secret = \"aaaaaaaaaaaaaaaa\"")]
+    [InlineData("The password policy requires 12 characters.")]
+    [InlineData("aws_secret_access_key = <your secret key here>")]
+    public void Ignores_placeholders_hashes_and_uuids(string line) => Assert.Empty(Scan(line));
+
+    [Fact]
+    public void Marks_known_fingerprints_and_scans_folders_skipping_binary_and_git()
+    {
+        var root = Directory.CreateTempSubdirectory("dbr-secrets-").FullName;
+        try
+        {
+            const string Url = "postgresql://app:Fak3-Pass-4-Tests@db/app";
+            File.WriteAllText(Path.Combine(root, "notes.md"), $"recovery\n{Url}\n");
+            File.WriteAllText(Path.Combine(root, "other.txt"), Url);
+            File.WriteAllBytes(Path.Combine(root, "image.bin"), [0, 1, 2, .. System.Text.Encoding.UTF8.GetBytes(Url)]);
+            Directory.CreateDirectory(Path.Combine(root, ".git"));
+            File.WriteAllText(Path.Combine(root, ".git", "config"), Url);
+
+            var scanner = new SecretScanner([SecretScanner.Fingerprint("Fak3-Pass-4-Tests")]);
+            var findings = scanner.ScanPaths([root], ["*.md", "*.txt", "*.bin", "config"], ["other.*"]).ToList();
+
+            var finding = Assert.Single(findings);
+            Assert.EndsWith("notes.md", finding.Path, StringComparison.Ordinal);
+            Assert.True(finding.IsKnown);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Scans_the_lines_git_history_added()
+    {
+        var root = Directory.CreateTempSubdirectory("dbr-git-").FullName;
+        try
+        {
+            void Git(params string[] args)
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@example.test" }.Concat(args))
+                {
+                    start.ArgumentList.Add(a);
+                }
+
+                using var p = System.Diagnostics.Process.Start(start)!;
+                p.WaitForExit();
+                Assert.Equal(0, p.ExitCode);
+            }
+
+            Git("init", "-q");
+            File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db/app\n");
+            Git("add", ".");
+            Git("commit", "-q", "-m", "plan");
+            File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=$DATABASE_URL\n");
+            Git("commit", "-q", "-am", "remove the password");
+
+            Assert.Empty(new SecretScanner().ScanPaths([root], [], []));
+            var finding = Assert.Single(new SecretScanner().ScanGitHistory(root));
+            Assert.EndsWith(":plan.md", finding.Path, StringComparison.Ordinal);
+            Assert.Equal(2, finding.Line);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Entropy_separates_random_values_from_words() =>
+        Assert.True(SecretDetectors.Entropy("k9Zq2Lw8Xv4Rt7Yp1Mn6") > 4 && SecretDetectors.Entropy("aaaaaaaabbbb") < 1);
+}
