@@ -10,21 +10,31 @@ internal static partial class SecretDetectors
 
     public static IReadOnlyList<SecretDetector> All { get; } =
     [
-        new("PostgresUrlPassword", PostgresUrl(), NotPlaceholder),
-        new("ConnectionStringPassword", KeyValuePassword(), NotPlaceholder),
-        new("HostingApiKey", HostingApiKey()),
-        new("AwsAccessKeyId", AwsAccessKeyId()),
-        new("AwsSecretAccessKey", AwsSecretKey(), s => Entropy(s) > 4.0),
-        new("GitHubToken", GitHubToken()),
-        new("SlackToken", SlackToken()),
-        new("PrivateKey", PrivateKey()),
-        new("JsonWebToken", JsonWebToken()),
-        new("GenericSecret", GenericAssignment(), s => NotPlaceholder(s) && s.Length >= 12 && Entropy(s) >= 3.5 && !Uuid().IsMatch(s) && !Hex().IsMatch(s)),
+        new("PostgresUrlPassword", l => l.Contains("://", StringComparison.Ordinal) && l.Contains('@', StringComparison.Ordinal), PostgresUrl(), NotPlaceholder),
+        new("ConnectionStringPassword", l => l.Contains('=', StringComparison.Ordinal), KeyValuePassword(), NotPlaceholder),
+        new("HostingApiKey", l => l.Contains("rnd_", StringComparison.Ordinal), HostingApiKey()),
+        new("AwsAccessKeyId", l => l.Contains("AKIA", StringComparison.Ordinal) || l.Contains("ASIA", StringComparison.Ordinal), AwsAccessKeyId()),
+        new("AwsSecretAccessKey", Assignment, AwsSecretKey(), s => Entropy(s) > 4.0),
+        new("GitHubToken", l => l.Contains('_', StringComparison.Ordinal), GitHubToken()),
+        new("SlackToken", l => l.Contains("xox", StringComparison.Ordinal), SlackToken()),
+        new("PrivateKey", l => l.Contains("-----BEGIN", StringComparison.Ordinal), PrivateKey()),
+        new("JsonWebToken", l => l.Contains("eyJ", StringComparison.Ordinal), JsonWebToken()),
+        new("GenericSecret", l => Assignment(l) && (l.Contains('"', StringComparison.Ordinal) || l.Contains('\'', StringComparison.Ordinal)), GenericAssignment(),
+            s => NotPlaceholder(s) && s.Length >= 12 && Entropy(s) >= 3.5 && !Uuid().IsMatch(s) && !Hex().IsMatch(s)),
     ];
 
-    /// <summary>Cheap test on a whole line before any detector runs: every detector's match contains one of these.</summary>
-    [GeneratedRegex(@"://|pass|pwd|secret|token|key|akia|asia|ghp_|github_pat_|xox|-----BEGIN|eyJ|rnd_|auth", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    public static partial Regex Trigger();
+    /// <summary>
+    /// A looser union of every detector, searched across whole blocks of text with the linear-time
+    /// (automaton) engine, as grep does; only lines it matches are cut out and given to the detectors.
+    /// Each detector's matches are a subset of this pattern's.
+    /// </summary>
+    public static Regex Candidate { get; } = new(
+        @"postgres(ql)?(\+\w+)?://[^\s'""]*:[^\s'""]*@|(password|pwd)\s*=|rnd_[a-z0-9]{20}|(akia|asia)[0-9a-z]{16}|aws_?secret_?(access_?)?key" +
+        @"|gh[pousr]_[a-z0-9]{36}|github_pat_|xox[baprs]-|-----begin [a-z ]*private key-----|eyj[a-z0-9_-]{8,}\.eyj" +
+        @"|(password|passwd|secret|token|api_?key)\w*['""]?\s*[:=]\s*['""][^'""\s]{8,}['""]",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    private static bool Assignment(string line) => line.Contains('=', StringComparison.Ordinal) || line.Contains(':', StringComparison.Ordinal);
 
     private static bool NotPlaceholder(string secret)
     {

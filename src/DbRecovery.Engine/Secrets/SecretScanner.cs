@@ -16,19 +16,70 @@ public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints
 {
     private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Scans text line by line.</summary>
+    /// <summary>
+    /// Scans text in blocks of whole lines: the candidate pattern is searched across each block at once,
+    /// and only the lines it matches are given to the detectors.
+    /// </summary>
     public IEnumerable<SecretFinding> ScanText(TextReader reader, string path)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        var buffer = new char[1 << 20];
+        var filled = 0;
+        var lineNumber = 1;
+        while (true)
         {
-            number++;
-            foreach (var finding in ScanLine(line, path, number))
+            if (filled == buffer.Length)
             {
-                yield return finding;
+                Array.Resize(ref buffer, buffer.Length * 2);
             }
+
+            var read = reader.Read(buffer, filled, buffer.Length - filled);
+            filled += read;
+            var end = read == 0 ? filled : buffer.AsSpan(0, filled).LastIndexOf('\n') + 1;
+            var (lines, newlines) = CandidateLines(buffer.AsSpan(0, end));
+            foreach (var (line, offset) in lines)
+            {
+                foreach (var finding in ScanLine(line, path, lineNumber + offset))
+                {
+                    yield return finding;
+                }
+            }
+
+            lineNumber += newlines;
+            if (read == 0)
+            {
+                yield break;
+            }
+
+            Array.Copy(buffer, end, buffer, 0, filled - end);
+            filled -= end;
         }
+    }
+
+    /// <summary>The lines of a block the candidate pattern matches, with the number of line ends before each, and the block's line ends.</summary>
+    private static (List<(string Line, int Offset)> Lines, int Newlines) CandidateLines(ReadOnlySpan<char> text)
+    {
+        var lines = new List<(string, int)>();
+        var counted = 0;
+        var newlines = 0;
+        var skipUntil = 0;
+        foreach (var match in SecretDetectors.Candidate.EnumerateMatches(text))
+        {
+            if (match.Index < skipUntil)
+            {
+                continue;
+            }
+
+            var start = text[..match.Index].LastIndexOf('\n') + 1;
+            var length = text[match.Index..].IndexOf('\n');
+            var stop = length < 0 ? text.Length : match.Index + length;
+            newlines += text[counted..start].Count('\n');
+            counted = start;
+            lines.Add((new string(text[start..stop]).TrimEnd('\r'), newlines));
+            skipUntil = stop;
+        }
+
+        return (lines, newlines + text[counted..].Count('\n'));
     }
 
     /// <summary>Scans a file, unless it is binary (a NUL byte in its first 8 KiB).</summary>
@@ -125,13 +176,8 @@ public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints
 
     private IEnumerable<SecretFinding> ScanLine(string line, string path, int number)
     {
-        if (!SecretDetectors.Trigger().IsMatch(line))
-        {
-            yield break;
-        }
-
         var taken = new List<(int Start, int End)>();
-        foreach (var detector in SecretDetectors.All)
+        foreach (var detector in SecretDetectors.All.Where(d => d.Applies(line)))
         {
             foreach (Match match in detector.Pattern.Matches(line))
             {
