@@ -41,13 +41,13 @@ public static partial class AlembicUpgrade
     /// <summary>Runs the upgrade holding DbRecovery's lock, reporting progress per revision, and journals it.</summary>
     /// <exception cref="RecoveryException">Alembic failed (<c>AlembicUpgradeFailed</c>, with its error, password removed) or the lock is held.</exception>
     public static async Task<AlembicRun> RunAsync(
-        ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, TimeSpan lockTimeout, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cli);
         ArgumentNullException.ThrowIfNull(pending);
         var command = new PlanStep(target.DisplayName, $"alembic upgrade {revision}", $"{string.Join(' ', cli.Command)} -c {cli.IniFile} upgrade {revision}");
         var done = 0;
-        return await GuardedTransaction.RunAsync(target, log, TimeSpan.FromSeconds(5), journal, [command], async (_, cancel) =>
+        return await GuardedTransaction.RunAsync(target, log, lockTimeout, journal, [command], async (_, cancel) =>
         {
             var run = await cli.RunAsync(target, ["upgrade", revision], log, line =>
             {

@@ -25,16 +25,17 @@ public static class PasswordRotation
     /// <param name="role">The role whose password changes.</param>
     /// <param name="newPassword">The new password.</param>
     /// <param name="oldPassword">The old password, to prove it no longer works, or null.</param>
+    /// <param name="lockTimeout">How long to wait for a lock.</param>
     /// <param name="journal">The journal and what to record.</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <exception cref="RecoveryException">The new password does not authenticate (<c>NewPasswordRejected</c>) or the old one still does (<c>OldPasswordStillWorks</c>).</exception>
     public static async Task<ConnectionTarget> RotateAsync(
-        ConnectionTarget admin, string role, string newPassword, string? oldPassword, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget admin, string role, string newPassword, string? oldPassword, TimeSpan lockTimeout, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
         var step = Plan(role);
-        await GuardedTransaction.RunAsync(admin, log, TimeSpan.FromSeconds(5), journal, [step], async (session, cancel) =>
+        await GuardedTransaction.RunAsync(admin, log, lockTimeout, journal, [step], async (session, cancel) =>
         {
             await using var command = session.Connection.CreateCommand();
             command.CommandText = $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD '{ScramVerifier.Compute(newPassword)}'";

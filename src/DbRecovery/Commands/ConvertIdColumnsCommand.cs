@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Conversion;
-using DbRecovery.Engine.Journal;
-using DbRecovery.Hosting;
 
 namespace DbRecovery.Commands;
 
@@ -37,7 +35,7 @@ namespace DbRecovery.Commands;
 /// </example>
 [Cmdlet(VerbsData.Convert, "IdColumns", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ColumnConversion), typeof(string))]
-public sealed class ConvertIdColumnsCommand : DatabaseCmdlet
+public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
 {
     private readonly List<ConversionRoot> _roots = [];
 
@@ -68,15 +66,6 @@ public sealed class ConvertIdColumnsCommand : DatabaseCmdlet
     /// <summary>With -AsScript: write the script that converts back.</summary>
     [Parameter]
     public SwitchParameter Inverse { get; set; }
-
-    /// <summary>How long to wait for any lock before giving up, as seconds or a TimeSpan.</summary>
-    [Parameter]
-    [SecondsTransformation]
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
-    [Parameter]
-    public string? JournalPath { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -112,7 +101,7 @@ public sealed class ConvertIdColumnsCommand : DatabaseCmdlet
                 return;
             }
 
-            var journal = new JournalContext(new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath)), MyInvocation.MyCommand.Name, JournalParameters());
+            var journal = Journal();
             WriteObject(Run((log, cancel) => IdConversion.ApplyAsync(Target, plan, LockTimeout, journal, log, cancel)), enumerateCollection: true);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
-using DbRecovery.Engine.Journal;
 
 namespace DbRecovery.Commands;
 
@@ -24,7 +23,7 @@ namespace DbRecovery.Commands;
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "AlembicUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange), typeof(string))]
-public sealed class InvokeAlembicUpgradeCommand : DatabaseCmdlet
+public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
     [Parameter]
@@ -56,10 +55,6 @@ public sealed class InvokeAlembicUpgradeCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string VersionTable { get; set; } = "alembic_version";
 
-    /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
-    [Parameter]
-    public string? JournalPath { get; set; }
-
     /// <inheritdoc />
     protected override void EndProcessing()
     {
@@ -84,10 +79,10 @@ public sealed class InvokeAlembicUpgradeCommand : DatabaseCmdlet
                 return;
             }
 
-            var journal = new JournalContext(new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath)), MyInvocation.MyCommand.Name, JournalParameters());
+            var journal = Journal();
             var after = Run(async (log, cancel) =>
             {
-                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, journal, log, cancel).ConfigureAwait(false);
+                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, LockTimeout, journal, log, cancel).ConfigureAwait(false);
                 return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
             });
             WriteObject(new AlembicVersionChange

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Net;
 using System.Security;
-using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Commands;
@@ -25,7 +24,7 @@ namespace DbRecovery.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Reset, "DatabasePassword", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PSCredential), typeof(SecureString))]
-public sealed class ResetDatabasePasswordCommand : DatabaseCmdlet
+public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
 {
     /// <summary>The role whose password changes.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -50,10 +49,6 @@ public sealed class ResetDatabasePasswordCommand : DatabaseCmdlet
     [Parameter]
     public SwitchParameter AsConnectionString { get; set; }
 
-    /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
-    [Parameter]
-    public string? JournalPath { get; set; }
-
     /// <inheritdoc />
     protected override void EndProcessing()
     {
@@ -69,8 +64,8 @@ public sealed class ResetDatabasePasswordCommand : DatabaseCmdlet
         Mask.Add(old);
         try
         {
-            var journal = new JournalContext(new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath)), MyInvocation.MyCommand.Name, JournalParameters());
-            var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
+            var journal = Journal();
+            var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, LockTimeout, journal, log, cancel));
             var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;
             secure.MakeReadOnly();
             WriteObject(AsConnectionString ? secure : new PSCredential(Role, secure));

@@ -2,8 +2,6 @@ using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
-using DbRecovery.Engine.Journal;
-using DbRecovery.Hosting;
 
 namespace DbRecovery.Commands;
 
@@ -31,7 +29,7 @@ namespace DbRecovery.Commands;
 /// </example>
 [Cmdlet(VerbsCommon.Set, "AlembicVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange))]
-public sealed class SetAlembicVersionCommand : DatabaseCmdlet
+public sealed class SetAlembicVersionCommand : StateChangingCmdlet
 {
     /// <summary>The Alembic project whose history validates the revision.</summary>
     [Parameter]
@@ -57,15 +55,6 @@ public sealed class SetAlembicVersionCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string VersionTable { get; set; } = "alembic_version";
 
-    /// <summary>How long to wait for a lock before giving up, as seconds or a TimeSpan.</summary>
-    [Parameter]
-    [SecondsTransformation]
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
-    [Parameter]
-    public string? JournalPath { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -86,7 +75,7 @@ public sealed class SetAlembicVersionCommand : DatabaseCmdlet
                 return;
             }
 
-            var journal = new JournalContext(new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath)), MyInvocation.MyCommand.Name, JournalParameters(), Force);
+            var journal = Journal(Force);
             WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, LockTimeout, journal, log, cancel)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

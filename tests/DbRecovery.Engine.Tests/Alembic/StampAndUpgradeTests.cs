@@ -45,7 +45,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var change = await VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(), Log, CancellationToken.None);
         var history = AlembicHistory.Load(_project.Root, Log);
         var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
-        var run = await AlembicUpgrade.RunAsync(Target, Cli, "head", pending, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None);
+        var run = await AlembicUpgrade.RunAsync(Target, Cli, "head", pending, TimeSpan.FromSeconds(5), Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None);
 
         Assert.Equal([AlembicHistories.IncidentHead], change.Previous);
         Assert.Equal([AlembicHistories.IncidentTrueRevision], change.Current);
@@ -140,7 +140,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            AlembicUpgrade.RunAsync(Target, Cli, "head", pending, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None));
+            AlembicUpgrade.RunAsync(Target, Cli, "head", pending, TimeSpan.FromSeconds(5), Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None));
 
         Assert.Equal("AlembicUpgradeFailed", error.ErrorId);
         Assert.Contains("incompatible types", error.Message, StringComparison.Ordinal);
