@@ -25,6 +25,8 @@
         'Find-ExposedSecret'
         'Test-CredentialRevoked'
         'Reset-DatabasePassword'
+        'Backup-Database'
+        'Test-DatabaseBackup'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

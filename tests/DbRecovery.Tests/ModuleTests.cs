@@ -11,9 +11,9 @@ public sealed class ModuleTests(PowerShellSession shell)
 {
     private static readonly string[] ExpectedCommands =
     [
-        "Compare-SchemaState", "Convert-IdColumns", "Export-SchemaState", "Find-AlembicRevision", "Find-ExposedSecret", "Get-AlembicHistory", "Get-AlembicVersion",
+        "Backup-Database", "Compare-SchemaState", "Convert-IdColumns", "Export-SchemaState", "Find-AlembicRevision", "Find-ExposedSecret", "Get-AlembicHistory", "Get-AlembicVersion",
         "Get-RecoveryJournal", "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Reset-DatabasePassword", "Set-AlembicVersion",
-        "Test-CredentialRevoked",
+        "Test-CredentialRevoked", "Test-DatabaseBackup",
     ];
 
     [Fact]

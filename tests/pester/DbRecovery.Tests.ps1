@@ -20,9 +20,9 @@ Describe 'The DbRecovery module' {
 
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
-            Should -Be @('Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
+            Should -Be @('Backup-Database', 'Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
                 'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
-                'Reset-DatabasePassword', 'Set-AlembicVersion', 'Test-CredentialRevoked')
+                'Reset-DatabasePassword', 'Set-AlembicVersion', 'Test-CredentialRevoked', 'Test-DatabaseBackup')
     }
 
     It 'has help with an example for <_>' -ForEach $commands {

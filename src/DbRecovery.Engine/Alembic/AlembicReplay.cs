@@ -1,7 +1,6 @@
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
-using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Alembic;
 
@@ -20,12 +19,7 @@ public static class AlembicReplay
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(cli);
         ArgumentNullException.ThrowIfNull(log);
-        var initial = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
-        if (initial.Tables.Count > 0 || initial.Views.Count > 0 || initial.Sequences.Count > 0 || initial.Enums.Count > 0)
-        {
-            throw new RecoveryException("ScratchNotEmpty", FailureKind.InvalidArgument,
-                $"The scratch database {scratch.DisplayName} is not empty ({initial.Tables.Count} tables); give an empty database, which the replay will fill.", scratch.DisplayName);
-        }
+        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
 
         var wanted = history.Revisions.Where(r => revisions.Any(w => history.IsAncestor(r.Revision, w))).ToList();
         var schemas = new Dictionary<string, SchemaState>(StringComparer.Ordinal);
@@ -42,7 +36,7 @@ public static class AlembicReplay
 
             if (!applied.All(a => history.IsAncestor(a, revision.Revision)))
             {
-                await ResetAsync(scratch, initial.Schemas, log, cancellationToken).ConfigureAwait(false);
+                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, cancellationToken).ConfigureAwait(false);
                 applied.Clear();
             }
 
@@ -64,18 +58,5 @@ public static class AlembicReplay
         }
 
         return new AlembicReplayResult(schemas, failures);
-    }
-
-    /// <summary>Empties the scratch database: drops what the migrations created, schemas included.</summary>
-    private static async Task ResetAsync(ConnectionTarget scratch, IReadOnlyList<string> initialSchemas, IRecoveryLog log, CancellationToken cancellationToken)
-    {
-        var current = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
-        await using var session = await DatabaseSession.OpenAsync(scratch, log, cancellationToken).ConfigureAwait(false);
-        foreach (var schema in current.Schemas)
-        {
-            var sql = $"DROP SCHEMA {SqlIdentifier.Quote(schema)} CASCADE" + (initialSchemas.Contains(schema) ? $"; CREATE SCHEMA {SqlIdentifier.Quote(schema)}" : string.Empty);
-            await using var command = session.CreateCommand(sql);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 }

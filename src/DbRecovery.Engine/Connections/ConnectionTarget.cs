@@ -82,10 +82,16 @@ public sealed class ConnectionTarget
     /// The target as a libpq/SQLAlchemy URL, password included: for a child process (Alembic) that receives
     /// it through its environment, or for a user who receives it as a secret. Never display it.
     /// </summary>
-    public string ToUrlWithPassword()
+    public string ToUrlWithPassword() => Url(includePassword: true, Database);
+
+    /// <summary>The target as a URL without the password, for programs that take the password from PGPASSWORD.</summary>
+    /// <param name="database">Another database on the same server, or null for this one.</param>
+    public string ToUrlWithoutPassword(string? database = null) => Url(includePassword: false, database ?? Database);
+
+    private string Url(bool includePassword, string database)
     {
         var credentials = string.IsNullOrEmpty(_settings.Username) ? string.Empty
-            : Uri.EscapeDataString(_settings.Username) + (string.IsNullOrEmpty(_settings.Password) ? string.Empty : ":" + Uri.EscapeDataString(_settings.Password)) + "@";
+            : Uri.EscapeDataString(_settings.Username) + (!includePassword || string.IsNullOrEmpty(_settings.Password) ? string.Empty : ":" + Uri.EscapeDataString(_settings.Password)) + "@";
         var host = (_settings.Host ?? "localhost").Split(',')[0];
         var hostPart = host.StartsWith('/') ? string.Empty : (host.Contains(':', StringComparison.Ordinal) && !host.Contains('[', StringComparison.Ordinal) ? $"[{host}]" : host) + $":{_settings.Port}";
         var query = new List<string>();
@@ -106,7 +112,7 @@ public sealed class ConnectionTarget
             });
         }
 
-        return $"postgresql://{credentials}{hostPart}/{Uri.EscapeDataString(Database)}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+        return $"postgresql://{credentials}{hostPart}/{Uri.EscapeDataString(database)}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
     }
 
     private static NpgsqlConnectionStringBuilder ParseKeyValue(string text)

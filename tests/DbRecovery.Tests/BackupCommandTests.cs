@@ -1,0 +1,46 @@
+using DbRecovery.TestSupport;
+
+namespace DbRecovery.Tests;
+
+[Collection(PowerShellCollection.Name)]
+public sealed class BackupCommandTests(PowerShellSession shell) : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("dbr-backup-").FullName;
+    private TestDatabase? _database;
+    private TestDatabase? _scratch;
+
+    private Dictionary<string, object?> Vars => new() { ["url"] = _database!.Url, ["scratch"] = _scratch!.Url, ["path"] = Path.Combine(_root, "app") };
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.GetAsync();
+        _database = await server.CreateDatabaseAsync();
+        _scratch = await server.CreateDatabaseAsync();
+        await _database.ExecuteAsync(IncidentSchema.Sql);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database!.DisposeAsync();
+        await _scratch!.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public void A_backup_piped_into_Test_DatabaseBackup_passes_and_is_never_overwritten()
+    {
+        var result = shell.Run("Backup-Database -ConnectionString $url -Path $path -Jobs 2 -IncludeGlobals | Test-DatabaseBackup -ScratchConnectionString $scratch -Jobs 2", Vars).ThrowOnError();
+
+        var verification = result.Output.Single();
+        Assert.Equal(true, verification.Properties["Passed"].Value);
+        Assert.True(File.Exists(Path.Combine(_root, "app", "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(_root, "app", "globals.sql")));
+        Assert.NotEmpty(result.Progress);
+        Assert.DoesNotContain(_database!.Settings.Password!, result.AllText, StringComparison.Ordinal);
+
+        var again = shell.Run("Backup-Database -ConnectionString $url -Path $path", Vars);
+        Assert.Equal("BackupExists,DbRecovery.Commands.BackupDatabaseCommand", again.SingleError().FullyQualifiedErrorId);
+        var notEmpty = shell.Run("Test-DatabaseBackup -Path $path -ScratchConnectionString $url", Vars);
+        Assert.Equal("ScratchNotEmpty,DbRecovery.Commands.TestDatabaseBackupCommand", notEmpty.SingleError().FullyQualifiedErrorId);
+    }
+}
