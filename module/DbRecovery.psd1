@@ -27,6 +27,8 @@
         'Reset-DatabasePassword'
         'Backup-Database'
         'Test-DatabaseBackup'
+        'Restore-Database'
+        'Test-RecoveryState'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -22,7 +22,8 @@ Describe 'The DbRecovery module' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
             Should -Be @('Backup-Database', 'Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
                 'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
-                'Reset-DatabasePassword', 'Set-AlembicVersion', 'Test-CredentialRevoked', 'Test-DatabaseBackup')
+                'Reset-DatabasePassword', 'Restore-Database', 'Set-AlembicVersion', 'Test-CredentialRevoked', 'Test-DatabaseBackup',
+                'Test-RecoveryState')
     }
 
     It 'has help with an example for <_>' -ForEach $commands {

@@ -36,7 +36,7 @@ internal static class ConversionCatalogReader
         """;
 
     private static readonly string Keys = $"""
-        SELECT n.nspname, c.relname,
+        SELECT n.nspname, c.relname, k.contype = 'p',
                ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o)
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE k.contype IN ('p', 'u') AND {UserSchemas}
@@ -124,7 +124,7 @@ internal static class ConversionCatalogReader
         var session = transaction.Session;
         var columns = new List<ColumnFact>();
         var foreignKeys = new List<ForeignKeyFact>();
-        var keys = new List<(string, string, IReadOnlyList<string>)>();
+        var keys = new List<(string, string, bool, IReadOnlyList<string>)>();
         var dependents = new List<DependentFact>();
         var views = new List<ViewFact>();
         var policies = new List<PolicyFact>();
@@ -134,7 +134,7 @@ internal static class ConversionCatalogReader
         [
             (Columns, r => columns.Add(new ColumnFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Text(r, 5), r.GetBoolean(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.GetInt64(10), r.GetInt64(11)))),
             (ForeignKeys, r => foreignKeys.Add(new ForeignKeyFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3), r.GetString(4), r.GetString(5), r.GetFieldValue<string[]>(6), r.GetBoolean(7), r.GetString(8), Text(r, 9)))),
-            (Keys, r => keys.Add((r.GetString(0), r.GetString(1), r.GetFieldValue<string[]>(2)))),
+            (Keys, r => keys.Add((r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetFieldValue<string[]>(3)))),
             (Dependents, r => dependents.Add(new DependentFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)))),
             (Views, r => views.Add(new ViewFact(
                 r.GetFieldValue<uint>(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), r.GetString(5), Text(r, 6),

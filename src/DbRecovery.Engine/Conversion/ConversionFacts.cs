@@ -30,7 +30,7 @@ internal sealed record TriggerFact(string Schema, string Table, string Name, str
 internal sealed record ConversionFacts(
     IReadOnlyList<ColumnFact> Columns,
     IReadOnlyList<ForeignKeyFact> ForeignKeys,
-    IReadOnlyList<(string Schema, string Table, IReadOnlyList<string> Columns)> Keys,
+    IReadOnlyList<(string Schema, string Table, bool Primary, IReadOnlyList<string> Columns)> Keys,
     IReadOnlyList<DependentFact> Dependents,
     IReadOnlyList<ViewFact> Views,
     IReadOnlyList<PolicyFact> Policies,

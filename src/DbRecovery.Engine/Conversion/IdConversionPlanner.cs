@@ -22,6 +22,7 @@ public static partial class IdConversionPlanner
         var convert = columns.Where(c => PostgresTypeName.Normalize(c.Type) != target).ToList();
         var done = columns.Except(convert).ToList();
         var convertKeys = convert.Select(c => (c.Schema, c.Table, c.Column)).ToHashSet();
+        CheckSourceTypes(convert, target);
         CheckBlockers(facts, convert, convertKeys);
 
         var foreignKeys = facts.ForeignKeys.Where(fk => Touches(fk, convertKeys)).ToList();
@@ -125,9 +126,9 @@ public static partial class IdConversionPlanner
                 $"'{root.Table}' exists in several schemas ({string.Join(", ", tables.Select(t => t.Schema))}); qualify it, e.g. {tables[0].Schema}.{root.Table}.", root.ToString()),
         };
         var keys = facts.Keys.Where(k => k.Schema == schema && k.Table == table).ToList();
-        var column = root.Column ?? (keys.FirstOrDefault().Columns is { Count: 1 } pk ? pk[0]
+        var column = root.Column ?? (keys.FirstOrDefault(k => k.Primary).Columns is { Count: 1 } pk ? pk[0]
             : throw new RecoveryException("NotAKey", FailureKind.InvalidArgument,
-                $"{schema}.{table} has no single-column key to convert; name the column with -Column.", root.ToString()));
+                $"{schema}.{table} has no single-column primary key to convert; name the key column with -Column.", root.ToString()));
         if (facts.Column(schema, table, column) is null)
         {
             throw new RecoveryException("ColumnNotFound", FailureKind.ObjectNotFound,
@@ -177,6 +178,20 @@ public static partial class IdConversionPlanner
         }
 
         return seen.OrderBy(c => c.Item1, StringComparer.Ordinal).ThenBy(c => c.Item2, StringComparer.Ordinal).ThenBy(c => c.Item3, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Only ids change: uuid to text, or text to uuid. A wider text column (an e-mail) is never narrowed.</summary>
+    private static void CheckSourceTypes(List<ColumnFact> convert, string target)
+    {
+        var wrong = convert.Where(c => target == "uuid"
+                ? !(PostgresTypeName.Normalize(c.Type) is "text" || PostgresTypeName.Normalize(c.Type).StartsWith("character varying", StringComparison.Ordinal))
+                : PostgresTypeName.Normalize(c.Type) != "uuid")
+            .Select(c => $"{c.Schema}.{c.Table}.{c.Column} ({c.Type})").ToList();
+        if (wrong.Count > 0)
+        {
+            throw new RecoveryException("UnsupportedSourceType", FailureKind.InvalidArgument,
+                $"Only uuid and text ids convert to each other; these columns would become {target}: {string.Join(", ", wrong)}. Nothing was changed.", wrong[0]);
+        }
     }
 
     private static void CheckBlockers(ConversionFacts facts, List<ColumnFact> convert, HashSet<(string, string, string)> keys)

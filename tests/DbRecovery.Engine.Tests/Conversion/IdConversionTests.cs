@@ -168,6 +168,21 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
     }
 
     [Fact]
+    public async Task The_primary_key_is_the_default_root_and_a_wider_text_key_is_never_narrowed()
+    {
+        await Database.ExecuteAsync("""
+            CREATE TABLE accounts (email varchar(255) CONSTRAINT accounts_email_key UNIQUE, id uuid PRIMARY KEY);
+            CREATE TABLE logins (account_id uuid REFERENCES accounts (id), email varchar(255) REFERENCES accounts (email));
+            """);
+
+        var plan = await PlanAsync(roots: [new(null, "accounts", null)]);
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => PlanAsync(roots: [new(null, "accounts", "email")]));
+
+        Assert.Equal(["public.accounts.id", "public.logins.account_id"], plan.Columns.Select(c => $"{c.Schema}.{c.Table}.{c.Column}"));
+        Assert.Equal("UnsupportedSourceType", error.ErrorId);
+    }
+
+    [Fact]
     public async Task Objects_it_cannot_carry_block_the_plan_naming_them()
     {
         await Database.ExecuteAsync("""

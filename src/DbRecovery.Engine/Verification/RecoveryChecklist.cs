@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.Json;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Comparison;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Sql;
+using Npgsql;
+
+namespace DbRecovery.Engine.Verification;
+
+/// <summary>What the post-recovery checklist checks, beyond the database being reachable.</summary>
+public sealed record ChecklistOptions
+{
+    /// <summary>The Alembic project: alembic_version must be at its head(s) and the schema must be the head's.</summary>
+    public string? AlembicPath { get; init; }
+
+    /// <summary>Difference kinds or tables (<c>Kind</c> or <c>schema.table</c>) that may differ from the head's schema.</summary>
+    public IReadOnlyList<string> AllowedDifferences { get; init; } = [];
+
+    /// <summary>Tables that must exist (<c>table</c> or <c>schema.table</c>).</summary>
+    public IReadOnlyList<string> ExpectedTables { get; init; } = [];
+
+    /// <summary>Column types that must hold, as <c>table.column=type</c> (schema optional).</summary>
+    public IReadOnlyList<string> ExpectedColumnTypes { get; init; } = [];
+
+    /// <summary>Health endpoints that must answer 2xx, optionally <c>url|property=value</c> for a JSON property.</summary>
+    public IReadOnlyList<string> HealthUrls { get; init; } = [];
+
+    /// <summary>How long each health endpoint may take.</summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The post-recovery checklist, as Pass/Fail/Warning objects a runbook can act on.</summary>
+public static class RecoveryChecklist
+{
+    /// <summary>Runs every check that applies; nothing is changed.</summary>
+    public static async Task<IReadOnlyList<RecoveryCheck>> RunAsync(ConnectionTarget target, ChecklistOptions options, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        var where = target.DisplayName;
+        var checks = new List<RecoveryCheck>();
+        SchemaState live;
+        try
+        {
+            live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+            checks.Add(new("DatabaseReachable", "Pass", $"PostgreSQL {live.ServerVersion}, database {live.Database}", where));
+        }
+        catch (RecoveryException ex)
+        {
+            checks.Add(new("DatabaseReachable", "Fail", ex.Message, where));
+            return checks;
+        }
+
+        if (options.AlembicPath is { } path)
+        {
+            var history = AlembicHistory.Load(path, log);
+            var heads = history.Heads.Order(StringComparer.Ordinal).ToList();
+            checks.Add(new("AlembicAtHead", live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(heads) ? "Pass" : "Fail",
+                $"alembic_version is [{string.Join(", ", live.AlembicVersion)}]; the history's head is [{string.Join(", ", heads)}]", where));
+            var differences = SchemaComparer.Compare(StaticReplay.Run(history).SchemaOf(heads), live)
+                .Where(d => !options.AllowedDifferences.Contains(d.Kind.ToString()) && !options.AllowedDifferences.Contains($"{d.Schema}.{d.Table}") && !options.AllowedDifferences.Contains(d.Table))
+                .ToList();
+            checks.Add(new("SchemaMatchesHead", differences.Count == 0 ? "Pass" : "Fail",
+                differences.Count == 0 ? "The schema is the head's" : $"{differences.Count} differences: {string.Join("; ", differences.Take(10))}", where));
+        }
+
+        foreach (var name in options.ExpectedTables)
+        {
+            var table = Find(live, name);
+            checks.Add(new($"Table {name}", table is null ? "Fail" : "Pass", table is null ? "missing" : $"exists ({table.Columns.Count} columns)", where));
+        }
+
+        foreach (var expectation in options.ExpectedColumnTypes)
+        {
+            checks.Add(ColumnType(live, expectation, where));
+        }
+
+        var unvalidated = live.ForeignKeys.Where(f => !f.IsValidated).Select(f => $"{f.Schema}.{f.Table}.{f.Name}").ToList();
+        checks.Add(new("ForeignKeysValidated", unvalidated.Count == 0 ? "Pass" : "Fail",
+            unvalidated.Count == 0 ? $"All {live.ForeignKeys.Count} foreign keys are validated" : $"Not validated: {string.Join(", ", unvalidated)}", where));
+        checks.Add(await OrphansAsync(target, live, log, cancellationToken).ConfigureAwait(false));
+        foreach (var url in options.HealthUrls)
+        {
+            checks.Add(await HealthAsync(url, options.HealthTimeout, cancellationToken).ConfigureAwait(false));
+        }
+
+        return checks;
+    }
+
+    private static TableState? Find(SchemaState live, string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? live.Tables.FirstOrDefault(t => t.Name == name) : live.FindTable(name[..dot], name[(dot + 1)..]);
+    }
+
+    private static RecoveryCheck ColumnType(SchemaState live, string expectation, string where)
+    {
+        var eq = expectation.IndexOf('=', StringComparison.Ordinal);
+        var column = eq < 0 ? expectation : expectation[..eq];
+        var lastDot = column.LastIndexOf('.');
+        if (eq < 0 || lastDot < 0)
+        {
+            return new($"ColumnType {expectation}", "Fail", "Write expectations as table.column=type, e.g. users.id=varchar(36)", where);
+        }
+
+        var type = expectation[(eq + 1)..];
+        var found = Find(live, column[..lastDot])?.FindColumn(column[(lastDot + 1)..]);
+        return found is null
+            ? new($"ColumnType {column}", "Fail", "the column does not exist", where)
+            : new($"ColumnType {column}", PostgresTypeName.AreEqual(found.Type, type) ? "Pass" : "Fail", $"{found.Type} (expected {PostgresTypeName.Normalize(type)})", where);
+    }
+
+    /// <summary>An anti-join per foreign key, all in one batch: rows whose key has no referenced row.</summary>
+    private static async Task<RecoveryCheck> OrphansAsync(ConnectionTarget target, SchemaState live, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        var keys = live.ForeignKeys.Where(f => f.Columns.Count == f.ReferencedColumns.Count && f.Columns.Count > 0).ToList();
+        if (keys.Count == 0)
+        {
+            return new("NoOrphanRows", "Pass", "There are no foreign keys to check", target.DisplayName);
+        }
+
+        await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(session.Connection);
+        foreach (var fk in keys)
+        {
+            var present = string.Join(" AND ", fk.Columns.Select(c => $"c.{SqlIdentifier.Quote(c)} IS NOT NULL"));
+            var join = string.Join(" AND ", fk.Columns.Zip(fk.ReferencedColumns, (c, r) => $"p.{SqlIdentifier.Quote(r)} = c.{SqlIdentifier.Quote(c)}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"SELECT count(*) FROM {SqlIdentifier.Quote(fk.Schema, fk.Table)} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {SqlIdentifier.Quote(fk.ReferencedSchema, fk.ReferencedTable)} p WHERE {join})"));
+        }
+
+        var orphans = new List<string>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var fk in keys)
+            {
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (reader.GetInt64(0) is var count and > 0)
+                {
+                    orphans.Add(string.Create(CultureInfo.InvariantCulture, $"{fk.Schema}.{fk.Table}.{fk.Name}: {count}"));
+                }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new("NoOrphanRows", orphans.Count == 0 ? "Pass" : "Fail",
+            orphans.Count == 0 ? $"No foreign key of {keys.Count} has orphan rows" : $"Orphan rows: {string.Join(", ", orphans)}", target.DisplayName);
+    }
+
+    private static async Task<RecoveryCheck> HealthAsync(string spec, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var bar = spec.IndexOf('|', StringComparison.Ordinal);
+        var url = bar < 0 ? spec : spec[..bar];
+        var property = bar < 0 ? null : spec[(bar + 1)..];
+        using var client = new HttpClient { Timeout = timeout };
+        try
+        {
+            using var response = await client.GetAsync(new Uri(url), cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new($"Health {url}", "Fail", $"HTTP {(int)response.StatusCode}", url);
+            }
+
+            if (property is null)
+            {
+                return new($"Health {url}", "Pass", $"HTTP {(int)response.StatusCode}", url);
+            }
+
+            var eq = property.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? property : property[..eq];
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            var value = json.RootElement.TryGetProperty(name, out var element) ? element.ToString() : null;
+            var expected = eq < 0 ? null : property[(eq + 1)..];
+            var ok = value is not null && (expected is null || string.Equals(value, expected, StringComparison.OrdinalIgnoreCase));
+            return new($"Health {url}", ok ? "Pass" : "Fail", $"{name} is {value ?? "absent"}{(expected is null ? string.Empty : $" (expected {expected})")}", url);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)
+        {
+            return new($"Health {url}", "Fail", ex.Message, url);
+        }
+    }
+}
