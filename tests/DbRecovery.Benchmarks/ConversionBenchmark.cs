@@ -48,12 +48,12 @@ internal static class ConversionBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a total / b total       = {a.Total / b.Total:F2} (target >= 1.7)"));
     }
 
-    private const string Sizes = """
+    internal const string Sizes = """
         SELECT string_agg(relname || ' ' || reltuples::bigint || ' rows ' || pg_size_pretty(pg_total_relation_size(oid)), ', ' ORDER BY relname)
         FROM pg_class WHERE relname IN ('organizations', 'users', 'deals', 'documents', 'comments') AND relkind = 'r'
         """;
 
-    private static string Schema(double scale)
+    internal static string Schema(double scale)
     {
         long N(double n) => Math.Max(10, (long)(n * scale));
         return FormattableString.Invariant($"""

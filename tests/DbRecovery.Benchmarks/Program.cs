@@ -1,7 +1,7 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion [scale] | secrets [gigabytes]
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup [scale] | secrets [gigabytes]
 var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
@@ -14,10 +14,13 @@ switch (args.FirstOrDefault() ?? "snapshot")
     case "conversion":
         await ConversionBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
+    case "backup":
+        await BackupBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
+        return 0;
     case "secrets":
         SecretScanBenchmark.Run(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion [scale] | secrets [gigabytes]");
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup [scale] | secrets [gigabytes]");
         return 2;
 }

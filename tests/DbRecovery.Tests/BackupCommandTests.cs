@@ -42,5 +42,21 @@ public sealed class BackupCommandTests(PowerShellSession shell) : IAsyncLifetime
         Assert.Equal("BackupExists,DbRecovery.Commands.BackupDatabaseCommand", again.SingleError().FullyQualifiedErrorId);
         var notEmpty = shell.Run("Test-DatabaseBackup -Path $path -ScratchConnectionString $url", Vars);
         Assert.Equal("ScratchNotEmpty,DbRecovery.Commands.TestDatabaseBackupCommand", notEmpty.SingleError().FullyQualifiedErrorId);
+        var restore = shell.Run("Restore-Database -Path $path -ConnectionString $url -Confirm:$false", Vars);
+        Assert.Equal("TargetNotEmpty,DbRecovery.Commands.RestoreDatabaseCommand", restore.SingleError().FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Test_RecoveryState_emits_every_check_and_FailOnError_stops_a_runbook()
+    {
+        var result = shell.Run("Test-RecoveryState -ConnectionString $url -ExpectTable users, folders -ExpectColumnType 'users.id=uuid' -FailOnError", Vars);
+
+        Assert.Equal("RecoveryCheckFailed,DbRecovery.Commands.TestRecoveryStateCommand", result.SingleError().FullyQualifiedErrorId);
+        Assert.Contains("Table folders: missing", result.SingleError().Exception.Message, StringComparison.Ordinal);
+        var statuses = result.Output.ToDictionary(o => o.Properties["Name"].Value.ToString()!, o => o.Properties["Status"].Value.ToString());
+        Assert.Equal("Pass", statuses["Table users"]);
+        Assert.Equal("Fail", statuses["Table folders"]);
+        Assert.Equal("Pass", statuses["ColumnType users.id"]);
+        Assert.Equal("Fail", statuses["ForeignKeysValidated"]);
     }
 }

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using DbRecovery.Engine.Backup;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Journal;
+using DbRecovery.Engine.Verification;
+using DbRecovery.TestSupport;
+
+namespace DbRecovery.Engine.Tests.Verification;
+
+public sealed class RecoveryChecklistTests : DatabaseTest
+{
+    private ConnectionTarget Target => ConnectionTarget.Parse(Database.Url);
+
+    private Task<IReadOnlyList<RecoveryCheck>> RunAsync(ChecklistOptions options) => RecoveryChecklist.RunAsync(Target, options, Log, CancellationToken.None);
+
+    [Fact]
+    public async Task Unvalidated_keys_orphans_missing_tables_and_wrong_types_fail()
+    {
+        await Database.ExecuteAsync("""
+            CREATE TABLE parents (id varchar(36) PRIMARY KEY);
+            CREATE TABLE children (parent_id varchar(36));
+            INSERT INTO parents VALUES ('a'); INSERT INTO children VALUES ('a'), ('orphan'), (NULL);
+            ALTER TABLE children ADD CONSTRAINT children_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id) NOT VALID;
+            """);
+
+        var checks = await RunAsync(new ChecklistOptions { ExpectedTables = ["parents", "folders"], ExpectedColumnTypes = ["parents.id=varchar(36)", "children.parent_id=uuid"] });
+
+        string Status(string name) => Assert.Single(checks, c => c.Name == name).Status;
+        Assert.Equal("Pass", Status("DatabaseReachable"));
+        Assert.Equal("Pass", Status("Table parents"));
+        Assert.Equal("Fail", Status("Table folders"));
+        Assert.Equal("Pass", Status("ColumnType parents.id"));
+        Assert.Equal("Fail", Status("ColumnType children.parent_id"));
+        Assert.Equal("Fail", Status("ForeignKeysValidated"));
+        var orphans = Assert.Single(checks, c => c.Name == "NoOrphanRows");
+        Assert.Equal("Fail", orphans.Status);
+        Assert.Contains("children_parent_fk: 1", orphans.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_must_answer_2xx_with_the_expected_property()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var http = new HttpListener();
+        http.Prefixes.Add($"http://127.0.0.1:{port}/");
+        http.Start();
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var context = await http.GetContextAsync();
+                var broken = context.Request.Url!.AbsolutePath == "/broken";
+                context.Response.StatusCode = broken ? 500 : 200;
+                var body = Encoding.UTF8.GetBytes("{\"database_configured\": true}");
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        });
+
+        var checks = await RunAsync(new ChecklistOptions
+        {
+            HealthUrls = [$"http://127.0.0.1:{port}/health|database_configured=true", $"http://127.0.0.1:{port}/health|database_configured=false", $"http://127.0.0.1:{port}/broken"],
+        });
+        await serving;
+
+        Assert.Equal(["Pass", "Fail", "Fail"], checks.Where(c => c.Name.StartsWith("Health", StringComparison.Ordinal)).Select(c => c.Status));
+    }
+
+    [Fact]
+    public async Task Restore_refuses_a_database_that_is_not_empty_unless_clean_and_verifies_the_result()
+    {
+        await Database.ExecuteAsync(IncidentSchema.Sql);
+        var root = Directory.CreateTempSubdirectory("dbr-restore-").FullName;
+        var journal = new JournalContext(new RecoveryJournal(Path.Combine(root, "journal.jsonl")), "Restore-Database", new Dictionary<string, string>());
+        try
+        {
+            var backup = Path.Combine(root, "backup");
+            var tools = PgTools.Locate(null);
+            await DatabaseBackup.BackupAsync(Target, backup, "custom", 1, false, tools, Log, CancellationToken.None);
+            await using var copy = await Database.Server.CreateDatabaseAsync();
+            var copyTarget = ConnectionTarget.Parse(copy.Url);
+
+            var restored = await DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: false, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None);
+            var error = await Assert.ThrowsAsync<RecoveryException>(() => DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: false, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None));
+            await copy.ExecuteAsync("DELETE FROM comments");
+            var again = await DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: true, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None);
+
+            Assert.True(restored.Passed);
+            Assert.Equal("TargetNotEmpty", error.ErrorId);
+            Assert.True(again.Passed);
+            Assert.Equal(36L, await copy.ScalarAsync<long>("SELECT count(*) FROM comments"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
