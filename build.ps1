@@ -4,15 +4,20 @@
     Builds and tests DbRecovery.
 .DESCRIPTION
     Build: dotnet build, which also assembles the importable module in out/DbRecovery/.
+    Demo:  builds, then recovers a staged incident: a throwaway PostgreSQL (local binaries, or Docker when
+           present) gets a database drifted like the incident, module/Examples/Repair-DriftedDatabase.ps1
+           repairs it, and the server is stopped.
     Test:  the xUnit suites (engine, and cmdlets in a hosted PowerShell), then the Pester
            tests in tests/pester when Pester 5 is installed.
     Clean: removes build output and out/.
 .EXAMPLE
     ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Demo
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -38,6 +43,12 @@ switch ($Task) {
     }
     'Build' {
         Invoke-Dotnet build $solution -c $Configuration
+    }
+    'Demo' {
+        Invoke-Dotnet build $solution -c $Configuration
+        # The incident test stages the drifted database on the test server and runs the example runbook in PowerShell.
+        Invoke-Dotnet test (Join-Path $PSScriptRoot 'tests/DbRecovery.Tests') -c $Configuration --no-build `
+            --filter 'FullyQualifiedName~IncidentRecoveryTests' --logger 'console;verbosity=detailed'
     }
     'Test' {
         Invoke-Dotnet test $solution -c $Configuration
