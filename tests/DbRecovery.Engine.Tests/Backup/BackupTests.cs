@@ -73,5 +73,33 @@ public sealed class BackupTests : DatabaseTest, IDisposable
         Assert.Equal("ScratchNotEmpty", notEmpty.ErrorId);
     }
 
+    [Fact]
+    public async Task An_interrupted_backup_leaves_no_folder_that_looks_complete()
+    {
+        await Database.ExecuteAsync("CREATE TABLE big AS SELECT g AS id, repeat('x', 200) AS filler FROM generate_series(1, 300000) g", timeoutSeconds: 120);
+        using var cancel = new CancellationTokenSource();
+        var log = new CancelOnProgress(cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            DatabaseBackup.BackupAsync(Target, BackupPath, "directory", 1, false, PgTools.Locate(null), log, cancel.Token));
+
+        Assert.False(Directory.Exists(BackupPath));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
     private BackupManifest Manifest() => BackupManifest.Load(BackupPath);
+
+    /// <summary>Cancels the backup as soon as pg_dump reports its first table, as Ctrl+C would.</summary>
+    private sealed class CancelOnProgress(CancellationTokenSource cancel) : IRecoveryLog
+    {
+        public void Verbose(string message)
+        {
+        }
+
+        public void Warning(string message)
+        {
+        }
+
+        public void Progress(ProgressReport report) => cancel.Cancel();
+    }
 }
