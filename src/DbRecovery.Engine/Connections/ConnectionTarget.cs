@@ -70,11 +70,6 @@ public sealed class ConnectionTarget
     public ConnectionTarget WithCredentials(string username, string password) =>
         new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password });
 
-    /// <summary>A target for another database on the same server, with the same credentials.</summary>
-    /// <param name="database">The other database's name.</param>
-    public ConnectionTarget ForDatabase(string database) =>
-        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = database });
-
     /// <inheritdoc />
     public override string ToString() => DisplayName;
 

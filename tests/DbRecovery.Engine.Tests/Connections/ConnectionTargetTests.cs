@@ -103,14 +103,4 @@ public sealed class ConnectionTargetTests
         Assert.Contains(expectedPart, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void ForDatabase_keeps_credentials_and_changes_only_the_database()
-    {
-        var target = ConnectionTarget.Parse($"postgresql://u:{Secret}@h:5433/one").ForDatabase("two");
-
-        Assert.Equal("two", target.Database);
-        Assert.Equal(Secret, target.Password);
-        Assert.Equal(5433, target.Settings.Port);
-    }
 }
