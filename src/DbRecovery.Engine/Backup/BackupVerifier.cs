@@ -14,9 +14,17 @@ namespace DbRecovery.Engine.Backup;
 public static class BackupVerifier
 {
     /// <summary>Verifies the backup in <paramref name="path"/> by restoring it into <paramref name="scratch"/>.</summary>
+    /// <param name="path">The backup folder.</param>
+    /// <param name="scratch">The empty database to restore into.</param>
+    /// <param name="jobs">Parallel pg_restore workers.</param>
+    /// <param name="keep">Whether to leave the restored objects in place.</param>
+    /// <param name="tools">pg_restore and friends.</param>
+    /// <param name="log">Where to report.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="ownership">Restore owners and grants too (a real restore), rather than only the objects (a proof on a scratch server).</param>
     /// <exception cref="RecoveryException">No backup there, the scratch database is not empty, or pg_restore cannot run.</exception>
     public static async Task<BackupVerification> VerifyAsync(
-        string path, ConnectionTarget scratch, int jobs, bool keep, PgTools tools, IRecoveryLog log, CancellationToken cancellationToken)
+        string path, ConnectionTarget scratch, int jobs, bool keep, PgTools tools, IRecoveryLog log, CancellationToken cancellationToken, bool ownership = false)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(log);
@@ -53,7 +61,12 @@ public static class BackupVerifier
         try
         {
             log.Progress(new ProgressReport("Verifying backup", $"restoring into {scratch.DisplayName}", 1, 3));
-            List<string> arguments = ["--no-owner", "--no-acl", "--exit-on-error", .. PgTools.ConnectionArguments(scratch), dump];
+            List<string> arguments = ["--exit-on-error", .. PgTools.ConnectionArguments(scratch), dump];
+            if (!ownership)
+            {
+                arguments.InsertRange(0, ["--no-owner", "--no-acl"]);
+            }
+
             if (manifest.Format == "directory")
             {
                 arguments.InsertRange(0, ["--jobs", jobs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

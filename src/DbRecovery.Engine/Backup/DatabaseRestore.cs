@@ -21,7 +21,7 @@ public static class DatabaseRestore
             steps.Add(new PlanStep(target.DisplayName, "Drop every schema of the target (re-creating public)", "DROP SCHEMA … CASCADE for each schema"));
         }
 
-        steps.Add(new PlanStep(target.DisplayName, $"Restore the backup in {path}", $"pg_restore --no-owner --no-acl --exit-on-error --jobs {jobs} {path}"));
+        steps.Add(new PlanStep(target.DisplayName, $"Restore the backup in {path}", $"pg_restore --exit-on-error --jobs {jobs} {path}"));
         return GuardedTransaction.RunAsync(target, log, lockTimeout, journal, steps, async (_, cancel) =>
         {
             if (clean)
@@ -39,7 +39,7 @@ public static class DatabaseRestore
                     $"{target.DisplayName} is not empty; nothing was restored. Restore into an empty database, or pass -Clean to drop everything in it first.", target.DisplayName, ex);
             }
 
-            var verification = await BackupVerifier.VerifyAsync(path, target, jobs, keep: true, tools, log, cancel).ConfigureAwait(false);
+            var verification = await BackupVerifier.VerifyAsync(path, target, jobs, keep: true, tools, log, cancel, ownership: true).ConfigureAwait(false);
             return verification.Passed ? verification : throw new RecoveryException("RestoreVerificationFailed", FailureKind.InvalidOperation,
                 $"The restore into {target.DisplayName} does not match the backup's manifest: {string.Join("; ", verification.Differences.Take(10))}", target.DisplayName);
         }, cancellationToken);

@@ -132,13 +132,20 @@ internal static partial class ConversionSql
             }
 
             var privileges = entry[(eq + 1)..(slash < 0 ? entry.Length : slash)];
-            var names = privileges.Where(char.IsLetter).Select(p => p switch
+            var to = grantee.Length == 0 ? "PUBLIC" : SqlIdentifier.Quote(grantee);
+            foreach (var withOption in new[] { false, true })
             {
-                'r' => "SELECT", 'a' => "INSERT", 'w' => "UPDATE", 'd' => "DELETE", 'D' => "TRUNCATE", 'x' => "REFERENCES", 't' => "TRIGGER", _ => null,
-            }).OfType<string>().ToList();
-            if (names.Count > 0)
-            {
-                yield return $"GRANT {string.Join(", ", names)} ON {name} TO {(grantee.Length == 0 ? "PUBLIC" : SqlIdentifier.Quote(grantee))}";
+                // A '*' after a privilege letter means it was granted WITH GRANT OPTION.
+                var names = privileges.Select((p, i) => (p, Option: i + 1 < privileges.Length && privileges[i + 1] == '*'))
+                    .Where(x => char.IsLetter(x.p) && x.Option == withOption)
+                    .Select(x => x.p switch
+                    {
+                        'r' => "SELECT", 'a' => "INSERT", 'w' => "UPDATE", 'd' => "DELETE", 'D' => "TRUNCATE", 'x' => "REFERENCES", 't' => "TRIGGER", _ => null,
+                    }).OfType<string>().ToList();
+                if (names.Count > 0)
+                {
+                    yield return $"GRANT {string.Join(", ", names)} ON {name} TO {to}{(withOption ? " WITH GRANT OPTION" : string.Empty)}";
+                }
             }
         }
     }

@@ -42,7 +42,8 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
     [Fact]
     public async Task Converts_every_linked_column_and_keeps_every_dependent_object()
     {
-        await Database.ExecuteAsync(IncidentSchema.Sql + "CREATE ROLE reporter_" + Database.Name + "; GRANT SELECT ON user_directory TO reporter_" + Database.Name + ";");
+        await Database.ExecuteAsync(IncidentSchema.Sql + "CREATE ROLE reporter_" + Database.Name + "; GRANT SELECT ON user_directory TO reporter_" + Database.Name + ";"
+            + "GRANT UPDATE ON user_directory TO reporter_" + Database.Name + " WITH GRANT OPTION;");
         var before = await SnapshotAsync();
         var ids = await IdsAsync();
 
@@ -68,6 +69,8 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
         Assert.All(after.Tables.SelectMany(t => t.ForeignKeys).Where(f => f.Name != "notes_user_fk"), f => Assert.True(f.IsValidated));
         Assert.Equal("Who works where", await Database.ScalarAsync<string>("SELECT obj_description('user_directory'::regclass, 'pg_class')"));
         Assert.True(await Database.ScalarAsync<bool>($"SELECT has_table_privilege('reporter_{Database.Name}', 'user_directory', 'SELECT')"));
+        Assert.True(await Database.ScalarAsync<bool>($"SELECT has_table_privilege('reporter_{Database.Name}', 'user_directory', 'UPDATE WITH GRANT OPTION')"));
+        Assert.False(await Database.ScalarAsync<bool>($"SELECT has_table_privilege('reporter_{Database.Name}', 'user_directory', 'SELECT WITH GRANT OPTION')"));
         Assert.Equal(36L, await Database.ScalarAsync<long>("SELECT sum(deals)::bigint FROM deals_per_owner"));
         await Database.ExecuteAsync("INSERT INTO users (organization_id, email) SELECT id, 'new@x' FROM organizations LIMIT 1");
         Assert.Equal(36, await Database.ScalarAsync<int>("SELECT length(id) FROM users WHERE email = 'new@x'"));

@@ -75,7 +75,8 @@ public sealed class RecoveryChecklistTests : DatabaseTest
     [Fact]
     public async Task Restore_refuses_a_database_that_is_not_empty_unless_clean_and_verifies_the_result()
     {
-        await Database.ExecuteAsync(IncidentSchema.Sql);
+        var reader = "reader_" + Database.Name;
+        await Database.ExecuteAsync(IncidentSchema.Sql + $"CREATE ROLE {reader}; GRANT SELECT ON deals TO {reader};");
         var root = Directory.CreateTempSubdirectory("dbr-restore-").FullName;
         var journal = new JournalContext(new RecoveryJournal(Path.Combine(root, "journal.jsonl")), "Restore-Database", new Dictionary<string, string>());
         try
@@ -95,10 +96,13 @@ public sealed class RecoveryChecklistTests : DatabaseTest
             Assert.Equal("TargetNotEmpty", error.ErrorId);
             Assert.True(again.Passed);
             Assert.Equal(36L, await copy.ScalarAsync<long>("SELECT count(*) FROM comments"));
+            Assert.True(await copy.ScalarAsync<bool>($"SELECT has_table_privilege('{reader}', 'deals', 'SELECT')"));
+            await copy.ExecuteAsync($"DROP OWNED BY {reader}");
         }
         finally
         {
             Directory.Delete(root, recursive: true);
+            await Database.ExecuteAsync($"DROP OWNED BY {reader}; DROP ROLE {reader}");
         }
     }
 }
