@@ -28,7 +28,7 @@ internal static class ConversionCatalogReader
                ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n ORDER BY u.o),
                rn.nspname, rc.relname,
                ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n ORDER BY u.o),
-               k.convalidated, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint')
+               k.convalidated, pg_get_constraintdef(k.oid), obj_description(k.oid, 'pg_constraint'), c.relkind = 'p'
         FROM pg_constraint k
         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_class rc ON rc.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -133,7 +133,7 @@ internal static class ConversionCatalogReader
         (string Sql, Action<DbDataReader> Read)[] queries =
         [
             (Columns, r => columns.Add(new ColumnFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Text(r, 5), r.GetBoolean(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.GetInt64(10), r.GetInt64(11)))),
-            (ForeignKeys, r => foreignKeys.Add(new ForeignKeyFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3), r.GetString(4), r.GetString(5), r.GetFieldValue<string[]>(6), r.GetBoolean(7), r.GetString(8), Text(r, 9)))),
+            (ForeignKeys, r => foreignKeys.Add(new ForeignKeyFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<string[]>(3), r.GetString(4), r.GetString(5), r.GetFieldValue<string[]>(6), r.GetBoolean(7), r.GetString(8), Text(r, 9), r.GetBoolean(10)))),
             (Keys, r => keys.Add((r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetFieldValue<string[]>(3)))),
             (Dependents, r => dependents.Add(new DependentFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5)))),
             (Views, r => views.Add(new ViewFact(

@@ -9,7 +9,11 @@ internal sealed record ColumnFact(
 internal sealed record ForeignKeyFact(
     string Name, string Schema, string Table, IReadOnlyList<string> Columns,
     string ReferencedSchema, string ReferencedTable, IReadOnlyList<string> ReferencedColumns,
-    bool Validated, string Definition, string? Comment);
+    bool Validated, string Definition, string? Comment, bool OnPartitionedTable)
+{
+    /// <summary>Whether it can come back NOT VALID and be validated after COMMIT (PostgreSQL forbids NOT VALID keys on partitioned tables).</summary>
+    public bool ValidatedAfterCommit => Validated && !OnPartitionedTable;
+}
 
 /// <summary>An object that depends on a column: a view, policy, trigger, rule, index, function, publication….</summary>
 internal sealed record DependentFact(string Schema, string Table, string Column, string Kind, string Name, string Detail);

@@ -57,9 +57,11 @@ internal static partial class ConversionSql
     public static PlanStep AddForeignKey(ForeignKeyFact fk)
     {
         var sql = $"ALTER TABLE {Table(fk.Schema, fk.Table)} ADD CONSTRAINT {SqlIdentifier.Quote(fk.Name)} {fk.Definition}";
-        if (!fk.Validated)
+        if (!fk.ValidatedAfterCommit)
         {
-            return new PlanStep($"{fk.Schema}.{fk.Table}", $"Re-create foreign key {fk.Name} (NOT VALID, as it was)", sql);
+            return new PlanStep($"{fk.Schema}.{fk.Table}", fk.Validated
+                ? $"Re-create foreign key {fk.Name} and check it now (a key on a partitioned table cannot be NOT VALID)"
+                : $"Re-create foreign key {fk.Name} (NOT VALID, as it was)", sql);
         }
 
         return new PlanStep($"{fk.Schema}.{fk.Table}", $"Re-create foreign key {fk.Name} NOT VALID; it is validated after COMMIT",

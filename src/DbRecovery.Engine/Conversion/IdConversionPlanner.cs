@@ -85,7 +85,7 @@ public static partial class IdConversionPlanner
             Rewrites = tables.Select(g => new TableRewrite(g.Key.Schema, g.Key.Table, g.Count(), g.First().EstimatedRows, g.First().SizeBytes)).ToList(),
             Steps = Steps(planned),
             InverseSteps = Steps(inverse),
-            AfterCommit = foreignKeys.Where(fk => fk.Validated).Concat(pending).Select(ConversionSql.ValidateForeignKey)
+            AfterCommit = foreignKeys.Where(fk => fk.ValidatedAfterCommit).Concat(pending).Select(ConversionSql.ValidateForeignKey)
                 .Concat(tables.Select(g => new PlanStep($"{g.Key.Schema}.{g.Key.Table}", "Refresh planner statistics (ALTER TYPE drops them)", $"ANALYZE {ConversionSql.Table(g.Key.Schema, g.Key.Table)}")))
                 .ToList(),
             ExpectedForeignKeys = foreignKeys.ToDictionary(fk => $"{fk.Schema}.{fk.Table}.{fk.Name}", fk => fk.Definition),

@@ -84,6 +84,32 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
     }
 
     [Fact]
+    public async Task Converts_through_partitioned_tables_quoted_identifiers_and_composite_keys()
+    {
+        await Database.ExecuteAsync(FixtureSchema.Sql + """"
+            INSERT INTO app.organizations (name) VALUES ('acme');
+            INSERT INTO app.users (organization_id, email) SELECT id, 'a@acme.test' FROM app.organizations;
+            INSERT INTO app.memberships SELECT organization_id, id, 'owner' FROM app.users;
+            INSERT INTO "Billing Ω"."Invoice ""Lines""" (organization_id, user_id) SELECT organization_id, user_id FROM app.memberships;
+            INSERT INTO app.events (id, occurred_at, user_id) SELECT 1, '2024-06-01', id FROM app.users;
+            REFRESH MATERIALIZED VIEW app.org_counts;
+            """");
+        var before = await SnapshotAsync();
+
+        var plan = await PlanAsync(roots: [new("app", "organizations", null), new("app", "users", null)]);
+        await ApplyAsync(plan);
+        var after = await SnapshotAsync();
+
+        Assert.Contains(plan.Columns, c => c.Table == FixtureSchema.QuotedTable && c.Column == "organization_id");
+        Assert.Equal("character varying(36)", after.FindTable("app", "events")!.FindColumn("user_id")!.Type);
+        Assert.Equal("character varying(36)", after.FindTable("app", "events_2024")!.FindColumn("user_id")!.Type);
+        Assert.Equal("character varying(36)", after.FindTable(FixtureSchema.QuotedSchema, FixtureSchema.QuotedTable)!.FindColumn("organization_id")!.Type);
+        Assert.Equal("uuid", after.FindTable(FixtureSchema.QuotedSchema, FixtureSchema.QuotedTable)!.FindColumn("user_id")!.Type);
+        Assert.Equal(Shape(before), Shape(after));
+        Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM app.events_2024"));
+    }
+
+    [Fact]
     public async Task The_inverse_script_converts_back_exactly()
     {
         await Database.ExecuteAsync(IncidentSchema.Sql);
