@@ -82,6 +82,7 @@ public sealed class ModuleTests(PowerShellSession shell)
     public void Every_output_type_has_a_default_table_view_that_loads()
     {
         var formatFile = Path.Combine(RepositoryPaths.ModuleDirectory, "DbRecovery.format.ps1xml");
+        // Loading the file is the check: FormatTable throws on any view PowerShell would reject.
         _ = new System.Management.Automation.Runspaces.FormatTable([formatFile]);
         var views = XDocument.Load(formatFile).Descendants("TypeName").Select(t => t.Value).ToHashSet();
 
