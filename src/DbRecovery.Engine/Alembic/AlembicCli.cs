@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Processes;
 
 namespace DbRecovery.Engine.Alembic;
 
@@ -32,13 +33,7 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(log);
-        var start = new ProcessStartInfo(Command[0])
-        {
-            WorkingDirectory = Path.GetDirectoryName(IniFile)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Command[0]) { WorkingDirectory = Path.GetDirectoryName(IniFile)! };
         foreach (var argument in Command.Skip(1).Concat(["-c", IniFile]).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
@@ -48,46 +43,19 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
         log.Verbose($"Running: {string.Join(' ', start.ArgumentList.Prepend(Command[0]))} (database URL in ${UrlVariable})");
         var secrets = new[] { target.Password, target.Password is null ? null : Uri.EscapeDataString(target.Password) }.OfType<string>().Where(s => s.Length > 0).ToList();
         string Scrub(string line) => secrets.Aggregate(line, (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal));
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("no process");
+            var (exitCode, lines) = await ChildProcess.RunAsync(start, Scrub, line =>
+            {
+                log.Verbose(line);
+                onLine?.Invoke(line);
+            }, cancellationToken).ConfigureAwait(false);
+            return new AlembicRun(exitCode, lines);
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
             throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
                 $"Alembic could not be started as '{string.Join(' ', Command)}' ({ex.Message}). Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.", Command[0], ex);
-        }
-
-        using (process)
-        {
-            var output = new List<string>();
-            async Task Pump(StreamReader reader)
-            {
-                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } raw)
-                {
-                    var line = Scrub(raw);
-                    lock (output)
-                    {
-                        output.Add(line);
-                    }
-
-                    log.Verbose(line);
-                    onLine?.Invoke(line);
-                }
-            }
-
-            try
-            {
-                await Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError), process.WaitForExitAsync(cancellationToken)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            return new AlembicRun(process.ExitCode, output);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Processes;
 
 namespace DbRecovery.Engine.Backup;
 
@@ -56,7 +57,7 @@ public sealed partial class PgTools
     /// <summary>Runs a program with the connection's libpq environment, reporting each output line; returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, ConnectionTarget? target, Action<string>? onLine, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Path.Combine(Directory, program)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Path.Combine(Directory, program));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -68,32 +69,8 @@ public sealed partial class PgTools
             start.Environment["PGAPPNAME"] = ConnectionTarget.ApplicationName;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var output = new System.Text.StringBuilder();
-        async Task Pump(StreamReader reader)
-        {
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-
-                onLine?.Invoke(line);
-            }
-        }
-
-        try
-        {
-            await Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError), process.WaitForExitAsync(cancellationToken)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, output.ToString());
+        var (exitCode, lines) = await ChildProcess.RunAsync(start, null, onLine, cancellationToken).ConfigureAwait(false);
+        return (exitCode, string.Join(Environment.NewLine, lines));
     }
 
     /// <summary>The libpq connection arguments for a target (host, port, user, database), no password.</summary>
