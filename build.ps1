@@ -7,8 +7,8 @@
     Demo:  builds, then recovers a staged incident: a throwaway PostgreSQL (local binaries, or Docker when
            present) gets a database drifted like the incident, module/Examples/Repair-DriftedDatabase.ps1
            repairs it, and the server is stopped.
-    Test:  the xUnit suites (engine, and cmdlets in a hosted PowerShell), then the Pester
-           tests in tests/pester when Pester 5 is installed.
+    Test:  dotnet test: the xUnit suites (engine, and cmdlets in a hosted PowerShell), and the Pester
+           suite in tests/pester, run in a real pwsh (the local tool of .config/dotnet-tools.json).
     Clean: removes build output and out/.
 .EXAMPLE
     ./build.ps1 -Task Test
@@ -51,17 +51,7 @@ switch ($Task) {
             --filter 'FullyQualifiedName~IncidentRecoveryTests' --logger 'console;verbosity=detailed'
     }
     'Test' {
+        Invoke-Dotnet tool restore
         Invoke-Dotnet test $solution -c $Configuration
-        $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -GE ([version] '5.0') | Select-Object -First 1
-        if ($pester) {
-            Import-Module $pester
-            $result = Invoke-Pester -Path (Join-Path $PSScriptRoot 'tests/pester') -Output Detailed -PassThru
-            if ($result.FailedCount -gt 0) {
-                throw "$($result.FailedCount) Pester test(s) failed."
-            }
-        }
-        else {
-            Write-Warning 'Pester 5 is not installed: the Pester tests in tests/pester were not run (Install-Module Pester -MinimumVersion 5.0).'
-        }
     }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using DbRecovery.TestSupport;
+using Xunit.Abstractions;
+
+namespace DbRecovery.Tests;
+
+/// <summary>
+/// Runs tests/pester in a real pwsh (the PowerShell global tool of .config/dotnet-tools.json) with Pester 5.7.1,
+/// the way a runbook uses the module, against a database of its own: so the one test command runs both suites.
+/// </summary>
+public sealed class PesterSuiteTests(ITestOutputHelper output)
+{
+    private const string PesterVersion = "5.7.1";
+
+    [Fact]
+    public async Task Pester_suite_passes_in_real_pwsh()
+    {
+        var server = await PostgresServer.GetAsync();
+        await using var database = await server.CreateDatabaseAsync();
+        await database.ExecuteAsync("CREATE TABLE organizations (id uuid PRIMARY KEY); CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid REFERENCES organizations (id))");
+        var pester = PesterManifest();
+        var script = $$"""
+            $ErrorActionPreference = 'Stop'
+            $PSStyle.OutputRendering = 'PlainText'
+            Import-Module '{{pester}}' -RequiredVersion {{PesterVersion}}
+            $configuration = New-PesterConfiguration
+            $configuration.Run.Path = '{{Path.Combine(RepositoryPaths.Root, "tests", "pester")}}'
+            $configuration.Run.PassThru = $true
+            $configuration.Output.Verbosity = 'Detailed'
+            $result = Invoke-Pester -Configuration $configuration
+            "PESTER-RESULT passed=$($result.PassedCount) failed=$($result.FailedCount) skipped=$($result.SkippedCount) notrun=$($result.NotRunCount)"
+            """;
+        var (exitCode, text) = await RunPwshAsync(script, new Dictionary<string, string> { [PostgresServer.UrlVariable] = database.Url });
+        output.WriteLine(text.Replace(database.Settings.Password!, "********", StringComparison.Ordinal));
+
+        Assert.True(exitCode == 0, $"pwsh exited with {exitCode}");
+        var summary = Assert.Single(text.Split('\n'), l => l.StartsWith("PESTER-RESULT", StringComparison.Ordinal)).Trim();
+        Assert.Matches(@"^PESTER-RESULT passed=[1-9]\d* failed=0 skipped=0 notrun=0$", summary);
+    }
+
+    private static string PesterManifest()
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var manifest = Path.Combine(packages, "pester", PesterVersion, "tools", "Pester.psd1");
+        return File.Exists(manifest) ? manifest
+            : throw new InvalidOperationException($"Pester {PesterVersion} is not at {manifest}. Run 'dotnet restore DbRecovery.sln' (tests/DbRecovery.Tests downloads it).");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunPwshAsync(string script, IDictionary<string, string> environment)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"dbrecovery-pester-{Guid.NewGuid():N}.ps1");
+        await File.WriteAllTextAsync(file, script);
+        try
+        {
+            return await RunAsync(file, environment);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", file })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        var text = await stdout + await stderr;
+        if (process.ExitCode != 0 && text.Contains("dotnet tool restore", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("pwsh is not installed: run 'dotnet tool restore' in the repository (it installs the PowerShell tool of .config/dotnet-tools.json). " + text);
+        }
+
+        return (process.ExitCode, text);
+    }
+}
