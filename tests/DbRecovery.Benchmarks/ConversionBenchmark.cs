@@ -133,7 +133,7 @@ internal static class ConversionBenchmark
         var log = new TimingLog();
         var plan = await IdConversion.PlanAsync(target, [new(null, "users", null), new(null, "organizations", null)], "varchar(36)", log, CancellationToken.None);
         var journal = new JournalContext(new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")), "benchmark", new Dictionary<string, string>());
-        await IdConversion.ApplyAsync(target, plan, TimeSpan.FromSeconds(30), journal, log, CancellationToken.None);
+        await IdConversion.ApplyAsync(target.WithLockTimeout(TimeSpan.FromSeconds(30)), plan, journal, log, CancellationToken.None);
         return log.Downtime.TotalSeconds;
     }
 

@@ -1,8 +1,11 @@
 using System.Text.RegularExpressions;
+using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Alembic;
 
@@ -16,7 +19,7 @@ public static partial class AlembicUpgrade
     /// <summary>Checks that the upgrade can run; returns the revisions it will apply.</summary>
     /// <exception cref="RecoveryException">Several heads and a target of <c>head</c> (<c>MultipleHeads</c>), or a stamp the history lacks (<c>StampNotInHistory</c>).</exception>
     public static async Task<IReadOnlyList<AlembicRevision>> PreflightAsync(
-        ConnectionTarget target, AlembicHistory history, string revision, VersionTable versionTable, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target, AlembicHistory history, string revision, QualifiedName versionTable, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (revision == "head" && history.Heads.Count > 1)
@@ -38,30 +41,32 @@ public static partial class AlembicUpgrade
         return history.Revisions.Where(r => targets.Any(t => history.IsAncestor(r.Revision, t)) && !stamped.Any(s => history.IsAncestor(r.Revision, s))).ToList();
     }
 
-    /// <summary>Runs the upgrade holding DbRecovery's lock, reporting progress per revision, and journals it.</summary>
-    /// <exception cref="RecoveryException">Alembic failed (<c>AlembicUpgradeFailed</c>, with its error, password removed) or the lock is held.</exception>
-    public static async Task<AlembicRun> RunAsync(
-        ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, TimeSpan lockTimeout, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+    /// <summary>The plan of an upgrade: one external step, alembic, run under DbRecovery's lock.</summary>
+    public static OperationPlan Plan(ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable)
     {
         ArgumentNullException.ThrowIfNull(cli);
         ArgumentNullException.ThrowIfNull(pending);
-        var command = new PlanStep(target.DisplayName, $"alembic upgrade {revision}", $"{string.Join(' ', cli.Command)} -c {cli.IniFile} upgrade {revision}");
-        var done = 0;
-        return await GuardedTransaction.RunAsync(target, log, lockTimeout, journal, [command], async (_, cancel) =>
-        {
-            var run = await cli.RunAsync(target, ["upgrade", revision], log, line =>
+        return new OperationPlan($"alembic upgrade {revision} ({pending.Count} revisions)",
+        [
+            new PlanStep
             {
-                if (RunningUpgrade().Match(line) is { Success: true } match)
-                {
-                    log.Progress(new ProgressReport("alembic upgrade " + revision, match.Groups[1].Value, done++, Math.Max(1, pending.Count)));
-                }
-            }, cancel).ConfigureAwait(false);
-            return run.ExitCode == 0 ? run : throw Failed(run, target);
-        }, cancellationToken).ConfigureAwait(false);
+                Kind = StepKind.Command,
+                Phase = StepPhase.External,
+                Targets = [versionTable],
+                Action = $"alembic upgrade {revision}: apply {string.Join(", ", pending.Select(p => p.Revision).DefaultIfEmpty("nothing"))} (database URL in ${cli.UrlVariable})",
+                Command = new ExternalCommand(cli.Command[0], [.. cli.Command.Skip(1), "-c", cli.IniFile, "upgrade", revision]),
+            },
+        ]);
     }
 
+    /// <summary>Runs the upgrade with the one executor, reporting progress per revision; the journal records the version it left.</summary>
+    /// <exception cref="RecoveryException">Alembic failed (<c>AlembicUpgradeFailed</c>, with its error, password removed, and the version it left) or the lock is held.</exception>
+    public static Task RunAsync(
+        ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken) =>
+        PlanExecutor.RunAsync(target, Plan(target, cli, revision, pending, versionTable), journal, new UpgradeRun(target, cli, revision, pending, versionTable), log, cancellationToken);
+
     /// <summary>The SQL Alembic would run from the stamped revision to <paramref name="revision"/> (offline mode); changes nothing.</summary>
-    public static async Task<string> ScriptAsync(ConnectionTarget target, AlembicCli cli, VersionTable versionTable, string revision, IRecoveryLog log, CancellationToken cancellationToken)
+    public static async Task<string> ScriptAsync(ConnectionTarget target, AlembicCli cli, QualifiedName versionTable, string revision, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cli);
         var stamped = await ReadStampAsync(target, versionTable, log, cancellationToken).ConfigureAwait(false);
@@ -72,12 +77,41 @@ public static partial class AlembicUpgrade
             : throw Failed(run, target);
     }
 
-    private static async Task<IReadOnlyList<string>> ReadStampAsync(ConnectionTarget target, VersionTable versionTable, IRecoveryLog log, CancellationToken cancellationToken) =>
+    private static async Task<IReadOnlyList<string>> ReadStampAsync(ConnectionTarget target, QualifiedName versionTable, IRecoveryLog log, CancellationToken cancellationToken) =>
         (await AlembicVersionRow.ReadAsync(target, versionTable, log, cancellationToken).ConfigureAwait(false))?.Select(r => r.Revision).ToList() ?? [];
 
     private static RecoveryException Failed(AlembicRun run, ConnectionTarget target) => new(
         "AlembicUpgradeFailed", FailureKind.InvalidOperation,
         $"alembic upgrade failed on {target.DisplayName} (exit code {run.ExitCode}): {AlembicCli.ErrorOf(run)}", target.DisplayName);
+
+    /// <summary>Runs alembic for the executor and reads back the version it left when it fails.</summary>
+    private sealed class UpgradeRun(ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable) : PlanHooks
+    {
+        public override async Task<ExternalResult> RunExternalAsync(PlanStep step, IRecoveryLog log, CancellationToken cancellationToken)
+        {
+            var done = 0;
+            var run = await cli.RunAsync(target, ["upgrade", revision], log, line =>
+            {
+                if (RunningUpgrade().Match(line) is { Success: true } match)
+                {
+                    log.Progress(new ProgressReport("alembic upgrade " + revision, match.Groups[1].Value, done++, Math.Max(1, pending.Count)));
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            return new ExternalResult(run.ExitCode, run.ExitCode == 0 ? string.Empty : AlembicCli.ErrorOf(run));
+        }
+
+        public override async Task<string?> DescribeStateAsync(DatabaseSession session, CancellationToken cancellationToken)
+        {
+            var located = await VersionTable.LocateAsync(session, versionTable, cancellationToken).ConfigureAwait(false);
+            return located is null
+                ? $"{versionTable} does not exist; Alembic's transaction rolled back whatever it had begun"
+                : $"{located} reads [{string.Join(", ", await VersionTable.ReadRowsAsync(session, located, cancellationToken).ConfigureAwait(false))}]; revisions before the failing one stay applied when the project commits per migration";
+        }
+
+        public override RecoveryException ExternalFailure(PlanStep step, ExternalResult result, string state) => new(
+            "AlembicUpgradeFailed", FailureKind.InvalidOperation,
+            $"alembic upgrade failed on {target.DisplayName} (exit code {result.ExitCode}): {result.Error} Now: {state}.", target.DisplayName);
+    }
 
     [GeneratedRegex(@"Running upgrade (.*)$")]
     private static partial Regex RunningUpgrade();

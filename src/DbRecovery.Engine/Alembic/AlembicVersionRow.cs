@@ -1,3 +1,6 @@
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Sql;
+
 namespace DbRecovery.Engine.Alembic;
 
 /// <summary>One row of a database's Alembic version table.</summary>
@@ -8,18 +11,18 @@ public sealed record AlembicVersionRow(string Revision, string VersionTable, str
 {
     /// <summary>Reads the rows of <paramref name="versionTable"/> in a read-only transaction; null when the table does not exist.</summary>
     public static async Task<IReadOnlyList<AlembicVersionRow>?> ReadAsync(
-        Connections.ConnectionTarget target, VersionTable versionTable, Diagnostics.IRecoveryLog log, CancellationToken cancellationToken)
+        Connections.ConnectionTarget target, QualifiedName versionTable, Diagnostics.IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(versionTable);
         await using var session = await Connections.DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
-        if (await versionTable.LocateAsync(session, cancellationToken).ConfigureAwait(false) is not { } table)
+        if (await Catalog.VersionTable.LocateAsync(session, versionTable, cancellationToken).ConfigureAwait(false) is not { } table)
         {
             return null;
         }
 
-        var rows = await Alembic.VersionTable.ReadRowsAsync(session, table, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => new AlembicVersionRow(r, $"{table.Schema}.{table.Name}", target.Database)).ToList();
+        var rows = await Catalog.VersionTable.ReadRowsAsync(session, table, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new AlembicVersionRow(r, table.ToString(), target.Database)).ToList();
     }
 }

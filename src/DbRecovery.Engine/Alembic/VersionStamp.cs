@@ -3,71 +3,103 @@ using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
-/// Sets <c>alembic_version</c> the guarded way: unlike <c>alembic stamp</c>, it first checks that the live
-/// schema is the target revision's (type-only drift aside), and it writes only if the rows are still
-/// those it read (compare-and-swap), in one journaled transaction under DbRecovery's lock.
+/// Sets <c>alembic_version</c> the guarded way: unlike <c>alembic stamp</c>, planning checks that the live
+/// schema is the target revision's (type-only drift aside) and refuses otherwise unless forced, and applying
+/// writes only if the rows are still those read (compare-and-swap), in one journaled transaction.
 /// </summary>
 public static class VersionStamp
 {
     private static readonly HashSet<DifferenceKind> Blocking =
         [DifferenceKind.MissingTable, DifferenceKind.ExtraTable, DifferenceKind.MissingColumn, DifferenceKind.ExtraColumn];
 
-    /// <summary>Plans stamping <paramref name="revisions"/> (empty for base): reads the rows and compares the schema.</summary>
+    /// <summary>Plans stamping <paramref name="revisions"/> (empty for base): reads the rows, compares the schema, and refuses a drifted one unless <paramref name="force"/>.</summary>
     /// <param name="target">The database.</param>
     /// <param name="replay">The history's static replay, for the target's expected schema.</param>
-    /// <param name="revisions">The revisions to stamp, already validated (unknown ones only with -Force).</param>
+    /// <param name="revisions">The revisions to stamp, already validated (unknown ones only with force).</param>
     /// <param name="versionTable">The version table.</param>
     /// <param name="expectedCurrent">The rows the caller expects to replace, or null to take those read now.</param>
+    /// <param name="force">Plan the stamp even though the schema differs (warned, and recorded in the journal).</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
+    /// <exception cref="RecoveryException">The schema is not the target's (<c>SchemaDoesNotMatchRevision</c>) and <paramref name="force"/> is not set.</exception>
     public static async Task<StampPlan> PlanAsync(
-        ConnectionTarget target, StaticReplay replay, IReadOnlyList<string> revisions, VersionTable versionTable,
-        IReadOnlyList<string>? expectedCurrent, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target, StaticReplay replay, IReadOnlyList<string> revisions, QualifiedName versionTable,
+        IReadOnlyList<string>? expectedCurrent, bool force, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(versionTable);
+        ArgumentNullException.ThrowIfNull(log);
         var live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions { VersionTable = versionTable.ToString() }, log, cancellationToken).ConfigureAwait(false);
         var known = revisions.Where(r => replay.History.Revisions.Any(h => h.Revision == r)).ToList();
         var expected = known.Count == 0 ? new SchemaState { Database = "base", ServerVersion = string.Empty, VersionTable = versionTable.ToString() } : replay.SchemaOf(known);
         var differences = SchemaComparer.Compare(expected with { VersionTable = versionTable.ToString() }, live);
-        var located = live.Tables.FirstOrDefault(t => t.Name == versionTable.Name && (versionTable.Schema is null || t.Schema == versionTable.Schema));
-        var table = located is null ? versionTable : new VersionTable(located.Schema, located.Name);
+        var located = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
+        var table = located is null ? versionTable : new QualifiedName(located.Schema, located.Name);
+        var previous = expectedCurrent ?? live.AlembicVersion;
         var steps = new List<PlanStep>();
         if (located is null)
         {
-            steps.Add(new PlanStep(table.ToString(), "Create the version table as Alembic does",
-                $"CREATE TABLE {table.Quoted} (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"));
+            steps.Add(PlanStep.Statement(StepKind.Create, "Create the version table as Alembic does",
+                $"CREATE TABLE {table.Quoted} (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))", table));
         }
         else
         {
-            steps.Add(new PlanStep(table.ToString(), $"Remove the rows [{string.Join(", ", expectedCurrent ?? live.AlembicVersion)}]", $"DELETE FROM {table.Quoted}"));
+            steps.Add(PlanStep.Statement(StepKind.Lock, $"Lock the version table and check it still holds [{string.Join(", ", previous)}]", $"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE", table));
+            steps.Add(PlanStep.Statement(StepKind.Write, $"Remove the rows [{string.Join(", ", previous)}]", $"DELETE FROM {table.Quoted}", table));
         }
 
-        steps.AddRange(revisions.Select(r => new PlanStep(table.ToString(), $"Stamp revision {r}", $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)", [r])));
-        return new StampPlan
+        steps.AddRange(revisions.Select(r => new PlanStep
+        {
+            Kind = StepKind.Write, Targets = [table], Action = $"Stamp revision {r}", Sql = $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)", Parameters = [r],
+        }));
+        var plan = new StampPlan
         {
             VersionTable = table,
             VersionTableExists = located is not null,
-            Previous = expectedCurrent ?? live.AlembicVersion,
+            Previous = previous,
             Current = revisions,
             Differences = differences.Where(d => Blocking.Contains(d.Kind)).ToList(),
             TypeDrift = differences.Where(d => d.Kind == DifferenceKind.TypeMismatch).ToList(),
+            Forced = force,
             Steps = steps,
+        };
+        Check(plan, log);
+        return plan;
+    }
+
+    /// <summary>Runs a plan: checks the rows are still those planned, writes, verifies, commits.</summary>
+    /// <exception cref="RecoveryException">An unforced plan whose schema differs (<c>SchemaDoesNotMatchRevision</c>), rows changed since planning (<c>VersionChanged</c>), or the database failed.</exception>
+    public static async Task<AlembicVersionChange> ApplyAsync(ConnectionTarget target, StampPlan plan, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(journal);
+        if (plan.Differences.Count > 0 && !plan.Forced)
+        {
+            throw Mismatch(plan);
+        }
+
+        await PlanExecutor.RunAsync(target, plan, journal with { Forced = journal.Forced || plan.Forced }, new StampRun(plan), log, cancellationToken).ConfigureAwait(false);
+        return new AlembicVersionChange
+        {
+            Target = target.DisplayName,
+            VersionTable = plan.VersionTable.ToString(),
+            Previous = plan.Previous,
+            Current = plan.Current,
+            Forced = journal.Forced || plan.Forced,
         };
     }
 
-    /// <summary>Fails unless the live schema is the target's, or <paramref name="force"/> is set.</summary>
-    /// <exception cref="RecoveryException">The schema differs (<c>SchemaDoesNotMatchRevision</c>).</exception>
-    public static void Check(StampPlan plan, bool force, IRecoveryLog log)
+    private static void Check(StampPlan plan, IRecoveryLog log)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(log);
         foreach (var drift in plan.TypeDrift)
         {
             log.Warning($"Type-only drift: {drift.Table}.{drift.Column} is {drift.Actual}, the revision expects {drift.Expected}.");
@@ -78,74 +110,61 @@ public static class VersionStamp
             return;
         }
 
-        var listed = string.Join("; ", plan.Differences.Take(10).Select(d => d.ToString())) + (plan.Differences.Count > 10 ? "; …" : string.Empty);
-        if (!force)
+        if (!plan.Forced)
         {
-            throw new RecoveryException(
-                "SchemaDoesNotMatchRevision", FailureKind.InvalidOperation,
-                $"The database's schema is not that of {string.Join(", ", plan.Current.DefaultIfEmpty("base"))}: {plan.Differences.Count} differences ({listed}). " +
-                "Stamping it would hide the drift, as the stamp that caused this incident did. Find the true revision with Find-AlembicRevision, or pass -Force to stamp anyway.",
-                string.Join(",", plan.Current));
+            throw Mismatch(plan);
         }
 
-        log.Warning($"Stamping despite {plan.Differences.Count} schema differences because -Force was given ({listed}). The journal records it.");
+        log.Warning($"Stamping despite {plan.Differences.Count} schema differences because -Force was given ({Listed(plan)}). The journal records it.");
     }
 
-    /// <summary>Runs an approved plan: locks the version table, checks the rows are still those planned, writes, verifies, commits.</summary>
-    /// <exception cref="RecoveryException">The rows changed since planning (<c>VersionChanged</c>), or the database failed.</exception>
-    public static Task<AlembicVersionChange> ApplyAsync(
-        ConnectionTarget target, StampPlan plan, TimeSpan lockTimeout, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+    private static string Listed(StampPlan plan) =>
+        string.Join("; ", plan.Differences.Take(10).Select(d => d.ToString())) + (plan.Differences.Count > 10 ? "; …" : string.Empty);
+
+    private static RecoveryException Mismatch(StampPlan plan) => new(
+        "SchemaDoesNotMatchRevision", FailureKind.InvalidOperation,
+        $"The database's schema is not that of {string.Join(", ", plan.Current.DefaultIfEmpty("base"))}: {plan.Differences.Count} differences ({Listed(plan)}). " +
+        "Stamping it would hide the drift, as the stamp that caused this incident did. Find the true revision with Find-AlembicRevision, or pass -Force to stamp anyway.",
+        string.Join(",", plan.Current));
+
+    /// <summary>Compare-and-swap around the plan's writes.</summary>
+    private sealed class StampRun(StampPlan plan) : PlanHooks
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(plan);
-        return GuardedTransaction.RunAsync(target, log, lockTimeout, journal, plan.Steps, async (session, cancel) =>
+        public override async Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken)
         {
-            var table = plan.VersionTable;
-            var located = await table.LocateAsync(session, cancel).ConfigureAwait(false);
-            if ((located is not null) != plan.VersionTableExists)
+            if (index == 0 && (await VersionTable.LocateAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false) is not null) != plan.VersionTableExists)
             {
-                throw Changed(plan, located is null ? "the version table was dropped" : "the version table was created meanwhile", table);
+                throw Changed(plan.VersionTableExists ? "the version table was dropped" : "the version table was created meanwhile");
+            }
+        }
+
+        public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
+        {
+            if (step.Kind != StepKind.Lock)
+            {
+                return;
             }
 
-            if (located is { } existing)
+            var rows = await VersionTable.ReadRowsAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false);
+            if (!rows.SequenceEqual(plan.Previous.Order(StringComparer.Ordinal)))
             {
-                await using (var lockTable = session.CreateCommand($"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE"))
-                {
-                    await lockTable.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
-                }
-
-                var rows = await VersionTable.ReadRowsAsync(session, existing, cancel).ConfigureAwait(false);
-                if (!rows.SequenceEqual(plan.Previous.Order(StringComparer.Ordinal)))
-                {
-                    throw Changed(plan, $"it now holds [{string.Join(", ", rows)}]", table);
-                }
+                throw Changed($"it now holds [{string.Join(", ", rows)}]");
             }
+        }
 
-            foreach (var step in plan.Steps)
-            {
-                await GuardedTransaction.ExecuteAsync(session, step, cancel).ConfigureAwait(false);
-            }
-
-            var written = await VersionTable.ReadRowsAsync(session, (await table.LocateAsync(session, cancel).ConfigureAwait(false))!.Value, cancel).ConfigureAwait(false);
+        public override async Task BeforeCommitAsync(DatabaseSession session, CancellationToken cancellationToken)
+        {
+            var written = await VersionTable.ReadRowsAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false);
             if (!written.SequenceEqual(plan.Current.Order(StringComparer.Ordinal)))
             {
                 throw new RecoveryException("StampVerificationFailed", FailureKind.InvalidOperation,
-                    $"After writing, {table} holds [{string.Join(", ", written)}] instead of [{string.Join(", ", plan.Current)}]; the change was rolled back.", table.ToString());
+                    $"After writing, {plan.VersionTable} holds [{string.Join(", ", written)}] instead of [{string.Join(", ", plan.Current)}]; the change was rolled back.", plan.VersionTable.ToString());
             }
+        }
 
-            return new AlembicVersionChange
-            {
-                Target = target.DisplayName,
-                VersionTable = table.ToString(),
-                Previous = plan.Previous,
-                Current = plan.Current,
-                Forced = journal.Forced,
-            };
-        }, cancellationToken);
+        private RecoveryException Changed(string what) => new(
+            "VersionChanged", FailureKind.InvalidOperation,
+            $"{plan.VersionTable} changed since it was read (expected [{string.Join(", ", plan.Previous)}]; {what}). Nothing was changed; check who else is migrating, then run again.",
+            plan.VersionTable.ToString());
     }
-
-    private static RecoveryException Changed(StampPlan plan, string what, VersionTable table) => new(
-        "VersionChanged", FailureKind.InvalidOperation,
-        $"{table} changed since it was read (expected [{string.Join(", ", plan.Previous)}]; {what}). Nothing was changed; check who else is migrating, then run again.",
-        table.ToString());
 }

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
-using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Sql;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -49,7 +49,7 @@ public static class SchemaReader
         }
         catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
         {
-            throw PostgresFailure.Translate(ex, session.Target.DisplayName);
+            throw session.Failure(ex);
         }
     }
 
@@ -57,7 +57,7 @@ public static class SchemaReader
     {
         var session = transaction.Session;
         var rows = new CatalogRows();
-        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), Alembic.VersionTable.Parse(options.VersionTable).Quoted);
+        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), QualifiedName.Parse(options.VersionTable).Quoted);
         var snapshot = await transaction.ExportSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var helperWork = ReadOnHelperAsync(session, snapshot, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken);
         await RunBatchAsync(session, rows.Queries.Where(q => !q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
@@ -67,7 +67,7 @@ public static class SchemaReader
         }
 
         var alembicVersion = rows.VersionTable is { } table
-            ? await VersionTable.ReadRowsAsync(session, table, cancellationToken).ConfigureAwait(false)
+            ? await VersionTable.ReadRowsAsync(session, new QualifiedName(table.Schema, table.Name), cancellationToken).ConfigureAwait(false)
             : [];
         if (rows.VersionTable is null)
         {

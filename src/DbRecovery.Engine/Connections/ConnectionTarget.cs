@@ -16,9 +16,10 @@ public sealed class ConnectionTarget
 
     private readonly NpgsqlConnectionStringBuilder _settings;
 
-    private ConnectionTarget(NpgsqlConnectionStringBuilder settings)
+    private ConnectionTarget(NpgsqlConnectionStringBuilder settings, TimeSpan? lockTimeout = null)
     {
         _settings = settings;
+        LockTimeout = lockTimeout;
         _settings.ApplicationName = ApplicationName;
         _settings.Pooling = false;
         DisplayName = BuildDisplayName(settings);
@@ -26,6 +27,9 @@ public sealed class ConnectionTarget
 
     /// <summary>Where this target points, as a URL without the password.</summary>
     public string DisplayName { get; }
+
+    /// <summary>How long any statement of a session to this target waits for a lock (<c>lock_timeout</c>), or null for the server's setting.</summary>
+    public TimeSpan? LockTimeout { get; }
 
     /// <summary>The database name (empty when the server's default applies).</summary>
     public string Database => _settings.Database ?? string.Empty;
@@ -68,7 +72,11 @@ public sealed class ConnectionTarget
 
     /// <summary>The same server and database with other credentials.</summary>
     public ConnectionTarget WithCredentials(string username, string password) =>
-        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password });
+        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password }, LockTimeout);
+
+    /// <summary>The same target whose sessions wait at most <paramref name="lockTimeout"/> for any lock.</summary>
+    public ConnectionTarget WithLockTimeout(TimeSpan lockTimeout) =>
+        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString), lockTimeout);
 
     /// <inheritdoc />
     public override string ToString() => DisplayName;

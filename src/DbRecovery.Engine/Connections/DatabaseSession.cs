@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using DbRecovery.Engine.Diagnostics;
@@ -10,11 +11,15 @@ namespace DbRecovery.Engine.Connections;
 /// <summary>One open connection to a target database, reporting NOTICEs and SQL to an <see cref="IRecoveryLog"/>.</summary>
 public sealed partial class DatabaseSession : IAsyncDisposable
 {
+    private readonly LockWaitMonitor _monitor;
+
     private DatabaseSession(ConnectionTarget target, NpgsqlConnection connection, IRecoveryLog log)
     {
         Target = target;
         Connection = connection;
         Log = log;
+        var firstPoll = TimeSpan.FromSeconds(1);
+        _monitor = new LockWaitMonitor(target, connection.ProcessID, target.LockTimeout is { } timeout && timeout / 2 < firstPoll ? timeout / 2 : firstPoll, log);
     }
 
     /// <summary>The database this session is connected to.</summary>
@@ -47,7 +52,44 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         }
 
         log.Verbose($"Connected to {target.DisplayName} (PostgreSQL {connection.PostgreSqlVersion})");
-        return new DatabaseSession(target, connection, log);
+        var session = new DatabaseSession(target, connection, log);
+        if (target.LockTimeout is { } lockTimeout)
+        {
+            try
+            {
+                // SET takes no parameters; the value is a formatted integer.
+                await using var command = session.CreateCommand(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{Math.Max(1, (long)lockTimeout.TotalMilliseconds)}ms'"));
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex))
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+                throw PostgresFailure.Translate(ex, target.DisplayName);
+            }
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// The failure to report for <paramref name="exception"/> raised in this session: a lock timeout names the
+    /// sessions that held the lock and says how long was waited.
+    /// </summary>
+    public RecoveryException Failure(Exception exception)
+    {
+        var failure = PostgresFailure.Translate(exception, Target.DisplayName);
+        if (failure.ErrorId != "LockTimeout" || exception is RecoveryException)
+        {
+            return failure;
+        }
+
+        var blockers = _monitor.LastBlockers;
+        var waited = Target.LockTimeout is { } timeout ? string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds:0.###} s") : "lock_timeout";
+        var held = blockers.Count == 0 ? "the holder ended before it could be named" : "held by " + string.Join("; ", blockers);
+        return new RecoveryException("LockTimeout", FailureKind.ResourceBusy,
+            $"Gave up after waiting {waited} for a lock on {Target.DisplayName}, {held}; nothing was changed. Let that transaction finish (or end it with pg_terminate_backend), or raise -LockTimeout.",
+            Target.DisplayName, exception)
+        { SqlState = failure.SqlState };
     }
 
     /// <summary>
@@ -75,21 +117,25 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
-            throw PostgresFailure.Translate(ex, Target.DisplayName);
+            throw Failure(ex);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
-
-    internal NpgsqlCommand CreateCommand(string sql)
+    public async ValueTask DisposeAsync()
     {
-        Log.Verbose(sql);
+        await _monitor.DisposeAsync().ConfigureAwait(false);
+        await Connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal NpgsqlCommand CreateCommand(string sql, string? display = null)
+    {
+        Log.Verbose(display ?? sql);
         return new NpgsqlCommand(sql, Connection);
     }
 
     internal static bool IsConnectionFailure(Exception ex) =>
-        ex is DbException or SocketException or TimeoutException or IOException or OperationCanceledException;
+        ex is DbException or SocketException or TimeoutException or IOException;
 
     [GeneratedRegex("^[0-9A-F]+(-[0-9A-F]+)+$")]
     private static partial Regex SnapshotId();

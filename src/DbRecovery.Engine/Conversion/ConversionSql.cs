@@ -12,6 +12,9 @@ internal static partial class ConversionSql
 
     public static string Table(string schema, string table) => SqlIdentifier.Quote(schema, table);
 
+    public static PlanStep Step(StepKind kind, string schema, string table, string action, string sql, StepPhase phase = StepPhase.InTransaction) =>
+        new() { Kind = kind, Phase = phase, Targets = [new QualifiedName(schema, table)], Action = action, Sql = sql };
+
     public static string NewDefault(string? old, string target)
     {
         if (old is null)
@@ -46,12 +49,12 @@ internal static partial class ConversionSql
             }
         }
 
-        return new PlanStep($"{schema}.{table}", $"Rewrite {schema}.{table} once, changing {string.Join(", ", columns.Select(c => c.Column))}",
+        return Step(StepKind.Rewrite, schema, table, $"Rewrite {schema}.{table} once, changing {string.Join(", ", columns.Select(c => c.Column))}",
             $"ALTER TABLE {Table(schema, table)}\n    " + string.Join(",\n    ", subcommands));
     }
 
     public static PlanStep DropForeignKey(ForeignKeyFact fk) =>
-        new($"{fk.Schema}.{fk.Table}", $"Drop foreign key {fk.Name}", $"ALTER TABLE {Table(fk.Schema, fk.Table)} DROP CONSTRAINT {SqlIdentifier.Quote(fk.Name)}");
+        Step(StepKind.Drop, fk.Schema, fk.Table, $"Drop foreign key {fk.Name}", $"ALTER TABLE {Table(fk.Schema, fk.Table)} DROP CONSTRAINT {SqlIdentifier.Quote(fk.Name)}");
 
     /// <summary>Re-creates a key with its exact definition; a validated one comes back NOT VALID, marked for validation after COMMIT.</summary>
     public static PlanStep AddForeignKey(ForeignKeyFact fk)
@@ -59,22 +62,26 @@ internal static partial class ConversionSql
         var sql = $"ALTER TABLE {Table(fk.Schema, fk.Table)} ADD CONSTRAINT {SqlIdentifier.Quote(fk.Name)} {fk.Definition}";
         if (!fk.ValidatedAfterCommit)
         {
-            return new PlanStep($"{fk.Schema}.{fk.Table}", fk.Validated
+            return Step(StepKind.Create, fk.Schema, fk.Table, fk.Validated
                 ? $"Re-create foreign key {fk.Name} and check it now (a key on a partitioned table cannot be NOT VALID)"
                 : $"Re-create foreign key {fk.Name} (NOT VALID, as it was)", sql);
         }
 
-        return new PlanStep($"{fk.Schema}.{fk.Table}", $"Re-create foreign key {fk.Name} NOT VALID; it is validated after COMMIT",
+        return Step(StepKind.Create, fk.Schema, fk.Table, $"Re-create foreign key {fk.Name} NOT VALID; it is validated after COMMIT",
             $"{sql} NOT VALID;\nCOMMENT ON CONSTRAINT {SqlIdentifier.Quote(fk.Name)} ON {Table(fk.Schema, fk.Table)} IS '{PendingValidation}'");
     }
 
     public static PlanStep ValidateForeignKey(ForeignKeyFact fk) =>
-        new($"{fk.Schema}.{fk.Table}", $"Validate foreign key {fk.Name}",
+        Step(StepKind.Validate, fk.Schema, fk.Table, $"Validate foreign key {fk.Name}",
             $"ALTER TABLE {Table(fk.Schema, fk.Table)} VALIDATE CONSTRAINT {SqlIdentifier.Quote(fk.Name)};\n" +
-            $"COMMENT ON CONSTRAINT {SqlIdentifier.Quote(fk.Name)} ON {Table(fk.Schema, fk.Table)} IS {(fk.Comment is null || fk.Comment == PendingValidation ? "NULL" : Literal(fk.Comment))}");
+            $"COMMENT ON CONSTRAINT {SqlIdentifier.Quote(fk.Name)} ON {Table(fk.Schema, fk.Table)} IS {(fk.Comment is null || fk.Comment == PendingValidation ? "NULL" : Literal(fk.Comment))}",
+            StepPhase.AfterCommit);
+
+    public static PlanStep Analyze(string schema, string table) =>
+        Step(StepKind.Analyze, schema, table, "Refresh planner statistics (ALTER TYPE drops them)", $"ANALYZE {Table(schema, table)}", StepPhase.AfterCommit);
 
     public static PlanStep DropView(ViewFact view) =>
-        new($"{view.Schema}.{view.Name}", $"Drop {(view.Materialized ? "materialized view" : "view")} {view.Name} (re-created below)",
+        Step(StepKind.Drop, view.Schema, view.Name, $"Drop {(view.Materialized ? "materialized view" : "view")} {view.Name} (re-created below)",
             $"DROP {(view.Materialized ? "MATERIALIZED VIEW" : "VIEW")} {Table(view.Schema, view.Name)}");
 
     public static PlanStep CreateView(ViewFact view)
@@ -94,12 +101,12 @@ internal static partial class ConversionSql
         }
 
         statements.AddRange(view.ColumnComments.Select(c => $"COMMENT ON COLUMN {name}.{SqlIdentifier.Quote(c.Column)} IS {Literal(c.Comment)}"));
-        return new PlanStep($"{view.Schema}.{view.Name}", $"Re-create {(view.Materialized ? "materialized view" : "view")} {view.Name} with its owner, grants, comments{(view.Materialized ? ", indexes and data" : string.Empty)}",
+        return Step(StepKind.Create, view.Schema, view.Name, $"Re-create {(view.Materialized ? "materialized view" : "view")} {view.Name} with its owner, grants, comments{(view.Materialized ? ", indexes and data" : string.Empty)}",
             string.Join(";\n", statements));
     }
 
     public static PlanStep DropPolicy(PolicyFact policy) =>
-        new($"{policy.Schema}.{policy.Table}", $"Drop policy {policy.Name} (re-created below)", $"DROP POLICY {SqlIdentifier.Quote(policy.Name)} ON {Table(policy.Schema, policy.Table)}");
+        Step(StepKind.Drop, policy.Schema, policy.Table, $"Drop policy {policy.Name} (re-created below)", $"DROP POLICY {SqlIdentifier.Quote(policy.Name)} ON {Table(policy.Schema, policy.Table)}");
 
     public static PlanStep CreatePolicy(PolicyFact policy)
     {
@@ -107,13 +114,13 @@ internal static partial class ConversionSql
         var sql = $"CREATE POLICY {SqlIdentifier.Quote(policy.Name)} ON {Table(policy.Schema, policy.Table)} AS {(policy.Permissive ? "PERMISSIVE" : "RESTRICTIVE")} FOR {command} TO {string.Join(", ", policy.Roles)}"
             + (policy.Using is null ? string.Empty : $" USING ({policy.Using})")
             + (policy.WithCheck is null ? string.Empty : $" WITH CHECK ({policy.WithCheck})");
-        return new PlanStep($"{policy.Schema}.{policy.Table}", $"Re-create policy {policy.Name}", sql);
+        return Step(StepKind.Create, policy.Schema, policy.Table, $"Re-create policy {policy.Name}", sql);
     }
 
     public static PlanStep DropTrigger(TriggerFact trigger) =>
-        new($"{trigger.Schema}.{trigger.Table}", $"Drop trigger {trigger.Name} (re-created below)", $"DROP TRIGGER {SqlIdentifier.Quote(trigger.Name)} ON {Table(trigger.Schema, trigger.Table)}");
+        Step(StepKind.Drop, trigger.Schema, trigger.Table, $"Drop trigger {trigger.Name} (re-created below)", $"DROP TRIGGER {SqlIdentifier.Quote(trigger.Name)} ON {Table(trigger.Schema, trigger.Table)}");
 
-    public static PlanStep CreateTrigger(TriggerFact trigger) => new($"{trigger.Schema}.{trigger.Table}", $"Re-create trigger {trigger.Name}", trigger.Definition);
+    public static PlanStep CreateTrigger(TriggerFact trigger) => Step(StepKind.Create, trigger.Schema, trigger.Table, $"Re-create trigger {trigger.Name}", trigger.Definition);
 
     private static IEnumerable<string> Grants(string? acl, string owner, string name)
     {

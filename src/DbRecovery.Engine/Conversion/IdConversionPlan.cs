@@ -1,5 +1,5 @@
-using System.Text;
 using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Conversion;
 
@@ -8,7 +8,7 @@ namespace DbRecovery.Engine.Conversion;
 /// in one transaction under ACCESS EXCLUSIVE locks, the foreign-key validations run after COMMIT (outside
 /// the locked window), the expectations checked before COMMIT, and the inverse script.
 /// </summary>
-public sealed record IdConversionPlan
+public sealed record IdConversionPlan : IOperationPlan
 {
     /// <summary>The columns that change.</summary>
     public IReadOnlyList<PlannedColumn> Columns { get; init; } = [];
@@ -25,50 +25,36 @@ public sealed record IdConversionPlan
     /// <summary>Rewrites per table: rows, size, locks.</summary>
     public IReadOnlyList<TableRewrite> Rewrites { get; init; } = [];
 
-    /// <summary>Steps inside the transaction, in order; the first takes every lock.</summary>
-    public IReadOnlyList<PlanStep> Steps { get; init; } = [];
+    /// <inheritdoc />
+    public string Operation => "Convert key columns and every column that references them";
 
-    /// <summary>Steps after COMMIT: VALIDATE CONSTRAINT for keys that were validated before, then ANALYZE.</summary>
-    public IReadOnlyList<PlanStep> AfterCommit { get; init; } = [];
+    /// <summary>
+    /// The steps, in order: in one transaction (the first two take every lock; the rewrites; the re-created
+    /// dependents), then after COMMIT the validation of re-created foreign keys and ANALYZE.
+    /// </summary>
+    public IReadOnlyList<PlanStep> Steps { get; init; } = [];
 
     /// <summary>The steps of the conversion back, for a reviewed rollback after COMMIT.</summary>
     public IReadOnlyList<PlanStep> InverseSteps { get; init; } = [];
 
     /// <summary>Foreign keys and their definitions as they must be after the conversion.</summary>
-    public IReadOnlyDictionary<string, string> ExpectedForeignKeys { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedForeignKeys { get; init; } = new Dictionary<(QualifiedName, string), string>();
 
     /// <summary>Views and their definitions as they must be after the conversion.</summary>
-    public IReadOnlyDictionary<string, string> ExpectedViews { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<QualifiedName, string> ExpectedViews { get; init; } = new Dictionary<QualifiedName, string>();
 
     /// <summary>Whether there is anything to do.</summary>
-    public bool IsEmpty => Steps.Count == 0 && AfterCommit.Count == 0;
+    public bool IsEmpty => Steps.Count == 0;
 
     /// <summary>The free space the rewrites need on the server, at most (each table is copied once).</summary>
     public long DiskNeededBytes => Rewrites.Sum(r => r.SizeBytes);
 
+    /// <summary>The inverse as a plan of its own.</summary>
+    public IOperationPlan Inverse => new OperationPlan("Inverse: convert the columns back to their original types", InverseSteps);
+
     /// <summary>The whole conversion as one reviewable SQL script.</summary>
-    public string ToScript(TimeSpan lockTimeout) => Script(Steps, AfterCommit, lockTimeout, "Convert key columns and every column that references them");
+    public string ToScript(TimeSpan lockTimeout) => PlanScript.Render(this, lockTimeout);
 
     /// <summary>The script that converts back.</summary>
-    public string ToInverseScript(TimeSpan lockTimeout) => Script(InverseSteps, AfterCommit, lockTimeout, "Inverse: convert the columns back to their original types");
-
-    private static string Script(IReadOnlyList<PlanStep> steps, IReadOnlyList<PlanStep> after, TimeSpan lockTimeout, string title)
-    {
-        var script = new StringBuilder()
-            .AppendLine("-- " + title + " (DbRecovery)")
-            .AppendLine("BEGIN;")
-            .AppendLine(FormattableString.Invariant($"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';"));
-        foreach (var step in steps)
-        {
-            script.AppendLine("-- " + step.Action).AppendLine(step.DisplaySql + ";");
-        }
-
-        script.AppendLine("COMMIT;").AppendLine("-- After COMMIT, outside the locked window:");
-        foreach (var step in after)
-        {
-            script.AppendLine(step.DisplaySql + ";");
-        }
-
-        return script.ToString();
-    }
+    public string ToInverseScript(TimeSpan lockTimeout) => PlanScript.Render(Inverse, lockTimeout);
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Conversion;
 
@@ -53,14 +54,14 @@ public static partial class IdConversionPlanner
 
             var lockTables = change.Select(c => (c.Schema, c.Table)).Concat(foreignKeys.SelectMany(fk => new[] { (fk.Schema, fk.Table), (fk.ReferencedSchema, fk.ReferencedTable) }))
                 .Distinct().OrderBy(t => t.Item1, StringComparer.Ordinal).ThenBy(t => t.Item2, StringComparer.Ordinal).ToList();
-            var names = string.Join(", ", lockTables.Select(t => $"{t.Item1}.{t.Item2}"));
+            var names = lockTables.Select(t => new QualifiedName(t.Item1, t.Item2)).ToList();
             var quoted = string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Item1, t.Item2)));
 
             // Writes stop first while the values are fingerprinted; reads stop only for the rewrite itself.
             var steps = new List<PlanStep>
             {
-                new(names, "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", $"LOCK TABLE {quoted} IN SHARE MODE"),
-                new(names, "Lock every affected table for the rewrite (waits at most lock_timeout)", $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE"),
+                new() { Kind = StepKind.Lock, Targets = names, Action = "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN SHARE MODE" },
+                new() { Kind = StepKind.Lock, Targets = names, Action = "Lock every affected table for the rewrite (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE" },
             };
             steps.AddRange(views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
             steps.AddRange(policies.Select(ConversionSql.DropPolicy));
@@ -72,6 +73,8 @@ public static partial class IdConversionPlanner
             steps.AddRange(views.Select(ConversionSql.CreateView));
             steps.AddRange(policies.Select(ConversionSql.CreatePolicy));
             steps.AddRange(triggers.Select(ConversionSql.CreateTrigger));
+            steps.AddRange(foreignKeys.Where(fk => fk.ValidatedAfterCommit).Concat(pending).Select(ConversionSql.ValidateForeignKey));
+            steps.AddRange(change.Select(c => (c.Schema, c.Table)).Distinct().Select(t => ConversionSql.Analyze(t.Schema, t.Table)));
             return steps;
         }
 
@@ -83,13 +86,10 @@ public static partial class IdConversionPlanner
             NotLinked = NotLinked(facts, component, rootColumns),
             Warnings = PlpgsqlMentions(facts, convert),
             Rewrites = tables.Select(g => new TableRewrite(g.Key.Schema, g.Key.Table, g.Count(), g.First().EstimatedRows, g.First().SizeBytes)).ToList(),
-            Steps = Steps(planned),
+            Steps = planned.Count == 0 ? pending.Select(ConversionSql.ValidateForeignKey).ToList() : Steps(planned),
             InverseSteps = Steps(inverse),
-            AfterCommit = foreignKeys.Where(fk => fk.ValidatedAfterCommit).Concat(pending).Select(ConversionSql.ValidateForeignKey)
-                .Concat(tables.Select(g => new PlanStep($"{g.Key.Schema}.{g.Key.Table}", "Refresh planner statistics (ALTER TYPE drops them)", $"ANALYZE {ConversionSql.Table(g.Key.Schema, g.Key.Table)}")))
-                .ToList(),
-            ExpectedForeignKeys = foreignKeys.ToDictionary(fk => $"{fk.Schema}.{fk.Table}.{fk.Name}", fk => fk.Definition),
-            ExpectedViews = views.ToDictionary(v => $"{v.Schema}.{v.Name}", v => v.Definition),
+            ExpectedForeignKeys = foreignKeys.ToDictionary(fk => (new QualifiedName(fk.Schema, fk.Table), fk.Name), fk => fk.Definition),
+            ExpectedViews = views.ToDictionary(v => new QualifiedName(v.Schema, v.Name), v => v.Definition),
         };
     }
 

@@ -30,11 +30,17 @@ public sealed record JournalEntry
     /// <summary>The SQL it ran (or the command it ran).</summary>
     public IReadOnlyList<string> Sql { get; init; } = [];
 
-    /// <summary>Started, Committed, RolledBack or Failed.</summary>
+    /// <summary>Started, then how it ended: Committed, RolledBack, "Committed; validation pending", "External step failed (exit 1); database state: …", ….</summary>
     public required string Outcome { get; init; }
 
     /// <summary>What went wrong, when it failed.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The process that ran it, so a reader can tell an interrupted operation from one still running.</summary>
+    public int? ProcessId { get; init; }
+
+    /// <summary>The machine that ran it.</summary>
+    public string? Host { get; init; }
 
     /// <summary>Whether a safety check was overridden with -Force.</summary>
     public bool Forced { get; init; }

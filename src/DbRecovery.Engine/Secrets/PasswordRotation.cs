@@ -1,5 +1,6 @@
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
 using DbRecovery.Engine.Sql;
@@ -15,34 +16,36 @@ public static class PasswordRotation
     /// <summary>What -WhatIf and the journal show instead of the verifier.</summary>
     public const string VerifierShown = "'SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>'";
 
-    /// <summary>The step that sets the password; its display form hides the verifier.</summary>
-    public static PlanStep Plan(string role) =>
-        new(role, $"Set the password of role {role} (only a SCRAM-SHA-256 verifier computed on this machine is sent)",
-            $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD {VerifierShown}");
+    /// <summary>The plan that sets the password; what it shows hides the verifier, which only the executor sends.</summary>
+    /// <param name="role">The role whose password changes.</param>
+    /// <param name="newPassword">The new password, or null for a plan that is only shown (-WhatIf).</param>
+    public static OperationPlan Plan(string role, string? newPassword) =>
+        new($"Set the password of role {role}",
+        [
+            new PlanStep
+            {
+                Kind = StepKind.Write,
+                Targets = [new QualifiedName(null, role)],
+                Action = $"Set the password of role {role} (only a SCRAM-SHA-256 verifier computed on this machine is sent)",
+                Sql = $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD {VerifierShown}",
+                SecretSql = newPassword is null ? null : $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD '{ScramVerifier.Compute(newPassword)}'",
+            },
+        ]);
 
     /// <summary>Rotates the password of <paramref name="role"/> on <paramref name="admin"/>'s server.</summary>
     /// <param name="admin">A connection allowed to ALTER ROLE.</param>
     /// <param name="role">The role whose password changes.</param>
     /// <param name="newPassword">The new password.</param>
     /// <param name="oldPassword">The old password, to prove it no longer works, or null.</param>
-    /// <param name="lockTimeout">How long to wait for a lock.</param>
     /// <param name="journal">The journal and what to record.</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <exception cref="RecoveryException">The new password does not authenticate (<c>NewPasswordRejected</c>) or the old one still does (<c>OldPasswordStillWorks</c>).</exception>
     public static async Task<ConnectionTarget> RotateAsync(
-        ConnectionTarget admin, string role, string newPassword, string? oldPassword, TimeSpan lockTimeout, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget admin, string role, string newPassword, string? oldPassword, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        var step = Plan(role);
-        await GuardedTransaction.RunAsync(admin, log, lockTimeout, journal, [step], async (session, cancel) =>
-        {
-            await using var command = session.Connection.CreateCommand();
-            command.CommandText = $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD '{ScramVerifier.Compute(newPassword)}'";
-            session.Log.Verbose(step.DisplaySql);
-            return await command.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-
+        await PlanExecutor.RunAsync(admin, Plan(role, newPassword), journal, PlanHooks.None, log, cancellationToken).ConfigureAwait(false);
         var rotated = admin.WithCredentials(role, newPassword);
         var check = await CredentialCheck.TestAsync(rotated, NullRecoveryLog.Instance, cancellationToken).ConfigureAwait(false);
         if (check.Status != "Fail")

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Conversion;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Commands;
 
@@ -72,8 +73,15 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     {
         foreach (var table in Table)
         {
-            var dot = table.IndexOf('.', StringComparison.Ordinal);
-            _roots.Add(dot < 0 ? new ConversionRoot(Schema, table, Column) : new ConversionRoot(table[..dot], table[(dot + 1)..], Column));
+            try
+            {
+                var name = QualifiedName.Parse(table);
+                _roots.Add(new ConversionRoot(name.Schema ?? Schema, name.Name, Column));
+            }
+            catch (Engine.Diagnostics.RecoveryException ex)
+            {
+                ThrowFailure(ex, table);
+            }
         }
     }
 
@@ -96,13 +104,13 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
                 return;
             }
 
-            if (!plan.Steps.Concat(plan.AfterCommit).All(step => ShouldProcess(step.Target, $"{step.Action}: {step.DisplaySql}")))
+            if (!ShouldApply(plan))
             {
                 return;
             }
 
             var journal = Journal();
-            WriteObject(Run((log, cancel) => IdConversion.ApplyAsync(Target, plan, LockTimeout, journal, log, cancel)), enumerateCollection: true);
+            WriteObject(Run((log, cancel) => IdConversion.ApplyAsync(Target, plan, journal, log, cancel)), enumerateCollection: true);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

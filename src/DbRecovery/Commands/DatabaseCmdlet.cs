@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using DbRecovery.Engine.Connections;
+using DbRecovery.Hosting;
 
 namespace DbRecovery.Commands;
 
@@ -18,7 +19,12 @@ public abstract class DatabaseCmdlet : RecoveryCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>The database to work on, parsed once the parameters are bound.</summary>
+    /// <summary>How long any statement may wait for a lock before the cmdlet gives up with LockTimeout (naming who holds it), as seconds or a TimeSpan.</summary>
+    [Parameter]
+    [SecondsTransformation]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The database to work on, parsed once the parameters are bound, with the lock timeout its sessions use.</summary>
     protected ConnectionTarget Target => _target ?? throw new InvalidOperationException("The connection target is parsed in BeginProcessing.");
 
     /// <summary>Parses the connection string; a missing or malformed one stops the cmdlet.</summary>
@@ -27,7 +33,7 @@ public abstract class DatabaseCmdlet : RecoveryCmdlet
         Mask.Add(Credential?.GetNetworkCredential().Password);
         try
         {
-            _target = ConnectionTarget.Parse(ConnectionString ?? Environment.GetEnvironmentVariable("DATABASE_URL"), Credential?.GetNetworkCredential());
+            _target = ConnectionTarget.Parse(ConnectionString ?? Environment.GetEnvironmentVariable("DATABASE_URL"), Credential?.GetNetworkCredential()).WithLockTimeout(LockTimeout);
         }
         catch (Exception ex)
         {

@@ -30,7 +30,7 @@ public sealed class GetAlembicVersionCommand : DatabaseCmdlet
     {
         try
         {
-            var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Alembic.VersionTable.Parse(VersionTable), log, cancel));
+            var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel));
             if (rows is null)
             {
                 WriteVerbose($"The version table '{VersionTable}' does not exist in {Target.DisplayName}.");

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Commands;
 
@@ -62,7 +63,7 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
         {
             var path = FileSystemPath(Path);
             var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
-            var versionTable = Engine.Alembic.VersionTable.Parse(VersionTable);
+            var versionTable = QualifiedName.Parse(VersionTable);
             if (Sql)
             {
                 WriteObject(Run((log, cancel) => AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)));
@@ -74,7 +75,7 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
                 var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
                 return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
             });
-            if (!ShouldProcess(Target.DisplayName, $"alembic upgrade {Revision}: apply {pending.Count} revisions ({string.Join(", ", pending.Select(p => p.Revision))})"))
+            if (!ShouldApply(AlembicUpgrade.Plan(Target, cli, Revision, pending, versionTable)))
             {
                 return;
             }
@@ -82,7 +83,7 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
             var journal = Journal();
             var after = Run(async (log, cancel) =>
             {
-                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, LockTimeout, journal, log, cancel).ConfigureAwait(false);
+                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, versionTable, journal, log, cancel).ConfigureAwait(false);
                 return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
             });
             WriteObject(new AlembicVersionChange

@@ -15,8 +15,8 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
     /// <summary>Secrets this invocation knows of; masked in everything it writes.</summary>
     internal SecretMask Mask { get; } = new();
 
-    /// <summary>The progress activity id of this cmdlet, stable across runs.</summary>
-    protected int ActivityId => GetType().Name.Sum(c => c);
+    /// <summary>The progress activity id of this cmdlet: stable across runs, and distinct between cmdlets (FNV-1a of its name).</summary>
+    protected int ActivityId => (int)(GetType().Name.Aggregate(2166136261u, (hash, c) => (hash ^ c) * 16777619u) & 0x7FFFFFFF);
 
     /// <inheritdoc />
     public void Dispose()
@@ -27,6 +27,7 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Runs engine work, pumping its verbose, warning and progress messages to this cmdlet's streams.</summary>
     /// <exception cref="RecoveryException">The work failed.</exception>
+    /// <exception cref="PipelineStoppedException">The user pressed Ctrl+C (or the pipeline was stopped): a cancellation, never a failure.</exception>
     protected T Run<T>(Func<IRecoveryLog, CancellationToken, Task<T>> work)
     {
         var log = new PipelineLog(Mask, ActivityId);
@@ -35,6 +36,10 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         {
             log.Pump(this, task);
             return task.GetAwaiter().GetResult();
+        }
+        catch (Exception) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         finally
         {

@@ -52,8 +52,7 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        var step = PasswordRotation.Plan(Role);
-        if (!ShouldProcess(step.Target, $"{step.Action}: {step.DisplaySql}"))
+        if (!ShouldApply(PasswordRotation.Plan(Role, newPassword: null)))
         {
             return;
         }
@@ -65,7 +64,7 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
         try
         {
             var journal = Journal();
-            var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, LockTimeout, journal, log, cancel));
+            var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
             var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;
             secure.MakeReadOnly();
             WriteObject(AsConnectionString ? secure : new PSCredential(Role, secure));

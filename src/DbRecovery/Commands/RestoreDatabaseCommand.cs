@@ -43,16 +43,17 @@ public sealed class RestoreDatabaseCommand : StateChangingCmdlet
     protected override void ProcessRecord()
     {
         var path = FileSystemPath(Path);
-        if (!ShouldProcess(Target.DisplayName, $"Restore the backup in {path}{(Clean ? " after dropping everything in the database" : string.Empty)}"))
-        {
-            return;
-        }
-
         try
         {
             var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+            var plan = Run((log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel));
+            if (!ShouldApply(plan))
+            {
+                return;
+            }
+
             var journal = Journal();
-            WriteObject(Run((log, cancel) => DatabaseRestore.RestoreAsync(path, Target, Jobs, Clean, tools, LockTimeout, journal, log, cancel)));
+            WriteObject(Run((log, cancel) => DatabaseRestore.RestoreAsync(path, plan, Target, Jobs, tools, journal, log, cancel)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

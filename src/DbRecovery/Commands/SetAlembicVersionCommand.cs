@@ -2,6 +2,7 @@ using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Commands;
 
@@ -66,17 +67,15 @@ public sealed class SetAlembicVersionCommand : StateChangingCmdlet
                 var history = AlembicHistory.Load(path, log);
                 var revisions = Revision.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     .Where(r => r != "base").Select(r => Validate(history, r, log)).Distinct().ToList();
-                var planned = await VersionStamp.PlanAsync(Target, StaticReplay.Run(history), revisions, Engine.Alembic.VersionTable.Parse(VersionTable), ExpectedCurrent, log, cancel).ConfigureAwait(false);
-                VersionStamp.Check(planned, Force, log);
-                return planned;
+                return await VersionStamp.PlanAsync(Target, StaticReplay.Run(history), revisions, QualifiedName.Parse(VersionTable), ExpectedCurrent, Force, log, cancel).ConfigureAwait(false);
             });
-            if (!plan.Steps.All(step => ShouldProcess(step.Target, $"{step.Action}: {step.DisplaySql}")))
+            if (!ShouldApply(plan))
             {
                 return;
             }
 
             var journal = Journal(Force);
-            WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, LockTimeout, journal, log, cancel)));
+            WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, journal, log, cancel)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

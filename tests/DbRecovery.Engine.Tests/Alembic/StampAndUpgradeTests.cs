@@ -1,4 +1,5 @@
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
@@ -28,8 +29,8 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
 
     private StaticReplay Replay => StaticReplay.Run(AlembicHistory.Load(_project.Root, Log));
 
-    private Task<StampPlan> PlanAsync(string revision, IReadOnlyList<string>? expected = null) =>
-        VersionStamp.PlanAsync(Target, Replay, [revision], VersionTable.Default, expected, Log, CancellationToken.None);
+    private Task<StampPlan> PlanAsync(string revision, IReadOnlyList<string>? expected = null, bool force = false) =>
+        VersionStamp.PlanAsync(Target, Replay, [revision], VersionTable.Default, expected, force, Log, CancellationToken.None);
 
     [Fact]
     public async Task Stamping_the_inferred_revision_lets_real_alembic_upgrade_to_head()
@@ -41,16 +42,14 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         Assert.Equal(5, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"));
 
         var plan = await PlanAsync(AlembicHistories.IncidentTrueRevision);
-        VersionStamp.Check(plan, force: false, Log);
-        var change = await VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(), Log, CancellationToken.None);
+        var change = await VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None);
         var history = AlembicHistory.Load(_project.Root, Log);
         var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
-        var run = await AlembicUpgrade.RunAsync(Target, Cli, "head", pending, TimeSpan.FromSeconds(5), Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None);
+        await AlembicUpgrade.RunAsync(Target, Cli, "head", pending, VersionTable.Default, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None);
 
         Assert.Equal([AlembicHistories.IncidentHead], change.Previous);
         Assert.Equal([AlembicHistories.IncidentTrueRevision], change.Current);
         Assert.Equal(4, pending.Count);
-        Assert.Equal(0, run.ExitCode);
         Assert.Equal(AlembicHistories.IncidentHead, await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
         Assert.Equal(9, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"));
         Assert.Contains(Log.Messages, m => m.StartsWith("PROGRESS:", StringComparison.Ordinal));
@@ -66,13 +65,15 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
     {
         _project.Upgrade(Database.Url, AlembicHistories.IncidentTrueRevision);
 
-        var plan = await PlanAsync(AlembicHistories.IncidentHead);
-        var error = Assert.Throws<RecoveryException>(() => VersionStamp.Check(plan, force: false, Log));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => PlanAsync(AlembicHistories.IncidentHead));
+        var forced = await PlanAsync(AlembicHistories.IncidentHead, force: true);
+        var unchecked_ = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, forced with { Forced = false }, Journal(), Log, CancellationToken.None));
 
         Assert.Equal("SchemaDoesNotMatchRevision", error.ErrorId);
         Assert.Contains("MissingTable public.folders", error.Message, StringComparison.Ordinal);
-        VersionStamp.Check(plan, force: true, Log);
-        await VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(forced: true), Log, CancellationToken.None);
+        Assert.Equal("SchemaDoesNotMatchRevision", unchecked_.ErrorId);
+        Assert.Empty(new RecoveryJournal(_journalPath).Read());
+        await VersionStamp.ApplyAsync(Target, forced, Journal(), Log, CancellationToken.None);
         Assert.True(Assert.Single(new RecoveryJournal(_journalPath).Read()).Forced);
         Assert.Contains("-Force", Log.All, StringComparison.Ordinal);
     }
@@ -84,7 +85,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var plan = await PlanAsync(AlembicHistories.IncidentTrueRevision);
         await Database.ExecuteAsync("UPDATE alembic_version SET version_num = 'someone-else'");
 
-        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(), Log, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None));
 
         Assert.Equal("VersionChanged", error.ErrorId);
         Assert.Contains("someone-else", error.Message, StringComparison.Ordinal);
@@ -98,7 +99,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await Database.ExecuteAsync("CREATE TABLE organizations (id varchar(36) PRIMARY KEY DEFAULT gen_random_uuid(), name varchar(200) NOT NULL)");
 
         var plan = await PlanAsync("1a2b3c4d5e6f");
-        await VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(), Log, CancellationToken.None);
+        await VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None);
 
         Assert.False(plan.VersionTableExists);
         Assert.Equal("1a2b3c4d5e6f", await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
@@ -112,7 +113,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await RecoveryLock.AcquireAsync(holder, CancellationToken.None);
         var plan = await PlanAsync("1a2b3c4d5e6f");
 
-        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, TimeSpan.FromSeconds(5), Journal(), Log, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None));
 
         Assert.Equal("RecoveryInProgress", error.ErrorId);
         Assert.Contains("held by pid", error.Message, StringComparison.Ordinal);
@@ -140,10 +141,14 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            AlembicUpgrade.RunAsync(Target, Cli, "head", pending, TimeSpan.FromSeconds(5), Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None));
+            AlembicUpgrade.RunAsync(Target, Cli, "head", pending, VersionTable.Default, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None));
 
         Assert.Equal("AlembicUpgradeFailed", error.ErrorId);
         Assert.Contains("incompatible types", error.Message, StringComparison.Ordinal);
+        var entry = Assert.Single(new RecoveryJournal(_journalPath).Read());
+        Assert.Equal($"External step failed (exit 1); database state: public.alembic_version reads [{AlembicHistories.IncidentTrueRevision}]; revisions before the failing one stay applied when the project commits per migration", entry.Outcome);
+        Assert.Contains("incompatible types", entry.Error, StringComparison.Ordinal);
+        Assert.Contains(" upgrade head", Assert.Single(entry.Sql), StringComparison.Ordinal);
         Assert.DoesNotContain(Database.Settings.Password!, error.Message + Log.All, StringComparison.Ordinal);
         Assert.Equal(AlembicHistories.IncidentTrueRevision, await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
     }

@@ -1,6 +1,7 @@
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Conversion;
+using DbRecovery.Engine.Plans;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Journal;
 using DbRecovery.TestSupport;
@@ -22,7 +23,7 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
         IdConversion.PlanAsync(Target, roots ?? Roots, to, Log, CancellationToken.None);
 
     private Task<IReadOnlyList<ColumnConversion>> ApplyAsync(IdConversionPlan plan, Func<int, Task>? beforeStep = null, TimeSpan? lockTimeout = null) =>
-        IdConversion.ApplyAsync(Target, plan, lockTimeout ?? TimeSpan.FromSeconds(5), Journal, Log, CancellationToken.None, beforeStep);
+        IdConversion.ApplyAsync(Target.WithLockTimeout(lockTimeout ?? TimeSpan.FromSeconds(5)), plan, Journal, Log, CancellationToken.None, beforeStep);
 
     private Task<string> IdsAsync() => Database.ScalarAsync<string>("""
         SELECT md5(string_agg(v, ',' ORDER BY v)) FROM (
@@ -132,13 +133,15 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
 
         var plan = await PlanAsync();
 
-        var alters = plan.Steps.Where(s => s.Sql.Contains(" TYPE ", StringComparison.Ordinal)).ToList();
+        var alters = plan.Steps.Where(s => s.Kind == StepKind.Rewrite).ToList();
         Assert.Equal(alters.Count, alters.Select(a => a.Target).Distinct().Count());
         var deals = Assert.Single(alters, a => a.Target == "public.deals");
-        Assert.Equal(5, deals.Sql.Split(" TYPE ").Length - 1);
+        Assert.Equal(5, deals.Sql!.Split(" TYPE ").Length - 1);
         Assert.StartsWith("LOCK TABLE", plan.Steps[0].Sql, StringComparison.Ordinal);
-        Assert.Contains(plan.AfterCommit, s => s.Sql.Contains("VALIDATE CONSTRAINT \"deal_watchers_membership_fk\"", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan.AfterCommit, s => s.Sql.Contains("notes_user_fk", StringComparison.Ordinal));
+        var afterCommit = plan.Steps.Where(s => s.Phase == StepPhase.AfterCommit).ToList();
+        Assert.Contains(afterCommit, s => s.Sql!.Contains("VALIDATE CONSTRAINT \"deal_watchers_membership_fk\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(afterCommit, s => s.Sql!.Contains("notes_user_fk", StringComparison.Ordinal));
+        Assert.All(plan.Steps.SkipWhile(s => s.Phase == StepPhase.InTransaction), s => Assert.Equal(StepPhase.AfterCommit, s.Phase));
         var script = plan.ToScript(TimeSpan.FromSeconds(5));
         Assert.StartsWith("-- Convert key columns", script, StringComparison.Ordinal);
         Assert.Contains("SET LOCAL lock_timeout = '5000ms';", script, StringComparison.Ordinal);
@@ -279,15 +282,15 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
         await Database.ExecuteAsync(IncidentSchema.Sql);
         var plan = await PlanAsync();
 
-        await ApplyAsync(plan with { AfterCommit = [] });
+        await ApplyAsync(plan with { Steps = plan.Steps.Where(s => s.Phase == StepPhase.InTransaction).ToList() });
         var interrupted = await SnapshotAsync();
         var rerun = await PlanAsync();
         await ApplyAsync(rerun);
         var finished = await SnapshotAsync();
 
         Assert.Contains(interrupted.ForeignKeys, f => !f.IsValidated && f.Name == "users_manager_fk");
-        Assert.Empty(rerun.Steps);
-        Assert.NotEmpty(rerun.AfterCommit);
+        Assert.NotEmpty(rerun.Steps);
+        Assert.All(rerun.Steps, s => Assert.Equal(StepKind.Validate, s.Kind));
         Assert.All(finished.ForeignKeys.Where(f => f.Name != "notes_user_fk"), f => Assert.True(f.IsValidated));
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE obj_description(oid, 'pg_constraint') IS NOT NULL"));
     }

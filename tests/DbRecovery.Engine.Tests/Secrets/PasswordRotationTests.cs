@@ -43,7 +43,7 @@ public sealed class PasswordRotationTests : DatabaseTest, IDisposable
             var newPassword = PasswordGenerator.Generate(32);
             var journal = new JournalContext(new RecoveryJournal(_journalPath), "Reset-DatabasePassword", new Dictionary<string, string> { ["Role"] = Role });
 
-            var rotated = await PasswordRotation.RotateAsync(admin, Role, newPassword, OldPassword, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None);
+            var rotated = await PasswordRotation.RotateAsync(admin, Role, newPassword, OldPassword, journal, Log, CancellationToken.None);
 
             Assert.Equal("Fail", (await CredentialCheck.TestAsync(rotated, Log, CancellationToken.None)).Status);
             Assert.Equal("Pass", (await CredentialCheck.TestAsync(admin.WithCredentials(Role, OldPassword), Log, CancellationToken.None)).Status);

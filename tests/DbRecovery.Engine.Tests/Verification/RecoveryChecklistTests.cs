@@ -87,10 +87,10 @@ public sealed class RecoveryChecklistTests : DatabaseTest
             await using var copy = await Database.Server.CreateDatabaseAsync();
             var copyTarget = ConnectionTarget.Parse(copy.Url);
 
-            var restored = await DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: false, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None);
-            var error = await Assert.ThrowsAsync<RecoveryException>(() => DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: false, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None));
+            var restored = await RestoreAsync(backup, copyTarget, false, tools, journal);
+            var error = await Assert.ThrowsAsync<RecoveryException>(() => RestoreAsync(backup, copyTarget, false, tools, journal));
             await copy.ExecuteAsync("DELETE FROM comments");
-            var again = await DatabaseRestore.RestoreAsync(backup, copyTarget, 2, clean: true, tools, TimeSpan.FromSeconds(5), journal, Log, CancellationToken.None);
+            var again = await RestoreAsync(backup, copyTarget, true, tools, journal);
 
             Assert.True(restored.Passed);
             Assert.Equal("TargetNotEmpty", error.ErrorId);
@@ -104,5 +104,11 @@ public sealed class RecoveryChecklistTests : DatabaseTest
             Directory.Delete(root, recursive: true);
             await Database.ExecuteAsync($"DROP OWNED BY {reader}; DROP ROLE {reader}");
         }
+    }
+
+    private async Task<BackupVerification> RestoreAsync(string backup, ConnectionTarget target, bool clean, PgTools tools, JournalContext journal)
+    {
+        var plan = await DatabaseRestore.PlanAsync(backup, target, 2, clean, tools, Log, CancellationToken.None);
+        return await DatabaseRestore.RestoreAsync(backup, plan, target, 2, tools, journal, Log, CancellationToken.None);
     }
 }

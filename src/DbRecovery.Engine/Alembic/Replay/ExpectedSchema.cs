@@ -8,7 +8,7 @@ internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnly
     /// <summary>The tables of a snapshot, Alembic's version table left out.</summary>
     public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state)
     {
-        var versionTable = VersionTable.Parse(state.VersionTable);
+        var versionTable = Sql.QualifiedName.Parse(state.VersionTable);
         return new(revisions, state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)));
     }
 

@@ -1,8 +1,9 @@
-using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Plans;
 using DbRecovery.Engine.Sql;
 
-namespace DbRecovery.Engine.Connections;
+namespace DbRecovery.Engine.Catalog;
 
 /// <summary>An empty database DbRecovery may fill and empty again (for replays and backup tests); it refuses one that is not empty.</summary>
 public static class ScratchDatabase
@@ -12,7 +13,7 @@ public static class ScratchDatabase
     public static async Task<IReadOnlyList<string>> EnsureEmptyAsync(ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
     {
         var state = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
-        if (state.Tables.Count > 0 || state.Views.Count > 0 || state.Sequences.Count > 0 || state.Enums.Count > 0)
+        if (!IsEmpty(state))
         {
             throw new RecoveryException("ScratchNotEmpty", FailureKind.InvalidArgument,
                 $"The scratch database {scratch.DisplayName} is not empty ({state.Tables.Count} tables); give an empty database, which DbRecovery will fill and empty again.", scratch.DisplayName);
@@ -21,16 +22,29 @@ public static class ScratchDatabase
         return state.Schemas;
     }
 
+    /// <summary>Whether a snapshot holds no tables, views, sequences or types.</summary>
+    public static bool IsEmpty(SchemaState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Tables.Count == 0 && state.Views.Count == 0 && state.Sequences.Count == 0 && state.Enums.Count == 0;
+    }
+
+    /// <summary>The steps that drop every schema of <paramref name="schemas"/>, re-creating those in <paramref name="keep"/> empty.</summary>
+    public static IReadOnlyList<PlanStep> EmptyingSteps(IEnumerable<string> schemas, IReadOnlyCollection<string> keep) =>
+        schemas.Select(schema => PlanStep.Statement(StepKind.Destroy,
+            keep.Contains(schema) ? $"Drop schema {schema} with everything in it, and re-create it empty" : $"Drop schema {schema} with everything in it",
+            $"DROP SCHEMA {SqlIdentifier.Quote(schema)} CASCADE" + (keep.Contains(schema) ? $";\nCREATE SCHEMA {SqlIdentifier.Quote(schema)}" : string.Empty),
+            new QualifiedName(null, schema))).ToList();
+
     /// <summary>Empties the scratch database: drops every schema, re-creating those it started with.</summary>
     public static async Task ResetAsync(ConnectionTarget scratch, IReadOnlyList<string> initialSchemas, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(initialSchemas);
         var current = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
         await using var session = await DatabaseSession.OpenAsync(scratch, log, cancellationToken).ConfigureAwait(false);
-        foreach (var schema in current.Schemas)
+        foreach (var step in EmptyingSteps(current.Schemas, [.. initialSchemas]))
         {
-            var sql = $"DROP SCHEMA {SqlIdentifier.Quote(schema)} CASCADE" + (initialSchemas.Contains(schema) ? $"; CREATE SCHEMA {SqlIdentifier.Quote(schema)}" : string.Empty);
-            await using var command = session.CreateCommand(sql);
+            await using var command = session.CreateCommand(step.Sql!);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

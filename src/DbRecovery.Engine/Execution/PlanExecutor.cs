@@ -1,0 +1,209 @@
+using System.Globalization;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Journal;
+using DbRecovery.Engine.Plans;
+
+namespace DbRecovery.Engine.Execution;
+
+/// <summary>
+/// The one executor of state-changing plans. It holds DbRecovery's advisory lock from the first step to the
+/// last (after-commit and external steps included), runs consecutive in-transaction steps in one transaction
+/// with <c>lock_timeout</c>, runs after-commit steps in parallel sessions and external steps through the plan's
+/// hooks, and journals the plan before anything changes and, when it ends, an outcome true to each phase:
+/// <c>RolledBack</c> only where a transaction really rolled back.
+/// </summary>
+public static class PlanExecutor
+{
+    /// <summary>How many sessions run after-commit steps (validations) at once.</summary>
+    public const int AfterCommitConnections = 4;
+
+    /// <summary>The lock timeout of a target that has none.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs <paramref name="plan"/> on <paramref name="target"/>.</summary>
+    /// <exception cref="RecoveryException">The lock is held elsewhere, a step failed, or a check of the hooks failed; the journal says what was left.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the journal says what was left.</exception>
+    public static async Task RunAsync(ConnectionTarget target, IOperationPlan plan, JournalContext journal, PlanHooks hooks, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(hooks);
+        var guarded = target.LockTimeout is null ? target.WithLockTimeout(DefaultLockTimeout) : target;
+        await using var session = await DatabaseSession.OpenAsync(guarded, log, cancellationToken).ConfigureAwait(false);
+        await RecoveryLock.AcquireAsync(session, cancellationToken).ConfigureAwait(false);
+        var started = new JournalEntry
+        {
+            Id = Guid.NewGuid(),
+            StartedAt = DateTimeOffset.UtcNow,
+            OsUser = Environment.UserName,
+            DatabaseRole = guarded.Username,
+            Target = guarded.DisplayName,
+            Operation = journal.Operation,
+            Parameters = journal.Parameters,
+            Sql = plan.Steps.Select(s => s.Display).ToList(),
+            Outcome = "Started",
+            Forced = journal.Forced,
+            ProcessId = Environment.ProcessId,
+            Host = Environment.MachineName,
+        };
+        journal.Journal.Append(started);
+        var run = new Run(plan, session, hooks, log);
+        try
+        {
+            foreach (var phase in Phases(plan.Steps))
+            {
+                await (phase[0].Step.Phase switch
+                {
+                    StepPhase.InTransaction => run.TransactionAsync(phase, cancellationToken),
+                    StepPhase.AfterCommit => run.AfterCommitAsync(phase, journal.Operation, cancellationToken),
+                    _ => run.ExternalAsync(phase, cancellationToken),
+                }).ConfigureAwait(false);
+            }
+
+            run.Outcome = ExecutionOutcome.Committed;
+        }
+        catch (Exception ex)
+        {
+            run.Error = ex is OperationCanceledException ? "Canceled by the user." : ex.Message;
+            run.Outcome ??= run.Committed.Count == 0 ? ExecutionOutcome.RolledBack : ExecutionOutcome.PartlyCommitted(string.Join("; ", run.Committed), ex.Message);
+            throw;
+        }
+        finally
+        {
+            journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = run.Outcome ?? ExecutionOutcome.RolledBack, Error = run.Error });
+        }
+    }
+
+    private static List<List<(PlanStep Step, int Index)>> Phases(IReadOnlyList<PlanStep> steps)
+    {
+        var phases = new List<List<(PlanStep, int)>>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (i == 0 || steps[i].Phase != steps[i - 1].Phase || steps[i].Phase == StepPhase.External)
+            {
+                phases.Add([]);
+            }
+
+            phases[^1].Add((steps[i], i));
+        }
+
+        return phases;
+    }
+
+    private static async Task ExecuteAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand(step.SecretSql ?? step.Sql ?? string.Empty, step.Display);
+        foreach (var value in step.Parameters)
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class Run(IOperationPlan plan, DatabaseSession session, PlanHooks hooks, IRecoveryLog log)
+    {
+        public List<string> Committed { get; } = [];
+
+        public string? Outcome { get; set; }
+
+        public string? Error { get; set; }
+
+        public async Task TransactionAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var (step, index) in steps)
+                {
+                    await hooks.BeforeStepAsync(session, step, index, cancellationToken).ConfigureAwait(false);
+                    log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
+                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                }
+
+                await hooks.BeforeCommitAsync(session, cancellationToken).ConfigureAwait(false);
+                log.Verbose("COMMIT");
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+            {
+                throw session.Failure(ex);
+            }
+
+            Committed.Add(string.Create(CultureInfo.InvariantCulture, $"{steps.Count} statement(s) on {string.Join(", ", steps.SelectMany(s => s.Step.Targets).Distinct().Take(3))}"));
+        }
+
+        public async Task AfterCommitAsync(List<(PlanStep Step, int Index)> steps, string operation, CancellationToken cancellationToken)
+        {
+            var done = 0;
+            using var slots = new SemaphoreSlim(AfterCommitConnections);
+            var failures = new List<(PlanStep Step, Exception Error)>();
+            await Task.WhenAll(steps.Select(async item =>
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await using var own = await DatabaseSession.OpenAsync(session.Target, log, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+                    {
+                        throw own.Failure(ex);
+                    }
+
+                    log.Progress(new ProgressReport(plan.Operation + ": after COMMIT", item.Step.Action, Interlocked.Increment(ref done), steps.Count));
+                }
+                catch (Exception ex) when (ex is RecoveryException)
+                {
+                    lock (failures)
+                    {
+                        failures.Add((item.Step, ex));
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            })).ConfigureAwait(false);
+            if (failures.Count == 0)
+            {
+                return;
+            }
+
+            var (step, error) = failures.OrderBy(f => steps.FindIndex(s => s.Step == f.Step)).First();
+            var interrupted = failures.All(f => f.Error is RecoveryException { Kind: FailureKind.ResourceBusy or FailureKind.ConnectionError or FailureKind.Timeout });
+            Outcome = interrupted ? ExecutionOutcome.ValidationPending : ExecutionOutcome.ValidationFailed(step.Target);
+            throw new RecoveryException("ValidationFailed", FailureKind.InvalidOperation,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The change is committed, but {failures.Count} step(s) after COMMIT failed, first '{step.Action}': {error.Message} Run the same {operation} again to finish."),
+                step.Target, error);
+        }
+
+        public async Task ExternalAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
+        {
+            foreach (var (step, index) in steps)
+            {
+                log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
+                log.Verbose("$ " + step.Display);
+                var result = await hooks.RunExternalAsync(step, log, cancellationToken).ConfigureAwait(false);
+                if (result.ExitCode != 0)
+                {
+                    using var cleanup = new CancellationTokenSource(CleanupTimeout);
+                    var state = step.StateIfFailed ?? await hooks.DescribeStateAsync(session, cleanup.Token).ConfigureAwait(false) ?? "unknown: inspect it before going on";
+                    Outcome = ExecutionOutcome.ExternalFailed(result.ExitCode, state);
+                    throw hooks.ExternalFailure(step, result, state);
+                }
+
+                Committed.Add(step.Action);
+            }
+        }
+    }
+}
