@@ -52,7 +52,20 @@ public sealed class AlembicCommandTests(PowerShellSession shell) : IAsyncLifetim
         Assert.StartsWith("alembic_version says dc2c0f69c1b1, but the schema matches c3a7b4bbf913", found.Output[1].ToString(), StringComparison.Ordinal);
 
         shell.Run("$match | Set-AlembicVersion -Path $project -ConnectionString $url -JournalPath $journal -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", shell.Host.Lines);
+        Assert.StartsWith("What if: -- Stamp public.alembic_version with c3a7b4bbf913", whatIf, StringComparison.Ordinal);
+        Assert.Contains("LOCK TABLE \"public\".\"alembic_version\" IN EXCLUSIVE MODE;", whatIf, StringComparison.Ordinal);
+        Assert.Contains("DELETE FROM \"public\".\"alembic_version\";", whatIf, StringComparison.Ordinal);
+        Assert.Contains($"INSERT INTO \"public\".\"alembic_version\" (version_num) VALUES ('{AlembicHistories.IncidentTrueRevision}');", whatIf, StringComparison.Ordinal);
+        Assert.Contains("COMMIT;", whatIf, StringComparison.Ordinal);
+        Assert.Empty(shell.Host.Prompts);
         Assert.Equal(AlembicHistories.IncidentHead, shell.Run("(Get-AlembicVersion -ConnectionString $url).Revision", Vars).ThrowOnError().Output.Single().ToString());
+
+        shell.Run("$match | Set-AlembicVersion -Path $project -ConnectionString $url -JournalPath $journal -Confirm", Vars).ThrowOnError();
+        var prompt = Assert.Single(shell.Host.Prompts);
+        Assert.Equal($"Stamp public.alembic_version with {AlembicHistories.IncidentTrueRevision}", prompt.Caption);
+        Assert.Contains("3 statement(s) in one transaction on public.alembic_version. Run it?", prompt.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_journal));
 
         var stamped = shell.Run("$match | Set-AlembicVersion -Path $project -ConnectionString $url -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
         Assert.Equal("DbRecovery.Engine.Alembic.AlembicVersionChange", stamped.Output.Single().BaseObject.GetType().FullName);

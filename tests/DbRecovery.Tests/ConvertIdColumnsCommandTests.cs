@@ -29,6 +29,28 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
         Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
 
     [Fact]
+    public async Task WhatIf_prints_every_statement_of_the_script_and_Confirm_asks_once()
+    {
+        var script = (string)shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().BaseObject;
+        shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", shell.Host.Lines);
+
+        Assert.StartsWith("What if: -- Convert key columns and every column that references them (DbRecovery)", whatIf, StringComparison.Ordinal);
+        var statements = script.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal)).ToList();
+        Assert.Contains(statements, l => l.Contains("VALIDATE CONSTRAINT", StringComparison.Ordinal));
+        Assert.Contains(statements, l => l.StartsWith("ANALYZE", StringComparison.Ordinal));
+        Assert.All(statements, l => Assert.Contains(l, whatIf, StringComparison.Ordinal));
+        Assert.Empty(shell.Host.Prompts);
+
+        shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm", Vars).ThrowOnError();
+        var prompt = Assert.Single(shell.Host.Prompts);
+        Assert.Equal("Convert key columns and every column that references them", prompt.Caption);
+        Assert.Matches(@"^Convert key columns and every column that references them: \d+ statement\(s\) in one transaction, \d+ after COMMIT on (audit|public)\.\w+, .* Run it\?$", prompt.Message);
+        Assert.Equal("uuid", await TypeOfAsync("users", "id"));
+        Assert.False(File.Exists(_journal));
+    }
+
+    [Fact]
     public async Task Tables_piped_from_Get_SchemaState_are_converted_with_everything_that_references_them()
     {
         var whatIf = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();

@@ -9,16 +9,21 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
+    /// <summary>What the host showed during the last <see cref="Run"/>: What if: lines and confirmation prompts.</summary>
+    public RecordingHost Host { get; } = new();
+
     public PowerShellSession()
     {
         var state = InitialSessionState.CreateDefault2();
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
         Run($"Import-Module '{RepositoryPaths.ModuleManifest}' -ErrorAction Stop").ThrowOnError();
     }
 
     public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
     {
+        Host.Clear();
+        Host.Answer = "No";
         using var shell = PowerShell.Create(_runspace);
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
         {

@@ -87,7 +87,7 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         var waited = Target.LockTimeout is { } timeout ? string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds:0.###} s") : "lock_timeout";
         var held = blockers.Count == 0 ? "the holder ended before it could be named" : "held by " + string.Join("; ", blockers);
         return new RecoveryException("LockTimeout", FailureKind.ResourceBusy,
-            $"Gave up after waiting {waited} for a lock on {Target.DisplayName}, {held}; nothing was changed. Let that transaction finish (or end it with pg_terminate_backend), or raise -LockTimeout.",
+            $"Gave up after waiting {waited} for a lock on {(_monitor.WaitingFor is { } relation ? relation + " in " : string.Empty)}{Target.DisplayName}, {held}; nothing was changed. Let that transaction finish (or end it with pg_terminate_backend), or raise -LockTimeout.",
             Target.DisplayName, exception)
         { SqlState = failure.SqlState };
     }

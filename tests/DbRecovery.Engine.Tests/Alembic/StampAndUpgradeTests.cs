@@ -111,7 +111,7 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
     {
         await using var holder = await DatabaseSession.OpenAsync(Target, Log, CancellationToken.None);
         await RecoveryLock.AcquireAsync(holder, CancellationToken.None);
-        var plan = await PlanAsync("1a2b3c4d5e6f");
+        var plan = await PlanAsync("1a2b3c4d5e6f", force: true);
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None));
 
