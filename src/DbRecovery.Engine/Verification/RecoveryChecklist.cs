@@ -49,8 +49,9 @@ public static class RecoveryChecklist
             live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
             checks.Add(new("DatabaseReachable", "Pass", $"PostgreSQL {live.ServerVersion}, database {live.Database}", where));
         }
-        catch (RecoveryException ex)
+        catch (RecoveryException ex) when (ex.Kind is FailureKind.ConnectionError or FailureKind.AuthenticationError or FailureKind.ObjectNotFound or FailureKind.PermissionDenied || ex.ErrorId == "ConnectionTimeout")
         {
+            // Unreachable is a finding; a lock timeout or a cancellation is not, and goes to the caller as what it is.
             checks.Add(new("DatabaseReachable", "Fail", ex.Message, where));
             return checks;
         }
@@ -180,7 +181,7 @@ public static class RecoveryChecklist
             var ok = value is not null && (expected is null || string.Equals(value, expected, StringComparison.OrdinalIgnoreCase));
             return new($"Health {url}", ok ? "Pass" : "Fail", $"{name} is {value ?? "absent"}{(expected is null ? string.Empty : $" (expected {expected})")}", url);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or UriFormatException)
+        catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException or JsonException or UriFormatException) && !cancellationToken.IsCancellationRequested)
         {
             return new($"Health {url}", "Fail", ex.Message, url);
         }
