@@ -18,6 +18,9 @@ public static class ExecutionOutcome
     /// <summary>An external program failed.</summary>
     public static string ExternalFailed(int exitCode, string state) => $"External step failed (exit {exitCode}); database state: {state}";
 
+    /// <summary>An external program was stopped or could not run.</summary>
+    public static string ExternalInterrupted(string why, string state) => $"External step interrupted ({why}); database state: {state}";
+
     /// <summary>Something after a COMMIT failed: the committed part stays.</summary>
     public static string PartlyCommitted(string committed, string failed) => $"Partly committed ({committed}); then failed: {failed}";
 }

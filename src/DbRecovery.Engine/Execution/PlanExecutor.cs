@@ -193,16 +193,39 @@ public static class PlanExecutor
             {
                 log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
                 log.Verbose("$ " + step.Display);
-                var result = await hooks.RunExternalAsync(step, log, cancellationToken).ConfigureAwait(false);
+                ExternalResult result;
+                try
+                {
+                    result = await hooks.RunExternalAsync(step, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Outcome = ExecutionOutcome.ExternalInterrupted(ex is OperationCanceledException ? "canceled" : ex.Message, await StateAfterAsync(step).ConfigureAwait(false));
+                    throw;
+                }
+
                 if (result.ExitCode != 0)
                 {
-                    using var cleanup = new CancellationTokenSource(CleanupTimeout);
-                    var state = step.StateIfFailed ?? await hooks.DescribeStateAsync(session, cleanup.Token).ConfigureAwait(false) ?? "unknown: inspect it before going on";
+                    var state = await StateAfterAsync(step).ConfigureAwait(false);
                     Outcome = ExecutionOutcome.ExternalFailed(result.ExitCode, state);
                     throw hooks.ExternalFailure(step, result, state);
                 }
 
                 Committed.Add(step.Action);
+            }
+        }
+
+        /// <summary>What the database holds after an external step failed, read with a timeout of its own (the run's token may be cancelled).</summary>
+        private async Task<string> StateAfterAsync(PlanStep step)
+        {
+            using var cleanup = new CancellationTokenSource(CleanupTimeout);
+            try
+            {
+                return step.StateIfFailed ?? await hooks.DescribeStateAsync(session, cleanup.Token).ConfigureAwait(false) ?? "unknown: inspect it before going on";
+            }
+            catch (Exception ex) when (ex is RecoveryException or OperationCanceledException || DatabaseSession.IsConnectionFailure(ex))
+            {
+                return "unknown (it could not be read: " + ex.Message + "); inspect it before going on";
             }
         }
     }

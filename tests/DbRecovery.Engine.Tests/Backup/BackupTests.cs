@@ -1,6 +1,8 @@
 using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Journal;
+using DbRecovery.Engine.Plans;
 using DbRecovery.TestSupport;
 
 namespace DbRecovery.Engine.Tests.Backup;
@@ -20,6 +22,33 @@ public sealed class BackupTests : DatabaseTest, IDisposable
 
     private async Task<BackupVerification> VerifyAsync(TestDatabase scratch) =>
         await BackupVerifier.VerifyAsync(BackupPath, ConnectionTarget.Parse(scratch.Url), 2, keep: false, PgTools.Locate(null), Log, CancellationToken.None);
+
+    [Fact]
+    public async Task A_restore_that_fails_after_Clean_is_journaled_as_leaving_the_target_emptied()
+    {
+        var owner = "dbr_gone_" + Guid.NewGuid().ToString("N")[..8];
+        await Database.ExecuteAsync($"CREATE ROLE {owner}; CREATE TABLE ledger (id int PRIMARY KEY); INSERT INTO ledger VALUES (1), (2); ALTER TABLE ledger OWNER TO {owner}");
+        await BackupAsync("custom");
+        await Database.ExecuteAsync($"DROP TABLE ledger; DROP ROLE {owner}");
+        await using var copy = await Database.Server.CreateDatabaseAsync();
+        await copy.ExecuteAsync("CREATE TABLE keepsake (id int)");
+        var target = ConnectionTarget.Parse(copy.Url);
+        var journalPath = Path.Combine(_root, "journal.jsonl");
+        var journal = new JournalContext(new RecoveryJournal(journalPath), "Restore-Database", new Dictionary<string, string> { ["Clean"] = "True" });
+
+        var plan = await DatabaseRestore.PlanAsync(BackupPath, target, 1, clean: true, PgTools.Locate(null), Log, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => DatabaseRestore.RestoreAsync(BackupPath, plan, target, 1, PgTools.Locate(null), journal, Log, CancellationToken.None));
+
+        Assert.Equal([StepKind.Destroy, StepKind.Command], plan.Steps.Select(s => s.Kind));
+        Assert.Equal("DROP SCHEMA \"public\" CASCADE;\nCREATE SCHEMA \"public\"", plan.Steps[0].Sql);
+        Assert.Equal("RestoreFailed", error.ErrorId);
+        Assert.Contains($"role \"{owner}\" does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("was emptied by -Clean and the restore did not complete", error.Message, StringComparison.Ordinal);
+        var entry = Assert.Single(new RecoveryJournal(journalPath).Read());
+        Assert.StartsWith("External step failed (exit 1); database state: postgresql://", entry.Outcome, StringComparison.Ordinal);
+        Assert.Contains("was emptied by -Clean", entry.Outcome, StringComparison.Ordinal);
+        Assert.Equal(0L, await copy.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'keepsake'"));
+    }
 
     [Theory]
     [InlineData("directory")]
