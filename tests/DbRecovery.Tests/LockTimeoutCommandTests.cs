@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Management.Automation;
 using DbRecovery.TestSupport;
 using Npgsql;
 using Xunit.Abstractions;
@@ -72,5 +73,23 @@ public sealed class LockTimeoutCommandTests(PowerShellSession shell, ITestOutput
 
         Assert.Equal(before, await Database.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'id'"));
         Assert.Equal(AlembicHistories.IncidentTrueRevision, await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+    }
+
+    [Fact]
+    public async Task Ctrl_C_while_waiting_for_a_lock_stops_the_cmdlet_without_reporting_failures()
+    {
+        await using var blocker = await Database.OpenAsync();
+        await using (var begin = new NpgsqlCommand("SET idle_in_transaction_session_timeout = '30s'; BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE", blocker))
+        {
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        var (objects, errors, ended) = await Task.Run(() => shell.RunAndStop("Test-RecoveryState -ConnectionString $url -LockTimeout 20", TimeSpan.FromSeconds(1.5), new Dictionary<string, object?> { ["url"] = Database.Url }));
+
+        Assert.IsType<PipelineStoppedException>(ended);
+        Assert.Empty(objects);
+        Assert.Empty(errors);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {watch.Elapsed}");
     }
 }

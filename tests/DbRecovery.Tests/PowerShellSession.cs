@@ -54,6 +54,33 @@ public sealed class PowerShellSession : IDisposable
             terminating);
     }
 
+    /// <summary>Runs <paramref name="script"/> and stops it after <paramref name="after"/>, as Ctrl+C does; returns what it wrote and how it ended.</summary>
+    public (IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, Exception? Ended) RunAndStop(string script, TimeSpan after, IDictionary<string, object?>? variables = null)
+    {
+        using var shell = PowerShell.Create(_runspace);
+        foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
+        {
+            _runspace.SessionStateProxy.SetVariable(name, value);
+        }
+
+        shell.AddScript(script);
+        var output = new PSDataCollection<PSObject>();
+        var running = shell.BeginInvoke<PSObject, PSObject>(null, output);
+        Thread.Sleep(after);
+        shell.Stop();
+        Exception? ended = null;
+        try
+        {
+            shell.EndInvoke(running);
+        }
+        catch (RuntimeException ex)
+        {
+            ended = ex;
+        }
+
+        return (output.ToList(), shell.Streams.Error.ToList(), ended);
+    }
+
     public void Dispose() => _runspace.Dispose();
 }
 

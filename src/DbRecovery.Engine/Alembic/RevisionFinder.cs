@@ -1,10 +1,10 @@
-using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 
-namespace DbRecovery.Engine.Comparison;
+namespace DbRecovery.Engine.Alembic;
 
 /// <summary>Which revision a schema really is at: the static replay by default, real Alembic on a scratch database when asked.</summary>
 public static class RevisionFinder

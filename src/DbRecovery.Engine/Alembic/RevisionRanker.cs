@@ -1,8 +1,8 @@
-using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Comparison;
 
-namespace DbRecovery.Engine.Comparison;
+namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
 /// Ranks every revision of a history (and, with several heads, the set of all heads) by how well its
