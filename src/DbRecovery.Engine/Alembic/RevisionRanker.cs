@@ -37,7 +37,7 @@ public static class RevisionRanker
     private static List<RevisionMatch> Rank(AlembicHistory history, Func<IReadOnlyList<string>, ExpectedSchema> expectedOf, SchemaState actual, int top)
     {
         ArgumentNullException.ThrowIfNull(actual);
-        var versionTable = actual.VersionTable[(actual.VersionTable.LastIndexOf('.') + 1)..];
+        var versionTable = Sql.QualifiedName.Parse(actual.VersionTable).Name;
         var live = actual.Tables.Where(t => t.Name != versionTable).ToDictionary(t => (t.Schema, t.Name));
         var scores = new Dictionary<TableState, TableScore>(ReferenceEqualityComparer.Instance);
         var candidates = history.Revisions.Select(r => new Candidate(expectedOf([r.Revision]))).ToList();

@@ -118,5 +118,5 @@ public static class SchemaComparer
     private static Dictionary<(string, string), TableState> Tables(SchemaState state, HashSet<string> ignored) =>
         state.Tables.Where(t => !ignored.Contains(t.Name)).ToDictionary(t => (t.Schema, t.Name));
 
-    private static string Unqualified(string table) => table[(table.LastIndexOf('.') + 1)..];
+    private static string Unqualified(string table) => Sql.QualifiedName.Parse(table).Name;
 }

@@ -71,7 +71,7 @@ public static class RecoveryChecklist
 
         foreach (var name in options.ExpectedTables)
         {
-            var table = Find(live, name);
+            var table = Find(live, QualifiedName.Parse(name));
             checks.Add(new($"Table {name}", table is null ? "Fail" : "Pass", table is null ? "missing" : $"exists ({table.Columns.Count} columns)", where));
         }
 
@@ -92,24 +92,30 @@ public static class RecoveryChecklist
         return checks;
     }
 
-    private static TableState? Find(SchemaState live, string name)
-    {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? live.Tables.FirstOrDefault(t => t.Name == name) : live.FindTable(name[..dot], name[(dot + 1)..]);
-    }
+    private static TableState? Find(SchemaState live, QualifiedName name) => live.Tables.FirstOrDefault(t => name.Matches(t.Schema, t.Name));
 
     private static RecoveryCheck ColumnType(SchemaState live, string expectation, string where)
     {
         var eq = expectation.IndexOf('=', StringComparison.Ordinal);
         var column = eq < 0 ? expectation : expectation[..eq];
-        var lastDot = column.LastIndexOf('.');
-        if (eq < 0 || lastDot < 0)
+        RecoveryCheck Malformed() => new($"ColumnType {expectation}", "Fail", "Write expectations as table.column=type, e.g. users.id=varchar(36)", where);
+        if (eq < 0)
         {
-            return new($"ColumnType {expectation}", "Fail", "Write expectations as table.column=type, e.g. users.id=varchar(36)", where);
+            return Malformed();
+        }
+
+        (QualifiedName Table, string Column) name;
+        try
+        {
+            name = QualifiedName.ParseColumn(column);
+        }
+        catch (RecoveryException)
+        {
+            return Malformed();
         }
 
         var type = expectation[(eq + 1)..];
-        var found = Find(live, column[..lastDot])?.FindColumn(column[(lastDot + 1)..]);
+        var found = Find(live, name.Table)?.FindColumn(name.Column);
         return found is null
             ? new($"ColumnType {column}", "Fail", "the column does not exist", where)
             : new($"ColumnType {column}", PostgresTypeName.AreEqual(found.Type, type) ? "Pass" : "Fail", $"{found.Type} (expected {PostgresTypeName.Normalize(type)})", where);
