@@ -29,6 +29,26 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
         Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
 
     [Fact]
+    public void Get_RecoveryJournal_filters_by_time_operation_and_target()
+    {
+        static string Line(string id, string started, string operation, string target) =>
+            $"{{\"id\":\"{id}\",\"startedAt\":\"{started}\",\"completedAt\":\"{started}\",\"osUser\":\"ops\",\"target\":\"{target}\",\"operation\":\"{operation}\",\"outcome\":\"Committed\"}}";
+        File.WriteAllLines(_journal,
+        [
+            Line("00000000-0000-0000-0000-000000000001", "2026-11-30T08:00:00+00:00", "Convert-IdColumns", "postgresql://ops@prod-db:5432/app"),
+            Line("00000000-0000-0000-0000-000000000002", "2026-12-01T08:00:00+00:00", "Set-AlembicVersion", "postgresql://ops@prod-db:5432/app"),
+            Line("00000000-0000-0000-0000-000000000003", "2026-12-01T09:00:00+00:00", "Convert-IdColumns", "postgresql://ops@staging:5432/app"),
+            Line("00000000-0000-0000-0000-000000000004", "2026-12-01T10:00:00+00:00", "Convert-IdColumns", "postgresql://ops@prod-db:5432/app"),
+        ]);
+
+        var ids = shell.Run("""
+            Get-RecoveryJournal -JournalPath $journal -Since ([datetime]::new(2026, 12, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Operation convert-* -Target '*prod-db*' | ForEach-Object { $_.Id.ToString() }
+            """, Vars).ThrowOnError().Output.Select(o => o.ToString());
+
+        Assert.Equal(["00000000-0000-0000-0000-000000000004"], ids);
+    }
+
+    [Fact]
     public async Task WhatIf_prints_every_statement_of_the_script_and_Confirm_asks_once()
     {
         var script = (string)shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().BaseObject;

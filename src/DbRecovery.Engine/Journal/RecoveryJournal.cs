@@ -32,8 +32,20 @@ public sealed class RecoveryJournal
         ArgumentNullException.ThrowIfNull(entry);
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-            using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+            if (!Directory.Exists(folder))
+            {
+                _ = OperatingSystem.IsWindows() ? Directory.CreateDirectory(folder) : Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            // The journal holds the incident's SQL and who ran it: readable by its owner only (0600) where the OS has modes.
+            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(Path, options);
             using var writer = new StreamWriter(stream);
             writer.WriteLine(JsonSerializer.Serialize(entry, Options));
             writer.Flush();
@@ -47,7 +59,13 @@ public sealed class RecoveryJournal
         }
     }
 
-    /// <summary>Every operation, its start and completion merged, oldest first.</summary>
+    /// <summary>What a still-Started entry whose process has ended is shown as.</summary>
+    public const string Interrupted = "Interrupted";
+
+    /// <summary>
+    /// Every operation, its start and completion merged, oldest first. An operation that never completed and
+    /// whose process (same host, same pid) no longer runs is shown as <see cref="Interrupted"/>.
+    /// </summary>
     public IReadOnlyList<JournalEntry> Read()
     {
         if (!File.Exists(Path))
@@ -86,6 +104,27 @@ public sealed class RecoveryJournal
             entries[entry.Id] = entry;
         }
 
-        return order.Select(id => entries[id]).ToList();
+        return order.Select(id => entries[id]).Select(MarkInterrupted).ToList();
+    }
+
+    private static JournalEntry MarkInterrupted(JournalEntry entry) =>
+        entry.Outcome == "Started" && entry.CompletedAt is null && entry.ProcessId is { } pid
+            && string.Equals(entry.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase) && !IsRunning(pid, entry.StartedAt)
+            ? entry with { Outcome = Interrupted }
+            : entry;
+
+    private static bool IsRunning(int pid, DateTimeOffset startedAt)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+
+            // A pid reused by a process started after the operation is not the operation's process.
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= startedAt.UtcDateTime;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
     }
 }
