@@ -42,7 +42,7 @@ public static partial class AlembicUpgrade
     }
 
     /// <summary>The plan of an upgrade: one external step, alembic, run under DbRecovery's lock.</summary>
-    public static OperationPlan Plan(ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable)
+    public static OperationPlan Plan(AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable)
     {
         ArgumentNullException.ThrowIfNull(cli);
         ArgumentNullException.ThrowIfNull(pending);
@@ -63,7 +63,7 @@ public static partial class AlembicUpgrade
     /// <exception cref="RecoveryException">Alembic failed (<c>AlembicUpgradeFailed</c>, with its error, password removed, and the version it left) or the lock is held.</exception>
     public static Task RunAsync(
         ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken) =>
-        PlanExecutor.RunAsync(target, Plan(target, cli, revision, pending, versionTable), journal, new UpgradeRun(target, cli, revision, pending, versionTable), log, cancellationToken);
+        PlanExecutor.RunAsync(target, Plan(cli, revision, pending, versionTable), journal, new UpgradeRun(target, cli, revision, pending, versionTable), log, cancellationToken);
 
     /// <summary>The SQL Alembic would run from the stamped revision to <paramref name="revision"/> (offline mode); changes nothing.</summary>
     public static async Task<string> ScriptAsync(ConnectionTarget target, AlembicCli cli, QualifiedName versionTable, string revision, IRecoveryLog log, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ internal static partial class ConversionSql
     public static string Table(string schema, string table) => SqlIdentifier.Quote(schema, table);
 
     public static PlanStep Step(StepKind kind, string schema, string table, string action, string sql, StepPhase phase = StepPhase.InTransaction) =>
-        new() { Kind = kind, Phase = phase, Targets = [new QualifiedName(schema, table)], Action = action, Sql = sql };
+        PlanStep.Statement(kind, action, sql, new QualifiedName(schema, table)) with { Phase = phase };
 
     public static string NewDefault(string? old, string target)
     {

@@ -43,9 +43,6 @@ public sealed record QualifiedName(string? Schema, string Name)
         };
     }
 
-    /// <summary>This name with <paramref name="schema"/> when it has none.</summary>
-    public QualifiedName InSchema(string schema) => Schema is null ? this with { Schema = schema } : this;
-
     /// <summary>Whether this (possibly unqualified) name designates <paramref name="schema"/>.<paramref name="name"/>.</summary>
     public bool Matches(string schema, string name) => Name == name && (Schema is null || Schema == schema);
 

@@ -75,7 +75,7 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
                 var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
                 return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
             });
-            if (!ShouldApply(AlembicUpgrade.Plan(Target, cli, Revision, pending, versionTable)))
+            if (!ShouldApply(AlembicUpgrade.Plan(cli, Revision, pending, versionTable)))
             {
                 return;
             }

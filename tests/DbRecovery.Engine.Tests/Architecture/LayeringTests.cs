@@ -26,7 +26,7 @@ public sealed partial class LayeringTests
     [Fact]
     public void No_engine_file_references_a_namespace_above_or_beside_its_own()
     {
-        var engine = Path.Combine(FindRoot(), "src", "DbRecovery.Engine");
+        var engine = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "DbRecovery.Engine");
         var files = Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -55,18 +55,6 @@ public sealed partial class LayeringTests
         return index < 0 ? null : index;
     }
 
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "DbRecovery.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DbRecovery.sln was not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"^namespace DbRecovery\.Engine\.(\w+)", RegexOptions.Multiline)]
     private static partial Regex FileNamespace();
