@@ -17,18 +17,19 @@ public sealed class AlembicTestProject : IDisposable
         from logging.config import fileConfig
         from alembic import context
         from sqlalchemy import create_engine, pool
+        {0}
 
         fileConfig(context.config.config_file_name)
         url = os.environ["DATABASE_URL"]
 
         if context.is_offline_mode():
-            context.configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+            context.configure(url=url, target_metadata=target_metadata, literal_binds=True, dialect_opts={{"paramstyle": "named"}})
             with context.begin_transaction():
                 context.run_migrations()
         else:
             engine = create_engine(url, poolclass=pool.NullPool)
             with engine.connect() as connection:
-                context.configure(connection=connection)
+                context.configure(connection=connection, target_metadata=target_metadata)
                 with context.begin_transaction():
                     context.run_migrations()
         """;
@@ -37,6 +38,7 @@ public sealed class AlembicTestProject : IDisposable
     private const string Ini = """
         [alembic]
         script_location = %(here)s/migrations
+        prepend_sys_path = .
         recursive_version_locations = true
 
         [loggers]
@@ -75,12 +77,13 @@ public sealed class AlembicTestProject : IDisposable
 
     private int _sequence;
 
-    public AlembicTestProject()
+    /// <param name="targetMetadata">Python lines of env.py that define <c>target_metadata</c> (imports included); by default it is None.</param>
+    public AlembicTestProject(string targetMetadata = "target_metadata = None")
     {
         Root = Directory.CreateTempSubdirectory("dbrecovery-alembic-").FullName;
         Directory.CreateDirectory(Path.Combine(Root, "migrations", "versions"));
         File.WriteAllText(Path.Combine(Root, "alembic.ini"), Ini);
-        File.WriteAllText(Path.Combine(Root, "migrations", "env.py"), EnvPy);
+        File.WriteAllText(Path.Combine(Root, "migrations", "env.py"), string.Format(System.Globalization.CultureInfo.InvariantCulture, EnvPy, targetMetadata));
         File.WriteAllText(Path.Combine(Root, "migrations", "script.py.mako"), "# unused\n");
     }
 
@@ -110,6 +113,15 @@ public sealed class AlembicTestProject : IDisposable
         var folder = subfolder is null ? VersionsDirectory : Path.Combine(VersionsDirectory, subfolder);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, CultureInfo($"{_sequence++:000}_{id}_migration.py")), body.ToString());
+        return this;
+    }
+
+    /// <summary>Writes a Python file of the project (a models module, a package of constants), relative to its root.</summary>
+    public AlembicTestProject Module(string relativePath, string source)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, source);
         return this;
     }
 

@@ -44,6 +44,9 @@ public sealed class AlembicHistory
     /// <summary>Revisions that follow none.</summary>
     public IReadOnlyList<string> Bases => Revisions.Where(r => r.IsBase).Select(r => r.Revision).ToList();
 
+    /// <summary>The naming convention of the MetaData the project's env.py gives Alembic, when it has one.</summary>
+    public IReadOnlyDictionary<string, string>? NamingConvention { get; private set; }
+
     /// <summary>Files or statements that could not be read.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
@@ -53,10 +56,11 @@ public sealed class AlembicHistory
     {
         ArgumentNullException.ThrowIfNull(log);
         var project = AlembicProject.Locate(path);
+        var modules = ProjectModules.For(project);
         var scripts = new List<MigrationScript>();
         foreach (var file in project.MigrationFiles())
         {
-            var script = MigrationFileReader.Read(file, File.ReadAllText(file));
+            var script = MigrationFileReader.Read(file, File.ReadAllText(file), modules);
             if (script.Revision is null)
             {
                 log.Verbose($"{file} has no revision assignment; it is not a migration and is skipped.");
@@ -67,6 +71,7 @@ public sealed class AlembicHistory
         }
 
         var history = Build(scripts, path);
+        history.NamingConvention = modules.NamingConvention();
         foreach (var warning in history.Warnings)
         {
             log.Warning(warning);

@@ -11,9 +11,11 @@ namespace DbRecovery.Engine.Alembic;
 /// </summary>
 internal static class MigrationFileReader
 {
-    public static MigrationScript Read(string path, string source)
+    /// <summary>Reads the file at <paramref name="path"/> whose text is <paramref name="source"/>; <paramref name="modules"/>, when given, resolve names such as <c>cli.CONTRACT_BRANCH</c> that a module of the project assigns.</summary>
+    public static MigrationScript Read(string path, string source, ProjectModules? modules = null)
     {
         var script = new MigrationScript(path);
+        var resolve = modules is null ? null : Resolver(modules, source);
         List<PythonToken> tokens;
         try
         {
@@ -32,7 +34,7 @@ internal static class MigrationFileReader
             var start = parser.Position;
             try
             {
-                ReadTopLevelStatement(parser, script, first);
+                ReadTopLevelStatement(parser, script, first, resolve);
             }
             catch (PythonSyntaxException ex)
             {
@@ -47,7 +49,14 @@ internal static class MigrationFileReader
         return script;
     }
 
-    private static void ReadTopLevelStatement(PythonExpressionParser parser, MigrationScript script, bool first)
+    /// <summary>Follows a name to the literal the migration's module, or a project module it imports, assigns to it.</summary>
+    private static Func<PythonExpression, PythonExpression> Resolver(ProjectModules modules, string source)
+    {
+        PythonModuleScope? scope = null;
+        return value => value is PythonName && modules.Resolve(scope ??= PythonModuleScope.Read(source), value) is { } resolved ? resolved : value;
+    }
+
+    private static void ReadTopLevelStatement(PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve)
     {
         var token = parser.Current;
         if (token.Column > 0)
@@ -86,33 +95,34 @@ internal static class MigrationFileReader
 
             if (parser.Accept("="))
             {
-                Assign(script, name, parser.Parse(allowTuple: true));
+                Assign(script, name, parser.Parse(allowTuple: true), resolve ?? (v => v));
             }
         }
 
         SkipLogicalLine(parser);
     }
 
-    private static void Assign(MigrationScript script, string name, PythonExpression value)
+    private static void Assign(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)
     {
+        value = resolve(value);
         switch (name)
         {
             case "revision":
                 script.Revision = value.AsString() ?? Unresolved(script, name, value);
                 break;
             case "down_revision":
-                script.DownRevisions = Strings(script, name, value);
+                script.DownRevisions = Strings(script, name, value, resolve);
                 break;
             case "branch_labels":
-                script.BranchLabels = Strings(script, name, value);
+                script.BranchLabels = Strings(script, name, value, resolve);
                 break;
             default:
-                script.DependsOn = Strings(script, name, value);
+                script.DependsOn = Strings(script, name, value, resolve);
                 break;
         }
     }
 
-    private static List<string> Strings(MigrationScript script, string name, PythonExpression value)
+    private static List<string> Strings(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)
     {
         if (value.IsNone)
         {
@@ -121,7 +131,7 @@ internal static class MigrationFileReader
 
         var items = value is PythonSequence sequence ? sequence.Items : [value];
         var strings = new List<string>();
-        foreach (var item in items)
+        foreach (var item in items.Select(resolve))
         {
             if (item.AsString() is { } text)
             {

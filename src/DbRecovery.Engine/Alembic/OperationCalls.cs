@@ -21,14 +21,16 @@ internal static class OperationCalls
                 Located(new DropColumnOperation { Column = column }, call.Argument(0, "table_name"), schema, call),
             "alter_column" when call.Argument(1, "column_name")?.AsString() is { } column =>
                 Located(AlterColumn(call, column), call.Argument(0, "table_name"), schema, call),
-            "create_index" when call.Argument(0, "index_name")?.AsString() is { } index =>
-                Located(CreateIndex(call, index, 2), call.Argument(1, "table_name"), schema, call),
-            "drop_index" when call.Argument(0, "index_name")?.AsString() is { } index =>
-                Located(new DropIndexOperation { Name = index }, call.Argument(1, "table_name"), schema, call),
+            "create_index" => Located(CreateIndex(call, 2), call.Argument(1, "table_name"), schema, call),
+            "drop_index" when call.Argument(0, "index_name")?.AsString() is { } index => call.Argument(1, "table_name") is null
+                ? new DropIndexOperation { Name = index, Schema = schema, Line = call.Line }
+                : Located(new DropIndexOperation { Name = index }, call.Argument(1, "table_name"), schema, call),
             "create_foreign_key" => Located(ForeignKey(call, 2, 3), call.Argument(1, "source_table"), call.Keyword("source_schema")?.AsString(), call),
-            "create_unique_constraint" => Located(new CreateUniqueConstraintOperation { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(2, "columns")) }, call.Argument(1, "table_name"), schema, call),
+            "create_unique_constraint" => Located(new CreateUniqueConstraintOperation { Unique = new UniqueDefinition { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(2, "columns")) } }, call.Argument(1, "table_name"), schema, call),
+            "create_primary_key" => Located(new CreatePrimaryKeyOperation { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(2, "columns")) }, call.Argument(1, "table_name"), schema, call),
             "drop_constraint" when call.Argument(0, "constraint_name")?.AsString() is { } constraint =>
-                Located(new DropConstraintOperation { Name = constraint }, call.Argument(1, "table_name"), schema, call),
+                Located(new DropConstraintOperation { Name = constraint, ConstraintType = call.Argument(2, "type_")?.AsString() }, call.Argument(1, "table_name"), schema, call),
+            "create_check_constraint" or "drop_table_comment" or "create_table_comment" => Ignored(call),
             "execute" => Execute(call),
             _ => null,
         };
@@ -41,11 +43,14 @@ internal static class OperationCalls
             "add_column" when call.Argument(0, "column") is PythonCall column => new AddColumnOperation { Column = Column(column) },
             "drop_column" when call.Argument(0, "column_name")?.AsString() is { } column => new DropColumnOperation { Column = column },
             "alter_column" when call.Argument(0, "column_name")?.AsString() is { } column => AlterColumn(call, column),
-            "create_index" when call.Argument(0, "index_name")?.AsString() is { } index => CreateIndex(call, index, 1),
+            "create_index" => CreateIndex(call, 1),
             "drop_index" when call.Argument(0, "index_name")?.AsString() is { } index => new DropIndexOperation { Name = index },
             "create_foreign_key" => ForeignKey(call, 1, 2),
-            "create_unique_constraint" => new CreateUniqueConstraintOperation { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(1, "columns")) },
-            "drop_constraint" when call.Argument(0, "constraint_name")?.AsString() is { } constraint => new DropConstraintOperation { Name = constraint },
+            "create_unique_constraint" => new CreateUniqueConstraintOperation { Unique = new UniqueDefinition { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(1, "columns")) } },
+            "create_primary_key" => new CreatePrimaryKeyOperation { Name = call.Argument(0, "constraint_name")?.AsString(), Columns = Names(call.Argument(1, "columns")) },
+            "drop_constraint" when call.Argument(0, "constraint_name")?.AsString() is { } constraint =>
+                new DropConstraintOperation { Name = constraint, ConstraintType = call.Argument(1, "type_")?.AsString() },
+            "create_check_constraint" => Ignored(call),
             "execute" => Execute(call),
             _ => null,
         };
@@ -55,12 +60,17 @@ internal static class OperationCalls
     private static MigrationOperation? Located(MigrationOperation? operation, PythonExpression? table, string? schema, PythonCall call) =>
         operation is null || table?.AsString() is not { } name ? null : operation with { Table = name, Schema = schema, Line = call.Line };
 
+    /// <summary>Check constraints and comments change nothing the comparison looks at: an empty DDL statement.</summary>
+    private static ExecuteOperation Ignored(PythonCall call) => new() { Line = call.Line };
+
     private static CreateTableOperation CreateTable(PythonCall call, string? schema)
     {
         var columns = new List<ColumnDefinition>();
         var foreignKeys = new List<ForeignKeyDefinition>();
-        var primaryKey = new List<string>();
-        var uniques = new List<string>();
+        var uniques = new List<UniqueDefinition>();
+        var indexes = new List<IndexDefinition>();
+        List<string>? primaryKey = null;
+        string? primaryKeyName = null;
         foreach (var argument in call.Arguments.Skip(1).OfType<PythonCall>())
         {
             switch (LastName(argument))
@@ -69,52 +79,57 @@ internal static class OperationCalls
                     columns.Add(Column(argument));
                     break;
                 case "PrimaryKeyConstraint":
-                    primaryKey.AddRange(argument.Arguments.Select(a => a.AsString()).OfType<string>());
+                    primaryKey = Strings(argument.Arguments);
+                    primaryKeyName = argument.Keyword("name")?.AsString();
                     break;
                 case "ForeignKeyConstraint":
                     foreignKeys.Add(ForeignKeyConstraint(argument));
                     break;
-                case "UniqueConstraint" when argument.Arguments.Count == 1 && argument.Arguments[0].AsString() is { } single:
-                    uniques.Add(single);
+                case "UniqueConstraint":
+                    uniques.Add(new UniqueDefinition { Name = argument.Keyword("name")?.AsString(), Columns = Strings(argument.Arguments) });
+                    break;
+                case "Index":
+                    indexes.Add(Index(argument, argument.Argument(0, "name")?.AsString(), [.. argument.Arguments.Skip(1)]));
                     break;
             }
         }
 
-        columns = columns.Select(c => c with
-        {
-            PrimaryKey = c.PrimaryKey || primaryKey.Contains(c.Name),
-            Nullable = c.Nullable && !primaryKey.Contains(c.Name),
-            Unique = c.Unique || uniques.Contains(c.Name),
-        }).ToList();
+        var key = primaryKey ?? columns.Where(c => c.PrimaryKey).Select(c => c.Name).ToList();
         return new CreateTableOperation
         {
             Table = call.Argument(0, "table_name")?.AsString(),
             Schema = schema,
             Line = call.Line,
-            Columns = columns,
+            Columns = columns.Select(c => c with { PrimaryKey = key.Contains(c.Name), Nullable = c.Nullable && !key.Contains(c.Name) }).ToList(),
             ForeignKeys = foreignKeys,
-            PrimaryKey = columns.Where(c => c.PrimaryKey).Select(c => c.Name).ToList(),
+            PrimaryKey = key,
+            PrimaryKeyName = primaryKeyName,
+            Uniques = uniques,
+            Indexes = indexes,
         };
     }
 
     internal static ColumnDefinition Column(PythonCall column)
     {
         var name = column.Argument(0, "name")?.AsString() ?? string.Empty;
-        var type = column.Keyword("type_") ?? column.Arguments.Skip(1).FirstOrDefault(a => a.AsString() is null && !IsForeignKey(a));
-        var foreignKey = column.Arguments.OfType<PythonCall>().FirstOrDefault(IsForeignKey);
+        var rest = column.Arguments.Count > 0 && column.Arguments[0] is PythonString ? column.Arguments.Skip(1) : column.Arguments;
+        var type = column.Keyword("type_") ?? rest.FirstOrDefault(a => a is PythonName || (a is PythonCall c && !IsSchemaItem(c)));
+        var items = column.Arguments.OfType<PythonCall>().ToList();
+        var foreignKey = items.FirstOrDefault(c => LastName(c) == "ForeignKey");
         var primaryKey = IsTrue(column.Keyword("primary_key"));
+
+        // PostgreSQL makes identity columns NOT NULL whatever the model says.
+        var identity = items.Any(c => LastName(c) == "Identity");
         return new ColumnDefinition
         {
             Name = name,
             Type = type is null ? string.Empty : SqlAlchemyTypes.Map(type),
             PrimaryKey = primaryKey,
-            Nullable = column.Keyword("nullable") is { } nullable ? IsTrue(nullable) : !primaryKey,
+            Nullable = !identity && (column.Keyword("nullable") is { } nullable ? !IsFalse(nullable) : !primaryKey),
             Unique = IsTrue(column.Keyword("unique")),
-            ForeignKey = foreignKey is null ? null : Reference(foreignKey.Argument(0, "column")?.AsString(), [name]) with
-            {
-                Name = foreignKey.Keyword("name")?.AsString(),
-                OnDelete = foreignKey.Keyword("ondelete")?.AsString(),
-            },
+            Index = IsTrue(column.Keyword("index")),
+            Enum = type is null ? null : SqlAlchemyTypes.Enum(type),
+            ForeignKey = foreignKey is null ? null : Options(Reference(foreignKey.Argument(0, "column")?.AsString(), [name]), foreignKey),
         };
     }
 
@@ -122,13 +137,20 @@ internal static class OperationCalls
     {
         var targets = Names(constraint.Argument(1, "refcolumns"));
         var first = Reference(targets.FirstOrDefault(), Names(constraint.Argument(0, "columns")));
-        return first with
-        {
-            ReferencedColumns = targets.Select(t => t[(t.LastIndexOf('.') + 1)..]).ToList(),
-            Name = constraint.Keyword("name")?.AsString(),
-            OnDelete = constraint.Keyword("ondelete")?.AsString(),
-        };
+        return Options(first with { ReferencedColumns = targets.Select(t => t[(t.LastIndexOf('.') + 1)..]).ToList() }, constraint);
     }
+
+    /// <summary>The keywords <c>ForeignKey</c>, <c>ForeignKeyConstraint</c> and <c>create_foreign_key</c> share.</summary>
+    private static ForeignKeyDefinition Options(ForeignKeyDefinition foreignKey, PythonCall call) => foreignKey with
+    {
+        Name = call.Keyword("name")?.AsString() ?? foreignKey.Name,
+        OnDelete = call.Keyword("ondelete")?.AsString(),
+        OnUpdate = call.Keyword("onupdate")?.AsString(),
+        Match = call.Keyword("match")?.AsString(),
+        Deferrable = IsTrue(call.Keyword("deferrable")),
+        InitiallyDeferred = string.Equals(call.Keyword("initially")?.AsString(), "DEFERRED", StringComparison.OrdinalIgnoreCase),
+        UseAlter = IsTrue(call.Keyword("use_alter")),
+    };
 
     /// <summary>A reference such as <c>users.id</c> or <c>auth.users.id</c>.</summary>
     private static ForeignKeyDefinition Reference(string? target, IReadOnlyList<string> columns)
@@ -150,32 +172,42 @@ internal static class OperationCalls
             : new CreateForeignKeyOperation
             {
                 Line = call.Line,
-                ForeignKey = new ForeignKeyDefinition
-                {
-                    Name = call.Argument(0, "constraint_name")?.AsString(),
-                    ReferencedSchema = call.Keyword("referent_schema")?.AsString(),
-                    ReferencedTable = referentTable,
-                    Columns = Names(call.Argument(local, "local_cols")),
-                    ReferencedColumns = Names(call.Argument(local + 1, "remote_cols")),
-                    OnDelete = call.Keyword("ondelete")?.AsString(),
-                },
+                ForeignKey = Options(
+                    new ForeignKeyDefinition
+                    {
+                        Name = call.Argument(0, "constraint_name")?.AsString(),
+                        ReferencedSchema = call.Keyword("referent_schema")?.AsString(),
+                        ReferencedTable = referentTable,
+                        Columns = Names(call.Argument(local, "local_cols")),
+                        ReferencedColumns = Names(call.Argument(local + 1, "remote_cols")),
+                    },
+                    call),
             };
 
     private static AlterColumnOperation AlterColumn(PythonCall call, string column) => new()
     {
         Column = column,
         NewType = call.Keyword("type_") is { } type ? SqlAlchemyTypes.Map(type) : null,
-        Nullable = call.Keyword("nullable") is { } nullable ? IsTrue(nullable) : null,
+        Nullable = call.Keyword("nullable") is { } nullable ? !IsFalse(nullable) : null,
         NewName = call.Keyword("new_column_name")?.AsString(),
         Line = call.Line,
     };
 
-    private static CreateIndexOperation CreateIndex(PythonCall call, string name, int columnsIndex) => new()
+    /// <summary><c>op.create_index(name, table, columns, ...)</c>, or the batch form without the table.</summary>
+    private static CreateIndexOperation CreateIndex(PythonCall call, int columnsIndex) => new()
+    {
+        Index = Index(call, call.Argument(0, "index_name")?.AsString(), call.Argument(columnsIndex, "columns") is PythonSequence sequence ? sequence.Items : call.Argument(columnsIndex, "columns") is { } single ? [single] : []),
+        Line = call.Line,
+    };
+
+    /// <summary>An index from its columns (names, or <c>sa.text</c> expressions) and its <c>unique</c>/<c>postgresql_*</c> keywords.</summary>
+    private static IndexDefinition Index(PythonCall call, string? name, IReadOnlyList<PythonExpression> columns) => new()
     {
         Name = name,
-        Columns = Names(call.Argument(columnsIndex, "columns")),
+        Columns = columns.Select(c => c is PythonString ? c.AsString() : null).ToList(),
         Unique = IsTrue(call.Keyword("unique")),
-        Line = call.Line,
+        Method = call.Keyword("postgresql_using")?.AsString()?.ToLowerInvariant() ?? "btree",
+        Predicate = call.Keyword("postgresql_where") is { } where ? where.AsString() ?? "expression" : null,
     };
 
     private static ExecuteOperation Execute(PythonCall call)
@@ -192,9 +224,15 @@ internal static class OperationCalls
         _ => [],
     };
 
-    private static bool IsForeignKey(PythonExpression expression) => expression is PythonCall call && LastName(call) == "ForeignKey";
+    private static List<string> Strings(IEnumerable<PythonExpression> values) => values.Select(v => v.AsString()).OfType<string>().ToList();
+
+    /// <summary>Column arguments that are not its type: constraints, keys, identity, computed, sequences.</summary>
+    private static bool IsSchemaItem(PythonCall call) =>
+        LastName(call) is "ForeignKey" or "Identity" or "Computed" or "Sequence" or "CheckConstraint" or "DefaultClause" or "FetchedValue";
 
     private static string LastName(PythonCall call) => call.Function is PythonName name ? name.Last : string.Empty;
 
     private static bool IsTrue(PythonExpression? value) => value is PythonName { Dotted: "True" };
+
+    private static bool IsFalse(PythonExpression? value) => value is PythonName { Dotted: "False" };
 }

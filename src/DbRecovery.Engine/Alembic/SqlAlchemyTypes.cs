@@ -1,4 +1,5 @@
 using System.Globalization;
+using DbRecovery.Engine.Alembic.Operations;
 using DbRecovery.Engine.Alembic.Python;
 using DbRecovery.Engine.Catalog;
 
@@ -31,7 +32,7 @@ internal static class SqlAlchemyTypes
                 Arg(0, "precision") is { } p && int.Parse(p, CultureInfo.InvariantCulture) <= 24 ? "real" : "double precision",
             "REAL" => "real",
             "NUMERIC" or "DECIMAL" => Arg(0, "precision") is { } precision
-                ? $"numeric({precision}{(Arg(1, "scale") is { } scale ? "," + scale : string.Empty)})"
+                ? $"numeric({precision},{Arg(1, "scale") ?? "0"})"
                 : "numeric",
             "DATE" => "date",
             "DATETIME" or "TIMESTAMP" => IsTrue(call?.Argument(0, "timezone")) ? "timestamp with time zone" : "timestamp without time zone",
@@ -46,10 +47,23 @@ internal static class SqlAlchemyTypes
             "MACADDR" => "macaddr",
             "TSVECTOR" => "tsvector",
             "ARRAY" when call?.Argument(0, "item_type") is { } item => Map(item) + "[]",
-            "ENUM" => (call?.Keyword("name")?.AsString() ?? "enum").ToLowerInvariant(),
+            "ENUM" => call?.Keyword("name")?.AsString() is { } enumName ? enumName : "enum",
             _ => PostgresTypeName.Normalize(name.Length == 0 ? "unknown" : name),
         };
     }
+
+    /// <summary>The enum type a <c>sa.Enum("a", "b", name="x")</c> or <c>postgresql.ENUM(...)</c> column makes, when its labels are literals.</summary>
+    public static EnumDefinition? Enum(PythonExpression expression) =>
+        expression is PythonCall call && LastName(call.Function).Equals("ENUM", StringComparison.OrdinalIgnoreCase)
+            && call.Keyword("name")?.AsString() is { } name && call.Arguments.Count > 0 && call.Arguments.All(a => a.AsString() is not null)
+            ? new EnumDefinition
+            {
+                Name = name,
+                Schema = call.Keyword("schema")?.AsString(),
+                Labels = call.Arguments.Select(a => a.AsString()!).ToList(),
+                CreatedWithTable = call.Keyword("create_type") is not PythonName { Dotted: "False" },
+            }
+            : null;
 
     private static string LastName(PythonExpression function) => function is PythonName n ? n.Last : string.Empty;
 

@@ -50,6 +50,32 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
         return token.Quoted ? token.Text : token.Text.ToLowerInvariant();
     }
 
+    /// <summary>Whether every token has been read.</summary>
+    public bool AtEnd => _position >= tokens.Count;
+
+    /// <summary>Reads a string literal such as <c>'red'</c>.</summary>
+    public string String()
+    {
+        if (_position >= tokens.Count || !tokens[_position].IsString)
+        {
+            throw new FormatException("expected a string literal");
+        }
+
+        return tokens[_position++].Text;
+    }
+
+    /// <summary>Skips the next token, or a parenthesised group with its contents.</summary>
+    public void Skip()
+    {
+        if (Peek("(") || (_position < tokens.Count && tokens[_position].Text == "("))
+        {
+            ParenthesizedElements();
+            return;
+        }
+
+        _position++;
+    }
+
     public (string? Schema, string Name) QualifiedName()
     {
         var first = Identifier();

@@ -5,9 +5,10 @@ using DbRecovery.Engine.Catalog;
 namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
-/// Recognises the common DDL forms in <c>op.execute</c> SQL well enough to replay them: CREATE TABLE,
-/// ALTER TABLE … ADD/DROP/RENAME COLUMN, ALTER COLUMN … TYPE, RENAME TO, CREATE [UNIQUE] INDEX,
-/// DROP TABLE and DROP INDEX. Anything else is reported as opaque.
+/// Recognises the common DDL forms in <c>op.execute</c> SQL well enough to replay them: CREATE TABLE with
+/// inline and table constraints, ALTER TABLE … ADD/DROP/RENAME COLUMN, ALTER COLUMN … TYPE/[DROP|SET] NOT
+/// NULL, ADD/DROP CONSTRAINT, RENAME TO, CREATE [UNIQUE] INDEX, DROP TABLE, DROP INDEX, CREATE/ALTER/DROP
+/// TYPE of enums; CREATE SCHEMA, COMMENT and GRANT change nothing modelled. Anything else is reported as opaque.
 /// </summary>
 internal static class SqlDdlReader
 {
@@ -55,18 +56,7 @@ internal static class SqlDdlReader
         var unique = s.Accept("CREATE", "UNIQUE", "INDEX");
         if (unique || s.Accept("CREATE", "INDEX"))
         {
-            s.Accept("CONCURRENTLY");
-            s.Accept("IF", "NOT", "EXISTS");
-            var name = s.Identifier();
-            s.Expect("ON");
-            s.Accept("ONLY");
-            var (schema, table) = s.QualifiedName();
-            if (s.Accept("USING"))
-            {
-                s.Identifier();
-            }
-
-            return [new CreateIndexOperation { Name = name, Schema = schema, Table = table, Unique = unique, Columns = s.ParenthesizedList() }];
+            return [CreateIndex(s, unique)];
         }
 
         if (s.Accept("DROP", "TABLE"))
@@ -90,7 +80,71 @@ internal static class SqlDdlReader
             return [new DropIndexOperation { Name = name, Schema = schema, Table = null }];
         }
 
-        return null;
+        if (s.Accept("CREATE", "TYPE"))
+        {
+            var (schema, name) = s.QualifiedName();
+            s.Expect("AS");
+            s.Expect("ENUM");
+            return [new CreateEnumOperation { Schema = schema, Enum = new EnumDefinition { Name = name, Schema = schema, Labels = s.ParenthesizedElements().Select(e => new SqlCursor(e).String()).ToList() } }];
+        }
+
+        if (s.Accept("ALTER", "TYPE"))
+        {
+            return [AlterType(s)];
+        }
+
+        if (s.Accept("DROP", "TYPE"))
+        {
+            s.Accept("IF", "EXISTS");
+            var (schema, name) = s.QualifiedName();
+            return [new DropEnumOperation { Schema = schema, Name = name }];
+        }
+
+        // Schemas, comments and grants change nothing the replay models.
+        return s.Accept("CREATE", "SCHEMA") || s.Accept("COMMENT", "ON") || s.Accept("GRANT") || s.Accept("REVOKE") ? [] : null;
+    }
+
+    private static CreateIndexOperation CreateIndex(SqlCursor s, bool unique)
+    {
+        s.Accept("CONCURRENTLY");
+        s.Accept("IF", "NOT", "EXISTS");
+        var name = s.Identifier();
+        s.Expect("ON");
+        s.Accept("ONLY");
+        var (schema, table) = s.QualifiedName();
+        var method = s.Accept("USING") ? s.Identifier() : "btree";
+        var columns = s.ParenthesizedElements().Select(e => e.Count == 1 && !e[0].IsString ? (e[0].Quoted ? e[0].Text : e[0].Text.ToLowerInvariant()) : null).ToList();
+        if (s.Accept("INCLUDE"))
+        {
+            s.ParenthesizedElements();
+        }
+
+        string? predicate = null;
+        if (s.Accept("WHERE"))
+        {
+            predicate = string.Join(' ', s.Remaining());
+        }
+
+        return new CreateIndexOperation { Schema = schema, Table = table, Index = new IndexDefinition { Name = name, Unique = unique, Method = method, Columns = columns, Predicate = predicate } };
+    }
+
+    private static AlterEnumOperation AlterType(SqlCursor s)
+    {
+        var (schema, name) = s.QualifiedName();
+        if (s.Accept("RENAME", "VALUE"))
+        {
+            var from = s.String();
+            s.Expect("TO");
+            return new AlterEnumOperation { Schema = schema, Name = name, RenamedFrom = from, Label = s.String() };
+        }
+
+        s.Expect("ADD");
+        s.Expect("VALUE");
+        s.Accept("IF", "NOT", "EXISTS");
+        var label = s.String();
+        var before = s.Accept("BEFORE");
+        var neighbour = before || s.Accept("AFTER") ? s.String() : null;
+        return new AlterEnumOperation { Schema = schema, Name = name, Label = label, Neighbour = neighbour, Before = before };
     }
 
     private static CreateTableOperation CreateTable(SqlCursor s)
@@ -98,21 +152,35 @@ internal static class SqlDdlReader
         var (schema, table) = s.QualifiedName();
         var columns = new List<ColumnDefinition>();
         var primaryKey = new List<string>();
+        string? primaryKeyName = null;
+        var uniques = new List<UniqueDefinition>();
+        var foreignKeys = new List<ForeignKeyDefinition>();
         foreach (var element in s.ParenthesizedElements())
         {
             var e = new SqlCursor(element);
-            if (e.Accept("CONSTRAINT"))
-            {
-                e.Identifier();
-            }
-
+            var constraintName = e.Accept("CONSTRAINT") ? e.Identifier() : null;
             if (e.Accept("PRIMARY", "KEY"))
             {
                 primaryKey.AddRange(e.ParenthesizedList());
+                primaryKeyName = constraintName;
             }
-            else if (!e.Peek("FOREIGN") && !e.Peek("UNIQUE") && !e.Peek("CHECK") && !e.Peek("EXCLUDE"))
+            else if (e.Accept("UNIQUE"))
             {
-                columns.Add(ColumnDefinition(e));
+                uniques.Add(new UniqueDefinition { Name = constraintName, Columns = e.ParenthesizedList() });
+            }
+            else if (e.Accept("FOREIGN", "KEY"))
+            {
+                var local = e.ParenthesizedList();
+                foreignKeys.Add(References(e, constraintName, local));
+            }
+            else if (!e.Peek("CHECK") && !e.Peek("EXCLUDE"))
+            {
+                var column = ColumnDefinition(e);
+                columns.Add(column);
+                if (column.PrimaryKey)
+                {
+                    primaryKey.Add(column.Name);
+                }
             }
         }
 
@@ -121,8 +189,63 @@ internal static class SqlDdlReader
             Schema = schema,
             Table = table,
             Columns = columns.Select(c => primaryKey.Contains(c.Name) ? c with { PrimaryKey = true, Nullable = false } : c).ToList(),
+            PrimaryKey = primaryKey,
+            PrimaryKeyName = primaryKeyName,
+            Uniques = uniques,
+            ForeignKeys = foreignKeys,
         };
     }
+
+    /// <summary><c>REFERENCES table [(columns)] [MATCH …] [ON DELETE …] [ON UPDATE …] [DEFERRABLE] [INITIALLY …]</c>.</summary>
+    private static ForeignKeyDefinition References(SqlCursor s, string? name, IReadOnlyList<string> columns)
+    {
+        s.Expect("REFERENCES");
+        var (schema, table) = s.QualifiedName();
+        var definition = new ForeignKeyDefinition
+        {
+            Name = name,
+            Columns = columns,
+            ReferencedSchema = schema,
+            ReferencedTable = table,
+            ReferencedColumns = s.Peek("(") ? s.ParenthesizedList() : [],
+        };
+        while (!s.AtEnd)
+        {
+            if (s.Accept("ON", "DELETE"))
+            {
+                definition = definition with { OnDelete = Action(s) };
+            }
+            else if (s.Accept("ON", "UPDATE"))
+            {
+                definition = definition with { OnUpdate = Action(s) };
+            }
+            else if (s.Accept("MATCH"))
+            {
+                definition = definition with { Match = s.Identifier().ToUpperInvariant() };
+            }
+            else if (s.Accept("NOT", "DEFERRABLE"))
+            {
+                definition = definition with { Deferrable = false };
+            }
+            else if (s.Accept("DEFERRABLE"))
+            {
+                definition = definition with { Deferrable = true };
+            }
+            else if (s.Accept("INITIALLY"))
+            {
+                definition = definition with { InitiallyDeferred = s.Identifier() == "deferred" };
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return definition;
+    }
+
+    private static string Action(SqlCursor s) =>
+        s.Accept("NO", "ACTION") ? "NO ACTION" : s.Accept("SET", "NULL") ? "SET NULL" : s.Accept("SET", "DEFAULT") ? "SET DEFAULT" : s.Identifier().ToUpperInvariant();
 
     private static List<MigrationOperation>? AlterTable(SqlCursor s)
     {
@@ -135,47 +258,7 @@ internal static class SqlDdlReader
         var operations = new List<MigrationOperation>();
         foreach (var action in s.SplitRemainder())
         {
-            var a = new SqlCursor(action);
-            MigrationOperation? operation = null;
-            if (a.Accept("ADD"))
-            {
-                if (a.Peek("CONSTRAINT") || a.Peek("PRIMARY") || a.Peek("FOREIGN") || a.Peek("UNIQUE") || a.Peek("CHECK"))
-                {
-                    return null;
-                }
-
-                a.Accept("COLUMN");
-                a.Accept("IF", "NOT", "EXISTS");
-                operation = new AddColumnOperation { Column = ColumnDefinition(a) };
-            }
-            else if (a.Accept("DROP", "COLUMN") || (a.Accept("DROP") && !a.Peek("CONSTRAINT")))
-            {
-                a.Accept("IF", "EXISTS");
-                operation = new DropColumnOperation { Column = a.Identifier() };
-            }
-            else if (a.Accept("RENAME", "COLUMN") || a.Accept("RENAME"))
-            {
-                var column = a.Identifier();
-                a.Expect("TO");
-                operation = new AlterColumnOperation { Column = column, NewName = a.Identifier() };
-            }
-            else if (a.Accept("ALTER", "COLUMN") || a.Accept("ALTER"))
-            {
-                var column = a.Identifier();
-                if (a.Accept("SET", "DATA", "TYPE") || a.Accept("TYPE"))
-                {
-                    operation = new AlterColumnOperation { Column = column, NewType = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords)) };
-                }
-                else if (a.Accept("SET", "NOT", "NULL"))
-                {
-                    operation = new AlterColumnOperation { Column = column, Nullable = false };
-                }
-                else if (a.Accept("DROP", "NOT", "NULL"))
-                {
-                    operation = new AlterColumnOperation { Column = column, Nullable = true };
-                }
-            }
-
+            var operation = AlterAction(new SqlCursor(action));
             if (operation is null)
             {
                 return null;
@@ -187,20 +270,137 @@ internal static class SqlDdlReader
         return operations;
     }
 
+    private static MigrationOperation? AlterAction(SqlCursor a)
+    {
+        if (a.Accept("ADD"))
+        {
+            var name = a.Accept("CONSTRAINT") ? a.Identifier() : null;
+            if (a.Accept("FOREIGN", "KEY"))
+            {
+                var local = a.ParenthesizedList();
+                return new CreateForeignKeyOperation { ForeignKey = References(a, name, local) };
+            }
+
+            if (a.Accept("UNIQUE"))
+            {
+                return new CreateUniqueConstraintOperation { Unique = new UniqueDefinition { Name = name, Columns = a.ParenthesizedList() } };
+            }
+
+            if (a.Accept("PRIMARY", "KEY"))
+            {
+                return new CreatePrimaryKeyOperation { Name = name, Columns = a.ParenthesizedList() };
+            }
+
+            if (a.Peek("CHECK"))
+            {
+                return new ExecuteOperation();
+            }
+
+            if (name is not null)
+            {
+                return null;
+            }
+
+            a.Accept("COLUMN");
+            a.Accept("IF", "NOT", "EXISTS");
+            return new AddColumnOperation { Column = ColumnDefinition(a) };
+        }
+
+        if (a.Accept("DROP", "CONSTRAINT"))
+        {
+            a.Accept("IF", "EXISTS");
+            return new DropConstraintOperation { Name = a.Identifier() };
+        }
+
+        if (a.Accept("DROP", "COLUMN") || a.Accept("DROP"))
+        {
+            a.Accept("IF", "EXISTS");
+            return new DropColumnOperation { Column = a.Identifier() };
+        }
+
+        if (a.Accept("RENAME", "COLUMN") || a.Accept("RENAME"))
+        {
+            var column = a.Identifier();
+            a.Expect("TO");
+            return new AlterColumnOperation { Column = column, NewName = a.Identifier() };
+        }
+
+        if (a.Accept("ALTER", "COLUMN") || a.Accept("ALTER"))
+        {
+            var column = a.Identifier();
+            if (a.Accept("SET", "DATA", "TYPE") || a.Accept("TYPE"))
+            {
+                return new AlterColumnOperation { Column = column, NewType = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords)) };
+            }
+
+            if (a.Accept("SET", "NOT", "NULL"))
+            {
+                return new AlterColumnOperation { Column = column, Nullable = false };
+            }
+
+            if (a.Accept("DROP", "NOT", "NULL"))
+            {
+                return new AlterColumnOperation { Column = column, Nullable = true };
+            }
+
+            if (a.Accept("SET", "DEFAULT") || a.Accept("DROP", "DEFAULT"))
+            {
+                return new AlterColumnOperation { Column = column };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A column definition with its inline constraints: NOT NULL, PRIMARY KEY, UNIQUE, REFERENCES.</summary>
     private static ColumnDefinition ColumnDefinition(SqlCursor c)
     {
         var name = c.Identifier();
-        var type = c.TypeName(ColumnConstraintWords);
-        var rest = string.Join(' ', c.Remaining()).ToUpperInvariant();
-        var primaryKey = rest.Contains("PRIMARY KEY", StringComparison.Ordinal);
-        return new ColumnDefinition
+        var column = new ColumnDefinition { Name = name, Type = PostgresTypeName.Normalize(c.TypeName(ColumnConstraintWords)) };
+        while (!c.AtEnd)
         {
-            Name = name,
-            Type = PostgresTypeName.Normalize(type),
-            PrimaryKey = primaryKey,
-            Nullable = !primaryKey && !rest.Contains("NOT NULL", StringComparison.Ordinal),
-            Unique = rest.Contains("UNIQUE", StringComparison.Ordinal),
-        };
+            c.Accept("CONSTRAINT");
+            if (c.Accept("NOT", "NULL"))
+            {
+                column = column with { Nullable = false };
+            }
+            else if (c.Accept("NULL"))
+            {
+                column = column with { Nullable = true };
+            }
+            else if (c.Accept("PRIMARY", "KEY"))
+            {
+                column = column with { PrimaryKey = true, Nullable = false };
+            }
+            else if (c.Accept("UNIQUE"))
+            {
+                column = column with { Unique = true };
+            }
+            else if (c.Peek("REFERENCES"))
+            {
+                column = column with { ForeignKey = References(c, null, [name]) };
+            }
+            else if (c.Accept("GENERATED"))
+            {
+                // GENERATED ALWAYS AS (expression) STORED is computed and nullable; GENERATED … AS IDENTITY is NOT NULL.
+                var computed = c.Accept("ALWAYS", "AS", "(");
+                if (!computed)
+                {
+                    column = column with { Nullable = false };
+                }
+
+                while (!c.AtEnd && !c.Peek("NOT") && !c.Peek("NULL") && !c.Peek("PRIMARY") && !c.Peek("UNIQUE") && !c.Peek("REFERENCES"))
+                {
+                    c.Skip();
+                }
+            }
+            else
+            {
+                c.Skip();
+            }
+        }
+
+        return column;
     }
 
     private static IEnumerable<List<SqlToken>> Statements(List<SqlToken> tokens)

@@ -36,6 +36,18 @@ public enum DifferenceKind
     /// <summary>An index present but not expected.</summary>
     ExtraIndex,
 
-    /// <summary>An index of the same name that differs in columns or uniqueness.</summary>
+    /// <summary>An index of the same name that differs in columns, uniqueness, method or predicate.</summary>
     IndexMismatch,
+
+    /// <summary>A table whose primary key is on other columns, or missing, or not expected.</summary>
+    PrimaryKeyMismatch,
+
+    /// <summary>An enum type expected but absent.</summary>
+    MissingEnum,
+
+    /// <summary>An enum type present but not expected.</summary>
+    ExtraEnum,
+
+    /// <summary>An enum type whose labels differ (in set or order).</summary>
+    EnumMismatch,
 }

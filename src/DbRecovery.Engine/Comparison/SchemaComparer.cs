@@ -4,8 +4,10 @@ namespace DbRecovery.Engine.Comparison;
 
 /// <summary>
 /// Compares an expected schema with an actual one: tables, columns (types normalised, so
-/// <c>varchar(36)</c> equals <c>character varying(36)</c>), nullability, foreign keys by their columns,
-/// and indexes by name. Alembic's version table is never a difference.
+/// <c>varchar(36)</c> equals <c>character varying(36)</c>), nullability, primary keys, foreign keys by
+/// their columns (target, actions, MATCH, deferrability), indexes by name (columns, uniqueness, method,
+/// partial or not) and enum types by name (labels in order). Defaults, comments and check constraints
+/// are not compared. Alembic's version table is never a difference.
 /// </summary>
 public static class SchemaComparer
 {
@@ -32,12 +34,44 @@ public static class SchemaComparer
             else
             {
                 CompareColumns(e, a, differences);
+                ComparePrimaryKeys(e, a, differences);
                 CompareForeignKeys(e, a, differences);
                 CompareIndexes(e, a, differences);
             }
         }
 
+        CompareEnums(reference, difference, differences);
         return differences;
+    }
+
+    private static void ComparePrimaryKeys(TableState expected, TableState actual, List<SchemaDifference> differences)
+    {
+        static string Key(TableState t) => t.Constraints.FirstOrDefault(c => c.Type == ConstraintType.PrimaryKey) is { } key ? $"({string.Join(", ", key.Columns)})" : "none";
+        if (Key(expected) != Key(actual))
+        {
+            differences.Add(new SchemaDifference { Kind = DifferenceKind.PrimaryKeyMismatch, Schema = expected.Schema, Table = expected.Name, Expected = Key(expected), Actual = Key(actual) });
+        }
+    }
+
+    private static void CompareEnums(SchemaState reference, SchemaState difference, List<SchemaDifference> differences)
+    {
+        static string Labels(EnumTypeState e) => string.Join(", ", e.Labels.Select(l => $"'{l}'"));
+        var actual = difference.Enums.ToDictionary(e => (e.Schema, e.Name));
+        var expected = reference.Enums.ToDictionary(e => (e.Schema, e.Name));
+        foreach (var (key, type) in expected.OrderBy(e => e.Key))
+        {
+            if (!actual.TryGetValue(key, out var other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingEnum, Schema = key.Schema, Table = string.Empty, Name = key.Name, Expected = Labels(type) });
+            }
+            else if (Labels(type) != Labels(other))
+            {
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.EnumMismatch, Schema = key.Schema, Table = string.Empty, Name = key.Name, Expected = Labels(type), Actual = Labels(other) });
+            }
+        }
+
+        differences.AddRange(actual.Where(a => !expected.ContainsKey(a.Key)).OrderBy(a => a.Key)
+            .Select(a => new SchemaDifference { Kind = DifferenceKind.ExtraEnum, Schema = a.Key.Schema, Table = string.Empty, Name = a.Key.Name, Actual = Labels(a.Value) }));
     }
 
     private static void CompareColumns(TableState expected, TableState actual, List<SchemaDifference> differences)
@@ -70,7 +104,9 @@ public static class SchemaComparer
     {
         static string Key(ForeignKeyState f) => string.Join(",", f.Columns);
         static string Target(ForeignKeyState f) =>
-            $"{f.ReferencedSchema}.{f.ReferencedTable}({string.Join(", ", f.ReferencedColumns)}) ON DELETE {f.OnDelete} ON UPDATE {f.OnUpdate}";
+            $"{f.ReferencedSchema}.{f.ReferencedTable}({string.Join(", ", f.ReferencedColumns)}) ON DELETE {f.OnDelete} ON UPDATE {f.OnUpdate}" +
+            (f.Match == ForeignKeyMatch.Simple ? string.Empty : $" MATCH {f.Match}") +
+            (f.IsDeferrable ? f.IsInitiallyDeferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE" : string.Empty);
         var actualKeys = actual.ForeignKeys.GroupBy(Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var expectedKeys = expected.ForeignKeys.GroupBy(Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (key, fk) in expectedKeys)
@@ -91,23 +127,29 @@ public static class SchemaComparer
 
     private static void CompareIndexes(TableState expected, TableState actual, List<SchemaDifference> differences)
     {
-        static string Shape(IndexState i) => $"{(i.IsUnique ? "UNIQUE " : string.Empty)}({string.Join(", ", i.Columns.Select(c => c ?? i.Expressions ?? "expression"))})";
+        // A static replay knows that a key is an expression, not how PostgreSQL prints it: then only that is compared.
+        static string Shape(IndexState i, bool expressions) =>
+            $"{(i.IsUnique ? "UNIQUE " : string.Empty)}{(i.Method == "btree" ? string.Empty : i.Method.ToUpperInvariant() + " ")}" +
+            $"({string.Join(", ", i.Columns.Select(c => c ?? (expressions ? i.Expressions : null) ?? "expression"))}){(i.Predicate is null ? string.Empty : " WHERE …")}";
         var actualIndexes = actual.Indexes.Where(i => !i.IsPrimary).ToDictionary(i => i.Name, StringComparer.Ordinal);
         var expectedIndexes = expected.Indexes.Where(i => !i.IsPrimary).ToDictionary(i => i.Name, StringComparer.Ordinal);
         foreach (var (name, index) in expectedIndexes)
         {
             if (!actualIndexes.TryGetValue(name, out var other))
             {
-                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingIndex, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index) });
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingIndex, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index, true) });
+                continue;
             }
-            else if (Shape(index) != Shape(other))
+
+            var known = index.Expressions is not null && other.Expressions is not null;
+            if (Shape(index, known) != Shape(other, known))
             {
-                differences.Add(new SchemaDifference { Kind = DifferenceKind.IndexMismatch, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index), Actual = Shape(other) });
+                differences.Add(new SchemaDifference { Kind = DifferenceKind.IndexMismatch, Schema = expected.Schema, Table = expected.Name, Name = name, Expected = Shape(index, known), Actual = Shape(other, true) });
             }
         }
 
         differences.AddRange(actualIndexes.Where(i => !expectedIndexes.ContainsKey(i.Key)).Select(i =>
-            new SchemaDifference { Kind = DifferenceKind.ExtraIndex, Schema = expected.Schema, Table = expected.Name, Name = i.Key, Actual = Shape(i.Value) }));
+            new SchemaDifference { Kind = DifferenceKind.ExtraIndex, Schema = expected.Schema, Table = expected.Name, Name = i.Key, Actual = Shape(i.Value, true) }));
     }
 
     private static SchemaDifference Difference(DifferenceKind kind, TableState table, string column, string? expected, string? actual) =>

@@ -181,7 +181,7 @@ public sealed class MigrationFileReaderTests
         var alter = Assert.IsType<AlterColumnOperation>(script.Operations[2]);
         Assert.Equal(("character varying(255)", false, "email_address"), (alter.NewType, alter.Nullable, alter.NewName));
         var index = Assert.IsType<CreateIndexOperation>(script.Operations[3]);
-        Assert.Equal(("ix_users_email", true), (index.Name, index.Unique));
+        Assert.Equal(("ix_users_email", true), (index.Index.Name, index.Index.Unique));
         Assert.Equal("persons", script.Operations[9].Table);
         Assert.Equal("integer", Assert.IsType<AddColumnOperation>(script.Operations[9]).Column.Type);
         Assert.Equal(19, script.Operations[^1].Line);

@@ -15,11 +15,17 @@ public sealed record ColumnDefinition
     /// <summary>Whether it is (part of) the primary key.</summary>
     public bool PrimaryKey { get; init; }
 
-    /// <summary>Whether it has a unique constraint of its own.</summary>
+    /// <summary>Whether it has a unique constraint of its own (<c>unique=True</c>).</summary>
     public bool Unique { get; init; }
+
+    /// <summary>Whether it has an index of its own (<c>index=True</c>); with <see cref="Unique"/>, one unique index and no constraint.</summary>
+    public bool Index { get; init; }
 
     /// <summary>A column-level foreign key (<c>sa.ForeignKey</c>), if any.</summary>
     public ForeignKeyDefinition? ForeignKey { get; init; }
+
+    /// <summary>The enum type of the column, when it is one SQLAlchemy creates (or expects to exist).</summary>
+    public EnumDefinition? Enum { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} {Type}";

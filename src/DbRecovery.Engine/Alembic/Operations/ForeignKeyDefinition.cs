@@ -21,6 +21,21 @@ public sealed record ForeignKeyDefinition
     /// <summary>The ON DELETE action as written (e.g. <c>CASCADE</c>), when given.</summary>
     public string? OnDelete { get; init; }
 
+    /// <summary>The ON UPDATE action as written, when given.</summary>
+    public string? OnUpdate { get; init; }
+
+    /// <summary>The MATCH type as written (<c>FULL</c>), when given.</summary>
+    public string? Match { get; init; }
+
+    /// <summary>Whether it is DEFERRABLE.</summary>
+    public bool Deferrable { get; init; }
+
+    /// <summary>Whether it is INITIALLY DEFERRED.</summary>
+    public bool InitiallyDeferred { get; init; }
+
+    /// <summary><c>use_alter=True</c>: PostgreSQL supports ALTER, so CREATE TABLE leaves the key out and Alembic never adds it.</summary>
+    public bool UseAlter { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"({string.Join(", ", Columns)}) -> {ReferencedTable}({string.Join(", ", ReferencedColumns)})";
 }

@@ -31,8 +31,17 @@ public sealed record CreateTableOperation : MigrationOperation
     /// <summary>Table-level foreign keys (column-level ones are on the columns).</summary>
     public IReadOnlyList<ForeignKeyDefinition> ForeignKeys { get; init; } = [];
 
-    /// <summary>Primary key columns from a table-level <c>PrimaryKeyConstraint</c>.</summary>
+    /// <summary>Primary key columns, from the columns' <c>primary_key=True</c> or a <c>PrimaryKeyConstraint</c>.</summary>
     public IReadOnlyList<string> PrimaryKey { get; init; } = [];
+
+    /// <summary>The primary key's name, when a <c>PrimaryKeyConstraint</c> gives one.</summary>
+    public string? PrimaryKeyName { get; init; }
+
+    /// <summary>Table-level unique constraints (column-level ones are on the columns).</summary>
+    public IReadOnlyList<UniqueDefinition> Uniques { get; init; } = [];
+
+    /// <summary>Indexes given as <c>sa.Index</c> items (column-level <c>index=True</c> ones are on the columns).</summary>
+    public IReadOnlyList<IndexDefinition> Indexes { get; init; } = [];
 }
 
 /// <summary><c>op.drop_table</c>.</summary>
@@ -97,14 +106,8 @@ public sealed record CreateIndexOperation : MigrationOperation
     /// <inheritdoc />
     public override string Kind => "create_index";
 
-    /// <summary>The index name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>Key columns (expressions as written).</summary>
-    public IReadOnlyList<string> Columns { get; init; } = [];
-
-    /// <summary>Whether it is unique.</summary>
-    public bool Unique { get; init; }
+    /// <summary>The index.</summary>
+    public required IndexDefinition Index { get; init; }
 }
 
 /// <summary><c>op.drop_index</c>.</summary>
@@ -133,6 +136,16 @@ public sealed record CreateUniqueConstraintOperation : MigrationOperation
     /// <inheritdoc />
     public override string Kind => "create_unique_constraint";
 
+    /// <summary>The constraint.</summary>
+    public required UniqueDefinition Unique { get; init; }
+}
+
+/// <summary><c>op.create_primary_key</c>.</summary>
+public sealed record CreatePrimaryKeyOperation : MigrationOperation
+{
+    /// <inheritdoc />
+    public override string Kind => "create_primary_key";
+
     /// <summary>The constraint name, when given.</summary>
     public string? Name { get; init; }
 
@@ -148,6 +161,60 @@ public sealed record DropConstraintOperation : MigrationOperation
 
     /// <summary>The constraint name.</summary>
     public required string Name { get; init; }
+
+    /// <summary>The <c>type_</c> given (<c>primary</c>, <c>foreignkey</c>, <c>unique</c>, <c>check</c>), when given.</summary>
+    public string? ConstraintType { get; init; }
+}
+
+/// <summary><c>CREATE TYPE … AS ENUM</c> in <c>op.execute</c>.</summary>
+public sealed record CreateEnumOperation : MigrationOperation
+{
+    /// <inheritdoc />
+    public override string Kind => "create_enum";
+
+    /// <summary>The type.</summary>
+    public required EnumDefinition Enum { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {Enum.Name}";
+}
+
+/// <summary><c>ALTER TYPE … ADD VALUE</c> or <c>RENAME VALUE</c> in <c>op.execute</c>.</summary>
+public sealed record AlterEnumOperation : MigrationOperation
+{
+    /// <inheritdoc />
+    public override string Kind => "alter_enum";
+
+    /// <summary>The type's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The label added, or the new name of a renamed label.</summary>
+    public required string Label { get; init; }
+
+    /// <summary>For RENAME VALUE: the label renamed.</summary>
+    public string? RenamedFrom { get; init; }
+
+    /// <summary>For ADD VALUE BEFORE/AFTER: the neighbouring label.</summary>
+    public string? Neighbour { get; init; }
+
+    /// <summary>Whether the label goes before <see cref="Neighbour"/> (after it otherwise).</summary>
+    public bool Before { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {Name}";
+}
+
+/// <summary><c>DROP TYPE</c> in <c>op.execute</c>.</summary>
+public sealed record DropEnumOperation : MigrationOperation
+{
+    /// <inheritdoc />
+    public override string Kind => "drop_enum";
+
+    /// <summary>The type's name.</summary>
+    public required string Name { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {Name}";
 }
 
 /// <summary><c>op.execute</c>: the SQL, and the DDL recognised in it (replayed like the equivalent operations).</summary>

@@ -39,7 +39,7 @@ internal sealed record PythonCall(PythonExpression Function, IReadOnlyList<Pytho
 /// <summary>A tuple, list or set display.</summary>
 internal sealed record PythonSequence(IReadOnlyList<PythonExpression> Items, int Line) : PythonExpression(Line);
 
-internal sealed record PythonDictionary(int Line) : PythonExpression(Line);
+internal sealed record PythonDictionary(IReadOnlyList<(PythonExpression Key, PythonExpression Value)> Entries, int Line) : PythonExpression(Line);
 
 internal sealed record PythonAttribute(PythonExpression Target, string Name, int Line) : PythonExpression(Line);
 

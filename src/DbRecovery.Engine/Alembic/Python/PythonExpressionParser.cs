@@ -207,6 +207,7 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         var open = Next();
         var close = open.Text switch { "(" => ")", "[" => "]", _ => "}" };
         var items = new List<PythonExpression>();
+        var values = new List<PythonExpression>();
         var isDictionary = false;
         var hasComma = false;
         while (!Accept(close))
@@ -215,7 +216,7 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
             if (Accept(":"))
             {
                 isDictionary = true;
-                ParseSimple();
+                values.Add(ParseSimple());
             }
 
             if (Current.Is("for"))
@@ -234,7 +235,7 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
 
         if (isDictionary)
         {
-            return new PythonDictionary(open.Line);
+            return new PythonDictionary(items.Zip(values).ToList(), open.Line);
         }
 
         // A parenthesised single expression is that expression; "(x,)" is a one-element tuple.

@@ -3,13 +3,13 @@ using DbRecovery.Engine.Catalog;
 namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>The tables a revision (or a set of heads) should have, keyed by schema and name.</summary>
-internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnlyDictionary<(string Schema, string Name), TableState> Tables)
+internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnlyDictionary<(string Schema, string Name), TableState> Tables, IReadOnlyList<EnumTypeState> Enums)
 {
     /// <summary>The tables of a snapshot, Alembic's version table left out.</summary>
     public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state)
     {
         var versionTable = Sql.QualifiedName.Parse(state.VersionTable);
-        return new(revisions, state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)));
+        return new(revisions, state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)), state.Enums);
     }
 
     public SchemaState ToState(string origin)
@@ -23,6 +23,7 @@ internal sealed record ExpectedSchema(IReadOnlyList<string> Revisions, IReadOnly
             CapturedAt = DateTimeOffset.UtcNow,
             Schemas = tables.Select(t => t.Schema).Distinct().ToList(),
             Tables = tables,
+            Enums = Enums.OrderBy(e => e.Schema, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal).ToList(),
             AlembicVersion = Revisions,
         };
     }

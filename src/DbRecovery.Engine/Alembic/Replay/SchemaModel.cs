@@ -4,56 +4,73 @@ using DbRecovery.Engine.Catalog;
 namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>
-/// The schema a static replay builds: tables keyed by (schema, name). <see cref="Apply"/> performs one
-/// operation as PostgreSQL would, naming unnamed constraints and indexes the way PostgreSQL does.
+/// The schema a static replay builds: tables keyed by (schema, name) and enum types. <see cref="Apply"/>
+/// performs one operation as Alembic and PostgreSQL would, naming what the migration leaves unnamed
+/// the way the project's naming convention or PostgreSQL does.
 /// </summary>
 internal sealed class SchemaModel
 {
     private readonly Dictionary<(string Schema, string Name), TableModel> _tables;
+    private readonly Dictionary<(string Schema, string Name), IReadOnlyList<string>> _enums;
+    private bool _inSql;
 
-    public SchemaModel(string defaultSchema)
-        : this(defaultSchema, new Dictionary<(string, string), TableModel>())
+    public SchemaModel(string defaultSchema, ObjectNaming naming)
+        : this(defaultSchema, naming, [], [])
     {
     }
 
-    private SchemaModel(string defaultSchema, Dictionary<(string, string), TableModel> tables)
+    private SchemaModel(string defaultSchema, ObjectNaming naming, Dictionary<(string, string), TableModel> tables, Dictionary<(string, string), IReadOnlyList<string>> enums)
     {
         DefaultSchema = defaultSchema;
+        Naming = naming;
         _tables = tables;
+        _enums = enums;
     }
 
     public string DefaultSchema { get; }
 
+    public ObjectNaming Naming { get; }
+
     public IReadOnlyCollection<TableModel> Tables => _tables.Values;
 
-    public SchemaModel Clone() => new(DefaultSchema, new Dictionary<(string, string), TableModel>(_tables));
+    public IEnumerable<EnumTypeState> Enums => _enums.Select(e => new EnumTypeState { Schema = e.Key.Schema, Name = e.Key.Name, Labels = e.Value });
 
-    public bool TryGet(string schema, string name, out TableModel table) => _tables.TryGetValue((schema, name), out table!);
+    public SchemaModel Clone() => new(DefaultSchema, Naming, new(_tables), new(_enums));
 
     /// <summary>Applies one operation; returns a note when it could not be applied.</summary>
     public string? Apply(MigrationOperation operation)
     {
         var schema = operation.Schema ?? DefaultSchema;
-        if (operation is ExecuteOperation execute)
+        switch (operation)
         {
-            return execute.Recognized.Select(Apply).FirstOrDefault(n => n is not null);
-        }
+            case ExecuteOperation execute:
+                // SQL goes to PostgreSQL as written: no naming convention names what it leaves unnamed.
+                _inSql = true;
+                try
+                {
+                    return execute.Recognized.Select(Apply).ToList().FirstOrDefault(n => n is not null);
+                }
+                finally
+                {
+                    _inSql = false;
+                }
 
-        if (operation is OpaqueOperation)
-        {
-            return null;
-        }
-
-        if (operation is CreateTableOperation create)
-        {
-            _tables[(schema, create.Table!)] = Create(schema, create);
-            return null;
-        }
-
-        if (operation is DropIndexOperation dropIndex && operation.Table is null)
-        {
-            var owner = _tables.Values.FirstOrDefault(t => t.Schema == schema && t.Indexes.Any(i => i.Name == dropIndex.Name));
-            return owner is null ? $"index {dropIndex.Name} does not exist" : Apply(dropIndex with { Table = owner.Name });
+            case OpaqueOperation:
+                return null;
+            case CreateEnumOperation create:
+                _enums[(create.Enum.Schema ?? schema, create.Enum.Name)] = create.Enum.Labels;
+                return null;
+            case AlterEnumOperation alter:
+                return AlterEnum(schema, alter);
+            case DropEnumOperation drop:
+                return _enums.Remove((schema, drop.Name)) ? null : $"type {drop.Name} does not exist";
+            case CreateTableOperation create:
+                CreateEnums(schema, create.Columns);
+                _tables[(schema, create.Table!)] = Create(schema, create);
+                return null;
+            case DropIndexOperation dropIndex when operation.Table is null:
+                var owner = _tables.Values.FirstOrDefault(t => t.Schema == schema && t.Indexes.Any(i => i.Name == dropIndex.Name));
+                return owner is null ? $"index {dropIndex.Name} does not exist" : Apply(dropIndex with { Table = owner.Name });
         }
 
         if (!_tables.TryGetValue((schema, operation.Table!), out var table))
@@ -69,7 +86,14 @@ internal sealed class SchemaModel
             case RenameTableOperation rename:
                 _tables.Remove((schema, table.Name));
                 _tables[(schema, rename.NewName)] = table with { Name = rename.NewName };
+                Retarget(schema, table.Name, fk => fk with { ReferencedTable = rename.NewName });
                 return null;
+            case AlterColumnOperation { NewName: { } newName } alter when table.Column(alter.Column) is not null:
+                Retarget(schema, table.Name, fk => fk.ReferencedTable == table.Name
+                    ? fk with { ReferencedColumns = fk.ReferencedColumns.Select(c => c == alter.Column ? newName : c).ToList() }
+                    : fk);
+                table = _tables[(schema, table.Name)];
+                break;
         }
 
         var (changed, note) = Change(table, operation);
@@ -82,12 +106,13 @@ internal sealed class SchemaModel
         switch (operation)
         {
             case AddColumnOperation add:
+                CreateEnums(table.Schema, [add.Column]);
                 var column = Resolve(add.Column);
                 var added = table with
                 {
                     Columns = [.. table.Columns, new ColumnState { Name = column.Name, Ordinal = table.Columns.Count == 0 ? 1 : table.Columns.Max(c => c.Ordinal) + 1, Type = column.Type, IsNullable = column.Nullable }],
                 };
-                return (column.ForeignKey is { } fk ? AddForeignKey(added, fk) : added, null);
+                return (ColumnConstraints(added, column), null);
             case DropColumnOperation drop:
                 return (table with
                 {
@@ -97,7 +122,7 @@ internal sealed class SchemaModel
                     Indexes = table.Indexes.Where(i => !i.Columns.Contains(drop.Column)).ToList(),
                     Uniques = table.Uniques.Where(u => !u.Columns.Contains(drop.Column)).ToList(),
                 }, table.Column(drop.Column) is null ? $"column {drop.Column} of {table.Name} does not exist" : null);
-            case AlterColumnOperation alter when table.Column(alter.Column) is { } existing:
+            case AlterColumnOperation alter when table.Column(alter.Column) is not null:
                 var newName = alter.NewName ?? alter.Column;
                 string Rename(string c) => c == alter.Column ? newName : c;
                 return (table with
@@ -111,22 +136,27 @@ internal sealed class SchemaModel
                     PrimaryKey = table.PrimaryKey.Select(Rename).ToList(),
                     ForeignKeys = table.ForeignKeys.Select(f => f with { Columns = f.Columns.Select(Rename).ToList() }).ToList(),
                     Indexes = table.Indexes.Select(i => i with { Columns = i.Columns.Select(c => c is null ? null : Rename(c)).ToList() }).ToList(),
+                    Uniques = table.Uniques.Select(u => u with { Columns = u.Columns.Select(Rename).ToList() }).ToList(),
                 }, null);
             case CreateIndexOperation index:
-                return (table with { Indexes = [.. table.Indexes, Index(table, index.Name, index.Columns, index.Unique)] }, null);
+                return (AddIndex(table, index.Index), null);
             case DropIndexOperation dropIndex:
                 return (table with { Indexes = table.Indexes.Where(i => i.Name != dropIndex.Name).ToList() }, null);
             case CreateForeignKeyOperation foreignKey:
                 return (AddForeignKey(table, foreignKey.ForeignKey), null);
             case CreateUniqueConstraintOperation unique:
-                return (AddUnique(table, unique.Name, unique.Columns), null);
+                return (AddUnique(table, unique.Unique.Name, unique.Unique.Columns), null);
+            case CreatePrimaryKeyOperation primaryKey:
+                return (WithPrimaryKey(table, primaryKey.Columns, primaryKey.Name), null);
             case DropConstraintOperation constraint:
+                var isPrimary = constraint.ConstraintType == "primary" || constraint.Name == table.PrimaryKeyName;
                 return (table with
                 {
                     ForeignKeys = table.ForeignKeys.Where(f => f.Name != constraint.Name).ToList(),
                     Uniques = table.Uniques.Where(u => u.Name != constraint.Name).ToList(),
-                    Indexes = table.Indexes.Where(i => i.Name != constraint.Name).ToList(),
-                    PrimaryKey = constraint.Name == $"{table.Name}_pkey" ? [] : table.PrimaryKey,
+                    Indexes = table.Indexes.Where(i => i.Name != constraint.Name && !(isPrimary && i.IsPrimary)).ToList(),
+                    PrimaryKey = isPrimary ? [] : table.PrimaryKey,
+                    PrimaryKeyName = isPrimary ? null : table.PrimaryKeyName,
                 }, null);
             default:
                 return (table, $"{operation.Kind} on {table.Name} could not be applied");
@@ -139,22 +169,97 @@ internal sealed class SchemaModel
         var table = new TableModel(
             schema,
             create.Table!,
-            columns.Select((c, i) => new ColumnState { Name = c.Name, Ordinal = i + 1, Type = c.Type, IsNullable = c.Nullable }).ToList(),
-            create.PrimaryKey,
+            columns.Select((c, i) => new ColumnState { Name = c.Name, Ordinal = i + 1, Type = c.Type, IsNullable = c.Nullable && !create.PrimaryKey.Contains(c.Name) }).ToList(),
             [],
-            create.PrimaryKey.Count == 0 ? [] : [Index(schema, create.Table!, $"{create.Table}_pkey", create.PrimaryKey, unique: true, primary: true)],
+            null,
+            [],
+            [],
             []);
-        foreach (var column in columns.Where(c => c.Unique))
+        if (create.PrimaryKey.Count > 0)
+        {
+            table = WithPrimaryKey(table, create.PrimaryKey, create.PrimaryKeyName);
+        }
+
+        // SQLAlchemy's CREATE TABLE lists the unique constraints, then the foreign keys; the indexes follow it.
+        foreach (var column in columns.Where(c => c.Unique && !c.Index))
         {
             table = AddUnique(table, null, [column.Name]);
         }
 
-        foreach (var foreignKey in columns.Where(c => c.ForeignKey is not null).Select(c => c.ForeignKey!).Concat(create.ForeignKeys))
+        foreach (var unique in create.Uniques)
+        {
+            table = AddUnique(table, unique.Name, unique.Columns);
+        }
+
+        foreach (var foreignKey in columns.Where(c => c.ForeignKey is not null).Select(c => c.ForeignKey!).Concat(create.ForeignKeys).Where(f => !f.UseAlter))
         {
             table = AddForeignKey(table, foreignKey);
         }
 
-        return table;
+        foreach (var column in columns.Where(c => c.Index))
+        {
+            table = AddIndex(table, new IndexDefinition { Columns = [column.Name], Unique = column.Unique });
+        }
+
+        return create.Indexes.Aggregate(table, AddIndex);
+    }
+
+    /// <summary>What <c>op.add_column</c> adds besides the column: its unique constraint, foreign key and index.</summary>
+    private TableModel ColumnConstraints(TableModel table, ColumnDefinition column)
+    {
+        if (column.Unique && !column.Index)
+        {
+            table = AddUnique(table, null, [column.Name]);
+        }
+
+        if (column.ForeignKey is { } fk)
+        {
+            table = AddForeignKey(table, fk);
+        }
+
+        return column.Index ? AddIndex(table, new IndexDefinition { Columns = [column.Name], Unique = column.Unique }) : table;
+    }
+
+    private void CreateEnums(string schema, IEnumerable<ColumnDefinition> columns)
+    {
+        foreach (var type in columns.Select(c => c.Enum).OfType<EnumDefinition>().Where(e => e.CreatedWithTable))
+        {
+            _enums[(type.Schema ?? schema, type.Name)] = type.Labels;
+        }
+    }
+
+    private string? AlterEnum(string schema, AlterEnumOperation alter)
+    {
+        if (!_enums.TryGetValue((schema, alter.Name), out var labels))
+        {
+            return $"type {alter.Name} does not exist";
+        }
+
+        var list = labels.ToList();
+        if (alter.RenamedFrom is { } from)
+        {
+            list = list.Select(l => l == from ? alter.Label : l).ToList();
+        }
+        else if (!list.Contains(alter.Label))
+        {
+            var at = alter.Neighbour is null ? -1 : list.IndexOf(alter.Neighbour);
+            list.Insert(at < 0 ? list.Count : alter.Before ? at : at + 1, alter.Label);
+        }
+
+        _enums[(schema, alter.Name)] = list;
+        return null;
+    }
+
+    /// <summary>Rewrites the foreign keys of every table that reference <paramref name="schema"/>.<paramref name="table"/>.</summary>
+    private void Retarget(string schema, string table, Func<ForeignKeyState, ForeignKeyState> change)
+    {
+        foreach (var (key, model) in _tables.ToList())
+        {
+            if (model.ForeignKeys.Any(f => f.ReferencedSchema == schema && f.ReferencedTable == table))
+            {
+                _tables[key] = model with { ForeignKeys = model.ForeignKeys.Select(f => f.ReferencedSchema == schema && f.ReferencedTable == table ? change(f) : f).ToList() };
+            }
+        }
     }
 
     /// <summary>A column whose type SQLAlchemy infers from its foreign key gets the referenced column's type.</summary>
@@ -167,49 +272,87 @@ internal sealed class SchemaModel
                     && target.Column(fk.ReferencedColumns.FirstOrDefault() ?? string.Empty) is { } referenced ? referenced.Type : "unknown",
             };
 
+    private TableModel WithPrimaryKey(TableModel table, IReadOnlyList<string> columns, string? name)
+    {
+        var constraintName = Convention("pk", name, table.Name, columns) ?? Choose(table, [], "pkey");
+        return table with
+        {
+            PrimaryKey = columns,
+            PrimaryKeyName = constraintName,
+            Columns = table.Columns.Select(c => columns.Contains(c.Name) ? c with { IsNullable = false } : c).ToList(),
+            Indexes = [.. table.Indexes.Where(i => !i.IsPrimary), Index(table, constraintName, columns, unique: true, primary: true)],
+        };
+    }
+
     private TableModel AddForeignKey(TableModel table, ForeignKeyDefinition fk)
     {
-        var referencedSchema = fk.ReferencedSchema ?? DefaultSchema;
         var state = new ForeignKeyState
         {
-            Name = fk.Name ?? $"{table.Name}_{string.Join("_", fk.Columns)}_fkey",
+            Name = Convention("fk", fk.Name, table.Name, fk.Columns, fk.ReferencedTable, fk.ReferencedColumns) ?? Choose(table, fk.Columns, "fkey"),
             Schema = table.Schema,
             Table = table.Name,
             Columns = fk.Columns,
-            ReferencedSchema = referencedSchema,
+            ReferencedSchema = fk.ReferencedSchema ?? DefaultSchema,
             ReferencedTable = fk.ReferencedTable,
             ReferencedColumns = fk.ReferencedColumns,
-            OnDelete = fk.OnDelete?.ToUpperInvariant() switch
-            {
-                "CASCADE" => ReferentialAction.Cascade,
-                "SET NULL" => ReferentialAction.SetNull,
-                "SET DEFAULT" => ReferentialAction.SetDefault,
-                "RESTRICT" => ReferentialAction.Restrict,
-                _ => ReferentialAction.NoAction,
-            },
+            OnDelete = Action(fk.OnDelete),
+            OnUpdate = Action(fk.OnUpdate),
+            Match = string.Equals(fk.Match, "FULL", StringComparison.OrdinalIgnoreCase) ? ForeignKeyMatch.Full : ForeignKeyMatch.Simple,
+            IsDeferrable = fk.Deferrable,
+            IsInitiallyDeferred = fk.InitiallyDeferred,
             IsValidated = true,
             Definition = $"FOREIGN KEY ({string.Join(", ", fk.Columns)}) REFERENCES {fk.ReferencedTable}({string.Join(", ", fk.ReferencedColumns)})",
         };
         return table with { ForeignKeys = [.. table.ForeignKeys, state] };
     }
 
-    private static TableModel AddUnique(TableModel table, string? name, IReadOnlyList<string> columns)
+    private static ReferentialAction Action(string? action) => action?.ToUpperInvariant() switch
     {
-        var constraintName = name ?? $"{table.Name}_{string.Join("_", columns)}_key";
+        "CASCADE" => ReferentialAction.Cascade,
+        "SET NULL" => ReferentialAction.SetNull,
+        "SET DEFAULT" => ReferentialAction.SetDefault,
+        "RESTRICT" => ReferentialAction.Restrict,
+        _ => ReferentialAction.NoAction,
+    };
+
+    private TableModel AddUnique(TableModel table, string? name, IReadOnlyList<string> columns)
+    {
+        var constraintName = Convention("uq", name, table.Name, columns) ?? Choose(table, columns, "key");
         return table with
         {
             Uniques = [.. table.Uniques, new ConstraintState { Name = constraintName, Type = ConstraintType.Unique, Columns = columns, Definition = $"UNIQUE ({string.Join(", ", columns)})", IsValidated = true }],
-            Indexes = [.. table.Indexes, Index(table, constraintName, columns, unique: true)],
+            Indexes = [.. table.Indexes, Index(table, constraintName, columns, unique: true, primary: false)],
         };
     }
 
-    private static IndexState Index(TableModel table, string name, IReadOnlyList<string> columns, bool unique) =>
-        Index(table.Schema, table.Name, name, columns, unique, primary: false);
+    private TableModel AddIndex(TableModel table, IndexDefinition index)
+    {
+        var name = Convention("ix", index.Name, table.Name, index.Columns) ?? Choose(table, index.Columns, "idx");
+        return table with { Indexes = [.. table.Indexes, Index(table, name, index.Columns, index.Unique, primary: false) with { Method = index.Method, Predicate = index.Predicate }] };
+    }
 
-    private static IndexState Index(string schema, string table, string name, IReadOnlyList<string> columns, bool unique, bool primary) => new()
+    private string? Convention(string kind, string? given, string table, IReadOnlyList<string?> columns, string? referredTable = null, IReadOnlyList<string>? referredColumns = null) =>
+        _inSql ? given : Naming.Convention(kind, given, table, columns, referredTable, referredColumns);
+
+    /// <summary>PostgreSQL's name for an unnamed constraint, numbered (<c>_key1</c>, …) past names the schema already uses.</summary>
+    private string Choose(TableModel table, IReadOnlyList<string?> columns, string label)
+    {
+        var used = _tables.Values.Where(t => t.Schema == table.Schema).Append(table)
+            .SelectMany(t => t.Indexes.Select(i => i.Name).Concat(t.ForeignKeys.Select(f => f.Name)))
+            .ToHashSet(StringComparer.Ordinal);
+        var name = ObjectNaming.PostgresName(table.Name, columns, label);
+        for (var pass = 1; used.Contains(name); pass++)
+        {
+            name = ObjectNaming.PostgresName(table.Name, columns, label + pass.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return name;
+    }
+
+    private static IndexState Index(TableModel table, string name, IReadOnlyList<string?> columns, bool unique, bool primary) => new()
     {
         Name = name,
-        Definition = $"CREATE {(unique ? "UNIQUE " : string.Empty)}INDEX {name} ON {schema}.{table} USING btree ({string.Join(", ", columns)})",
+        Definition = $"CREATE {(unique ? "UNIQUE " : string.Empty)}INDEX {name} ON {table.Schema}.{table.Name} USING btree ({string.Join(", ", columns.Select(c => c ?? "expression"))})",
         IsUnique = unique,
         IsPrimary = primary,
         IsValid = true,

@@ -30,12 +30,13 @@ public sealed class StaticReplay
         var revisions = history.Revisions;
         var models = new SchemaModel[revisions.Count];
         var notes = new List<string>[revisions.Count];
+        var naming = new ObjectNaming(history.NamingConvention);
         for (var i = 0; i < revisions.Count; i++)
         {
             notes[i] = [];
             var parents = AlembicHistory.Parents(revisions[i]).Select(history.IndexOf).ToList();
             var start = parents.Count == 0 ? -1 : parents.MaxBy(p => Count(history.AncestorSet(p)));
-            var model = start < 0 ? new SchemaModel(defaultSchema) : models[start].Clone();
+            var model = start < 0 ? new SchemaModel(defaultSchema, naming) : models[start].Clone();
             var target = history.AncestorSet(i);
             var done = start < 0 ? null : history.AncestorSet(start);
             for (var k = 0; k <= i; k++)
@@ -65,9 +66,11 @@ public sealed class StaticReplay
     /// The expected tables of a revision (or of several heads together). A table no operation touched
     /// between two revisions is the same object in both, so whatever is computed about it can be reused.
     /// </summary>
-    internal ExpectedSchema Expected(IReadOnlyList<string> revisions) =>
-        new(revisions, (revisions.Count == 1 ? _models[History.IndexOf(revisions[0])] : CombinedModel(revisions)).Tables
-            .ToDictionary(t => (t.Schema, t.Name), TableStateOf));
+    internal ExpectedSchema Expected(IReadOnlyList<string> revisions)
+    {
+        var model = revisions.Count == 1 ? _models[History.IndexOf(revisions[0])] : CombinedModel(revisions);
+        return new(revisions, model.Tables.ToDictionary(t => (t.Schema, t.Name), TableStateOf), model.Enums.ToList());
+    }
 
     private TableState TableStateOf(TableModel model)
     {
@@ -81,7 +84,7 @@ public sealed class StaticReplay
 
     private SchemaModel CombinedModel(IReadOnlyList<string> revisions)
     {
-        var model = new SchemaModel(_models.Length == 0 ? "public" : _models[0].DefaultSchema);
+        var model = new SchemaModel(_models.Length == 0 ? "public" : _models[0].DefaultSchema, _models.Length == 0 ? new ObjectNaming(null) : _models[0].Naming);
         var wanted = revisions.Select(History.IndexOf).ToList();
         for (var k = 0; k < History.Revisions.Count; k++)
         {

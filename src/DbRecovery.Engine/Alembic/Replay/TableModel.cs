@@ -11,6 +11,7 @@ internal sealed record TableModel(
     string Name,
     IReadOnlyList<ColumnState> Columns,
     IReadOnlyList<string> PrimaryKey,
+    string? PrimaryKeyName,
     IReadOnlyList<ForeignKeyState> ForeignKeys,
     IReadOnlyList<IndexState> Indexes,
     IReadOnlyList<ConstraintState> Uniques)
@@ -24,7 +25,7 @@ internal sealed record TableModel(
         Columns = Columns,
         Constraints = (PrimaryKey.Count == 0
                 ? []
-                : new[] { new ConstraintState { Name = $"{Name}_pkey", Type = ConstraintType.PrimaryKey, Columns = PrimaryKey, Definition = $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})", IsValidated = true } })
+                : new[] { new ConstraintState { Name = PrimaryKeyName ?? $"{Name}_pkey", Type = ConstraintType.PrimaryKey, Columns = PrimaryKey, Definition = $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})", IsValidated = true } })
             .Concat(Uniques).ToList(),
         ForeignKeys = ForeignKeys,
         Indexes = Indexes,

@@ -1,0 +1,154 @@
+using DbRecovery.Engine.Alembic.Python;
+
+namespace DbRecovery.Engine.Alembic;
+
+/// <summary>
+/// The project's own Python modules, read statically: a dotted module name is found by walking up from
+/// the versions folders (<c>neutron.db.migration.cli</c> is <c>…/neutron/db/migration/cli.py</c> under
+/// some ancestor), and a name in a migration or in env.py is followed through imports and module-level
+/// assignments to the literal it stands for. Modules outside the project (installed packages) are not read.
+/// </summary>
+internal sealed class ProjectModules
+{
+    private const int MaxDepth = 8;
+
+    private readonly IReadOnlyList<string> _roots;
+    private readonly Dictionary<string, PythonModuleScope?> _scopes = new(StringComparer.Ordinal);
+
+    private ProjectModules(IReadOnlyList<string> roots)
+    {
+        _roots = roots;
+    }
+
+    /// <summary>The env.py of the project, when there is one.</summary>
+    public string? EnvFile { get; private init; }
+
+    public static ProjectModules For(AlembicProject project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var roots = new List<string>();
+        foreach (var location in project.VersionLocations)
+        {
+            for (var folder = new DirectoryInfo(location); folder is not null; folder = folder.Parent)
+            {
+                if (!roots.Contains(folder.FullName, StringComparer.Ordinal))
+                {
+                    roots.Add(folder.FullName);
+                }
+            }
+        }
+
+        var env = project.VersionLocations.Select(l => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar)) ?? l, "env.py")).FirstOrDefault(File.Exists);
+        return new ProjectModules(roots) { EnvFile = env };
+    }
+
+    /// <summary>The scope of the Python file at <paramref name="path"/> (cached).</summary>
+    public PythonModuleScope? ScopeOf(string path)
+    {
+        if (!_scopes.TryGetValue(path, out var scope))
+        {
+            _scopes[path] = scope = File.Exists(path) ? PythonModuleScope.Read(File.ReadAllText(path)) : null;
+        }
+
+        return scope;
+    }
+
+    /// <summary>
+    /// What <paramref name="value"/> stands for in <paramref name="scope"/>: itself unless it is a name, else the
+    /// literal a module-level assignment gives that name, here or in the project module it is imported from.
+    /// </summary>
+    public PythonExpression? Resolve(PythonModuleScope scope, PythonExpression value, int depth = 0)
+    {
+        if (value is not PythonName name || depth > MaxDepth)
+        {
+            return value is PythonName ? null : value;
+        }
+
+        if (scope.Assignments.TryGetValue(name.Dotted, out var assigned))
+        {
+            return Resolve(scope, assigned, depth + 1);
+        }
+
+        // The longest imported prefix: "cli.CONTRACT_BRANCH" with "from neutron.db.migration import cli".
+        var parts = name.Dotted.Split('.');
+        for (var length = parts.Length; length > 0; length--)
+        {
+            var alias = string.Join('.', parts[..length]);
+            if (!scope.Imports.TryGetValue(alias, out var import))
+            {
+                continue;
+            }
+
+            var rest = parts[length..];
+            var module = import.Attribute is null ? import.Module : $"{import.Module}.{import.Attribute}";
+            if (FileOf(module) is { } file && ScopeOf(file) is { } moduleScope)
+            {
+                return rest.Length == 0 ? null : Resolve(moduleScope, new PythonName(string.Join('.', rest), name.Line), depth + 1);
+            }
+
+            if (import.Attribute is not null && FileOf(import.Module) is { } parent && ScopeOf(parent) is { } parentScope)
+            {
+                return Resolve(parentScope, new PythonName(string.Join('.', new[] { import.Attribute }.Concat(rest)), name.Line), depth + 1);
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>The project modules <paramref name="scope"/> imports from (for following a setting into them).</summary>
+    public IEnumerable<PythonModuleScope> ImportedScopes(PythonModuleScope scope) =>
+        scope.Imports.Values
+            .Select(i => FileOf(i.Attribute is null ? i.Module : $"{i.Module}.{i.Attribute}") ?? FileOf(i.Module))
+            .OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(ScopeOf).OfType<PythonModuleScope>();
+
+    /// <summary>
+    /// The naming convention of the MetaData env.py gives Alembic, which Alembic's operations use too:
+    /// the first <c>naming_convention=</c> literal dict in env.py or in the project modules it imports.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? NamingConvention()
+    {
+        if (EnvFile is null || ScopeOf(EnvFile) is not { } env)
+        {
+            return null;
+        }
+
+        var seen = new HashSet<PythonModuleScope>(ReferenceEqualityComparer.Instance);
+        var pending = new Queue<PythonModuleScope>([env]);
+        while (pending.Count > 0 && seen.Count <= MaxDepth)
+        {
+            var scope = pending.Dequeue();
+            if (!seen.Add(scope))
+            {
+                continue;
+            }
+
+            foreach (var value in scope.KeywordValues("naming_convention"))
+            {
+                if (Resolve(scope, value) is PythonDictionary dictionary)
+                {
+                    return dictionary.Entries
+                        .Select(e => (Key: e.Key.AsString() ?? (e.Key is PythonName n ? n.Last : null), Value: e.Value.AsString()))
+                        .Where(e => e.Key is not null && e.Value is not null)
+                        .ToDictionary(e => e.Key!, e => e.Value!, StringComparer.Ordinal);
+                }
+            }
+
+            foreach (var imported in ImportedScopes(scope))
+            {
+                pending.Enqueue(imported);
+            }
+        }
+
+        return null;
+    }
+
+    private string? FileOf(string module)
+    {
+        var relative = Path.Combine(module.Split('.'));
+        return _roots.Select(root => Path.Combine(root, relative + ".py")).FirstOrDefault(File.Exists)
+            ?? _roots.Select(root => Path.Combine(root, relative, "__init__.py")).FirstOrDefault(File.Exists);
+    }
+}
