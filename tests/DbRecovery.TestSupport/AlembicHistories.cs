@@ -122,4 +122,27 @@ public static class AlembicHistories
             op.execute("ALTER TABLE persons ALTER COLUMN email TYPE varchar(320)")
             op.create_index("ix_persons_email", "persons", ["email"], unique=True)
             """);
+
+    /// <summary>
+    /// Revisions whose schemas differ only in details: a type-only migration (timestamp to timestamptz), a
+    /// no-op, an enum label, a foreign key's ON DELETE, a data-only change and a nullability change.
+    /// </summary>
+    public static AlembicTestProject LookAlikes(AlembicTestProject project) => project
+        .Revision("look0001", null, """
+            op.create_table("items", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("name", sa.Text()))
+            op.create_table("events",
+                sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("at", sa.DateTime()),
+                sa.Column("kind", sa.Enum("created", "deleted", name="event_kind")),
+                sa.Column("item_id", sa.Integer(), sa.ForeignKey("items.id", ondelete="CASCADE")))
+            """, "events and items")
+        .Revision("look0002", "look0001", """op.alter_column("events", "at", type_=sa.DateTime(timezone=True))""", "events at with time zone")
+        .Revision("look0003", "look0002", "pass", "nothing")
+        .Revision("look0004", "look0003", """op.execute("ALTER TYPE event_kind ADD VALUE 'updated' AFTER 'created'")""", "updated events")
+        .Revision("look0005", "look0004", """
+            op.drop_constraint("events_item_id_fkey", "events", type_="foreignkey")
+            op.create_foreign_key("events_item_id_fkey", "events", "items", ["item_id"], ["id"], ondelete="SET NULL")
+            """, "keep events of deleted items")
+        .Revision("look0006", "look0005", """op.execute("UPDATE items SET name = trim(name)")""", "trim names")
+        .Revision("look0007", "look0006", """op.alter_column("items", "name", nullable=False, existing_type=sa.Text())""", "names required");
 }

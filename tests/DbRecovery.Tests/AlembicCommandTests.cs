@@ -99,12 +99,43 @@ public sealed class AlembicCommandTests(PowerShellSession shell) : IAsyncLifetim
     [InlineData("Get-AlembicHistory -Path ($project + '/nowhere')", "AlembicProjectNotFound,DbRecovery.Commands.GetAlembicHistoryCommand")]
     [InlineData("Invoke-AlembicUpgrade -Path $project -ConnectionString $url -Revision zzz -AlembicCommand $alembic -Confirm:$false", "RevisionNotFound,DbRecovery.Commands.InvokeAlembicUpgradeCommand")]
     [InlineData("Get-RevisionSchema -Path $project -Revision head -Replay -ScratchConnectionString $url -AlembicCommand $alembic", "ScratchNotEmpty,DbRecovery.Commands.GetRevisionSchemaCommand")]
+    [InlineData("Find-AlembicRevision -Path $project -ConnectionString $url -Replay -ScratchConnectionString $url -AlembicCommand $alembic", "ScratchNotEmpty,DbRecovery.Commands.FindAlembicRevisionCommand")]
     public void Bad_input_gets_a_specific_error_and_changes_nothing(string script, string errorId)
     {
         var result = shell.Run(script, Vars);
 
         Assert.Equal(errorId, result.SingleError().FullyQualifiedErrorId);
         Assert.Equal(AlembicHistories.IncidentHead, shell.Run("(Get-AlembicVersion -ConnectionString $url).Revision", Vars).ThrowOnError().Output.Single().ToString());
+    }
+
+    [Fact]
+    public async Task Replay_leaves_the_scratch_database_empty_after_success_failure_and_ctrl_c()
+    {
+        await using var scratch = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        var vars = new Dictionary<string, object?>(Vars) { ["scratch"] = scratch.Url, ["backup"] = Path.Combine(Path.GetTempPath(), $"dbr-replay-{Guid.NewGuid():N}") };
+        async Task<long> TablesAsync() => await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')");
+
+        for (var run = 0; run < 2; run++)
+        {
+            var found = shell.Run("(Find-AlembicRevision -Path $project -ConnectionString $url -Replay -ScratchConnectionString $scratch -AlembicCommand $alembic -Top 1).Revision", vars).ThrowOnError();
+            Assert.Equal(AlembicHistories.IncidentTrueRevision, found.Output.Single().ToString());
+            Assert.Equal(0, await TablesAsync());
+        }
+
+        // Under uuid ids the revisions after the true one fail in Alembic: a failed revision is not left behind either.
+        using var drifted = AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)");
+        vars["drifted"] = drifted.Root;
+        var schema = shell.Run("Get-RevisionSchema -Path $drifted -Revision head -Replay -ScratchConnectionString $scratch -AlembicCommand $alembic -WarningAction SilentlyContinue", vars);
+        Assert.NotEmpty(schema.Output);
+        Assert.Equal(0, await TablesAsync());
+
+        var stopped = shell.RunAndStop("Find-AlembicRevision -Path $project -ConnectionString $url -Replay -ScratchConnectionString $scratch -AlembicCommand $alembic", TimeSpan.FromSeconds(3), vars);
+        Assert.IsType<PipelineStoppedException>(stopped.Ended);
+        Assert.Equal(0, await TablesAsync());
+
+        var proof = shell.Run("Backup-Database -ConnectionString $url -Path $backup | Test-DatabaseBackup -ScratchConnectionString $scratch | ForEach-Object Passed", vars).ThrowOnError();
+        Assert.Equal(true, proof.Output.Single().BaseObject);
+        Directory.Delete((string)vars["backup"]!, recursive: true);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace DbRecovery.Engine.Alembic;
 /// <summary>
 /// The exact schema of each revision, by upgrading an empty scratch database with real Alembic one
 /// revision at a time and snapshotting it after each step. A revision whose upgrade fails is recorded
-/// with Alembic's error; it and the revisions that build on it are left to the static replay.
+/// with Alembic's error; it and the revisions that build on it are left to the static replay. The scratch
+/// database is emptied again afterwards, however the replay ends.
 /// </summary>
 public static class AlembicReplay
 {
@@ -21,42 +22,57 @@ public static class AlembicReplay
         ArgumentNullException.ThrowIfNull(log);
         var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
 
-        var wanted = history.Revisions.Where(r => revisions.Any(w => history.IsAncestor(r.Revision, w))).ToList();
-        var schemas = new Dictionary<string, SchemaState>(StringComparer.Ordinal);
-        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
-        var applied = new List<string>();
-        for (var i = 0; i < wanted.Count; i++)
+        try
         {
-            var revision = wanted[i];
-            log.Progress(new ProgressReport("Replaying the history with Alembic", revision.Revision, i, wanted.Count));
-            if (failures.Keys.Any(f => history.IsAncestor(f, revision.Revision)))
+            var wanted = history.Revisions.Where(r => revisions.Any(w => history.IsAncestor(r.Revision, w))).ToList();
+            var schemas = new Dictionary<string, SchemaState>(StringComparer.Ordinal);
+            var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+            var applied = new List<string>();
+            for (var i = 0; i < wanted.Count; i++)
             {
-                continue;
+                var revision = wanted[i];
+                log.Progress(new ProgressReport("Replaying the history with Alembic", revision.Revision, i, wanted.Count));
+                if (failures.Keys.Any(f => history.IsAncestor(f, revision.Revision)))
+                {
+                    continue;
+                }
+
+                if (!applied.All(a => history.IsAncestor(a, revision.Revision)))
+                {
+                    await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, cancellationToken).ConfigureAwait(false);
+                    applied.Clear();
+                }
+
+                var run = await cli.RunAsync(scratch, ["upgrade", revision.Revision], log, null, cancellationToken).ConfigureAwait(false);
+                if (run.ExitCode != 0)
+                {
+                    failures[revision.Revision] = AlembicCli.ErrorOf(run);
+                    log.Warning($"alembic upgrade {revision.Revision} failed on the scratch database: {failures[revision.Revision]}. It and the revisions after it fall back to the static replay.");
+
+                    // Alembic rolled the revision back; what was applied before it still stands.
+                    continue;
+                }
+
+                applied.Add(revision.Revision);
+                schemas[revision.Revision] = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false) with
+                {
+                    Origin = $"alembic replay of {revision.Revision}",
+                };
             }
 
-            if (!applied.All(a => history.IsAncestor(a, revision.Revision)))
-            {
-                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, cancellationToken).ConfigureAwait(false);
-                applied.Clear();
-            }
-
-            var run = await cli.RunAsync(scratch, ["upgrade", revision.Revision], log, null, cancellationToken).ConfigureAwait(false);
-            if (run.ExitCode != 0)
-            {
-                failures[revision.Revision] = AlembicCli.ErrorOf(run);
-                log.Warning($"alembic upgrade {revision.Revision} failed on the scratch database: {failures[revision.Revision]}. It and the revisions after it fall back to the static replay.");
-
-                // Alembic rolled the revision back; what was applied before it still stands.
-                continue;
-            }
-
-            applied.Add(revision.Revision);
-            schemas[revision.Revision] = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false) with
-            {
-                Origin = $"alembic replay of {revision.Revision}",
-            };
+            return new AlembicReplayResult(schemas, failures);
         }
-
-        return new AlembicReplayResult(schemas, failures);
+        finally
+        {
+            // Whatever happened (success, a failed revision, Ctrl+C), the scratch database is left as empty as it was found.
+            try
+            {
+                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RecoveryException ex)
+            {
+                log.Warning($"The scratch database {scratch.DisplayName} could not be emptied after the replay: {ex.Message}");
+            }
+        }
     }
 }

@@ -14,6 +14,9 @@ public static class RevisionRanker
 {
     private const int ListedNames = 5;
 
+    /// <summary>What an object both schemas have, but differently, counts for.</summary>
+    private const double Partial = 0.5;
+
     /// <summary>Ranks every revision by its statically replayed schema; details (names, explanations) are filled for the first <paramref name="top"/>.</summary>
     public static IReadOnlyList<RevisionMatch> Rank(StaticReplay replay, SchemaState actual, int top)
     {
@@ -48,7 +51,7 @@ public static class RevisionRanker
 
         foreach (var candidate in candidates)
         {
-            Score(candidate, live, scores);
+            Score(candidate, live, actual.Enums, scores);
         }
 
         var ranked = candidates
@@ -66,14 +69,14 @@ public static class RevisionRanker
         {
             var equal = ranked.Where(other => other != candidate && other.Score == candidate.Score && SameSchema(candidate.Expected, other.Expected))
                 .Select(other => other.Name).ToList();
-            return Describe(candidate, index + 1, live, scores, equal, stamped, headTables, history);
+            return Describe(candidate, index + 1, live, scores, actual.Enums, equal, stamped, headTables, history);
         }).ToList();
     }
 
-    private static void Score(Candidate candidate, Dictionary<(string, string), TableState> live, Dictionary<TableState, TableScore> scores)
+    private static void Score(Candidate candidate, Dictionary<(string, string), TableState> live, IReadOnlyList<EnumTypeState> liveEnums, Dictionary<TableState, TableScore> scores)
     {
         var shared = 0;
-        var matched = 0;
+        var matched = 0.0;
         var union = 0;
         foreach (var (key, table) in candidate.Expected.Tables)
         {
@@ -94,8 +97,18 @@ public static class RevisionRanker
             candidate.TypeMismatchCount += score.TypeMismatches.Count;
         }
 
+        var enums = EnumScore(candidate.Expected.Enums, liveEnums);
         var extra = live.Count - shared;
-        candidate.Score = (double)(shared + matched) / Math.Max(1, candidate.Expected.Tables.Count + extra + union);
+        candidate.Score = (shared + matched + enums.Matched) / Math.Max(1, candidate.Expected.Tables.Count + extra + union + enums.Union);
+    }
+
+    /// <summary>Enum types by name: the same labels in the same order count whole, other labels half.</summary>
+    private static (double Matched, int Union) EnumScore(IReadOnlyList<EnumTypeState> expected, IReadOnlyList<EnumTypeState> actual)
+    {
+        var live = actual.ToDictionary(e => (e.Schema, e.Name));
+        var matched = expected.Sum(e => !live.TryGetValue((e.Schema, e.Name), out var other) ? 0 : e.Labels.SequenceEqual(other.Labels, StringComparer.Ordinal) ? 1 : Partial);
+        var union = expected.Count + live.Keys.Count(k => !expected.Any(e => (e.Schema, e.Name) == k));
+        return (matched, union);
     }
 
     private static RevisionMatch Describe(
@@ -103,6 +116,7 @@ public static class RevisionRanker
         int rank,
         Dictionary<(string, string), TableState> live,
         Dictionary<TableState, TableScore> scores,
+        IReadOnlyList<EnumTypeState> liveEnums,
         List<string> equallyLikely,
         List<string> stamped,
         HashSet<(string, string)> headTables,
@@ -116,6 +130,9 @@ public static class RevisionRanker
         var laterAbsent = later.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
         var isStamped = candidate.Expected.Revisions.Order(StringComparer.Ordinal).SequenceEqual(stamped);
         var typeMismatches = shared.SelectMany(s => s.TypeMismatches).ToList();
+        var enumDifferences = SchemaComparer.Compare(
+            candidate.Expected.ToState(candidate.Name) with { Tables = [] },
+            new SchemaState { Database = string.Empty, ServerVersion = string.Empty, Enums = liveEnums });
         var match = new RevisionMatch
         {
             Rank = rank,
@@ -125,7 +142,7 @@ public static class RevisionRanker
             IsStamped = isStamped,
             Missing = missing,
             Extra = extra,
-            ColumnDifferences = shared.SelectMany(s => s.ColumnDifferences).ToList(),
+            ColumnDifferences = shared.SelectMany(s => s.ColumnDifferences).Concat(enumDifferences).ToList(),
             TypeMismatches = typeMismatches,
             EquallyLikely = equallyLikely,
             Message = candidate.Expected.Revisions.Count == 1 ? history.Resolve(candidate.Expected.Revisions[0]).Message : "all heads",
@@ -137,7 +154,7 @@ public static class RevisionRanker
     private static string Explain(RevisionMatch match, int expectedCount, int laterCount, List<string> laterAbsent, List<string> stamped)
     {
         var says = stamped.Count == 0 ? "alembic_version is empty" : $"alembic_version says {string.Join(", ", stamped)}";
-        var exact = match.Missing.Count == 0 && match.Extra.Count == 0 && match.ColumnDifferences.Count == 0;
+        var exact = match.Missing.Count == 0 && match.Extra.Count == 0 && match.ColumnDifferences.Count == 0 && match.TypeMismatches.Count == 0;
         var text = match.Rank == 1 && !match.IsStamped
             ? $"{says}, but the schema {(exact ? "matches" : "comes closest to")} {match.Revision}: "
             : $"{match.Revision}: ";
@@ -158,7 +175,7 @@ public static class RevisionRanker
 
         if (match.ColumnDifferences.Count > 0)
         {
-            text += $"; {match.ColumnDifferences.Count} columns or indexes are missing or extra ({List(match.ColumnDifferences.Select(d => $"{d.Table}.{d.Column ?? d.Name}").ToList())})";
+            text += $"; {match.ColumnDifferences.Count} columns, keys, indexes or types differ ({List(match.ColumnDifferences.Select(Describe).ToList())})";
         }
 
         text += ".";
@@ -175,18 +192,26 @@ public static class RevisionRanker
         return text;
     }
 
+    private static string Describe(SchemaDifference difference) => difference.Kind switch
+    {
+        DifferenceKind.MissingColumn or DifferenceKind.MissingIndex or DifferenceKind.MissingForeignKey or DifferenceKind.MissingEnum => $"{Where(difference)} missing",
+        DifferenceKind.ExtraColumn or DifferenceKind.ExtraIndex or DifferenceKind.ExtraForeignKey or DifferenceKind.ExtraEnum => $"{Where(difference)} extra",
+        _ => $"{Where(difference)} is {difference.Actual}, expected {difference.Expected}",
+    };
+
+    private static string Where(SchemaDifference difference) =>
+        difference.Table.Length == 0 ? $"type {difference.Name}" : $"{difference.Table}.{difference.Column ?? difference.Name ?? "primary key"}";
+
     private static string List(IReadOnlyList<string> names) =>
         names.Count <= ListedNames ? string.Join(", ", names) : string.Join(", ", names.Take(ListedNames)) + ", …";
 
     private static string Display((string Schema, string Name) key) => key.Schema == "public" ? key.Name : $"{key.Schema}.{key.Name}";
 
+    /// <summary>Identical by every measure the comparison has, so a live schema cannot tell them apart.</summary>
     private static bool SameSchema(ExpectedSchema left, ExpectedSchema right) =>
         left.Tables.Count == right.Tables.Count
-        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other) && (ReferenceEquals(t.Value, other) || SameTable(t.Value, other)));
-
-    private static bool SameTable(TableState left, TableState right) =>
-        left.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)).SequenceEqual(right.Columns.Select(c => (c.Name, PostgresTypeName.Normalize(c.Type), c.IsNullable)))
-        && left.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal).SequenceEqual(right.Indexes.Select(i => i.Name).Order(StringComparer.Ordinal));
+        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other) && (ReferenceEquals(t.Value, other) || SchemaComparer.CompareTable(t.Value, other).Count == 0))
+        && SchemaComparer.Compare(left.ToState("left") with { Tables = [] }, right.ToState("right") with { Tables = [] }).Count == 0;
 
     private sealed class Candidate(ExpectedSchema expected)
     {
@@ -201,40 +226,30 @@ public static class RevisionRanker
         public int TypeMismatchCount { get; set; }
     }
 
-    /// <summary>How one expected table matches its live counterpart: columns by name (types apart) and indexes by name.</summary>
-    private sealed record TableScore(int Matched, int Union, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
+    /// <summary>
+    /// How one expected table matches its live counterpart, object by object (columns, the primary key,
+    /// foreign keys by their columns, indexes by name): what both have alike counts whole, what both have
+    /// but differently (a column's type, a key's ON DELETE, an index's columns) counts half, what one lacks nothing.
+    /// </summary>
+    private sealed record TableScore(double Matched, int Union, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
     {
         public static TableScore Of(TableState expected, TableState actual)
         {
-            var differences = new List<SchemaDifference>();
-            var types = new List<SchemaDifference>();
-            var matched = 0;
-            foreach (var column in expected.Columns)
-            {
-                var other = actual.FindColumn(column.Name);
-                if (other is null)
-                {
-                    differences.Add(new SchemaDifference { Kind = DifferenceKind.MissingColumn, Schema = actual.Schema, Table = actual.Name, Column = column.Name, Expected = column.Type });
-                    continue;
-                }
-
-                matched++;
-                if (!PostgresTypeName.AreEqual(column.Type, other.Type))
-                {
-                    types.Add(new SchemaDifference { Kind = DifferenceKind.TypeMismatch, Schema = actual.Schema, Table = actual.Name, Column = column.Name, Expected = PostgresTypeName.Normalize(column.Type), Actual = other.Type });
-                }
-            }
-
-            differences.AddRange(actual.Columns.Where(c => expected.FindColumn(c.Name) is null)
-                .Select(c => new SchemaDifference { Kind = DifferenceKind.ExtraColumn, Schema = actual.Schema, Table = actual.Name, Column = c.Name, Actual = c.Type }));
-            var expectedIndexes = expected.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-            var actualIndexes = actual.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-            var sharedIndexes = expectedIndexes.Count(actualIndexes.Contains);
-            differences.AddRange(expectedIndexes.Where(i => !actualIndexes.Contains(i)).Order(StringComparer.Ordinal)
-                .Select(i => new SchemaDifference { Kind = DifferenceKind.MissingIndex, Schema = actual.Schema, Table = actual.Name, Name = i }));
-            differences.AddRange(actualIndexes.Where(i => !expectedIndexes.Contains(i)).Order(StringComparer.Ordinal)
-                .Select(i => new SchemaDifference { Kind = DifferenceKind.ExtraIndex, Schema = actual.Schema, Table = actual.Name, Name = i }));
-            return new TableScore(matched + sharedIndexes, matched + sharedIndexes + differences.Count, differences, types);
+            var differences = SchemaComparer.CompareTable(expected, actual);
+            var union = 1
+                + expected.Columns.Select(c => c.Name).Union(actual.Columns.Select(c => c.Name), StringComparer.Ordinal).Count()
+                + expected.ForeignKeys.Select(ForeignKeyColumns).Union(actual.ForeignKeys.Select(ForeignKeyColumns), StringComparer.Ordinal).Count()
+                + expected.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name).Union(actual.Indexes.Where(i => !i.IsPrimary).Select(i => i.Name), StringComparer.Ordinal).Count();
+            var lost = differences.GroupBy(d => (d.Kind is DifferenceKind.TypeMismatch or DifferenceKind.NullabilityMismatch ? "column" : d.Kind.ToString(), d.Column, d.Name))
+                .Sum(g => g.First().Kind is DifferenceKind.MissingColumn or DifferenceKind.ExtraColumn or DifferenceKind.MissingForeignKey or DifferenceKind.ExtraForeignKey
+                    or DifferenceKind.MissingIndex or DifferenceKind.ExtraIndex ? 1 : Partial);
+            return new TableScore(
+                union - lost,
+                union,
+                differences.Where(d => d.Kind != DifferenceKind.TypeMismatch).ToList(),
+                differences.Where(d => d.Kind == DifferenceKind.TypeMismatch).ToList());
         }
+
+        private static string ForeignKeyColumns(ForeignKeyState foreignKey) => string.Join(",", foreignKey.Columns);
     }
 }

@@ -12,7 +12,11 @@ public sealed record RevisionMatch
     /// <summary>The revisions of this candidate (one, or the heads of a set).</summary>
     public IReadOnlyList<string> Revisions { get; init; } = [];
 
-    /// <summary>Share of the tables, columns and indexes of both schemas that match, 0 to 1 (types are not counted).</summary>
+    /// <summary>
+    /// Share of the tables, columns, keys, indexes and enum types of both schemas that match, 0 to 1: 1 only
+    /// when the schema is exactly the revision's; an object both have but differently (a column's type, a
+    /// key's ON DELETE, an enum's labels) counts half, so type-only drift lowers the score without derailing the ranking.
+    /// </summary>
     public double Score { get; init; }
 
     /// <summary>Whether alembic_version names this candidate.</summary>
@@ -24,10 +28,10 @@ public sealed record RevisionMatch
     /// <summary>Tables the database has that the revision does not define.</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 
-    /// <summary>Columns and indexes missing from, or extra in, tables both have.</summary>
+    /// <summary>Columns, keys and indexes missing from, extra in or different in tables both have (types apart), and enum types that differ.</summary>
     public IReadOnlyList<SchemaDifference> ColumnDifferences { get; init; } = [];
 
-    /// <summary>Columns that differ only in type (for example uuid against character varying(36)); they do not lower the score.</summary>
+    /// <summary>Columns that differ in type (for example uuid against character varying(36)); each lowers the score by half a column.</summary>
     public IReadOnlyList<SchemaDifference> TypeMismatches { get; init; } = [];
 
     /// <summary>Other revisions whose expected schema is identical to this one's, so equally likely.</summary>

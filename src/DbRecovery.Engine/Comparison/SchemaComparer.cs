@@ -33,14 +33,24 @@ public static class SchemaComparer
             }
             else
             {
-                CompareColumns(e, a, differences);
-                ComparePrimaryKeys(e, a, differences);
-                CompareForeignKeys(e, a, differences);
-                CompareIndexes(e, a, differences);
+                differences.AddRange(CompareTable(e, a));
             }
         }
 
         CompareEnums(reference, difference, differences);
+        return differences;
+    }
+
+    /// <summary>The differences between two versions of one table: columns, primary key, foreign keys, indexes.</summary>
+    public static IReadOnlyList<SchemaDifference> CompareTable(TableState expected, TableState actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        var differences = new List<SchemaDifference>();
+        CompareColumns(expected, actual, differences);
+        ComparePrimaryKeys(expected, actual, differences);
+        CompareForeignKeys(expected, actual, differences);
+        CompareIndexes(expected, actual, differences);
         return differences;
     }
 

@@ -25,6 +25,9 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>How long a stopped command waits for the engine to clean up.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs engine work, pumping its verbose, warning and progress messages to this cmdlet's streams.</summary>
     /// <exception cref="RecoveryException">The work failed.</exception>
     /// <exception cref="PipelineStoppedException">The user pressed Ctrl+C (or the pipeline was stopped): a cancellation, never a failure.</exception>
@@ -39,6 +42,16 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         }
         catch (Exception) when (_cancellation.IsCancellationRequested)
         {
+            // The engine has been told to stop; it puts back what it changed (a scratch database it filled, a
+            // transaction it opened) before the pipeline ends, so the next command finds things as they were.
+            try
+            {
+                task.Wait(StopGrace);
+            }
+            catch (AggregateException)
+            {
+            }
+
             throw new PipelineStoppedException();
         }
         finally

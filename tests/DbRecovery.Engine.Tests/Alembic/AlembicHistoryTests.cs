@@ -41,6 +41,37 @@ public sealed class AlembicHistoryTests : IDisposable
     }
 
     [Fact]
+    public void Constants_assigned_in_the_projects_own_modules_are_resolved_and_others_stay_warnings()
+    {
+        // Shaped like neutron: the labels live in a module of the package the versions folder sits in.
+        _project.Module("neutron/__init__.py", string.Empty)
+            .Module("neutron/db/__init__.py", string.Empty)
+            .Module("neutron/db/migration/__init__.py", string.Empty)
+            .Module("neutron/db/migration/cli.py", "import os\n\nCONTRACT_BRANCH = 'contract'\nEXPAND_BRANCH = \"expand\"\nBASE = KILO = 'kilo'\n")
+            .Module("migrations/versions/001_kilo.py", "revision = 'kilo'\ndown_revision = None\n\ndef upgrade():\n    pass\n")
+            .Module("migrations/versions/002_contract.py", """
+                from neutron.db.migration import cli
+                from neutron.db.migration.cli import EXPAND_BRANCH as EXPAND
+                from somewhere.installed import MAGIC
+
+                LOCAL = 'contract0001'
+                revision = LOCAL
+                down_revision = cli.BASE
+                branch_labels = (cli.CONTRACT_BRANCH, EXPAND, MAGIC)
+
+                def upgrade():
+                    pass
+                """.Replace("                ", string.Empty, StringComparison.Ordinal));
+
+        var history = Load();
+
+        var contract = history.Resolve("contract0001");
+        Assert.Equal(["contract", "expand"], contract.BranchLabels);
+        Assert.Equal(["kilo"], contract.DownRevisions);
+        Assert.Equal($"{Path.Combine(_project.VersionsDirectory, "002_contract.py")}:8: branch_labels uses MAGIC, which cannot be resolved without running Python; it is left out", Assert.Single(history.Warnings));
+    }
+
+    [Fact]
     public void Resolves_prefixes_head_and_reports_unknown_or_ambiguous_ids()
     {
         AlembicHistories.BranchAndMerge(_project);

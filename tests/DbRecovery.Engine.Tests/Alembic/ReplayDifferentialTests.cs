@@ -18,7 +18,7 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
         {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s", "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
         """;
 
-    public static TheoryData<string> Histories => ["incident", "incident-uuid", "branch-and-merge", "batch-rename-execute", "sweep", "sweep-convention-in-env", "sweep-convention-in-module"];
+    public static TheoryData<string> Histories => ["incident", "incident-uuid", "branch-and-merge", "batch-rename-execute", "look-alikes", "sweep", "sweep-convention-in-env", "sweep-convention-in-module"];
 
     [Theory]
     [MemberData(nameof(Histories))]
@@ -45,6 +45,25 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
 
         output.WriteLine($"{name}: {exact.Schemas.Count} revisions compared, {first.Count} distinct differences");
         Assert.True(first.Count == 0, "the static replay differs from real Alembic:\n" + string.Join("\n", first.Select(d => $"{d.Value}: {d.Key}")));
+
+        // Each snapshot is a database real Alembic built at a known revision: ranked against the history, that
+        // revision scores exactly 1 with nothing listed, and the revisions scoring 1 are exactly those whose
+        // real schemas are identical to it.
+        var wrong = new List<string>();
+        foreach (var (revision, built) in exact.Schemas)
+        {
+            var ranked = RevisionRanker.Rank(replay, built, top: history.Revisions.Count + 1);
+            var best = ranked.Where(m => m.Score == 1).Select(m => m.Revision).Order(StringComparer.Ordinal).ToList();
+            var identical = exact.Schemas.Where(o => SchemaComparer.Compare(o.Value, built).Count == 0).Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
+            var top = ranked[0];
+            if (!best.SequenceEqual(identical) || top.Missing.Count + top.Extra.Count + top.ColumnDifferences.Count + top.TypeMismatches.Count > 0
+                || !top.Revisions.Concat(top.EquallyLikely).Order(StringComparer.Ordinal).SequenceEqual(identical))
+            {
+                wrong.Add($"built at {revision}: scoring 1 [{string.Join(", ", best)}], identical [{string.Join(", ", identical)}], first {top} with {top.Explanation}");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "ranking a database real Alembic built:\n" + string.Join("\n", wrong));
     }
 
     private static AlembicTestProject Build(string name) => name switch
@@ -53,6 +72,7 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
         "incident-uuid" => AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)"),
         "branch-and-merge" => AlembicHistories.BranchAndMerge(new AlembicTestProject()),
         "batch-rename-execute" => AlembicHistories.BatchRenameExecute(new AlembicTestProject()),
+        "look-alikes" => AlembicHistories.LookAlikes(new AlembicTestProject()),
         "sweep" => AlembicSweep.Write(new AlembicTestProject()),
         "sweep-convention-in-env" => AlembicSweep.Write(new AlembicTestProject($"from sqlalchemy import MetaData\ntarget_metadata = MetaData(naming_convention={NamingConvention})")),
         _ => AlembicSweep.Write(new AlembicTestProject("from sweepapp.models import Base\ntarget_metadata = Base.metadata")

@@ -17,6 +17,52 @@ public sealed class RecoveryChecklistTests : DatabaseTest
     private Task<IReadOnlyList<RecoveryCheck>> RunAsync(ChecklistOptions options) => RecoveryChecklist.RunAsync(Target, options, Log, CancellationToken.None);
 
     [Fact]
+    public async Task A_correct_recovery_passes_every_check_with_nothing_allowed()
+    {
+        using var project = AlembicHistories.Incident(new AlembicTestProject());
+        project.Upgrade(Database.Url, "head");
+
+        var checks = await RunAsync(new ChecklistOptions { AlembicPath = project.Root });
+
+        Assert.All(checks, c => Assert.True(c.Status == "Pass", $"{c.Name}: {c.Detail}"));
+        Assert.Contains(checks, c => c.Name == "SchemaMatchesHead");
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE comments DROP CONSTRAINT comments_deal_id_fkey", "MissingForeignKey public.comments.deal_id comments_deal_id_fkey")]
+    [InlineData("DROP INDEX ix_deals_owner_id", "MissingIndex public.deals ix_deals_owner_id")]
+    [InlineData("ALTER TABLE users DROP CONSTRAINT users_organization_id_fkey, ADD CONSTRAINT users_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL",
+        "ForeignKeyMismatch public.users.organization_id users_organization_id_fkey: expected public.organizations(id) ON DELETE Cascade ON UPDATE NoAction, actual public.organizations(id) ON DELETE SetNull ON UPDATE NoAction")]
+    public async Task A_recovery_that_lost_one_object_fails_and_names_exactly_it(string damage, string difference)
+    {
+        using var project = AlembicHistories.Incident(new AlembicTestProject());
+        project.Upgrade(Database.Url, "head");
+        await Database.ExecuteAsync(damage);
+
+        var check = Assert.Single(await RunAsync(new ChecklistOptions { AlembicPath = project.Root }), c => c.Name == "SchemaMatchesHead");
+
+        Assert.Equal("Fail", check.Status);
+        Assert.StartsWith($"1 difference: {difference}", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Key_types_the_recovery_changed_on_purpose_are_not_differences_from_a_history_that_says_uuid()
+    {
+        using var recovered = AlembicHistories.Incident(new AlembicTestProject());
+        recovered.Upgrade(Database.Url, "head");
+        using var history = AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)");
+        string[] keys = ["organizations.id=varchar(36)", "users.id=varchar(36)", "deals.id=varchar(36)", "documents.id=varchar(36)", "comments.id=varchar(36)"];
+
+        var waived = await RunAsync(new ChecklistOptions { AlembicPath = history.Root, ExpectedColumnTypes = keys });
+        var strict = await RunAsync(new ChecklistOptions { AlembicPath = history.Root });
+
+        Assert.All(waived, c => Assert.True(c.Status == "Pass", $"{c.Name}: {c.Detail}"));
+        var check = Assert.Single(strict, c => c.Name == "SchemaMatchesHead");
+        Assert.Equal("Fail", check.Status);
+        Assert.StartsWith("12 differences: TypeMismatch public.comments.id: expected uuid, actual character varying(36); TypeMismatch public.comments.author_id:", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unvalidated_keys_orphans_missing_tables_and_wrong_types_fail()
     {
         await Database.ExecuteAsync("""

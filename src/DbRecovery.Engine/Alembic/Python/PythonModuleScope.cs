@@ -126,9 +126,22 @@ internal sealed class PythonModuleScope
                 parser.Parse();
             }
 
-            if (parser.Accept("="))
+            // "A = B = 'x'" binds both names to the last value.
+            var names = new List<string> { name };
+            PythonExpression? value = null;
+            while (parser.Accept("="))
             {
-                Assignments[name] = parser.Parse(allowTuple: true);
+                if (value is PythonName chained)
+                {
+                    names.Add(chained.Dotted);
+                }
+
+                value = parser.Parse(allowTuple: true);
+            }
+
+            foreach (var bound in value is null ? [] : names)
+            {
+                Assignments[bound] = value!;
             }
         }
     }
