@@ -10,11 +10,13 @@ namespace DbRecovery.Commands;
 /// <remarks>
 /// Compares the live schema (or a SchemaState from Get-SchemaState or Import-SchemaState) with the
 /// expected schema of every revision of the history, and of all heads together when there are several.
-/// Tables, columns and indexes decide the score; columns that differ only in type (uuid against
-/// varchar(36)) are reported as TypeMismatches and do not derail the answer. Revisions whose expected
-/// schemas are identical (data-only or empty migrations) are reported together as EquallyLikely, never
-/// silently picked. The best match explains itself in a sentence. With -Replay the expected schemas come
-/// from real Alembic on an empty scratch database (see Get-RevisionSchema).
+/// Tables, columns, keys, indexes and enum types decide the score: Score 1 means the schema is exactly
+/// the revision's; an object both have but differently (a column's type, a key's ON DELETE, an enum's
+/// labels) counts half, so columns that differ only in type (uuid against varchar(36)) are reported as
+/// TypeMismatches and lower the score without derailing the answer. Revisions whose expected schemas are
+/// identical (data-only or empty migrations) are reported together as EquallyLikely, never silently
+/// picked. The best match explains itself in a sentence. With -Replay the expected schemas come from
+/// real Alembic on an empty scratch database (see Get-RevisionSchema), which is emptied again afterwards.
 /// </remarks>
 /// <example>
 /// <code>Find-AlembicRevision -Path ./backend -ConnectionString $env:DATABASE_URL | Select-Object -First 1 | Format-List</code>

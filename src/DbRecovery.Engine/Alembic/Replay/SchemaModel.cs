@@ -12,6 +12,7 @@ internal sealed class SchemaModel
 {
     private readonly Dictionary<(string Schema, string Name), TableModel> _tables;
     private readonly Dictionary<(string Schema, string Name), IReadOnlyList<string>> _enums;
+    private readonly ObjectNaming _naming;
     private bool _inSql;
 
     public SchemaModel(string defaultSchema, ObjectNaming naming)
@@ -22,20 +23,19 @@ internal sealed class SchemaModel
     private SchemaModel(string defaultSchema, ObjectNaming naming, Dictionary<(string, string), TableModel> tables, Dictionary<(string, string), IReadOnlyList<string>> enums)
     {
         DefaultSchema = defaultSchema;
-        Naming = naming;
+        _naming = naming;
         _tables = tables;
         _enums = enums;
     }
 
     public string DefaultSchema { get; }
 
-    public ObjectNaming Naming { get; }
 
     public IReadOnlyCollection<TableModel> Tables => _tables.Values;
 
     public IEnumerable<EnumTypeState> Enums => _enums.Select(e => new EnumTypeState { Schema = e.Key.Schema, Name = e.Key.Name, Labels = e.Value });
 
-    public SchemaModel Clone() => new(DefaultSchema, Naming, new(_tables), new(_enums));
+    public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums));
 
     /// <summary>Applies one operation; returns a note when it could not be applied.</summary>
     public string? Apply(MigrationOperation operation)
@@ -332,7 +332,7 @@ internal sealed class SchemaModel
     }
 
     private string? Convention(string kind, string? given, string table, IReadOnlyList<string?> columns, string? referredTable = null, IReadOnlyList<string>? referredColumns = null) =>
-        _inSql ? given : Naming.Convention(kind, given, table, columns, referredTable, referredColumns);
+        _inSql ? given : _naming.Convention(kind, given, table, columns, referredTable, referredColumns);
 
     /// <summary>PostgreSQL's name for an unnamed constraint, numbered (<c>_key1</c>, …) past names the schema already uses.</summary>
     private string Choose(TableModel table, IReadOnlyList<string?> columns, string label)

@@ -9,12 +9,14 @@ namespace DbRecovery.Engine.Alembic.Replay;
 /// </summary>
 public sealed class StaticReplay
 {
+    private readonly string _defaultSchema;
     private readonly SchemaModel[] _models;
     private readonly List<string>[] _notes;
     private readonly Dictionary<TableModel, TableState> _tableStates = new(ReferenceEqualityComparer.Instance);
 
-    private StaticReplay(AlembicHistory history, SchemaModel[] models, List<string>[] notes)
+    private StaticReplay(AlembicHistory history, string defaultSchema, SchemaModel[] models, List<string>[] notes)
     {
+        _defaultSchema = defaultSchema;
         History = history;
         _models = models;
         _notes = notes;
@@ -50,7 +52,7 @@ public sealed class StaticReplay
             models[i] = model;
         }
 
-        return new StaticReplay(history, models, notes);
+        return new StaticReplay(history, defaultSchema, models, notes);
     }
 
     /// <summary>The expected schema at <paramref name="revision"/>.</summary>
@@ -84,7 +86,7 @@ public sealed class StaticReplay
 
     private SchemaModel CombinedModel(IReadOnlyList<string> revisions)
     {
-        var model = new SchemaModel(_models.Length == 0 ? "public" : _models[0].DefaultSchema, _models.Length == 0 ? new ObjectNaming(null) : _models[0].Naming);
+        var model = new SchemaModel(_defaultSchema, new ObjectNaming(History.NamingConvention));
         var wanted = revisions.Select(History.IndexOf).ToList();
         for (var k = 0; k < History.Revisions.Count; k++)
         {
