@@ -15,6 +15,9 @@ internal sealed class SchemaModel
     private readonly ObjectNaming _naming;
     private bool _inSql;
 
+    /// <summary>How many tables of each schema use each index or foreign key name, for PostgreSQL's numbering of chosen names.</summary>
+    private Dictionary<(string Schema, string Name), int> _names = [];
+
     public SchemaModel(string defaultSchema, ObjectNaming naming)
         : this(defaultSchema, naming, [], [])
     {
@@ -35,7 +38,36 @@ internal sealed class SchemaModel
 
     public IEnumerable<EnumTypeState> Enums => _enums.Select(e => new EnumTypeState { Schema = e.Key.Schema, Name = e.Key.Name, Labels = e.Value });
 
-    public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums));
+    public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums)) { _names = new(_names) };
+
+    /// <summary>Sets (or, with null, removes) a table, keeping the schema-wide count of index and constraint names current.</summary>
+    private void Put((string Schema, string Name) key, TableModel? table)
+    {
+        if (_tables.TryGetValue(key, out var old))
+        {
+            foreach (var name in NamesOf(old))
+            {
+                if (--_names[(key.Schema, name)] == 0)
+                {
+                    _names.Remove((key.Schema, name));
+                }
+            }
+
+            _tables.Remove(key);
+        }
+
+        if (table is not null)
+        {
+            foreach (var name in NamesOf(table))
+            {
+                _names[(key.Schema, name)] = _names.GetValueOrDefault((key.Schema, name)) + 1;
+            }
+
+            _tables[key] = table;
+        }
+    }
+
+    private static IEnumerable<string> NamesOf(TableModel table) => table.Indexes.Select(i => i.Name).Concat(table.ForeignKeys.Select(f => f.Name));
 
     /// <summary>Applies one operation; returns a note when it could not be applied.</summary>
     public string? Apply(MigrationOperation operation)
@@ -66,7 +98,7 @@ internal sealed class SchemaModel
                 return _enums.Remove((schema, drop.Name)) ? null : $"type {drop.Name} does not exist";
             case CreateTableOperation create:
                 CreateEnums(schema, create.Columns);
-                _tables[(schema, create.Table!)] = Create(schema, create);
+                Put((schema, create.Table!), Create(schema, create));
                 return null;
             case DropIndexOperation dropIndex when operation.Table is null:
                 var owner = _tables.Values.FirstOrDefault(t => t.Schema == schema && t.Indexes.Any(i => i.Name == dropIndex.Name));
@@ -81,11 +113,11 @@ internal sealed class SchemaModel
         switch (operation)
         {
             case DropTableOperation:
-                _tables.Remove((schema, table.Name));
+                Put((schema, table.Name), null);
                 return null;
             case RenameTableOperation rename:
-                _tables.Remove((schema, table.Name));
-                _tables[(schema, rename.NewName)] = table with { Name = rename.NewName };
+                Put((schema, table.Name), null);
+                Put((schema, rename.NewName), table with { Name = rename.NewName });
                 Retarget(schema, table.Name, fk => fk with { ReferencedTable = rename.NewName });
                 return null;
             case AlterColumnOperation { NewName: { } newName } alter when table.Column(alter.Column) is not null:
@@ -97,7 +129,7 @@ internal sealed class SchemaModel
         }
 
         var (changed, note) = Change(table, operation);
-        _tables[(schema, table.Name)] = changed;
+        Put((schema, table.Name), changed);
         return note;
     }
 
@@ -257,7 +289,7 @@ internal sealed class SchemaModel
         {
             if (model.ForeignKeys.Any(f => f.ReferencedSchema == schema && f.ReferencedTable == table))
             {
-                _tables[key] = model with { ForeignKeys = model.ForeignKeys.Select(f => f.ReferencedSchema == schema && f.ReferencedTable == table ? change(f) : f).ToList() };
+                Put(key, model with { ForeignKeys = model.ForeignKeys.Select(f => f.ReferencedSchema == schema && f.ReferencedTable == table ? change(f) : f).ToList() });
             }
         }
     }
@@ -337,11 +369,10 @@ internal sealed class SchemaModel
     /// <summary>PostgreSQL's name for an unnamed constraint, numbered (<c>_key1</c>, …) past names the schema already uses.</summary>
     private string Choose(TableModel table, IReadOnlyList<string?> columns, string label)
     {
-        var used = _tables.Values.Where(t => t.Schema == table.Schema).Append(table)
-            .SelectMany(t => t.Indexes.Select(i => i.Name).Concat(t.ForeignKeys.Select(f => f.Name)))
-            .ToHashSet(StringComparer.Ordinal);
+        var own = NamesOf(table).ToHashSet(StringComparer.Ordinal);
+        bool Used(string candidate) => own.Contains(candidate) || _names.ContainsKey((table.Schema, candidate));
         var name = ObjectNaming.PostgresName(table.Name, columns, label);
-        for (var pass = 1; used.Contains(name); pass++)
+        for (var pass = 1; Used(name); pass++)
         {
             name = ObjectNaming.PostgresName(table.Name, columns, label + pass.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
