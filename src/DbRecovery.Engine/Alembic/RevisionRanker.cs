@@ -175,13 +175,14 @@ public static class RevisionRanker
 
         if (match.ColumnDifferences.Count > 0)
         {
-            text += $"; {match.ColumnDifferences.Count} columns, keys, indexes or types differ ({List(match.ColumnDifferences.Select(Describe).ToList())})";
+            var differ = match.ColumnDifferences.Count == 1 ? "column, key, index or type differs" : "columns, keys, indexes or types differ";
+            text += $"; {match.ColumnDifferences.Count} {differ} ({List(match.ColumnDifferences.Select(Describe).ToList())})";
         }
 
         text += ".";
         if (match.TypeMismatches.Count > 0)
         {
-            text += $" {match.TypeMismatches.Count} columns differ only in type ({List(match.TypeMismatches.Select(d => $"{d.Table}.{d.Column} is {d.Actual}, expected {d.Expected}").ToList())}).";
+            text += $" {match.TypeMismatches.Count} {(match.TypeMismatches.Count == 1 ? "column differs" : "columns differ")} only in type ({List(match.TypeMismatches.Select(d => $"{d.Table}.{d.Column} is {d.Actual}, expected {d.Expected}").ToList())}).";
         }
 
         if (match.EquallyLikely.Count > 0)
