@@ -2,10 +2,11 @@
 .SYNOPSIS
     Recovers a PostgreSQL database whose Alembic state has drifted, end to end.
 .DESCRIPTION
-    Finds the revision the schema really matches, backs the database up and proves the backup restores,
-    converts the drifted key columns (with everything that references them), re-stamps alembic_version
-    at the true revision, migrates forward with Alembic and runs the post-recovery checklist. Every step is
-    a DbRecovery cmdlet; -WhatIf shows the conversion and the stamp without changing anything.
+    Makes the recovery plan (Get-RecoveryPlan: the revision the schema really is at, the key conversions the
+    remaining revisions need, the stamp, the upgrade, what would block it), stops if anything blocks it, then
+    executes it (Invoke-RecoveryPlan): backup, proof, a rehearsal of the whole plan on a copy restored from the
+    backup, the real run and the post-recovery checklist, whose results it returns. An already recovered
+    database is only checked. -WhatIf prints the whole plan and changes nothing.
     Uses only DbRecovery cmdlets and core PowerShell.
 .EXAMPLE
     ./Repair-DriftedDatabase.ps1 -Path ./backend -ScratchConnectionString $scratch -BackupPath /backups/before-repair -WhatIf
@@ -19,7 +20,7 @@ param(
     # The drifted database; defaults to $env:DATABASE_URL.
     [string] $ConnectionString = $env:DATABASE_URL,
 
-    # An empty database to prove the backup in.
+    # An empty database to prove the backup in and rehearse on.
     [Parameter(Mandatory)]
     [string] $ScratchConnectionString,
 
@@ -30,7 +31,7 @@ param(
     # How to run Alembic, e.g. /usr/bin/python3,-m,alembic.
     [string[]] $AlembicCommand = @('alembic'),
 
-    # The type the key columns must have.
+    # The type key columns may be converted to; the runbook stops if the plan needs another.
     [string] $To = 'varchar(36)',
 
     # The journal file (defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl).
@@ -40,47 +41,36 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $database = @{ ConnectionString = $ConnectionString }
-$change = @{ ConnectionString = $ConnectionString; Confirm = $false }
-if ($JournalPath) { $change.JournalPath = $JournalPath }
 
-function Step([string] $Status, [int] $Percent) {
-    $record = [System.Management.Automation.ProgressRecord]::new(1, 'Repairing the drifted database', $Status)
-    $record.PercentComplete = $Percent
-    $PSCmdlet.WriteProgress($record)
-    $PSCmdlet.WriteVerbose($Status)
+$plan = Get-RecoveryPlan @database -Path $Path
+$PSCmdlet.WriteVerbose("The schema is at $($plan.Revisions -join ', '): $($plan.Explanation)")
+if (-not $plan.CanExecute) {
+    throw "The recovery cannot be done; no DbRecovery step can fix: $($plan.Blockers -join '; ')"
 }
 
-Step 'Finding the revision the schema really matches' 0
-$match = (Find-AlembicRevision @database -Path $Path)[0]
-$PSCmdlet.WriteVerbose($match.Explanation)
-$keys = @($match.TypeMismatches | Where-Object Column -EQ 'id' | ForEach-Object { '{0}.{1}' -f $_.Schema, $_.Table })
+$keyType = $To -replace '^varchar\b', 'character varying'
+$other = @($plan.Conversions | Where-Object To -NE $keyType)
+if ($other.Count -gt 0) {
+    throw "The plan converts $($other -join ', '), not to $To; review it with Get-RecoveryPlan and run Invoke-RecoveryPlan yourself."
+}
 
+$invoke = @{ Plan = $plan; BackupPath = $BackupPath; ScratchConnectionString = $ScratchConnectionString; AlembicCommand = $AlembicCommand; Rehearse = $true }
+if ($JournalPath) { $invoke.JournalPath = $JournalPath }
 if ($WhatIfPreference) {
-    if ($keys.Count -gt 0) { Convert-IdColumns @database -Table $keys -To $To -WhatIf }
-    Set-AlembicVersion @database -Path $Path -Revision $match.Revision -WhatIf
+    Invoke-RecoveryPlan @database @invoke -WhatIf
     return
 }
 
-Step "Backing up to $BackupPath" 15
-$backup = Backup-Database @database -Path $BackupPath
-Step 'Proving the backup restores and matches' 30
-$proof = $backup | Test-DatabaseBackup -ScratchConnectionString $ScratchConnectionString
-if (-not $proof.Passed) {
-    throw "The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')"
+if ($plan.IsEmpty) {
+    $said = [System.Management.Automation.HostInformationMessage]@{ Message = "Nothing to change: the database is already at $($plan.Revisions -join ', ') with the types its revisions need." }
+    $PSCmdlet.WriteInformation($said, [string[]] 'PSHOST')
+}
+elseif (-not $PSCmdlet.ShouldProcess($plan.Database, "Recover: $plan")) {
+    return
 }
 
-if ($keys.Count -gt 0) {
-    Step "Converting $($keys -join ', ') and everything that references them to $To" 45
-    $null = Convert-IdColumns @change -Table $keys -To $To
+$result = Invoke-RecoveryPlan @database @invoke -Confirm:$false
+foreach ($step in $result.Steps) {
+    $PSCmdlet.WriteVerbose(('{0} step {1} ({2}): {3}, {4:N1} s, locks held {5:N1} s' -f $step.On, $step.Order, $step.Kind, $step.Outcome, $step.Duration.TotalSeconds, $step.LockWindow.TotalSeconds))
 }
-
-Step "Stamping alembic_version at $($match.Revision)" 65
-$null = Set-AlembicVersion @change -Path $Path -Revision $match.Revision
-Step 'Migrating forward with Alembic' 75
-$null = Invoke-AlembicUpgrade @change -Path $Path -AlembicCommand $AlembicCommand
-Step 'Running the post-recovery checklist' 90
-$types = @($keys | ForEach-Object { '{0}.id={1}' -f $_, $To })
-Test-RecoveryState @database -Path $Path -ExpectColumnType $types -FailOnError
-$done = [System.Management.Automation.ProgressRecord]::new(1, 'Repairing the drifted database', 'Done')
-$done.RecordType = 'Completed'
-$PSCmdlet.WriteProgress($done)
+$result.Checks

@@ -126,15 +126,26 @@ public sealed class AlembicTestProject : IDisposable
     }
 
     /// <summary>Runs Alembic with the database URL in $DATABASE_URL; returns its exit code and output.</summary>
-    public (int ExitCode, string Output) Run(string databaseUrl, params string[] arguments)
+    public (int ExitCode, string Output) Run(string databaseUrl, params string[] arguments) =>
+        RunPython(databaseUrl, ["-m", "alembic", "-c", Path.Combine(Root, "alembic.ini"), .. arguments]);
+
+    /// <summary>Runs Python code in the project folder (its modules importable) with the database URL in $DATABASE_URL; fails the test when it fails.</summary>
+    public string ExecutePython(string databaseUrl, string code)
+    {
+        var (exitCode, output) = RunPython(databaseUrl, ["-c", code]);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"python failed: {output}");
+    }
+
+    private (int ExitCode, string Output) RunPython(string databaseUrl, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(Python) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-m", "alembic", "-c", Path.Combine(Root, "alembic.ini") }.Concat(arguments))
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["DATABASE_URL"] = databaseUrl;
+        start.Environment["PYTHONPATH"] = Root;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DbRecovery.TestSupport;
 using Xunit.Abstractions;
 
@@ -30,7 +29,7 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
             $result = Invoke-Pester -Configuration $configuration
             "PESTER-RESULT passed=$($result.PassedCount) failed=$($result.FailedCount) skipped=$($result.SkippedCount) notrun=$($result.NotRunCount)"
             """;
-        var (exitCode, text) = await RunPwshAsync(script, new Dictionary<string, string> { [PostgresServer.UrlVariable] = database.Url });
+        var (exitCode, text) = await RealPwsh.RunScriptAsync(script, new Dictionary<string, string> { [PostgresServer.UrlVariable] = database.Url });
         output.WriteLine(text.Replace(database.Settings.Password!, "********", StringComparison.Ordinal));
 
         Assert.True(exitCode == 0, $"pwsh exited with {exitCode}");
@@ -45,51 +44,5 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
         var manifest = Path.Combine(packages, "pester", PesterVersion, "tools", "Pester.psd1");
         return File.Exists(manifest) ? manifest
             : throw new InvalidOperationException($"Pester {PesterVersion} is not at {manifest}. Run 'dotnet restore DbRecovery.sln' (tests/DbRecovery.Tests downloads it).");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunPwshAsync(string script, IDictionary<string, string> environment)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"dbrecovery-pester-{Guid.NewGuid():N}.ps1");
-        await File.WriteAllTextAsync(file, script);
-        try
-        {
-            return await RunAsync(file, environment);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", file })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await stdout + await stderr;
-        if (process.ExitCode != 0 && text.Contains("dotnet tool restore", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("pwsh is not installed: run 'dotnet tool restore' in the repository (it installs the PowerShell tool of .config/dotnet-tools.json). " + text);
-        }
-
-        return (process.ExitCode, text);
     }
 }

@@ -128,6 +128,7 @@ internal static class OperationCalls
             Nullable = !identity && (column.Keyword("nullable") is { } nullable ? !IsFalse(nullable) : !primaryKey),
             Unique = IsTrue(column.Keyword("unique")),
             Index = IsTrue(column.Keyword("index")),
+            HasDefault = identity || column.Keyword("server_default") is { } serverDefault && serverDefault is not PythonName { Dotted: "None" },
             Enum = type is null ? null : SqlAlchemyTypes.Enum(type),
             ForeignKey = foreignKey is null ? null : Options(Reference(foreignKey.Argument(0, "column")?.AsString(), [name]), foreignKey),
         };
@@ -190,6 +191,7 @@ internal static class OperationCalls
         NewType = call.Keyword("type_") is { } type ? SqlAlchemyTypes.Map(type) : null,
         Nullable = call.Keyword("nullable") is { } nullable ? !IsFalse(nullable) : null,
         NewName = call.Keyword("new_column_name")?.AsString(),
+        HasUsing = call.Keyword("postgresql_using") is not null,
         Line = call.Line,
     };
 

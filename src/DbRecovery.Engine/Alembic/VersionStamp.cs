@@ -38,9 +38,7 @@ public static class VersionStamp
         ArgumentNullException.ThrowIfNull(versionTable);
         ArgumentNullException.ThrowIfNull(log);
         var live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions { VersionTable = versionTable.ToString() }, log, cancellationToken).ConfigureAwait(false);
-        var known = revisions.Where(r => replay.History.Revisions.Any(h => h.Revision == r)).ToList();
-        var expected = known.Count == 0 ? new SchemaState { Database = "base", ServerVersion = string.Empty, VersionTable = versionTable.ToString() } : replay.SchemaOf(known);
-        var differences = SchemaComparer.Compare(expected with { VersionTable = versionTable.ToString() }, live);
+        var differences = Differences(replay, revisions, versionTable, live);
         var located = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
         var table = located is null ? versionTable : new QualifiedName(located.Schema, located.Name);
         var previous = expectedCurrent ?? live.AlembicVersion;
@@ -66,7 +64,7 @@ public static class VersionStamp
             VersionTableExists = located is not null,
             Previous = previous,
             Current = revisions,
-            Differences = differences.Where(d => Blocking.Contains(d.Kind)).ToList(),
+            Differences = differences.Where(IsBlocking).ToList(),
             TypeDrift = differences.Where(d => d.Kind == DifferenceKind.TypeMismatch).ToList(),
             Forced = force,
             Steps = steps,
@@ -74,6 +72,19 @@ public static class VersionStamp
         Check(plan, log);
         return plan;
     }
+
+    /// <summary>How <paramref name="live"/> differs from the schema of <paramref name="revisions"/> (those the history knows).</summary>
+    public static IReadOnlyList<SchemaDifference> Differences(StaticReplay replay, IReadOnlyList<string> revisions, QualifiedName versionTable, SchemaState live)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(versionTable);
+        var known = revisions.Where(r => replay.History.Revisions.Any(h => h.Revision == r)).ToList();
+        var expected = known.Count == 0 ? new SchemaState { Database = "base", ServerVersion = string.Empty, VersionTable = versionTable.ToString() } : replay.SchemaOf(known);
+        return SchemaComparer.Compare(expected with { VersionTable = versionTable.ToString() }, live);
+    }
+
+    /// <summary>Whether a difference makes the stamp refuse (a table or column too many or too few; types may differ).</summary>
+    public static bool IsBlocking(SchemaDifference difference) => Blocking.Contains(difference.Kind);
 
     /// <summary>Runs a plan: checks the rows are still those planned, writes, verifies, commits.</summary>
     /// <exception cref="RecoveryException">An unforced plan whose schema differs (<c>SchemaDoesNotMatchRevision</c>), rows changed since planning (<c>VersionChanged</c>), or the database failed.</exception>

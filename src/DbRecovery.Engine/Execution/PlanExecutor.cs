@@ -56,6 +56,7 @@ public static class PlanExecutor
         {
             foreach (var phase in Phases(plan.Steps))
             {
+                using var locked = phase[0].Step.Phase == StepPhase.AfterCommit ? null : run.Locking();
                 await (phase[0].Step.Phase switch
                 {
                     StepPhase.InTransaction => run.TransactionAsync(phase, cancellationToken),
@@ -74,7 +75,7 @@ public static class PlanExecutor
         }
         finally
         {
-            journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = run.Outcome ?? ExecutionOutcome.RolledBack, Error = run.Error });
+            journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = run.Outcome ?? ExecutionOutcome.RolledBack, Error = run.Error, LockWindow = run.LockWindow });
         }
     }
 
@@ -112,6 +113,11 @@ public static class PlanExecutor
         public string? Outcome { get; set; }
 
         public string? Error { get; set; }
+
+        /// <summary>How long the plan held the locks of its changes: its transactions and external commands, not the work after COMMIT.</summary>
+        public TimeSpan LockWindow { get; private set; }
+
+        public IDisposable Locking() => new LockTimer(this);
 
         public async Task TransactionAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
         {
@@ -227,6 +233,13 @@ public static class PlanExecutor
             {
                 return "unknown (it could not be read: " + ex.Message + "); inspect it before going on";
             }
+        }
+
+        private sealed class LockTimer(Run run) : IDisposable
+        {
+            private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+
+            public void Dispose() => run.LockWindow += _watch.Elapsed;
         }
     }
 }

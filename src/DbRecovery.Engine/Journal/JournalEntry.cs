@@ -45,6 +45,9 @@ public sealed record JournalEntry
     /// <summary>Whether a safety check was overridden with -Force.</summary>
     public bool Forced { get; init; }
 
+    /// <summary>How long it held the locks of its changes (its transactions and external commands), once completed.</summary>
+    public TimeSpan? LockWindow { get; init; }
+
     /// <summary>How long it took, once completed.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
 

@@ -21,6 +21,7 @@ public sealed partial class LayeringTests
         ["Comparison"],
         ["Alembic"],
         ["Conversion", "Backup", "Secrets", "Verification"],
+        ["Planning"],
     ];
 
     [Fact]

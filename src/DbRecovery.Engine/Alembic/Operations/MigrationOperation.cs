@@ -15,8 +15,11 @@ public abstract record MigrationOperation
     /// <summary>1-based line in the migration file.</summary>
     public int Line { get; init; }
 
+    /// <summary>The operation in a few words, e.g. <c>create_table folders</c>.</summary>
+    public virtual string Summary => Table is null ? Kind : $"{Kind} {Table}";
+
     /// <inheritdoc />
-    public override string ToString() => Table is null ? Kind : $"{Kind} {Table}";
+    public sealed override string ToString() => Summary;
 }
 
 /// <summary><c>op.create_table</c> (or an equivalent <c>CREATE TABLE</c> in <c>op.execute</c>).</summary>
@@ -98,6 +101,9 @@ public sealed record AlterColumnOperation : MigrationOperation
 
     /// <summary>The new name, when renamed.</summary>
     public string? NewName { get; init; }
+
+    /// <summary>Whether the type change says how to convert (<c>postgresql_using</c>).</summary>
+    public bool HasUsing { get; init; }
 }
 
 /// <summary><c>op.create_index</c>.</summary>
@@ -176,7 +182,7 @@ public sealed record CreateEnumOperation : MigrationOperation
     public required EnumDefinition Enum { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Enum.Name}";
+    public override string Summary => $"{Kind} {Enum.Name}";
 }
 
 /// <summary><c>ALTER TYPE … ADD VALUE</c> or <c>RENAME VALUE</c> in <c>op.execute</c>.</summary>
@@ -201,7 +207,7 @@ public sealed record AlterEnumOperation : MigrationOperation
     public bool Before { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Name}";
+    public override string Summary => $"{Kind} {Name}";
 }
 
 /// <summary><c>DROP TYPE</c> in <c>op.execute</c>.</summary>
@@ -214,7 +220,7 @@ public sealed record DropEnumOperation : MigrationOperation
     public required string Name { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Kind} {Name}";
+    public override string Summary => $"{Kind} {Name}";
 }
 
 /// <summary><c>op.execute</c>: the SQL, and the DDL recognised in it (replayed like the equivalent operations).</summary>
@@ -243,5 +249,5 @@ public sealed record OpaqueOperation : MigrationOperation
     public required string Description { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"opaque {Description} (line {Line})";
+    public override string Summary => $"opaque {Description} (line {Line})";
 }

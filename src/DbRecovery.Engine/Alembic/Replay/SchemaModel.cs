@@ -33,10 +33,41 @@ internal sealed class SchemaModel
 
     public string DefaultSchema { get; }
 
-
     public IReadOnlyCollection<TableModel> Tables => _tables.Values;
 
     public IEnumerable<EnumTypeState> Enums => _enums.Select(e => new EnumTypeState { Schema = e.Key.Schema, Name = e.Key.Name, Labels = e.Value });
+
+    /// <summary>A model of a live schema (Alembic's version table left out), for replaying the revisions still to run over it.</summary>
+    public static SchemaModel From(SchemaState state, string defaultSchema, ObjectNaming naming)
+    {
+        var model = new SchemaModel(defaultSchema, naming);
+        foreach (var table in ExpectedSchema.From([], state).Tables.Values)
+        {
+            model.Put((table.Schema, table.Name), new TableModel(
+                table.Schema,
+                table.Name,
+                table.Columns,
+                table.PrimaryKey?.Columns ?? [],
+                table.PrimaryKey?.Name,
+                table.ForeignKeys,
+                table.Indexes,
+                table.Constraints.Where(c => c.Type == ConstraintType.Unique).ToList()));
+        }
+
+        foreach (var type in state.Enums)
+        {
+            model._enums[(type.Schema, type.Name)] = type.Labels;
+        }
+
+        return model;
+    }
+
+    public TableModel? Find(string schema, string name) => _tables.GetValueOrDefault((schema, name));
+
+    public bool HasEnum(string schema, string name) => _enums.ContainsKey((schema, name));
+
+    /// <summary>Whether an index (or the index of a key) of that name exists in the schema.</summary>
+    public bool HasIndex(string schema, string name) => _names.ContainsKey((schema, name)) && _tables.Values.Any(t => t.Schema == schema && t.Indexes.Any(i => i.Name == name));
 
     public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums)) { _names = new(_names) };
 

@@ -1,0 +1,249 @@
+using System.Globalization;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Comparison;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Conversion;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Sql;
+
+namespace DbRecovery.Engine.Planning;
+
+/// <summary>
+/// Makes the recovery plan of a drifted database, changing nothing: finds the revision the schema really is
+/// at, checks the way from there to the target with the static upgrade check, turns each key the remaining
+/// revisions (or the true revision) need in another type into a conversion, checks the way again as it will
+/// be after the conversions, and lists what no step can fix as blockers.
+/// </summary>
+public static class RecoveryPlanner
+{
+    /// <summary>Plans the recovery of <paramref name="target"/> with the migrations of <paramref name="history"/>.</summary>
+    /// <param name="target">The drifted database.</param>
+    /// <param name="history">The migration history on disk.</param>
+    /// <param name="project">The Alembic project's path, for the plan's commands.</param>
+    /// <param name="versionTable">The version table.</param>
+    /// <param name="to">The revision to upgrade to, or null (or <c>heads</c>) for the heads.</param>
+    /// <param name="log">Where to report.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public static async Task<RecoveryPlan> PlanAsync(
+        ConnectionTarget target, AlembicHistory history, string project, QualifiedName versionTable, string? to, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(log);
+        log.Progress(new ProgressReport("Planning the recovery", "reading the schema", 0, 4));
+        var live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions { VersionTable = versionTable.ToString() }, log, cancellationToken).ConfigureAwait(false);
+        var replay = StaticReplay.Run(history);
+        log.Progress(new ProgressReport("Planning the recovery", "finding the revision the schema really is at", 1, 4));
+        var (revisions, best, tieNote) = TrueRevisions(replay, live);
+        var targets = to is null or "heads" ? history.Heads : [history.Resolve(to).Revision];
+        var pending = StaticUpgradeCheck.Pending(history, revisions, targets);
+        var rows = await TableRows.NonEmptyAsync(target, StaticUpgradeCheck.RowSensitiveTables(pending), log, cancellationToken).ConfigureAwait(false);
+
+        log.Progress(new ProgressReport("Planning the recovery", "checking the way to the target", 2, 4));
+        var blockers = new List<string>();
+        var warnings = new List<string>();
+        if (tieNote is not null)
+        {
+            warnings.Add(tieNote);
+        }
+
+        var before = StaticUpgradeCheck.Run(history, live, revisions, targets, rows);
+        var needed = NeededByRevisions(before, live, blockers);
+        var drift = DriftedKeys(best, live, needed);
+
+        log.Progress(new ProgressReport("Planning the recovery", "checking the way again as the conversions leave it", 3, 4));
+        var (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. drift], blockers, log, cancellationToken).ConfigureAwait(false);
+        var after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
+
+        // A key converted only because it drifted from the true revision must not break a later revision.
+        var harmful = drift.Where(d => Breaks(after, before, conversions, d)).ToList();
+        if (harmful.Count > 0)
+        {
+            (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. drift.Except(harmful)], blockers, log, cancellationToken).ConfigureAwait(false);
+            after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
+        }
+
+        blockers.AddRange(StampBlockers(replay, revisions, versionTable, live));
+        blockers.AddRange(after.Findings.Where(f => f.IsBlocking).Select(f => $"revision {f.Revision} line {f.Line}, {f.Operation}: {f.Reason}"));
+        warnings.AddRange(after.Findings.Where(f => !f.IsBlocking).Select(f =>
+            $"revision {f.Revision} line {f.Line}: {f.Reason}; rehearse with Invoke-RecoveryPlan -Rehearse to know"));
+        warnings.AddRange(RemainingDrift(best, conversions));
+
+        var versionLocated = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
+        var stamp = live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(revisions.Order(StringComparer.Ordinal)) && versionLocated is not null ? [] : revisions;
+        var expectedTypes = conversions.SelectMany(c => c.Columns.Select(column => $"{column}={c.To}")).Distinct(StringComparer.Ordinal).ToList();
+        var plan = new RecoveryPlan
+        {
+            Database = target.DisplayName,
+            Project = project,
+            CreatedAt = DateTime.UtcNow,
+            Fingerprint = SchemaFingerprint.Of(live),
+            Revisions = revisions,
+            Score = best.Score,
+            Explanation = best.Explanation,
+            EquallyLikely = best.EquallyLikely,
+            VersionTable = versionTable.ToString(),
+            HasVersionTable = versionLocated is not null,
+            AlembicVersion = live.AlembicVersion,
+            Conversions = conversions,
+            Stamp = stamp,
+            Target = targets,
+            UpgradeRevisions = after.Revisions,
+            Forecast = after,
+            Blockers = blockers.Distinct(StringComparer.Ordinal).ToList(),
+            Warnings = warnings,
+            ExpectedColumnTypes = expectedTypes,
+        };
+        log.Progress(new ProgressReport("Planning the recovery", "done", 4, 4));
+        return plan with { Steps = RecoverySteps.For(plan, targets.SequenceEqual(history.Heads) ? "heads" : targets[0]) };
+    }
+
+    /// <summary>
+    /// The revisions to stamp: the best match's. When data-only migrations make several revisions look the same,
+    /// the one alembic_version names if it is among them, else the latest (so data migrations are not run twice).
+    /// </summary>
+    /// <returns>The revisions, the best match that names them, and a note when several revisions were equally likely.</returns>
+    public static (IReadOnlyList<string> Revisions, RevisionMatch Match, string? Note) TrueRevisions(StaticReplay replay, SchemaState live)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(live);
+        var history = replay.History;
+        var best = RevisionRanker.Rank(replay, live, 1)[0];
+        var stamped = live.AlembicVersion;
+        var revisions = best.Revisions.Count > 0 ? best.Revisions : [best.Revision];
+        if (best.EquallyLikely.Count == 0 || revisions.Count != 1)
+        {
+            return (revisions, best, null);
+        }
+
+        var candidates = best.EquallyLikely.Prepend(revisions[0]).Distinct(StringComparer.Ordinal).ToList();
+        var chosen = stamped.Count == 1 && candidates.Contains(stamped[0])
+            ? stamped[0]
+            : candidates.MaxBy(history.IndexOf)!;
+        return ([chosen], best, $"revisions {string.Join(", ", candidates)} have identical schemas (the migrations between them change only data); the plan takes {chosen}"
+            + (chosen == stamped.FirstOrDefault() ? ", which alembic_version already names" : ", the latest, so their data migrations are not run again"));
+    }
+
+    /// <summary>The keys the remaining revisions reference with columns of another type: each must get that type, or the upgrade fails.</summary>
+    private static List<KeyConversion> NeededByRevisions(UpgradeReport report, SchemaState live, List<string> blockers)
+    {
+        var needed = new List<KeyConversion>();
+        foreach (var finding in report.Findings.Where(f => f.Kind == UpgradeFindingKind.IncompatibleForeignKey))
+        {
+            var table = live.FindTable(finding.ReferencedSchema!, finding.ReferencedTable!);
+            if (table?.PrimaryKey is not { Columns.Count: 1 } key || key.Columns[0] != finding.ReferencedColumn)
+            {
+                continue;
+            }
+
+            var to = PostgresTypeName.Normalize(finding.ColumnType!);
+            var existing = needed.FirstOrDefault(n => n.Schema == table.Schema && n.Table == table.Name);
+            if (existing is null)
+            {
+                needed.Add(new KeyConversion
+                {
+                    Schema = table.Schema,
+                    Table = table.Name,
+                    Column = key.Columns[0],
+                    From = PostgresTypeName.Normalize(finding.ReferencedType!),
+                    To = to,
+                    Reason = $"revision {finding.Revision} references it from {finding.Object} as {to}; PostgreSQL refuses that foreign key while the key is {PostgresTypeName.Normalize(finding.ReferencedType!)}",
+                });
+            }
+            else if (existing.To != to)
+            {
+                blockers.Add($"the remaining revisions reference {table.Schema}.{table.Name}.{key.Columns[0]} both as {existing.To} and as {to}; no one type lets them all succeed");
+            }
+        }
+
+        return needed;
+    }
+
+    /// <summary>Keys whose type differs from the true revision's, where a conversion can set it back (uuid and the string types).</summary>
+    private static List<KeyConversion> DriftedKeys(RevisionMatch best, SchemaState live, IReadOnlyList<KeyConversion> needed) =>
+        best.TypeMismatches
+            .Where(d => d.Column is not null && d.Expected is not null && IsKeyType(d.Expected) && d.Actual is not null && IsKeyType(d.Actual))
+            .Where(d => live.FindTable(d.Schema, d.Table)?.PrimaryKey is { Columns.Count: 1 } key && key.Columns[0] == d.Column)
+            .Where(d => !needed.Any(n => n.Schema == d.Schema && n.Table == d.Table))
+            .Select(d => new KeyConversion
+            {
+                Schema = d.Schema,
+                Table = d.Table,
+                Column = d.Column!,
+                From = d.Actual!,
+                To = d.Expected!,
+                Reason = $"revision {best.Revision} defines it as {d.Expected}; the database has {d.Actual}",
+            })
+            .ToList();
+
+    private static bool IsKeyType(string type) => PostgresTypeName.Normalize(type) is "uuid" or "text" || PostgresTypeName.Normalize(type).StartsWith("character varying", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Plans each conversion on the live catalog (nothing changes) and returns them with the columns each
+    /// changes, and the snapshot as they would leave it. A conversion the planner refuses becomes a blocker.
+    /// </summary>
+    private static async Task<(IReadOnlyList<KeyConversion> Conversions, SchemaState Converted)> SimulateAsync(
+        ConnectionTarget target, SchemaState live, IReadOnlyList<KeyConversion> conversions, List<string> blockers, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        var planned = new List<KeyConversion>();
+        var types = new Dictionary<(string Schema, string Table, string Column), string>();
+        foreach (var conversion in conversions)
+        {
+            IdConversionPlan plan;
+            try
+            {
+                plan = await IdConversion.PlanAsync(target, [new ConversionRoot(conversion.Schema, conversion.Table, conversion.Column)], conversion.To, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RecoveryException ex) when (ex.Kind != FailureKind.ConnectionError)
+            {
+                blockers.Add($"Convert-IdColumns cannot convert {conversion.Schema}.{conversion.Table}.{conversion.Column} to {conversion.To}: {ex.Message}");
+                continue;
+            }
+
+            foreach (var column in plan.Columns)
+            {
+                types[(column.Schema, column.Table, column.Column)] = column.To;
+            }
+
+            planned.Add(conversion with { Columns = plan.Columns.Select(p => $"{p.Schema}.{p.Table}.{p.Column}").ToList() });
+        }
+
+        var converted = live with
+        {
+            Tables = live.Tables.Select(t => t with
+            {
+                Columns = t.Columns.Select(c => types.TryGetValue((t.Schema, t.Name, c.Name), out var type) ? c with { Type = type } : c).ToList(),
+            }).ToList(),
+        };
+        return (planned, converted);
+    }
+
+    /// <summary>Whether the conversion of a drifted key makes a remaining revision fail that would otherwise succeed.</summary>
+    private static bool Breaks(UpgradeReport after, UpgradeReport before, IReadOnlyList<KeyConversion> conversions, KeyConversion drifted)
+    {
+        var columns = conversions.FirstOrDefault(c => c.Schema == drifted.Schema && c.Table == drifted.Table)?.Columns ?? [];
+        return after.Findings.Where(f => f.Kind == UpgradeFindingKind.IncompatibleForeignKey && !before.Findings.Contains(f))
+            .Any(f => (f.ReferencedSchema == drifted.Schema && f.ReferencedTable == drifted.Table) || columns.Contains(f.Object));
+    }
+
+    /// <summary>Why stamping the true revision would be refused: tables or columns the revision and the database disagree on.</summary>
+    private static IEnumerable<string> StampBlockers(StaticReplay replay, IReadOnlyList<string> revisions, QualifiedName versionTable, SchemaState live)
+    {
+        var differences = VersionStamp.Differences(replay, revisions, versionTable, live).Where(VersionStamp.IsBlocking).ToList();
+        if (differences.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"the schema is not exactly revision {string.Join(", ", revisions)} ({string.Join("; ", differences.Take(5))}{(differences.Count > 5 ? "; …" : string.Empty)}), so it cannot be stamped; make the schema match a revision first");
+    }
+
+    /// <summary>Columns that differ in type from the true revision and that no conversion changes.</summary>
+    private static IEnumerable<string> RemainingDrift(RevisionMatch best, IReadOnlyList<KeyConversion> conversions) =>
+        best.TypeMismatches
+            .Where(d => !conversions.Any(c => c.Columns.Contains($"{d.Schema}.{d.Table}.{d.Column}")))
+            .Select(d => $"{d.Schema}.{d.Table}.{d.Column} is {d.Actual} where revision {best.Revision} says {d.Expected}; no step of the plan changes it");
+}

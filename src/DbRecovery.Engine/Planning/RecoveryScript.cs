@@ -1,0 +1,64 @@
+namespace DbRecovery.Engine.Planning;
+
+/// <summary>A recovery plan as a PowerShell script of DbRecovery cmdlets, for a reviewer to read and run.</summary>
+public static class RecoveryScript
+{
+    /// <summary>The script: parameters, one confirmation, then each step with its reason as a comment.</summary>
+    public static string Render(RecoveryPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var script = new List<string>();
+        script.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"# Recovery plan for {plan.Database}, made {plan.CreatedAt:u} from {plan.Project}"));
+        script.Add($"# The schema is at {string.Join(", ", plan.Revisions)}: {plan.Explanation}");
+        script.Add($"# alembic_version says {(plan.HasVersionTable ? string.Join(", ", plan.AlembicVersion.DefaultIfEmpty("nothing")) : "nothing: there is no version table")}.");
+        foreach (var conversion in plan.Conversions)
+        {
+            script.Add($"# Convert {conversion}: {conversion.Reason}.");
+        }
+
+        foreach (var warning in plan.Warnings)
+        {
+            script.Add($"# Warning: {warning}.");
+        }
+
+        foreach (var blocker in plan.Blockers)
+        {
+            script.Add($"# BLOCKER: {blocker}.");
+        }
+
+        script.Add("[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]");
+        script.Add("param(");
+        script.Add("    [string] $ConnectionString = $env:DATABASE_URL,");
+        script.Add("    [Parameter(Mandatory)] [string] $BackupPath,");
+        script.Add("    [Parameter(Mandatory)] [string] $ScratchConnectionString,");
+        script.Add("    [string[]] $AlembicCommand = @('alembic')");
+        script.Add(")");
+        script.Add("Set-StrictMode -Version Latest");
+        script.Add("$ErrorActionPreference = 'Stop'");
+        if (!plan.CanExecute)
+        {
+            script.Add("throw 'This plan has blockers (listed above); it cannot be run.'");
+            return string.Join(Environment.NewLine, script) + Environment.NewLine;
+        }
+
+        script.Add("$database = @{ ConnectionString = $ConnectionString }");
+        script.Add($"if (-not $PSCmdlet.ShouldProcess($ConnectionString, 'Recover: {(plan.IsEmpty ? "check only" : string.Join(", ", plan.Steps.Where(s => s.ChangesDatabase).Select(s => s.Kind)))}')) {{ return }}");
+        foreach (var step in plan.Steps)
+        {
+            script.Add(string.Empty);
+            script.Add($"# {step.Order}. {step.Description}");
+            var space = step.Command.IndexOf(' ', StringComparison.Ordinal);
+            var (cmdlet, rest) = space < 0 ? (step.Command, string.Empty) : (step.Command[..space], step.Command[space..]);
+            var confirm = step.ChangesDatabase ? " -Confirm:$false" : string.Empty;
+            script.Add(step.Kind switch
+            {
+                RecoveryStepKind.ProveBackup => $"$proof = {cmdlet} @database{rest}\nif (-not $proof.Passed) {{ throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')\" }}",
+                RecoveryStepKind.Backup => $"$null = {cmdlet} @database{rest}",
+                RecoveryStepKind.Verify => $"{cmdlet} @database{rest}",
+                _ => $"$null = {cmdlet} @database{rest}{confirm}",
+            });
+        }
+
+        return string.Join(Environment.NewLine, script) + Environment.NewLine;
+    }
+}

@@ -1,0 +1,282 @@
+using System.Management.Automation;
+using DbRecovery.TestSupport;
+
+namespace DbRecovery.Tests;
+
+/// <summary>
+/// The recovery of drifted databases of several origins, done unattended by the example runbook
+/// (Get-RecoveryPlan, Invoke-RecoveryPlan -Rehearse) in the hosted PowerShell engine, against real Alembic
+/// and PostgreSQL. After each: alembic current is the heads, alembic upgrade heads has nothing to run,
+/// every row, id and foreign key is still there and Test-RecoveryState -FailOnError passes.
+/// Run alone with <c>dotnet test tests/DbRecovery.Tests --filter FullyQualifiedName~RecoveryPlanTests</c>.
+/// </summary>
+[Collection(PowerShellCollection.Name)]
+public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
+{
+    private const string IncidentData = """
+        INSERT INTO organizations (id, name) SELECT gen_random_uuid(), 'org ' || g FROM generate_series(1, 3) g;
+        INSERT INTO users (id, organization_id, email) SELECT gen_random_uuid(), o.id, 'user' || g || '@' || replace(o.name, ' ', '') || '.test' FROM organizations o, generate_series(1, 4) g;
+        INSERT INTO deals (id, organization_id, created_by, owner_id, title) SELECT gen_random_uuid(), organization_id, id, id, 'deal' FROM users;
+        INSERT INTO documents (id, uploaded_by, name) SELECT gen_random_uuid(), id, 'doc' FROM users;
+        INSERT INTO comments (id, author_id, deal_id, body) SELECT gen_random_uuid(), owner_id, id, 'hi' FROM deals;
+        """;
+
+    private const string IncidentIds = """
+        SELECT md5(string_agg(v, ',' ORDER BY v)) FROM (
+            SELECT id::text v FROM users UNION ALL SELECT id::text FROM organizations UNION ALL SELECT id::text || owner_id::text FROM deals
+            UNION ALL SELECT uploaded_by::text FROM documents UNION ALL SELECT author_id::text || deal_id::text FROM comments) x
+        """;
+
+    private const string ForeignKeys = "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace";
+
+    private readonly string _root = Directory.CreateTempSubdirectory("dbr-recovery-").FullName;
+    private readonly List<IAsyncDisposable> _databases = [];
+    private readonly List<AlembicTestProject> _projects = [];
+    private PostgresServer? _server;
+
+    public async Task InitializeAsync() => _server = await PostgresServer.GetAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+
+        _projects.ForEach(p => p.Dispose());
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Uuid_keys_that_later_migrations_reference_as_varchar_are_converted_first()
+    {
+        // The migrations themselves disagree: the early ones make uuid ids, the later ones reference them as String(36).
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)"));
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
+        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+
+        var plan = Plan(project, database);
+        Assert.Equal([AlembicHistories.IncidentTrueRevision], Strings(plan, "Revisions"));
+        var conversion = Assert.Single((IEnumerable<object>)plan.Properties["Conversions"].Value);
+        var converted = PSObject.AsPSObject(conversion);
+        Assert.Equal("users", converted.Properties["Table"].Value);
+        Assert.Equal("character varying(36)", converted.Properties["To"].Value);
+        Assert.Contains("revision d4e5f6a7b8c9 references it from public.folders.owner_id", converted.Properties["Reason"].Value.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Strings(plan, "Blockers"));
+
+        var result = await RecoverAsync(project, database, IncidentIds);
+        Assert.Contains(result.Verbose, v => v.StartsWith("Rehearsal step 3 (Convert): Done", StringComparison.Ordinal));
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "users", "id"));
+        Assert.Equal("uuid", await ColumnTypeAsync(database, "organizations", "id"));
+        Assert.Equal(4L, await database.ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE tablename IN ('{string.Join("','", AlembicHistories.IncidentLaterTables)}')"));
+    }
+
+    [Fact]
+    public async Task Migration_files_edited_after_they_were_applied()
+    {
+        // The database was built while the files said uuid; today they say String(36) everywhere.
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject()));
+        var database = await DatabaseAsync();
+        using (var drifted = AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)"))
+        {
+            drifted.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
+        }
+
+        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        var result = await RecoverAsync(project, database, IncidentIds);
+
+        Assert.Contains(result.Verbose, v => v.StartsWith("The schema is at c3a7b4bbf913: alembic_version says dc2c0f69c1b1, but the schema comes closest to c3a7b4bbf913", StringComparison.Ordinal));
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "users", "id"));
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "organizations", "id"));
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "deals", "owner_id"));
+        var journal = shell.Run("Get-RecoveryJournal -JournalPath $journal | ForEach-Object { '{0} {1} {2}' -f $_.Operation, $_.Outcome, ($_.Target -split '/')[-1] }",
+            new Dictionary<string, object?> { ["journal"] = Path.Combine(_root, database.Name + ".jsonl") }).ThrowOnError();
+        var real = journal.Output.Select(o => o.ToString()).Where(l => l.EndsWith(database.Name, StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Invoke-RecoveryPlan: Convert Committed " + database.Name, "Invoke-RecoveryPlan: Stamp Committed " + database.Name, "Invoke-RecoveryPlan: Upgrade Committed " + database.Name], real);
+    }
+
+    [Fact]
+    public async Task A_database_made_by_create_all_without_a_version_table_is_only_stamped()
+    {
+        var project = Project(new AlembicTestProject()
+            .Revision("shop0001", null, """op.create_table("customers", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(200), nullable=False, unique=True))""")
+            .Revision("shop0002", "shop0001", """op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), nullable=False), sa.Column("total", sa.Numeric(10, 2)))""")
+            .Revision("shop0003", "shop0002", """op.add_column("orders", sa.Column("placed_at", sa.DateTime(timezone=True)))""")
+            .Module("shop_models.py", """
+                import sqlalchemy as sa
+                metadata = sa.MetaData()
+                customers = sa.Table("customers", metadata, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("email", sa.String(200), nullable=False, unique=True))
+                orders = sa.Table("orders", metadata, sa.Column("id", sa.Integer(), primary_key=True), sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), nullable=False),
+                    sa.Column("total", sa.Numeric(10, 2)), sa.Column("placed_at", sa.DateTime(timezone=True)))
+                """));
+        var database = await DatabaseAsync();
+        project.ExecutePython(database.Url, "import os, sqlalchemy as sa, shop_models; shop_models.metadata.create_all(sa.create_engine(os.environ['DATABASE_URL']))");
+        await database.ExecuteAsync("INSERT INTO customers (email) VALUES ('a@shop.test'), ('b@shop.test'); INSERT INTO orders (customer_id, total) SELECT id, 10 FROM customers;");
+
+        var plan = Plan(project, database);
+        Assert.False((bool)plan.Properties["HasVersionTable"].Value);
+        Assert.Equal(["Backup", "ProveBackup", "Stamp", "Verify"], StepKinds(plan));
+        await RecoverAsync(project, database, "SELECT md5(string_agg(id::text || customer_id::text, ',' ORDER BY id)) FROM orders");
+        Assert.Equal("shop0003", await database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+    }
+
+    [Fact]
+    public async Task A_database_at_one_branch_tip_stamped_head()
+    {
+        var project = Project(AlembicHistories.BranchAndMerge(new AlembicTestProject()));
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, "bbbb0005");
+        await database.ExecuteAsync("INSERT INTO accounts (id, name) VALUES (1, 'a'), (2, 'b'); INSERT INTO invoices (id, account_id, total) VALUES (1, 1, 9.5), (2, 2, 3); UPDATE alembic_version SET version_num = 'zzzz0007';");
+
+        var plan = Plan(project, database);
+        Assert.Equal(["bbbb0005"], Strings(plan, "Revisions"));
+        Assert.Equal(["cccc0004", "mmmm0006", "zzzz0007"], Strings(plan, "UpgradeRevisions"));
+        await RecoverAsync(project, database, "SELECT md5(string_agg(id::text || account_id::text, ',' ORDER BY id)) FROM invoices");
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'tags'"));
+    }
+
+    [Fact]
+    public async Task An_already_recovered_database_is_left_alone_and_the_runbook_says_so()
+    {
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject()));
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, "head");
+        var plan = Plan(project, database);
+        Assert.True((bool)plan.Properties["IsEmpty"].Value);
+        Assert.Equal(["Verify"], StepKinds(plan));
+
+        var result = await RecoverAsync(project, database, "SELECT md5(string_agg(table_name || column_name || data_type, ',' ORDER BY table_name, column_name)) FROM information_schema.columns WHERE table_schema = 'public'");
+        Assert.Contains(result.Information, i => i.StartsWith("Nothing to change: the database is already at dc2c0f69c1b1", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_root, database.Name + "-backup")));
+        Assert.False(File.Exists(Path.Combine(_root, database.Name + ".jsonl")));
+    }
+
+    [Fact]
+    public async Task A_table_made_by_hand_that_a_later_revision_creates_blocks_the_plan_before_any_change()
+    {
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject()));
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
+        await database.ExecuteAsync($"CREATE TABLE folders (id varchar(36) PRIMARY KEY, title text); UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+
+        var plan = Plan(project, database);
+        Assert.False((bool)plan.Properties["CanExecute"].Value);
+        var blockers = Strings(plan, "Blockers");
+        Assert.True(blockers.Any(b => b.Contains("create_table folders: relation \"folders\" already exists", StringComparison.Ordinal)), string.Join("\n", blockers));
+
+        var vars = Variables(project, database, scratch);
+        vars["plan"] = plan;
+        var refused = shell.Run("Invoke-RecoveryPlan -Plan $plan -ConnectionString $url -BackupPath $backup -ScratchConnectionString $scratch -AlembicCommand $alembic -JournalPath $journal -Confirm:$false", vars);
+        var error = refused.SingleError();
+        Assert.Equal("RecoveryPlanBlocked,DbRecovery.Commands.InvokeRecoveryPlanCommand", error.FullyQualifiedErrorId);
+        Assert.StartsWith("The plan cannot be executed; nothing was changed. No DbRecovery step can fix:", error.Exception.Message, StringComparison.Ordinal);
+
+        var runbook = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1");
+        var (exitCode, output) = await RealPwsh.RunFileAsync(runbook,
+            ["-Path", project.Root, "-ScratchConnectionString", scratch.Url, "-BackupPath", (string)vars["backup"]!, "-AlembicCommand", string.Join(",", AlembicTestProject.AlembicCommand), "-JournalPath", (string)vars["journal"]!],
+            new Dictionary<string, string> { ["DATABASE_URL"] = database.Url, ["PSModulePath"] = Path.GetDirectoryName(RepositoryPaths.ModuleDirectory)! });
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("The recovery cannot be done", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(database.Settings.Password!, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists((string)vars["backup"]!));
+        Assert.Equal(AlembicHistories.IncidentHead, await database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+        Assert.Equal("text", await ColumnTypeAsync(database, "folders", "title"));
+    }
+
+    [Fact]
+    public async Task The_rehearsal_finds_what_the_static_check_cannot_and_production_is_untouched()
+    {
+        // A data migration that fails on this data: the subquery returns a row per user.
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject())
+            .Revision("ee00ff11aa22", AlembicHistories.IncidentHead, """op.execute("UPDATE deals SET stage = (SELECT email FROM users)")""", "stage from owner"));
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
+        await database.ExecuteAsync(IncidentData);
+
+        var plan = Plan(project, database);
+        Assert.Equal("Unknown", PSObject.AsPSObject(plan.Properties["Forecast"].Value).Properties["Verdict"].Value.ToString());
+        Assert.Contains(Strings(plan, "Warnings"), w => w.StartsWith("revision ee00ff11aa22 line", StringComparison.Ordinal) && w.Contains("cannot be predicted statically", StringComparison.Ordinal));
+
+        var vars = Variables(project, database, scratch);
+        var run = shell.Run("& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal", vars);
+        var error = run.SingleError();
+        Assert.Equal("RehearsalFailed,DbRecovery.Commands.InvokeRecoveryPlanCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("failed at step 3 (Upgrade with Alembic to heads", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("more than one row returned by a subquery", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The database itself was not changed.", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(AlembicHistories.IncidentTrueRevision, await database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'folders'"));
+        Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+    }
+
+    private static IEnumerable<string> StepKinds(PSObject plan) =>
+        ((IEnumerable<object>)plan.Properties["Steps"].Value).Select(s => PSObject.AsPSObject(s).Properties["Kind"].Value.ToString()!);
+
+    private AlembicTestProject Project(AlembicTestProject project)
+    {
+        _projects.Add(project);
+        return project;
+    }
+
+    private async Task<TestDatabase> DatabaseAsync()
+    {
+        var database = await _server!.CreateDatabaseAsync();
+        _databases.Add(database);
+        return database;
+    }
+
+    private Dictionary<string, object?> Variables(AlembicTestProject project, TestDatabase database, TestDatabase scratch) => new()
+    {
+        ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
+        ["project"] = project.Root,
+        ["url"] = database.Url,
+        ["scratch"] = scratch.Url,
+        ["backup"] = Path.Combine(_root, database.Name + "-backup"),
+        ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
+        ["alembic"] = AlembicTestProject.AlembicCommand,
+    };
+
+    private PSObject Plan(AlembicTestProject project, TestDatabase database) =>
+        Assert.Single(shell.Run("Get-RecoveryPlan -Path $project -ConnectionString $url", new Dictionary<string, object?> { ["project"] = project.Root, ["url"] = database.Url }).Output);
+
+    private static IReadOnlyList<string> Strings(PSObject plan, string property) =>
+        ((IEnumerable<object>)plan.Properties[property].Value).Select(o => o.ToString()!).ToList();
+
+    /// <summary>Runs the runbook unattended, then checks what every recovery must leave; returns what the runbook wrote.</summary>
+    private async Task<ScriptResult> RecoverAsync(AlembicTestProject project, TestDatabase database, string data)
+    {
+        var scratch = await DatabaseAsync();
+        var before = await database.ScalarAsync<string>(data);
+        var foreignKeys = await database.ScalarAsync<long>(ForeignKeys);
+        var vars = Variables(project, database, scratch);
+
+        var preview = shell.Run("& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal -WhatIf", vars).ThrowOnError();
+        Assert.Empty(preview.Output);
+        Assert.False(Directory.Exists((string)vars["backup"]!));
+
+        var result = shell.Run("& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal -Verbose", vars).ThrowOnError();
+        var checks = result.Output.Select(o => (Name: o.Properties["Name"].Value.ToString(), Status: o.Properties["Status"].Value.ToString(), Detail: o.Properties["Detail"].Value.ToString())).ToList();
+        Assert.Contains(checks, c => c.Name == "SchemaMatchesHead");
+        Assert.All(checks, c => Assert.True(c.Status == "Pass", $"{c.Name}: {c.Detail}"));
+        Assert.DoesNotContain(database.Settings.Password!, result.AllText, StringComparison.Ordinal);
+
+        var heads = project.Run(database.Url, "heads").Output.Split('\n').Where(l => l.Contains("(head)", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).Order().ToList();
+        var current = project.Run(database.Url, "current").Output.Split('\n').Where(l => l.Contains("(head)", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).Order().ToList();
+        Assert.NotEmpty(heads);
+        Assert.Equal(heads, current);
+        var again = project.Run(database.Url, "upgrade", "heads");
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await database.ScalarAsync<string>(data));
+        Assert.True(await database.ScalarAsync<long>(ForeignKeys) >= foreignKeys);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"));
+        Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+        return result;
+    }
+
+    private static Task<string> ColumnTypeAsync(TestDatabase database, string table, string column) =>
+        database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
+}
