@@ -12,8 +12,8 @@ public sealed class ModuleTests(PowerShellSession shell)
     private static readonly string[] ExpectedCommands =
     [
         "Backup-Database", "Compare-SchemaState", "Convert-IdColumns", "Export-SchemaState", "Find-AlembicRevision", "Find-ExposedSecret", "Get-AlembicHistory", "Get-AlembicVersion",
-        "Get-RecoveryJournal", "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Reset-DatabasePassword", "Restore-Database", "Set-AlembicVersion",
-        "Test-CredentialRevoked", "Test-DatabaseBackup", "Test-RecoveryState",
+        "Get-RecoveryJournal", "Get-RecoveryPlan", "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Invoke-RecoveryPlan", "Reset-DatabasePassword",
+        "Restore-Database", "Set-AlembicVersion", "Test-AlembicUpgrade", "Test-CredentialRevoked", "Test-DatabaseBackup", "Test-RecoveryState",
     ];
 
     [Fact]

@@ -21,9 +21,9 @@ Describe 'The DbRecovery module' {
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
             Should -Be @('Backup-Database', 'Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
-                'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
-                'Reset-DatabasePassword', 'Restore-Database', 'Set-AlembicVersion', 'Test-CredentialRevoked', 'Test-DatabaseBackup',
-                'Test-RecoveryState')
+                'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RecoveryPlan', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
+                'Invoke-RecoveryPlan', 'Reset-DatabasePassword', 'Restore-Database', 'Set-AlembicVersion', 'Test-AlembicUpgrade', 'Test-CredentialRevoked',
+                'Test-DatabaseBackup', 'Test-RecoveryState')
     }
 
     It 'has help with an example for <_>' -ForEach $commands {
@@ -63,5 +63,97 @@ Describe 'Get-SchemaState against a real database' {
         $state = Get-SchemaState -ConnectionString $env:DBRECOVERY_TEST_DATABASE_URL
         $state | Export-SchemaState -Path $path
         (Import-SchemaState -Path $path).Tables.Count | Should -Be $state.Tables.Count
+    }
+}
+
+Describe 'Recovery planning as a runbook sees it' {
+    BeforeAll {
+        if (-not $env:DBRECOVERY_TEST_DATABASE_URL) {
+            throw 'Set DBRECOVERY_TEST_DATABASE_URL to a postgresql:// URL of a database these tests may read.'
+        }
+
+        # An Alembic project of two revisions: the first is the database's uuid tables, the second references users.id as String(36).
+        $url = $env:DBRECOVERY_TEST_DATABASE_URL
+        $project = Join-Path $TestDrive 'backend'
+        $versions = New-Item -ItemType Directory -Path (Join-Path $project 'migrations/versions') -Force
+        Set-Content -Path (Join-Path $project 'alembic.ini') -Value "[alembic]`nscript_location = %(here)s/migrations`n"
+        Set-Content -Path (Join-Path $project 'migrations/env.py') -Value @'
+import os
+from alembic import context
+from sqlalchemy import create_engine, pool
+engine = create_engine(os.environ["DATABASE_URL"], poolclass=pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+'@
+        Set-Content -Path (Join-Path $versions 'pest0001_accounts.py') -Value @'
+revision = "pest0001"
+down_revision = None
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+def upgrade():
+    op.create_table("organizations", sa.Column("id", postgresql.UUID(), primary_key=True))
+    op.create_table("users", sa.Column("id", postgresql.UUID(), primary_key=True), sa.Column("organization_id", postgresql.UUID(), sa.ForeignKey("organizations.id")))
+'@
+        Set-Content -Path (Join-Path $versions 'pest0002_folders.py') -Value @'
+revision = "pest0002"
+down_revision = "pest0001"
+from alembic import op
+import sqlalchemy as sa
+def upgrade():
+    op.create_table("folders", sa.Column("id", sa.String(36), primary_key=True), sa.Column("owner_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False))
+'@
+        $plan = Get-RecoveryPlan -Path $project -ConnectionString $url
+    }
+
+    It 'shows the whole plan in a default view that fits 120 columns' {
+        $text = $plan | Out-String -Width 120
+        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
+        $text = $text -replace '\s+', ' '
+        $text | Should -Match 'TrueRevision\s+: pest0001 \(score 1\.00\)'
+        $text | Should -Match 'AlembicVersion\s+: no alembic_version table'
+        $text | Should -Match 'Conversions\s+: public\.users\.id uuid -> character varying\(36\) \(1 columns\): revision pest0002 references it from public\.folders\.owner_id'
+        $text | Should -Match 'Stamp\s+: pest0001'
+        $text | Should -Match 'Upgrade\s+: 1 revisions to pest0002: pest0002'
+        $text | Should -Match 'Blockers\s+: none'
+        $text | Should -Match '3\. Convert public\.users\.id \(uuid\) to character varying\(36\)'
+    }
+
+    It 'says why alembic upgrade would fail here, in its default view' {
+        $report = Test-AlembicUpgrade -Path $project -ConnectionString $url
+        $report.Verdict | Should -Be 'WillFail'
+        $text = $report | Out-String -Width 120
+        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
+        $text = $text -replace '\s+', ' '
+        $text | Should -Match 'Verdict\s+: WillFail'
+        $text | Should -Match 'Upgrade\s+: pest0001 -> pest0002 \(1 revisions, static check\)'
+        $text | Should -Match 'pest0002 line \d+ create_table folders \[IncompatibleForeignKey\]: foreign key constraint "folders_owner_id_fkey" cannot be implemented'
+    }
+
+    It 'writes the plan as a script that parses and runs each step with its cmdlet' {
+        $script = Get-RecoveryPlan -Path $project -ConnectionString $url -AsScript
+        $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseInput($script, [ref] $null, [ref] $errors)
+        $errors | Should -BeNullOrEmpty
+        $script | Should -Match "(?m)^\`$null = Convert-IdColumns @database -Table 'public\.users' -To 'character varying\(36\)' -Confirm:\`$false$"
+        $script | Should -Match "(?m)^\`$null = Set-AlembicVersion @database -Path '.*backend' -Revision 'pest0001' -Confirm:\`$false$"
+        $script | Should -Match "(?m)^Test-RecoveryState @database -Path '.*backend' -ExpectColumnType 'public\.users\.id=character varying\(36\)' -FailOnError$"
+    }
+
+    It 'applies a plan read back from <_> unchanged, and -WhatIf changes nothing' -ForEach 'Clixml', 'JSON' {
+        $file = Join-Path $TestDrive "plan.$_"
+        $back = if ($_ -eq 'Clixml') { $plan | Export-Clixml -Path $file; Import-Clixml -Path $file }
+                else { $plan | ConvertTo-Json -Depth 10 | Set-Content -Path $file; Get-Content -Raw -Path $file | ConvertFrom-Json }
+        $transcript = Join-Path $TestDrive "whatif-$_.txt"
+        Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+        $back | Invoke-RecoveryPlan -ConnectionString $url -BackupPath (Join-Path $TestDrive "backup-$_") -ScratchConnectionString $url -WhatIf
+        Stop-Transcript | Out-Null
+        $shown = Get-Content -Raw -Path $transcript
+        $shown | Should -Match 'What if: # Recovery plan for postgresql://[^@]+@[^,]+, made '
+        $shown | Should -Match ([regex]::Escape("Convert-IdColumns @database -Table 'public.users' -To 'character varying(36)'"))
+        Test-Path (Join-Path $TestDrive "backup-$_") | Should -BeFalse
+        ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ 'users').Columns.Where({ $_.Name -eq 'id' }).Type | Should -Be 'uuid'
     }
 }

@@ -29,18 +29,49 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
 
     /// <summary>Runs <c>alembic -c ini ARGS</c> against <paramref name="target"/>, reporting each output line.</summary>
     /// <returns>The exit code and the output (standard output and error, scrubbed).</returns>
-    public async Task<AlembicRun> RunAsync(ConnectionTarget target, IReadOnlyList<string> arguments, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken)
+    public Task<AlembicRun> RunAsync(ConnectionTarget target, IReadOnlyList<string> arguments, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken) =>
+        StartAsync([.. Command, "-c", IniFile, .. arguments], string.Join(' ', Command), target, log, onLine, cancellationToken);
+
+    /// <summary>
+    /// Runs Python code with the interpreter Alembic runs on (so the project's packages import), in the project's
+    /// folder, with the URL of <paramref name="target"/> in the URL variable as env.py expects.
+    /// </summary>
+    public Task<AlembicRun> RunPythonAsync(ConnectionTarget target, string code, IReadOnlyList<string> arguments, IRecoveryLog log, CancellationToken cancellationToken) =>
+        StartAsync([Interpreter(), "-c", code, .. arguments], Interpreter(), target, log, null, cancellationToken);
+
+    /// <summary>
+    /// The Python interpreter of the command: the one before <c>-m alembic</c>, else the one the
+    /// <c>alembic</c> script's first line names.
+    /// </summary>
+    /// <exception cref="RecoveryException">It cannot be told (<c>AlembicNotFound</c>).</exception>
+    public string Interpreter()
+    {
+        if (Command.Count >= 3 && Command[1] == "-m")
+        {
+            return Command[0];
+        }
+
+        var script = File.Exists(Command[0]) ? Command[0]
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, Command[0])).FirstOrDefault(File.Exists);
+        var shebang = script is null ? null : File.ReadLines(script).FirstOrDefault();
+        return shebang is not null && shebang.StartsWith("#!", StringComparison.Ordinal)
+            ? shebang[2..].Trim().Split(' ')[0]
+            : throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
+                $"The Python that runs '{string.Join(' ', Command)}' cannot be told; pass -AlembicCommand as the interpreter and module, e.g. /usr/bin/python3,-m,alembic.", Command[0]);
+    }
+
+    private async Task<AlembicRun> StartAsync(IReadOnlyList<string> command, string program, ConnectionTarget target, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(log);
-        var start = new ProcessStartInfo(Command[0]) { WorkingDirectory = Path.GetDirectoryName(IniFile)! };
-        foreach (var argument in Command.Skip(1).Concat(["-c", IniFile]).Concat(arguments))
+        var start = new ProcessStartInfo(command[0]) { WorkingDirectory = Path.GetDirectoryName(IniFile)! };
+        foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment[UrlVariable] = target.ToUrlWithPassword();
-        log.Verbose($"Running: {string.Join(' ', start.ArgumentList.Prepend(Command[0]))} (database URL in ${UrlVariable})");
+        log.Verbose($"Running: {(program == string.Join(' ', Command) ? string.Join(' ', command) : program + " -c <script>")} (database URL in ${UrlVariable})");
         var secrets = new[] { target.Password, target.Password is null ? null : Uri.EscapeDataString(target.Password) }.OfType<string>().Where(s => s.Length > 0).ToList();
         string Scrub(string line) => secrets.Aggregate(line, (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal));
         try
@@ -55,7 +86,7 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
             throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
-                $"Alembic could not be started as '{string.Join(' ', Command)}' ({ex.Message}). Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.", Command[0], ex);
+                $"Alembic could not be started as '{program}' ({ex.Message}). Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.", command[0], ex);
         }
     }
 

@@ -68,6 +68,9 @@ public sealed record RecoveryPlan
     /// <summary>The column types the end state must have (schema.table.column=type), for Test-RecoveryState -ExpectColumnType.</summary>
     public IReadOnlyList<string> ExpectedColumnTypes { get; init; } = [];
 
+    /// <summary>Whether the application's models (env.py's target_metadata) were read for the types the code expects.</summary>
+    public bool ReadModels { get; init; }
+
     /// <summary>The steps, in order.</summary>
     public IReadOnlyList<RecoveryStep> Steps { get; init; } = [];
 

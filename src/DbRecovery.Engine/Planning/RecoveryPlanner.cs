@@ -24,10 +24,11 @@ public static class RecoveryPlanner
     /// <param name="project">The Alembic project's path, for the plan's commands.</param>
     /// <param name="versionTable">The version table.</param>
     /// <param name="to">The revision to upgrade to, or null (or <c>heads</c>) for the heads.</param>
+    /// <param name="models">The schema the application's models build (see <see cref="ModelSchema"/>), or null when not read.</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public static async Task<RecoveryPlan> PlanAsync(
-        ConnectionTarget target, AlembicHistory history, string project, QualifiedName versionTable, string? to, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target, AlembicHistory history, string project, QualifiedName versionTable, string? to, SchemaState? models, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(history);
@@ -51,17 +52,19 @@ public static class RecoveryPlanner
 
         var before = StaticUpgradeCheck.Run(history, live, revisions, targets, rows);
         var needed = NeededByRevisions(before, live, blockers);
-        var drift = DriftedKeys(best, live, needed);
+        var modelled = models is null ? [] : ModelledKeys(models, live, needed, warnings);
+        var optional = modelled.Concat(DriftedKeys(best, live, [.. needed, .. modelled])).ToList();
 
         log.Progress(new ProgressReport("Planning the recovery", "checking the way again as the conversions leave it", 3, 4));
-        var (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. drift], blockers, log, cancellationToken).ConfigureAwait(false);
+        var (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. optional], blockers, log, cancellationToken).ConfigureAwait(false);
         var after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
 
-        // A key converted only because it drifted from the true revision must not break a later revision.
-        var harmful = drift.Where(d => Breaks(after, before, conversions, d)).ToList();
+        // A key converted for the models or because it drifted from the true revision must not break a later revision.
+        var harmful = optional.Where(d => Breaks(after, before, conversions, d)).ToList();
         if (harmful.Count > 0)
         {
-            (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. drift.Except(harmful)], blockers, log, cancellationToken).ConfigureAwait(false);
+            warnings.AddRange(harmful.Select(h => $"{h} is not converted although {h.Reason}: a remaining revision would then fail"));
+            (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. optional.Except(harmful)], blockers, log, cancellationToken).ConfigureAwait(false);
             after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
         }
 
@@ -95,6 +98,7 @@ public static class RecoveryPlanner
             Blockers = blockers.Distinct(StringComparer.Ordinal).ToList(),
             Warnings = warnings,
             ExpectedColumnTypes = expectedTypes,
+            ReadModels = models is not null,
         };
         log.Progress(new ProgressReport("Planning the recovery", "done", 4, 4));
         return plan with { Steps = RecoverySteps.For(plan, targets.SequenceEqual(history.Heads) ? "heads" : targets[0]) };
@@ -161,12 +165,54 @@ public static class RecoveryPlanner
         return needed;
     }
 
+    /// <summary>Keys whose type differs from what the models declare; where a remaining revision needs another type, the revision wins and the reviewer is told.</summary>
+    private static List<KeyConversion> ModelledKeys(SchemaState models, SchemaState live, IReadOnlyList<KeyConversion> needed, List<string> warnings)
+    {
+        var keys = new List<KeyConversion>();
+        foreach (var table in live.Tables)
+        {
+            if (table.PrimaryKey is not { Columns.Count: 1 } key || table.FindColumn(key.Columns[0]) is not { } column
+                || models.FindTable(table.Schema, table.Name)?.FindColumn(key.Columns[0]) is not { } modelled)
+            {
+                continue;
+            }
+
+            var (actual, expected) = (PostgresTypeName.Normalize(column.Type), PostgresTypeName.Normalize(modelled.Type));
+            if (actual == expected || !IsKeyType(actual) || !IsKeyType(expected))
+            {
+                continue;
+            }
+
+            if (needed.FirstOrDefault(n => n.Schema == table.Schema && n.Table == table.Name) is { } revision)
+            {
+                if (revision.To != expected)
+                {
+                    warnings.Add($"the models declare {table.QualifiedName}.{key.Columns[0]} as {expected}, but {revision.Reason}; the plan follows the revisions");
+                }
+
+                continue;
+            }
+
+            keys.Add(new KeyConversion
+            {
+                Schema = table.Schema,
+                Table = table.Name,
+                Column = key.Columns[0],
+                From = actual,
+                To = expected,
+                Reason = $"the application's models (env.py's target_metadata) declare it as {expected}",
+            });
+        }
+
+        return keys;
+    }
+
     /// <summary>Keys whose type differs from the true revision's, where a conversion can set it back (uuid and the string types).</summary>
-    private static List<KeyConversion> DriftedKeys(RevisionMatch best, SchemaState live, IReadOnlyList<KeyConversion> needed) =>
+    private static List<KeyConversion> DriftedKeys(RevisionMatch best, SchemaState live, IReadOnlyList<KeyConversion> planned) =>
         best.TypeMismatches
             .Where(d => d.Column is not null && d.Expected is not null && IsKeyType(d.Expected) && d.Actual is not null && IsKeyType(d.Actual))
             .Where(d => live.FindTable(d.Schema, d.Table)?.PrimaryKey is { Columns.Count: 1 } key && key.Columns[0] == d.Column)
-            .Where(d => !needed.Any(n => n.Schema == d.Schema && n.Table == d.Table))
+            .Where(d => !planned.Any(n => n.Schema == d.Schema && n.Table == d.Table))
             .Select(d => new KeyConversion
             {
                 Schema = d.Schema,

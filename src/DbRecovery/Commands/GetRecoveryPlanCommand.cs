@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Planning;
 using DbRecovery.Engine.Sql;
 
@@ -16,13 +17,20 @@ namespace DbRecovery.Commands;
 /// again as the conversions would leave the schema. What no DbRecovery step can fix (a table a later revision
 /// creates already exists, a schema that is no revision) is listed under Blockers, and such a plan cannot be
 /// executed. The plan lists the stamp, the revisions the upgrade will run, the checks the end state must pass
-/// and the ordered steps; nothing is changed. -AsScript writes it as a PowerShell script of DbRecovery cmdlets.
+/// and the ordered steps; nothing is changed. With -ScratchConnectionString the application's models are
+/// read too: env.py is run with real Python the way Alembic runs it, its target_metadata is built with
+/// create_all() on that empty database (emptied again afterwards), and keys whose type differs from the
+/// models' become conversions (a remaining revision that needs another type wins). -AsScript writes it as a PowerShell script of DbRecovery cmdlets.
 /// The plan serializes (Export-Clixml, ConvertTo-Json) and Invoke-RecoveryPlan applies it unchanged, refusing
 /// it if the database's schema or alembic_version changed since.
 /// </remarks>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend</code>
 /// <para>Shows the recovery of the database in $env:DATABASE_URL: true revision, conversions, stamp, upgrade, blockers, steps.</para>
+/// </example>
+/// <example>
+/// <code>Get-RecoveryPlan -Path ./backend -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic</code>
+/// <para>Also reads the types the application's models declare, by building them on an empty scratch database.</para>
 /// </example>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend | Export-Clixml ./recovery-plan.xml</code>
@@ -52,6 +60,21 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string VersionTable { get; set; } = "alembic_version";
 
+    /// <summary>An empty scratch database to build the application's models in (env.py's target_metadata), for the types the code expects.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ScratchConnectionString { get; set; }
+
+    /// <summary>How to run Alembic (its Python runs env.py for the models), e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] AlembicCommand { get; set; } = ["alembic"];
+
+    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string UrlVariable { get; set; } = "DATABASE_URL";
+
     /// <summary>Write the plan as a PowerShell script of DbRecovery cmdlets instead of the plan object.</summary>
     [Parameter]
     public SwitchParameter AsScript { get; set; }
@@ -62,7 +85,19 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
         try
         {
             var path = FileSystemPath(Path);
-            var plan = Run((log, cancel) => RecoveryPlanner.PlanAsync(Target, AlembicHistory.Load(path, log), path, QualifiedName.Parse(VersionTable), To, log, cancel));
+            var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
+            Mask.Add(scratch?.Password);
+            var plan = Run(async (log, cancel) =>
+            {
+                var history = AlembicHistory.Load(path, log);
+                var models = scratch is null ? null : await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, log, cancel).ConfigureAwait(false);
+                if (scratch is not null && models is null)
+                {
+                    log.Verbose("env.py hands Alembic no target_metadata: the plan goes by the migrations alone.");
+                }
+
+                return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, log, cancel).ConfigureAwait(false);
+            });
             foreach (var blocker in plan.Blockers)
             {
                 WriteWarning("Blocker: " + blocker);

@@ -14,7 +14,10 @@ namespace DbRecovery.Commands;
 /// database one revision at a time and each step is snapshotted with the same catalog reader; the
 /// scratch database must be empty and is the only database it connects to, and the URL reaches Alembic
 /// through an environment variable. A revision whose upgrade fails is reported with Alembic's error, and
-/// it and the revisions after it fall back to the static replay (Origin says which).
+/// it and the revisions after it fall back to the static replay (Origin says which). With -Models the schema is
+/// the one the application's code expects instead: env.py is run with real Python the way Alembic runs it, the
+/// target_metadata it hands Alembic is built with create_all() on the empty scratch database, snapshotted, and
+/// the scratch database emptied again; a project whose env.py has no target_metadata is an error (NoTargetMetadata).
 /// </remarks>
 /// <example>
 /// <code>Get-RevisionSchema -Path ./backend -Revision c3a7b4bbf913 | ForEach-Object Tables</code>
@@ -23,6 +26,10 @@ namespace DbRecovery.Commands;
 /// <example>
 /// <code>Get-RevisionSchema -Path ./backend -Revision head -Replay -ScratchConnectionString 'postgresql://ops@localhost/scratch' -AlembicCommand /usr/bin/python3,-m,alembic</code>
 /// <para>Builds the head's exact schema with real Alembic on an empty scratch database.</para>
+/// </example>
+/// <example>
+/// <code>Get-SchemaState | Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Models -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic)</code>
+/// <para>Compares the database with what the application's models expect.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Get, "RevisionSchema")]
 [OutputType(typeof(SchemaState))]
@@ -43,11 +50,15 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
     [Parameter]
     public SwitchParameter Replay { get; set; }
 
-    /// <summary>The empty scratch database for -Replay (a postgresql:// URL or Npgsql key=value string).</summary>
+    /// <summary>The schema the application's models build (env.py's target_metadata, create_all() on the scratch database) instead of a revision's.</summary>
+    [Parameter]
+    public SwitchParameter Models { get; set; }
+
+    /// <summary>The empty scratch database for -Replay and -Models (a postgresql:// URL or Npgsql key=value string).</summary>
     [Parameter]
     public string? ScratchConnectionString { get; set; }
 
-    /// <summary>How to run Alembic for -Replay, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    /// <summary>How to run Alembic for -Replay and -Models, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] AlembicCommand { get; set; } = ["alembic"];
@@ -65,6 +76,16 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
             var path = FileSystemPath(Path);
             var states = Run(async (log, cancel) =>
             {
+                if (Models)
+                {
+                    var modelsScratch = ConnectionTarget.Parse(ScratchConnectionString);
+                    Mask.Add(modelsScratch.Password);
+                    var models = await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), modelsScratch, log, cancel).ConfigureAwait(false)
+                        ?? throw new Engine.Diagnostics.RecoveryException("NoTargetMetadata", Engine.Diagnostics.FailureKind.ObjectNotFound,
+                            $"The env.py of '{path}' hands Alembic no target_metadata, so there are no models to read.", path);
+                    return [models];
+                }
+
                 var history = AlembicHistory.Load(path, log);
                 var revisions = Revision.SelectMany(r => r == "heads" ? history.Heads : [history.Resolve(r).Revision]).Distinct().ToList();
                 var replay = StaticReplay.Run(history);

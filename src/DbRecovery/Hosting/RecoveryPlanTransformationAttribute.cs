@@ -12,7 +12,6 @@ internal sealed class RecoveryPlanTransformationAttribute : ArgumentTransformati
 {
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
-        ArgumentNullException.ThrowIfNull(engineIntrinsics);
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         try
         {
@@ -20,7 +19,7 @@ internal sealed class RecoveryPlanTransformationAttribute : ArgumentTransformati
             {
                 RecoveryPlan plan => plan,
                 string json => RecoveryPlanJson.Deserialize(json),
-                PSObject or PSCustomObject => RecoveryPlanJson.Deserialize(ToJson(engineIntrinsics, inputData)),
+                PSObject or PSCustomObject => RecoveryPlanJson.Deserialize(PSObjectJson.ToJson(inputData)),
                 _ => inputData,
             };
         }
@@ -29,8 +28,4 @@ internal sealed class RecoveryPlanTransformationAttribute : ArgumentTransformati
             throw new ArgumentTransformationMetadataException(ex.Message, ex);
         }
     }
-
-    private static string ToJson(EngineIntrinsics engine, object plan) =>
-        engine.InvokeCommand.NewScriptBlock("param($plan) ConvertTo-Json -InputObject $plan -Depth 20 -Compress -EnumsAsStrings")
-            .Invoke(plan)[0].BaseObject.ToString()!;
 }
