@@ -18,8 +18,8 @@ namespace DbRecovery.Benchmarks;
 /// </summary>
 internal static class AlembicBenchmark
 {
-    private const int Revisions = 1000;
-    private const int LiveRevision = 600;
+    internal const int Revisions = 1000;
+    internal const int LiveRevision = 600;
 
     public static async Task RunAsync(int runs)
     {
@@ -49,7 +49,7 @@ internal static class AlembicBenchmark
     }
 
     /// <summary>A linear trunk; every 50th revision opens a 4-revision branch that a later trunk revision merges.</summary>
-    private static void Generate(AlembicTestProject project)
+    internal static void Generate(AlembicTestProject project)
     {
         var table = 0;
         string? previous = null;
@@ -96,22 +96,30 @@ internal static class AlembicBenchmark
         }
     }
 
-    private static string Ddl(SchemaState state)
+    /// <summary>The DDL that builds <paramref name="state"/>: tables with their primary keys, then indexes and foreign keys.</summary>
+    internal static string Ddl(SchemaState state)
     {
         var sql = new StringBuilder();
         foreach (var table in state.Tables)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {SqlIdentifier.Quote(table.Schema, table.Name)} ({string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Name)} {c.Type}"))});\n");
+            var key = table.PrimaryKey is { } pk ? $", CONSTRAINT {SqlIdentifier.Quote(pk.Name)} PRIMARY KEY ({string.Join(", ", pk.Columns.Select(SqlIdentifier.Quote))})" : string.Empty;
+            sql.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {SqlIdentifier.Quote(table.Schema, table.Name)} ({string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Name)} {c.Type}{(c.IsNullable ? string.Empty : " NOT NULL")}"))}{key});\n");
             foreach (var index in table.Indexes.Where(i => !i.IsPrimary))
             {
                 sql.Append(CultureInfo.InvariantCulture, $"CREATE INDEX {SqlIdentifier.Quote(index.Name)} ON {SqlIdentifier.Quote(table.Schema, table.Name)} ({string.Join(", ", index.Columns.Select(c => SqlIdentifier.Quote(c!)))});\n");
             }
         }
 
+        foreach (var fk in state.Tables.SelectMany(t => t.ForeignKeys))
+        {
+            sql.Append(CultureInfo.InvariantCulture,
+                $"ALTER TABLE {SqlIdentifier.Quote(fk.Schema, fk.Table)} ADD CONSTRAINT {SqlIdentifier.Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(SqlIdentifier.Quote))}) REFERENCES {SqlIdentifier.Quote(fk.ReferencedSchema, fk.ReferencedTable)} ({string.Join(", ", fk.ReferencedColumns.Select(SqlIdentifier.Quote))});\n");
+        }
+
         return sql.ToString();
     }
 
-    private static double Median<T>(int runs, Func<T> action)
+    internal static double Median<T>(int runs, Func<T> action)
     {
         var times = new List<double>();
         for (var i = 0; i < runs; i++)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup [scale] | secrets [gigabytes]
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | secrets [gigabytes]
 var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
@@ -17,10 +17,13 @@ switch (args.FirstOrDefault() ?? "snapshot")
     case "backup":
         await BackupBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
+    case "recovery":
+        await RecoveryBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture), 5);
+        return 0;
     case "secrets":
         SecretScanBenchmark.Run(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup [scale] | secrets [gigabytes]");
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | secrets [gigabytes]");
         return 2;
 }

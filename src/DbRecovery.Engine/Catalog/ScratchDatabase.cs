@@ -8,6 +8,8 @@ namespace DbRecovery.Engine.Catalog;
 /// <summary>An empty database DbRecovery may fill and empty again (for replays and backup tests); it refuses one that is not empty.</summary>
 public static class ScratchDatabase
 {
+    private const int DropBatch = 100;
+
     /// <summary>Fails unless <paramref name="scratch"/> holds no tables, views, sequences or types; returns its schemas.</summary>
     /// <exception cref="RecoveryException">It is not empty (<c>ScratchNotEmpty</c>).</exception>
     public static async Task<IReadOnlyList<string>> EnsureEmptyAsync(ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
@@ -42,6 +44,14 @@ public static class ScratchDatabase
         ArgumentNullException.ThrowIfNull(initialSchemas);
         var current = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
         await using var session = await DatabaseSession.OpenAsync(scratch, log, cancellationToken).ConfigureAwait(false);
+
+        // Tables go first, a batch per transaction: one DROP SCHEMA of thousands of tables needs more locks than max_locks_per_transaction allows.
+        foreach (var batch in current.Tables.Select(t => SqlIdentifier.Quote(t.Schema, t.Name)).Chunk(DropBatch))
+        {
+            await using var drop = session.CreateCommand($"DROP TABLE IF EXISTS {string.Join(", ", batch)} CASCADE");
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var step in EmptyingSteps(current.Schemas, [.. initialSchemas]))
         {
             await using var command = session.CreateCommand(step.Sql!);
