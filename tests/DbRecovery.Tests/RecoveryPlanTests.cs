@@ -212,6 +212,39 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
     }
 
+    [Fact]
+    public async Task A_run_that_fails_midway_says_what_it_left_and_a_new_plan_finishes_it()
+    {
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)")
+            .Revision("ee00ff11aa22", AlembicHistories.IncidentHead, """op.execute("UPDATE deals SET stage = (SELECT email FROM users)")""", "stage from owner"));
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
+        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        var vars = Variables(project, database, scratch);
+        vars["plan"] = Plan(project, database);
+
+        var failed = shell.Run("Invoke-RecoveryPlan -Plan $plan -ConnectionString $url -BackupPath $backup -ScratchConnectionString $scratch -AlembicCommand $alembic -JournalPath $journal -Confirm:$false", vars);
+        var error = failed.SingleError();
+        Assert.Equal("RecoveryStepFailed,DbRecovery.Commands.InvokeRecoveryPlanCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("Step 5 of the recovery of", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Now the database is as step 4 left it, after: Convert public.users.id (uuid) to character varying(36)", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"Stamp alembic_version at {AlembicHistories.IncidentTrueRevision}", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"To go back, Restore-Database -Path '{vars["backup"]}' -Clean", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "users", "id"));
+        Assert.Equal(AlembicHistories.IncidentTrueRevision, await database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'folders'"));
+
+        // The cause removed (the data the migration cannot take), a new plan starts from where the first stopped.
+        await database.ExecuteAsync("DELETE FROM comments; DELETE FROM deals;");
+        var resumed = Plan(project, database);
+        Assert.Empty((IEnumerable<object>)resumed.Properties["Conversions"].Value);
+        Assert.Empty((IEnumerable<object>)resumed.Properties["Stamp"].Value);
+        Assert.Contains(Strings(resumed, "Warnings"), w => w.StartsWith("public.users.id stays character varying(36) although revision c3a7b4bbf913 defines it as uuid", StringComparison.Ordinal));
+        Directory.Delete((string)vars["backup"]!, recursive: true);
+        await RecoverAsync(project, database, "SELECT md5(string_agg(id::text || organization_id::text, ',' ORDER BY id)) FROM users");
+    }
+
     private static IEnumerable<string> StepKinds(PSObject plan) =>
         ((IEnumerable<object>)plan.Properties["Steps"].Value).Select(s => PSObject.AsPSObject(s).Properties["Kind"].Value.ToString()!);
 

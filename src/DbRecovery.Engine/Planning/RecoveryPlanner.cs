@@ -61,9 +61,10 @@ public static class RecoveryPlanner
 
         // A key converted for the models or because it drifted from the true revision must not break a later revision.
         var harmful = optional.Where(d => Breaks(after, before, conversions, d)).ToList();
+        var kept = conversions.Where(c => harmful.Any(h => h.Schema == c.Schema && h.Table == c.Table)).SelectMany(c => c.Columns).ToHashSet(StringComparer.Ordinal);
         if (harmful.Count > 0)
         {
-            warnings.AddRange(harmful.Select(h => $"{h} is not converted although {h.Reason}: a remaining revision would then fail"));
+            warnings.AddRange(harmful.Select(h => $"{h.Schema}.{h.Table}.{h.Column} stays {h.From} although {h.Reason}: a remaining revision needs it as it is"));
             (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. optional.Except(harmful)], blockers, log, cancellationToken).ConfigureAwait(false);
             after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
         }
@@ -72,11 +73,14 @@ public static class RecoveryPlanner
         blockers.AddRange(after.Findings.Where(f => f.IsBlocking).Select(f => $"revision {f.Revision} line {f.Line}, {f.Operation}: {f.Reason}"));
         warnings.AddRange(after.Findings.Where(f => !f.IsBlocking).Select(f =>
             $"revision {f.Revision} line {f.Line}: {f.Reason}; rehearse with Invoke-RecoveryPlan -Rehearse to know"));
-        warnings.AddRange(RemainingDrift(best, conversions));
+        warnings.AddRange(RemainingDrift(best, conversions, kept));
 
         var versionLocated = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
         var stamp = live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(revisions.Order(StringComparer.Ordinal)) && versionLocated is not null ? [] : revisions;
-        var expectedTypes = conversions.SelectMany(c => c.Columns.Select(column => $"{column}={c.To}")).Distinct(StringComparer.Ordinal).ToList();
+        // The end state has the converted types, and keeps those a remaining revision needs (a rerun after a failure finds them converted).
+        var expectedTypes = conversions.SelectMany(c => c.Columns.Select(column => $"{column}={c.To}"))
+            .Concat(harmful.Select(h => $"{h.Schema}.{h.Table}.{h.Column}={h.From}"))
+            .Distinct(StringComparer.Ordinal).ToList();
         var plan = new RecoveryPlan
         {
             Database = target.DisplayName,
@@ -287,9 +291,9 @@ public static class RecoveryPlanner
             $"the schema is not exactly revision {string.Join(", ", revisions)} ({string.Join("; ", differences.Take(5))}{(differences.Count > 5 ? "; …" : string.Empty)}), so it cannot be stamped; make the schema match a revision first");
     }
 
-    /// <summary>Columns that differ in type from the true revision and that no conversion changes.</summary>
-    private static IEnumerable<string> RemainingDrift(RevisionMatch best, IReadOnlyList<KeyConversion> conversions) =>
+    /// <summary>Columns that differ in type from the true revision and that no conversion changes, those kept on purpose left out.</summary>
+    private static IEnumerable<string> RemainingDrift(RevisionMatch best, IReadOnlyList<KeyConversion> conversions, IReadOnlySet<string> kept) =>
         best.TypeMismatches
-            .Where(d => !conversions.Any(c => c.Columns.Contains($"{d.Schema}.{d.Table}.{d.Column}")))
+            .Where(d => !kept.Contains($"{d.Schema}.{d.Table}.{d.Column}") && !conversions.Any(c => c.Columns.Contains($"{d.Schema}.{d.Table}.{d.Column}")))
             .Select(d => $"{d.Schema}.{d.Table}.{d.Column} is {d.Actual} where revision {best.Revision} says {d.Expected}; no step of the plan changes it");
 }

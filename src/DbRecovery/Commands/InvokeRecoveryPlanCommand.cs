@@ -105,7 +105,7 @@ public sealed class InvokeRecoveryPlanCommand : StateChangingCmdlet
             WriteObject(result);
             if (!result.Passed)
             {
-                throw new RecoveryException("RecoveryChecksFailed", FailureKind.InvalidOperation,
+                throw new RecoveryException("RecoveryCheckFailed", FailureKind.InvalidOperation,
                     $"The recovery ran, but the end state fails: {string.Join("; ", result.Checks.Where(c => c.Status == "Fail").Select(c => $"{c.Name}: {c.Detail}"))}", Target.DisplayName);
             }
         }
