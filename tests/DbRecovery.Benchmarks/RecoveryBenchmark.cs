@@ -53,7 +53,8 @@ internal static class RecoveryBenchmark
         await using var scratch = await server.CreateDatabaseAsync();
         var history = AlembicHistory.Load(project.Root, NullRecoveryLog.Instance);
         var at = history.Revisions[AlembicBenchmark.LiveRevision].Revision;
-        await database.ExecuteAsync(AlembicBenchmark.Ddl(Engine.Alembic.Replay.StaticReplay.Run(history).SchemaOf(at))
+        var schema = Engine.Alembic.Replay.StaticReplay.Run(history).SchemaOf(at);
+        await database.ExecuteAsync(AlembicBenchmark.Ddl(schema)
             + $"CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('{history.Heads[0]}');", timeoutSeconds: 0);
         var target = ConnectionTarget.Parse(database.Url);
 
@@ -68,7 +69,7 @@ internal static class RecoveryBenchmark
 
         planning.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Get-RecoveryPlan (static), {history.Revisions.Count} revisions, {plan!.Forecast!.Revisions.Count} to run over {AlembicBenchmark.LiveRevision * 2}+ tables: median of {runs} {planning[runs / 2],7:F0} ms (target < 2000); true revision {string.Join(",", plan.Revisions)} (expected {at}), forecast {plan.Forecast.Verdict}, {plan.Blockers.Count} blockers"));
+            $"Get-RecoveryPlan (static), {history.Revisions.Count} revisions, {plan!.Forecast!.Revisions.Count} to run over a database of {schema.Tables.Count} tables: median of {runs} {planning[runs / 2],7:F0} ms (target < 2000); true revision {string.Join(",", plan.Revisions)} (expected {at}), forecast {plan.Forecast.Verdict}, {plan.Blockers.Count} blockers"));
 
         var exact = Stopwatch.StartNew();
         var report = await UpgradeRehearsal.RunAsync(target, ConnectionTarget.Parse(scratch.Url), history, AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),

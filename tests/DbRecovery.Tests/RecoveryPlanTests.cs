@@ -93,7 +93,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         var journal = shell.Run("Get-RecoveryJournal -JournalPath $journal | ForEach-Object { '{0} {1} {2}' -f $_.Operation, $_.Outcome, ($_.Target -split '/')[-1] }",
             new Dictionary<string, object?> { ["journal"] = Path.Combine(_root, database.Name + ".jsonl") }).ThrowOnError();
         var real = journal.Output.Select(o => o.ToString()).Where(l => l.EndsWith(database.Name, StringComparison.Ordinal)).ToList();
-        Assert.Equal(["Invoke-RecoveryPlan: Convert Committed " + database.Name, "Invoke-RecoveryPlan: Stamp Committed " + database.Name, "Invoke-RecoveryPlan: Upgrade Committed " + database.Name], real);
+        Assert.Equal(["Invoke-RecoveryPlan: Backup Completed " + database.Name, "Invoke-RecoveryPlan: Convert Committed " + database.Name, "Invoke-RecoveryPlan: Stamp Committed " + database.Name, "Invoke-RecoveryPlan: Upgrade Committed " + database.Name], real);
     }
 
     [Fact]

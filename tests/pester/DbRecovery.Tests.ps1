@@ -106,12 +106,17 @@ def upgrade():
     op.create_table("folders", sa.Column("id", sa.String(36), primary_key=True), sa.Column("owner_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False))
 '@
         $plan = Get-RecoveryPlan -Path $project -ConnectionString $url
+
+        # The default view at 120 columns, checked to fit, with its whitespace collapsed for matching.
+        function Render($object) {
+            $text = $object | Out-String -Width 120
+            $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
+            $text -replace '\s+', ' '
+        }
     }
 
     It 'shows the whole plan in a default view that fits 120 columns' {
-        $text = $plan | Out-String -Width 120
-        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
-        $text = $text -replace '\s+', ' '
+        $text = Render $plan
         $text | Should -Match 'TrueRevision\s+: pest0001 \(score 1\.00\)'
         $text | Should -Match 'AlembicVersion\s+: no alembic_version table'
         $text | Should -Match 'Conversions\s+: public\.users\.id uuid -> character varying\(36\) \(1 columns\): revision pest0002 references it from public\.folders\.owner_id'
@@ -124,9 +129,7 @@ def upgrade():
     It 'says why alembic upgrade would fail here, in its default view' {
         $report = Test-AlembicUpgrade -Path $project -ConnectionString $url
         $report.Verdict | Should -Be 'WillFail'
-        $text = $report | Out-String -Width 120
-        $text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 120 } | Should -BeNullOrEmpty
-        $text = $text -replace '\s+', ' '
+        $text = Render $report
         $text | Should -Match 'Verdict\s+: WillFail'
         $text | Should -Match 'Upgrade\s+: pest0001 -> pest0002 \(1 revisions, static check\)'
         $text | Should -Match 'pest0002 line \d+ create_table folders \[IncompatibleForeignKey\]: foreign key constraint "folders_owner_id_fkey" cannot be implemented'

@@ -6,6 +6,9 @@ public static class ExecutionOutcome
     /// <summary>Every step ran and every transaction committed.</summary>
     public const string Committed = "Committed";
 
+    /// <summary>A step that reads the database and writes elsewhere (a backup, its proof) finished.</summary>
+    public const string Completed = "Completed";
+
     /// <summary>A transaction rolled back before anything was committed: nothing changed.</summary>
     public const string RolledBack = "RolledBack";
 

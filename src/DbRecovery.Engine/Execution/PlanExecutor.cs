@@ -150,28 +150,36 @@ public static class PlanExecutor
             var done = 0;
             using var slots = new SemaphoreSlim(AfterCommitConnections);
             var failures = new List<(PlanStep Step, Exception Error)>();
-            await Task.WhenAll(steps.Select(async item =>
+            // Steps on one table run one after another (VALIDATE and ANALYZE take SHARE UPDATE EXCLUSIVE, which
+            // conflicts with itself); tables run in parallel.
+            await Task.WhenAll(steps.GroupBy(s => s.Step.Targets.FirstOrDefault()).Select(async group =>
             {
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await using var own = await DatabaseSession.OpenAsync(session.Target, log, cancellationToken).ConfigureAwait(false);
-                    try
+                    foreach (var item in group)
                     {
-                        await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
-                    {
-                        throw own.Failure(ex);
-                    }
+                        try
+                        {
+                            await using var own = await DatabaseSession.OpenAsync(session.Target, log, cancellationToken).ConfigureAwait(false);
+                            try
+                            {
+                                await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+                            {
+                                throw own.Failure(ex);
+                            }
 
-                    log.Progress(new ProgressReport(plan.Operation + ": after COMMIT", item.Step.Action, Interlocked.Increment(ref done), steps.Count));
-                }
-                catch (Exception ex) when (ex is RecoveryException)
-                {
-                    lock (failures)
-                    {
-                        failures.Add((item.Step, ex));
+                            log.Progress(new ProgressReport(plan.Operation + ": after COMMIT", item.Step.Action, Interlocked.Increment(ref done), steps.Count));
+                        }
+                        catch (Exception ex) when (ex is RecoveryException)
+                        {
+                            lock (failures)
+                            {
+                                failures.Add((item.Step, ex));
+                            }
+                        }
                     }
                 }
                 finally

@@ -6,6 +6,7 @@ using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Conversion;
 using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Sql;
 using DbRecovery.Engine.Verification;
@@ -57,23 +58,17 @@ public static class RecoveryExecution
         }
 
         var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(options.Scratch, log, cancellationToken).ConfigureAwait(false);
-        var watch = Stopwatch.StartNew();
         log.Progress(new ProgressReport("Recovering " + target.DisplayName, $"backing up to {options.BackupPath}", 0, plan.Steps.Count));
-        await DatabaseBackup.BackupAsync(target, options.BackupPath, "directory", options.Jobs, false, options.Tools, log, cancellationToken).ConfigureAwait(false);
-        run.Record(plan.Steps[0], "Database", watch.Elapsed, TimeSpan.Zero, "Done");
-
-        watch.Restart();
+        await run.JournaledAsync(plan.Steps[0], target, () => DatabaseBackup.BackupAsync(target, options.BackupPath, "directory", options.Jobs, false, options.Tools, log, cancellationToken)).ConfigureAwait(false);
         log.Progress(new ProgressReport("Recovering " + target.DisplayName, "proving the backup", 1, plan.Steps.Count));
         try
         {
-            var proof = await BackupVerifier.VerifyAsync(options.BackupPath, options.Scratch, options.Jobs, options.Rehearse, options.Tools, log, cancellationToken).ConfigureAwait(false);
-            if (!proof.Passed)
+            await run.JournaledAsync(plan.Steps[1], options.Scratch, async () =>
             {
-                throw new RecoveryException("BackupNotProven", FailureKind.InvalidOperation,
+                var proof = await BackupVerifier.VerifyAsync(options.BackupPath, options.Scratch, options.Jobs, options.Rehearse, options.Tools, log, cancellationToken).ConfigureAwait(false);
+                return proof.Passed ? proof : throw new RecoveryException("BackupNotProven", FailureKind.InvalidOperation,
                     $"The backup in {options.BackupPath} does not prove ({string.Join("; ", proof.Differences)}); nothing was changed.", options.BackupPath);
-            }
-
-            run.Record(plan.Steps[1], "Database", watch.Elapsed, TimeSpan.Zero, "Done");
+            }).ConfigureAwait(false);
             if (options.Rehearse)
             {
                 await run.StepsAsync(options.Scratch, "Rehearsal", cancellationToken).ConfigureAwait(false);
@@ -99,6 +94,38 @@ public static class RecoveryExecution
 
         public void Record(RecoveryStep step, string on, TimeSpan duration, TimeSpan lockWindow, string outcome) =>
             _results.Add(new StepResult { Order = step.Order, Kind = step.Kind, On = on, Description = step.Description, Duration = duration, LockWindow = lockWindow, Outcome = outcome });
+
+        /// <summary>Runs a step that changes no database (the backup, its proof), journaled and timed like the others.</summary>
+        public async Task JournaledAsync<T>(RecoveryStep step, ConnectionTarget where, Func<Task<T>> action)
+        {
+            var started = new JournalEntry
+            {
+                Id = Guid.NewGuid(),
+                StartedAt = DateTimeOffset.UtcNow,
+                OsUser = Environment.UserName,
+                DatabaseRole = where.Username,
+                Target = where.DisplayName,
+                Operation = $"{options.Journal.Operation}: {step.Kind}",
+                Parameters = options.Journal.Parameters,
+                Sql = [step.Command],
+                Outcome = "Started",
+                ProcessId = Environment.ProcessId,
+                Host = Environment.MachineName,
+            };
+            options.Journal.Journal.Append(started);
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                await action().ConfigureAwait(false);
+                options.Journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = ExecutionOutcome.Completed });
+                Record(step, "Database", watch.Elapsed, TimeSpan.Zero, "Done");
+            }
+            catch (Exception ex)
+            {
+                options.Journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = "Failed", Error = ex.Message });
+                throw;
+            }
+        }
 
         /// <summary>Runs the changing steps on <paramref name="database"/>; a failure says what the completed ones left.</summary>
         public async Task StepsAsync(ConnectionTarget database, string on, CancellationToken cancellationToken)

@@ -24,7 +24,9 @@ namespace DbRecovery.Commands;
 /// With -ScratchConnectionString the answer is exact: the live schema (no data) is copied into that empty
 /// database with pg_dump --schema-only, stamped at -From and upgraded with real Alembic; the first failure
 /// is reported with Alembic's error, its SQLSTATE, the revision and the object, and the scratch database is
-/// emptied afterwards. The database itself is only read.
+/// emptied afterwards. The database itself is only read. The copy holds no rows, so what fails only with data
+/// (NOT NULL on a table with rows, a data migration) shows in Invoke-RecoveryPlan -Rehearse, which runs on a
+/// copy restored from the backup.
 /// </remarks>
 /// <example>
 /// <code>Test-AlembicUpgrade -Path ./backend | Format-List</code>

@@ -51,6 +51,7 @@ public sealed class UpgradeCheckTests : IAsyncLifetime
         { """op.create_index("kids_pkey", "kids", ["name"])""", UpgradeFindingKind.AlreadyExists, "42P07" },
         { """op.add_column("nothing", sa.Column("x", sa.Text()))""", UpgradeFindingKind.Missing, "42P01" },
         { """op.drop_column("kids", "nope")""", UpgradeFindingKind.Missing, "42703" },
+        { """op.drop_index("ix_nope", table_name="kids")""", UpgradeFindingKind.Missing, "42704" },
         { """op.alter_column("kids", "name", type_=sa.Integer())""", UpgradeFindingKind.NoAutomaticCast, "42804" },
         { """op.alter_column("kids", "name", type_=sa.Integer(), postgresql_using="length(name)")""", null, null },
         { """op.alter_column("parents", "id", type_=sa.String(36))""", UpgradeFindingKind.IncompatibleForeignKey, "42804" },

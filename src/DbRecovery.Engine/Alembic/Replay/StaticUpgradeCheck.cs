@@ -170,6 +170,9 @@ public static class StaticUpgradeCheck
                     }
 
                     break;
+                case DropIndexOperation drop when table.Indexes.All(i => i.Name != drop.Name):
+                    Add(operation, $"{schema}.{drop.Name}", UpgradeFindingKind.Missing, $"index \"{drop.Name}\" does not exist");
+                    break;
                 case DropColumnOperation drop when table.Column(drop.Column) is null:
                     Add(operation, $"{schema}.{name}.{drop.Column}", UpgradeFindingKind.Missing, $"column \"{drop.Column}\" of relation \"{name}\" does not exist");
                     break;
