@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Enumeration;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using DbRecovery.Engine.Diagnostics;
@@ -8,11 +7,14 @@ using DbRecovery.Engine.Diagnostics;
 namespace DbRecovery.Engine.Secrets;
 
 /// <summary>
-/// Finds exposed secrets in files, folders, text or git history, streaming line by line. Secrets are
-/// fingerprinted and masked as they are found; the scanner keeps none of them.
+/// Finds exposed secrets in files, folders, text or git history, streaming line by line, with the rules of a
+/// <see cref="SecretRuleSet"/>. Secrets are fingerprinted (keyed) and masked as they are found; the scanner keeps
+/// none of them.
 /// </summary>
+/// <param name="rules">The rules to run.</param>
+/// <param name="key">The key of the fingerprints.</param>
 /// <param name="knownFingerprints">Fingerprints of secrets already rotated; their findings are marked known.</param>
-public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints = null)
+public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey key, IEnumerable<string>? knownFingerprints = null)
 {
     private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
 
@@ -24,11 +26,15 @@ public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints
     public IEnumerable<SecretFinding> ScanText(TextReader reader, string path)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(path);
         var lineNumber = 1;
+
+        // A rule limited to this path that has no keywords must see every line of the file.
+        var candidate = rules.Rules.Any(r => r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidate;
         var blocks = Blocks(reader).AsParallel().AsOrdered()
             .WithDegreeOfParallelism(Environment.ProcessorCount)
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(block => CandidateLines(block.Span));
+            .Select(block => CandidateLines(block.Span, candidate));
         foreach (var (lines, newlines) in blocks)
         {
             foreach (var (line, offset) in lines)
@@ -74,14 +80,21 @@ public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints
         }
     }
 
-    /// <summary>The lines of a block the candidate pattern matches, with the number of line ends before each, and the block's line ends.</summary>
-    private static (List<(string Line, int Offset)> Lines, int Newlines) CandidateLines(ReadOnlySpan<char> text)
+    /// <summary>The lines of a block the candidate pattern matches (every line without one), with the number of line ends before each, and the block's line ends.</summary>
+    private static (List<(string Line, int Offset)> Lines, int Newlines) CandidateLines(ReadOnlySpan<char> text, Regex? candidate)
     {
         var lines = new List<(string, int)>();
+        if (candidate is null)
+        {
+            var all = new string(text).Split('\n');
+            var count = all.Length - (text.Length > 0 && text[^1] == '\n' ? 1 : 0);
+            return (all.Take(count).Select((l, i) => (l.TrimEnd('\r'), i)).ToList(), text.Count('\n'));
+        }
+
         var counted = 0;
         var newlines = 0;
         var skipUntil = 0;
-        foreach (var match in SecretDetectors.Candidate.EnumerateMatches(text))
+        foreach (var match in candidate.EnumerateMatches(text))
         {
             if (match.Index < skipUntil)
             {
@@ -189,31 +202,29 @@ public sealed partial class SecretScanner(IEnumerable<string>? knownFingerprints
         }
     }
 
-    /// <summary>The SHA-256 fingerprint of a secret, as findings carry it.</summary>
-    public static string Fingerprint(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
-
     private IEnumerable<SecretFinding> ScanLine(string line, string path, int number)
     {
         var taken = new List<(int Start, int End)>();
-        foreach (var detector in SecretDetectors.All.Where(d => d.Applies(line)))
+        var lower = line.ToLowerInvariant();
+        foreach (var rule in rules.Rules.Where(r => r.AppliesTo(lower, path)))
         {
-            foreach (Match match in detector.Pattern.Matches(line))
+            foreach (var (index, secret, match) in rule.Find(line))
             {
-                var secret = match.Groups["secret"];
-                if (taken.Any(t => secret.Index < t.End && t.Start < secret.Index + secret.Length) || detector.Accept?.Invoke(secret.Value) == false)
+                if (taken.Any(t => index < t.End && t.Start < index + secret.Length)
+                    || rule.Allowlists.Concat(rules.Allowlists).Any(a => a.Allows(secret, match, line, path)))
                 {
                     continue;
                 }
 
-                taken.Add((secret.Index, secret.Index + secret.Length));
-                var fingerprint = Fingerprint(secret.Value);
+                taken.Add((index, index + secret.Length));
+                var fingerprint = key.Fingerprint(secret);
                 yield return new SecretFinding
                 {
                     Path = path,
                     Line = number,
-                    Column = secret.Index + 1,
-                    Kind = detector.Kind,
-                    Preview = secret.Value[..Math.Min(4, secret.Value.Length)] + "********",
+                    Column = index + 1,
+                    Kind = rule.Id,
+                    Preview = rule.Id.StartsWith("known-secret", StringComparison.Ordinal) ? "********" : secret[..Math.Min(4, secret.Length / 4)] + "********",
                     Fingerprint = fingerprint,
                     IsKnown = _known.Contains(fingerprint),
                 };

@@ -1,25 +1,40 @@
 using System.Management.Automation;
+using System.Security;
 using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Finds exposed secrets (database passwords, API keys, tokens, private keys) in files, folders, text or git history.</summary>
+/// <summary>Finds exposed secrets (database passwords, API keys, tokens, private keys) in files, folders, text or git history, or every copy of a known one.</summary>
 /// <remarks>
-/// Detects PostgreSQL URLs with a password, key=value connection strings with Password=, hosting API keys
-/// (rnd_…), AWS access key ids and secret keys, GitHub and Slack tokens, private key blocks, JSON web tokens,
-/// and password/secret/token assignments whose value looks random (placeholders such as PASSWORD, &lt;new_key&gt;
-/// or *** are not reported). Folders are searched recursively; binary files and .git folders are skipped,
-/// unless -GitHistory scans the lines every commit added. Files are streamed, never loaded whole. A finding
-/// carries the secret's first four characters and its SHA-256 fingerprint, never the secret; -KnownFingerprint
-/// marks secrets already rotated.
+/// The rules are gitleaks' rule-file format; the built-in ones find URLs with a password for any scheme
+/// (postgres, mysql, redis, amqp, mongodb+srv, https basic auth), key=value connection strings (ADO.NET, JDBC,
+/// libpq), .pgpass lines, hosting API keys (rnd_...), AWS keys, GitHub and Slack tokens, private keys, JSON web
+/// tokens, and values labelled as a password, secret, token or key however they are written: assignments, YAML,
+/// .env, INI, TOML, JSON, docker-compose, shell exports, Markdown (bold labels, inline code, tables, lists) and
+/// chat ("the password is ..."). Placeholders stay out: templates (${DB_PASSWORD}, &lt;new_key&gt;, {{ x }}),
+/// [REDACTED-...], ****, names in capitals, words, stopwords such as changeme, and values of low entropy for their
+/// length. -RulePath reads a team's own gitleaks rule file (with [extend] useDefault = true it adds to the built-in
+/// rules). -Secret and -Credential look instead for every copy of the given values, verbatim, URL-encoded, base64
+/// and as base64 user:password, so the CI variables, .env files and old commits that still hold a leaked password
+/// can be found; they are never printed.
+/// Folders are searched recursively; binary files and .git folders are skipped, unless -GitHistory scans the lines
+/// every commit added. A finding carries at most a quarter of the secret's first characters (none for -Secret) and
+/// a keyed fingerprint: HMAC-SHA256 under a key in ~/.dbrecovery/fingerprint.key (mode 0600, made on first use;
+/// $env:DBRECOVERY_FINGERPRINT_KEY names another). Fingerprints tell whoever has that key that two findings are the
+/// same secret, or one already rotated (-KnownFingerprint); without the key they reveal nothing, not even to a
+/// dictionary. -SarifPath also writes the findings as SARIF 2.1.0 for code-scanning tools.
 /// </remarks>
 /// <example>
-/// <code>Find-ExposedSecret -Path ./docs, ./ops -Include *.md, *.txt, *.env</code>
-/// <para>Lists every secret in the Markdown, text and env files under docs and ops.</para>
+/// <code>Find-ExposedSecret -Path ./docs, ./ops -Include *.md, *.txt, *.env, *.yml</code>
+/// <para>Lists every secret in the Markdown, text, env and YAML files under docs and ops.</para>
 /// </example>
 /// <example>
-/// <code>Find-ExposedSecret -Path . -GitHistory | Where-Object -Not IsKnown</code>
-/// <para>Scans every line ever committed to the repository and keeps the secrets not yet rotated.</para>
+/// <code>Find-ExposedSecret -Path . -GitHistory -Secret (Read-Host -AsSecureString 'Leaked password')</code>
+/// <para>Finds every commit that ever held the leaked password, in any of its encodings, without printing it.</para>
+/// </example>
+/// <example>
+/// <code>Find-ExposedSecret -Path . -RulePath ./.gitleaks.toml -SarifPath ./secrets.sarif</code>
+/// <para>Scans with the team's gitleaks rules and writes a SARIF report for the code-scanning tool.</para>
 /// </example>
 /// <example>
 /// <code>Get-Content ./chat-export.txt | Find-ExposedSecret</code>
@@ -31,7 +46,9 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
 {
     private const string PathSet = "Path";
     private const string TextSet = "Text";
+    private readonly List<SecretFinding> _findings = [];
     private SecretScanner? _scanner;
+    private SecretRuleSet? _rules;
     private int _line;
 
     /// <summary>Files or folders to scan (folders recursively), or with -GitHistory the repository.</summary>
@@ -57,12 +74,66 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     [Parameter(ParameterSetName = PathSet)]
     public SwitchParameter GitHistory { get; set; }
 
-    /// <summary>Fingerprints of secrets already rotated; their findings have IsKnown set.</summary>
+    /// <summary>Fingerprints of secrets already rotated (from earlier findings, under the same key); their findings have IsKnown set.</summary>
     [Parameter]
     public string[] KnownFingerprint { get; set; } = [];
 
+    /// <summary>A rule file in gitleaks' TOML format to scan with instead of the built-in rules.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RulePath { get; set; }
+
+    /// <summary>Known secrets to find every copy of (verbatim, URL-encoded, base64) instead of scanning with rules.</summary>
+    [Parameter]
+    public SecureString[] Secret { get; set; } = [];
+
+    /// <summary>Known credentials to find every copy of: the password as -Secret does, and base64 of user:password.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential[] Credential { get; set; } = [];
+
+    /// <summary>Also write the findings as a SARIF 2.1.0 log to this file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SarifPath { get; set; }
+
     /// <inheritdoc />
-    protected override void BeginProcessing() => _scanner = new SecretScanner(KnownFingerprint);
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            var known = Secret.Select(s => ((string?)null, new System.Net.NetworkCredential(string.Empty, s).Password))
+                .Concat(Credential.Select(c => ((string?)c.UserName, c.GetNetworkCredential().Password)))
+                .ToList();
+            foreach (var (_, value) in known)
+            {
+                Mask.Add(value);
+                Mask.Add(Uri.EscapeDataString(value));
+            }
+
+            _rules = known.Count > 0 ? SecretRuleSet.ForValues(known) : RulePath is null ? SecretRuleSet.BuiltIn : SecretRuleSet.Load(FileSystemPath(RulePath));
+            _scanner = new SecretScanner(_rules, FingerprintKey.LoadOrCreate(), KnownFingerprint);
+        }
+        catch (Engine.Diagnostics.RecoveryException ex)
+        {
+            ThrowFailure(ex, RulePath);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (SarifPath is not null)
+        {
+            SarifReport.Write(FileSystemPath(SarifPath), _findings, _rules!);
+        }
+    }
+
+    private void Emit(SecretFinding finding)
+    {
+        _findings.Add(finding);
+        WriteObject(finding);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -72,7 +143,7 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
             using var reader = new StringReader(InputObject ?? string.Empty);
             foreach (var finding in _scanner!.ScanText(reader, "InputObject"))
             {
-                WriteObject(finding with { Line = _line + finding.Line });
+                Emit(finding with { Line = _line + finding.Line });
             }
 
             _line += Math.Max(1, (InputObject ?? string.Empty).Split('\n').Length);
@@ -91,7 +162,7 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
                 var findings = GitHistory ? _scanner!.ScanGitHistory(path) : _scanner!.ScanPaths([path], Include, Exclude);
                 foreach (var finding in findings)
                 {
-                    WriteObject(finding);
+                    Emit(finding);
                 }
             }
             catch (Exception ex) when (ex is Engine.Diagnostics.RecoveryException or IOException or UnauthorizedAccessException)

@@ -2,22 +2,36 @@ using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Engine.Tests.Secrets;
 
-public sealed class SecretScannerTests
+public sealed class SecretScannerTests : IDisposable
 {
-    private static List<SecretFinding> Scan(string text) => new SecretScanner().ScanText(new StringReader(text), "chat.txt").ToList();
+    private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"dbr-key-{Guid.NewGuid():N}", "fingerprint.key");
+
+    private FingerprintKey Key => FingerprintKey.LoadOrCreate(_keyFile);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path.GetDirectoryName(_keyFile)))
+        {
+            Directory.Delete(Path.GetDirectoryName(_keyFile)!, recursive: true);
+        }
+    }
+
+    private SecretScanner Scanner(IEnumerable<string>? known = null) => new(SecretRuleSet.BuiltIn, Key, known);
+
+    private List<SecretFinding> Scan(string text) => Scanner().ScanText(new StringReader(text), "chat.txt").ToList();
 
     [Theory]
-    [InlineData("DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db.example.test:5432/app", "PostgresUrlPassword", "Fak3-Pass-4-Tests")]
-    [InlineData("export DB=postgres://ops:n0t%2Freal-value@10.0.0.5/prod", "PostgresUrlPassword", "n0t%2Freal-value")]
-    [InlineData("Host=db;Username=app;Password=Fak3Pw4Tests;Database=app", "ConnectionStringPassword", "Fak3Pw4Tests")]
-    [InlineData("render key: rnd_FakeKeyForUnitTestsOnly123", "HostingApiKey", "rnd_FakeKeyForUnitTestsOnly123")]
-    [InlineData("aws_access_key_id = AKIAFAKEFAKEFAKE1234", "AwsAccessKeyId", "AKIAFAKEFAKEFAKE1234")]
-    [InlineData("aws_secret_access_key = Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn", "AwsSecretAccessKey", "Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn")]
-    [InlineData("token ghp_FakeTokenForTestsOnly0123456789abcde", "GitHubToken", "ghp_FakeTokenForTestsOnly0123456789abcde")]
-    [InlineData("slack: xoxb-0000000000-FakeSlackToken", "SlackToken", "xoxb-0000000000-FakeSlackToken")]
-    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----", "PrivateKey", "-----BEGIN OPENSSH PRIVATE KEY-----")]
-    [InlineData("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz", "JsonWebToken", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz")]
-    [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "GenericSecret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
+    [InlineData("DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db.example.test:5432/app", "url-password", "Fak3-Pass-4-Tests")]
+    [InlineData("export DB=postgres://ops:n0t%2Freal-value@10.0.0.5/prod", "url-password", "n0t%2Freal-value")]
+    [InlineData("Host=db;Username=app;Password=Fak3Pw4Tests;Database=app", "connection-string-password", "Fak3Pw4Tests")]
+    [InlineData("render key: rnd_FakeKeyForUnitTestsOnly123", "hosting-api-key", "rnd_FakeKeyForUnitTestsOnly123")]
+    [InlineData("aws_access_key_id = AKIAFAKEFAKEFAKE1234", "aws-access-key-id", "AKIAFAKEFAKEFAKE1234")]
+    [InlineData("aws_secret_access_key = Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn", "aws-secret-access-key", "Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn")]
+    [InlineData("token ghp_FakeTokenForTestsOnly0123456789abcde", "github-token", "ghp_FakeTokenForTestsOnly0123456789abcde")]
+    [InlineData("slack: xoxb-0000000000-FakeSlackToken", "slack-token", "xoxb-0000000000-FakeSlackToken")]
+    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----", "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----")]
+    [InlineData("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz", "json-web-token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz")]
+    [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "labelled-secret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
     public void Finds_each_kind_and_keeps_only_a_preview_and_a_fingerprint(string line, string kind, string secret)
     {
         var finding = Assert.Single(Scan("first line\n" + line));
@@ -25,8 +39,8 @@ public sealed class SecretScannerTests
         Assert.Equal(kind, finding.Kind);
         Assert.Equal(2, finding.Line);
         Assert.Equal(line.IndexOf(secret, StringComparison.Ordinal) + 1, finding.Column);
-        Assert.Equal(secret[..4] + "********", finding.Preview);
-        Assert.Equal(SecretScanner.Fingerprint(secret), finding.Fingerprint);
+        Assert.Equal(secret[..Math.Min(4, secret.Length / 4)] + "********", finding.Preview);
+        Assert.Equal(Key.Fingerprint(secret), finding.Fingerprint);
         Assert.DoesNotContain(secret, finding.ToString(), StringComparison.Ordinal);
     }
 
@@ -58,7 +72,7 @@ public sealed class SecretScannerTests
             Directory.CreateDirectory(Path.Combine(root, ".git"));
             File.WriteAllText(Path.Combine(root, ".git", "config"), Url);
 
-            var scanner = new SecretScanner([SecretScanner.Fingerprint("Fak3-Pass-4-Tests")]);
+            var scanner = Scanner([Key.Fingerprint("Fak3-Pass-4-Tests")]);
             var findings = scanner.ScanPaths([root], ["*.md", "*.txt", "*.bin", "config"], ["other.*"]).ToList();
 
             var finding = Assert.Single(findings);
@@ -97,8 +111,8 @@ public sealed class SecretScannerTests
             File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=$DATABASE_URL\n");
             Git("commit", "-q", "-am", "remove the password");
 
-            Assert.Empty(new SecretScanner().ScanPaths([root], [], []));
-            var finding = Assert.Single(new SecretScanner().ScanGitHistory(root));
+            Assert.Empty(Scanner().ScanPaths([root], [], []));
+            var finding = Assert.Single(Scanner().ScanGitHistory(root));
             Assert.EndsWith(":plan.md", finding.Path, StringComparison.Ordinal);
             Assert.Equal(2, finding.Line);
         }
@@ -110,5 +124,26 @@ public sealed class SecretScannerTests
 
     [Fact]
     public void Entropy_separates_random_values_from_words() =>
-        Assert.True(SecretDetectors.Entropy("k9Zq2Lw8Xv4Rt7Yp1Mn6") > 4 && SecretDetectors.Entropy("aaaaaaaabbbb") < 1);
+        Assert.True(SecretRule.ShannonEntropy("k9Zq2Lw8Xv4Rt7Yp1Mn6") > 4 && SecretRule.ShannonEntropy("aaaaaaaabbbb") < 1);
+
+    [Fact]
+    public void Fingerprints_are_keyed_so_a_dictionary_cannot_undo_them()
+    {
+        var finding = Assert.Single(Scan("DATABASE_URL=postgresql://app:postgres@db/app"));
+        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("postgres"u8)).ToLowerInvariant(), finding.Fingerprint);
+        Assert.Equal(Key.Fingerprint("postgres"), finding.Fingerprint);
+        using var other = new TemporaryKey();
+        Assert.NotEqual(finding.Fingerprint, FingerprintKey.LoadOrCreate(other.Path).Fingerprint("postgres"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_keyFile));
+        }
+    }
+
+    private sealed class TemporaryKey : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dbr-key-{Guid.NewGuid():N}.key");
+
+        public void Dispose() => File.Delete(Path);
+    }
 }
