@@ -83,16 +83,80 @@ public sealed class CredentialCommandTests(PowerShellSession shell) : IAsyncLife
                 'nothing here', 'Password=Fak3Pw4Tests;Host=db' | Find-ExposedSecret | ForEach-Object { '{0} {1}' -f $_.Line, $_.Kind }
                 """, new Dictionary<string, object?> { ["folder"] = folder }).ThrowOnError();
 
-            Assert.Equal(["plan.md:2 PostgresUrlPassword Fak3********", "plan.md:3 HostingApiKey rnd_********", "2 ConnectionStringPassword"], result.Output.Select(o => o.ToString()));
+            Assert.Equal(["plan.md:2 url-password Fak3********", "plan.md:3 hosting-api-key rnd_********", "2 connection-string-password"], result.Output.Select(o => o.ToString()));
             Assert.DoesNotContain("Fak3-Pass-4-Tests", result.AllText, StringComparison.Ordinal);
             var files = shell.Run("[IO.FileInfo]::new([IO.Path]::Combine($folder, 'plan.md')) | Find-ExposedSecret | ForEach-Object Kind", new Dictionary<string, object?> { ["folder"] = folder }).ThrowOnError();
-            Assert.Equal(["PostgresUrlPassword", "HostingApiKey"], files.Output.Select(o => o.ToString()));
+            Assert.Equal(["url-password", "hosting-api-key"], files.Output.Select(o => o.ToString()));
             var missing = shell.Run("Find-ExposedSecret -Path ($folder + '/nope')", new Dictionary<string, object?> { ["folder"] = folder });
             Assert.Equal("PathNotFound,DbRecovery.Commands.FindExposedSecretCommand", missing.SingleError().FullyQualifiedErrorId);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_known_password_is_found_in_the_tree_and_in_a_commit_that_removed_it_and_never_printed()
+    {
+        const string Leaked = "Vn4Bx7Cz0Lk3Jh6Gf9Ds2Aq";
+        var folder = Directory.CreateTempSubdirectory("dbr-known-").FullName;
+        try
+        {
+            void Git(params string[] args)
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@example.test" }.Concat(args))
+                {
+                    start.ArgumentList.Add(a);
+                }
+
+                using var p = System.Diagnostics.Process.Start(start)!;
+                p.WaitForExit();
+                Assert.Equal(0, p.ExitCode);
+            }
+
+            Git("init", "-q");
+            File.WriteAllText(Path.Combine(folder, "deploy.yml"), $"env:\n  DATABASE_URL: postgresql://app:{Leaked}@db/app\n");
+            Git("add", ".");
+            Git("commit", "-q", "-m", "deploy");
+            File.WriteAllText(Path.Combine(folder, "deploy.yml"), "env:\n  DATABASE_URL: ${DATABASE_URL}\n");
+            Git("commit", "-q", "-am", "use the CI variable");
+            File.WriteAllText(Path.Combine(folder, ".env"), $"DB_PASSWORD={Leaked}\n");
+            var vars = new Dictionary<string, object?> { ["folder"] = folder, ["leaked"] = Leaked, ["sarif"] = Path.Combine(folder, "found.sarif") };
+
+            var result = shell.Run("""
+                $secret = [System.Net.NetworkCredential]::new('', $leaked).SecurePassword
+                Find-ExposedSecret -Path $folder -Exclude *.sarif -Secret $secret -SarifPath $sarif -Verbose | ForEach-Object { '{0}:{1} {2} {3}' -f [IO.Path]::GetFileName($_.Path), $_.Line, $_.Kind, $_.Preview }
+                Find-ExposedSecret -Path $folder -Secret $secret -GitHistory | ForEach-Object { '{0}:{1} {2}' -f ($_.Path -split ':')[1], $_.Line, $_.Kind }
+                """, vars).ThrowOnError();
+
+            Assert.Equal([".env:1 known-secret-verbatim ********", "deploy.yml:2 known-secret-verbatim"], result.Output.Select(o => o.ToString()));
+            Assert.DoesNotContain(Leaked, result.AllText, StringComparison.Ordinal);
+            var sarif = File.ReadAllText(Path.Combine(folder, "found.sarif"));
+            Assert.DoesNotContain(Leaked, sarif, StringComparison.Ordinal);
+            Assert.Contains("\"ruleId\": \"known-secret-verbatim\"", sarif, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_bad_rule_file_stops_the_scan_with_its_rule_and_line()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"dbr-rules-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(file, "[[rules]]\nid = \"team-token\"\nregex = '''(team_'''\n");
+        try
+        {
+            var error = shell.Run("'x' | Find-ExposedSecret -RulePath $file", new Dictionary<string, object?> { ["file"] = file }).SingleError();
+            Assert.Equal("SecretRulesInvalid,DbRecovery.Commands.FindExposedSecretCommand", error.FullyQualifiedErrorId);
+            Assert.Contains("line 1, rule 'team-token': the regex '(team_' is not valid", error.Exception.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 }

@@ -236,7 +236,7 @@ public sealed partial class SecretRuleSet
         "SecretRulesInvalid", FailureKind.InvalidArgument,
         $"{source}{(line > 0 ? $" line {line}" : string.Empty)}{(id is null ? string.Empty : $", rule '{id}'")}: {message}.", source);
 
-    [GeneratedRegex(@"^\s*\[\[\s*rules\s*\]\]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*\[\[[ \t]*rules[ \t]*\]\]", RegexOptions.Multiline)]
     private static partial Regex RuleHeader();
 
     [GeneratedRegex(@"\[:(\w+):\]")]
