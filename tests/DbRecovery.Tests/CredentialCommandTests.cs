@@ -159,4 +159,20 @@ public sealed class CredentialCommandTests(PowerShellSession shell) : IAsyncLife
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void An_api_key_check_never_shows_the_key_and_says_why_it_is_inconclusive()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        const string Key = "old-api-key-Rt5Yu8Io1Pa4Sd7Fg";
+        var result = shell.Run("Test-CredentialRevoked -Uri $uri -Token ([System.Net.NetworkCredential]::new('', $key).SecurePassword) -HeaderName X-API-Key -TimeoutSec 5 -Verbose",
+            new Dictionary<string, object?> { ["uri"] = $"http://127.0.0.1:{port}/v1/services?token={Key}", ["key"] = Key }).ThrowOnError();
+        var check = Assert.Single(result.Output);
+        Assert.Equal("Inconclusive", check.Properties["Status"].Value);
+        Assert.Equal($"http://127.0.0.1:{port}/v1/services", check.Properties["Target"].Value);
+        Assert.DoesNotContain(Key, result.AllText, StringComparison.Ordinal);
+    }
 }

@@ -26,10 +26,7 @@ public sealed partial class SecretRuleSet
     {
         Rules = rules;
         Allowlists = allowlists;
-        var keywords = rules.SelectMany(r => r.Keywords).Distinct(StringComparer.Ordinal).ToList();
-        Candidate = rules.Any(r => r.Keywords.Count == 0 && r.Path is null) || keywords.Count == 0
-            ? null
-            : new Regex(string.Join("|", keywords.Select(Regex.Escape)), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        Candidate = rules.Any(r => r.Keywords.Count == 0 && r.Path is null) ? null : CandidateOf(rules);
     }
 
     /// <summary>The built-in rules.</summary>
@@ -42,10 +39,48 @@ public sealed partial class SecretRuleSet
     public IReadOnlyList<RuleAllowlist> Allowlists { get; }
 
     /// <summary>
-    /// A pattern every line a keyword rule can match contains (any keyword), searched across whole blocks of
-    /// text before any rule runs; null when a rule without keywords must see every line.
+    /// A pattern every line a rule can match matches, searched across whole blocks of text before any rule runs;
+    /// null when a rule without keywords or path must see every line.
     /// </summary>
     public Regex? Candidate { get; }
+
+    /// <summary>
+    /// The union of every rule's regex as one linear-time automaton, so a block of text is searched once and a line
+    /// becomes a candidate only if some rule can match it; the rules' keywords when a regex cannot join the union.
+    /// </summary>
+    private static Regex CandidateOf(IReadOnlyList<SecretRule> rules)
+    {
+        const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+        try
+        {
+            return new Regex(string.Join("|", rules.Where(r => r.Regex is not null).Select(r => $"(?:{LineEnds(r.Regex!.ToString())})")), Options | RegexOptions.ExplicitCapture | RegexOptions.Multiline);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(string.Join("|", rules.SelectMany(r => r.Keywords).Distinct(StringComparer.Ordinal).Select(Regex.Escape)), Options | RegexOptions.IgnoreCase);
+        }
+    }
+
+    /// <summary>A pattern written for one line made to work across a block: <c>$</c> (outside classes, unescaped) also before a <c>\r\n</c>.</summary>
+    private static string LineEnds(string pattern)
+    {
+        var result = new System.Text.StringBuilder(pattern.Length + 8);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                result.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            inClass = c == '[' ? true : c == ']' ? false : inClass;
+            result.Append(c == '$' && !inClass ? @"\r?$" : c.ToString());
+        }
+
+        return result.ToString();
+    }
 
     /// <summary>Rules that look for the given values in every form they are pasted in: verbatim, URL-encoded, base64 (and base64 of user:value).</summary>
     public static SecretRuleSet ForValues(IReadOnlyList<(string? User, string Value)> secrets)

@@ -101,12 +101,21 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
                 continue;
             }
 
+            // A match may run over line ends (\s matches them); every line it touches is a candidate.
             var start = text[..match.Index].LastIndexOf('\n') + 1;
-            var length = text[match.Index..].IndexOf('\n');
-            var stop = length < 0 ? text.Length : match.Index + length;
+            var last = Math.Max(match.Index, match.Index + match.Length - 1);
+            var length = text[last..].IndexOf('\n');
+            var stop = length < 0 ? text.Length : last + length;
             newlines += text[counted..start].Count('\n');
             counted = start;
-            lines.Add((new string(text[start..stop]).TrimEnd('\r'), newlines));
+            foreach (var line in new string(text[start..stop]).Split('\n'))
+            {
+                lines.Add((line.TrimEnd('\r'), newlines));
+                newlines++;
+            }
+
+            newlines--;
+            counted = stop;
             skipUntil = stop;
         }
 
