@@ -103,18 +103,7 @@ public sealed class CredentialCommandTests(PowerShellSession shell) : IAsyncLife
         var folder = Directory.CreateTempSubdirectory("dbr-known-").FullName;
         try
         {
-            void Git(params string[] args)
-            {
-                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@example.test" }.Concat(args))
-                {
-                    start.ArgumentList.Add(a);
-                }
-
-                using var p = System.Diagnostics.Process.Start(start)!;
-                p.WaitForExit();
-                Assert.Equal(0, p.ExitCode);
-            }
+            void Git(params string[] args) => GitRepository.Run(folder, args);
 
             Git("init", "-q");
             File.WriteAllText(Path.Combine(folder, "deploy.yml"), $"env:\n  DATABASE_URL: postgresql://app:{Leaked}@db/app\n");

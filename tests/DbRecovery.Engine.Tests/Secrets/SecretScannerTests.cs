@@ -1,4 +1,5 @@
 using DbRecovery.Engine.Secrets;
+using DbRecovery.TestSupport;
 
 namespace DbRecovery.Engine.Tests.Secrets;
 
@@ -91,18 +92,7 @@ public sealed class SecretScannerTests : IDisposable
         var root = Directory.CreateTempSubdirectory("dbr-git-").FullName;
         try
         {
-            void Git(params string[] args)
-            {
-                var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var a in new[] { "-c", "user.name=t", "-c", "user.email=t@example.test" }.Concat(args))
-                {
-                    start.ArgumentList.Add(a);
-                }
-
-                using var p = System.Diagnostics.Process.Start(start)!;
-                p.WaitForExit();
-                Assert.Equal(0, p.ExitCode);
-            }
+            void Git(params string[] args) => GitRepository.Run(root, args);
 
             Git("init", "-q");
             File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db/app\n");
