@@ -30,14 +30,14 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
     /// <summary>Runs <c>alembic -c ini ARGS</c> against <paramref name="target"/>, reporting each output line.</summary>
     /// <returns>The exit code and the output (standard output and error, scrubbed).</returns>
     public Task<AlembicRun> RunAsync(ConnectionTarget target, IReadOnlyList<string> arguments, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken) =>
-        StartAsync([.. Command, "-c", IniFile, .. arguments], string.Join(' ', Command), target, log, onLine, cancellationToken);
+        StartAsync([.. Command, "-c", IniFile, .. arguments], string.Join(' ', Command), string.Join(' ', [.. Command, "-c", IniFile, .. arguments]), target, log, onLine, cancellationToken);
 
     /// <summary>
     /// Runs Python code with the interpreter Alembic runs on (so the project's packages import), in the project's
     /// folder, with the URL of <paramref name="target"/> in the URL variable as env.py expects.
     /// </summary>
     public Task<AlembicRun> RunPythonAsync(ConnectionTarget target, string code, IReadOnlyList<string> arguments, IRecoveryLog log, CancellationToken cancellationToken) =>
-        StartAsync([Interpreter(), "-c", code, .. arguments], Interpreter(), target, log, null, cancellationToken);
+        StartAsync([Interpreter(), "-c", code, .. arguments], Interpreter(), $"{Interpreter()} -c <script> {string.Join(' ', arguments)}", target, log, null, cancellationToken);
 
     /// <summary>
     /// The Python interpreter of the command: the one before <c>-m alembic</c>, else the one the
@@ -60,7 +60,7 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
                 $"The Python that runs '{string.Join(' ', Command)}' cannot be told; pass -AlembicCommand as the interpreter and module, e.g. /usr/bin/python3,-m,alembic.", Command[0]);
     }
 
-    private async Task<AlembicRun> StartAsync(IReadOnlyList<string> command, string program, ConnectionTarget target, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken)
+    private async Task<AlembicRun> StartAsync(IReadOnlyList<string> command, string program, string display, ConnectionTarget target, IRecoveryLog log, Action<string>? onLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(log);
@@ -71,7 +71,7 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
         }
 
         start.Environment[UrlVariable] = target.ToUrlWithPassword();
-        log.Verbose($"Running: {(program == string.Join(' ', Command) ? string.Join(' ', command) : program + " -c <script>")} (database URL in ${UrlVariable})");
+        log.Verbose($"Running: {display} (database URL in ${UrlVariable})");
         var secrets = new[] { target.Password, target.Password is null ? null : Uri.EscapeDataString(target.Password) }.OfType<string>().Where(s => s.Length > 0).ToList();
         string Scrub(string line) => secrets.Aggregate(line, (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal));
         try

@@ -91,11 +91,16 @@ public sealed class AlembicHistory
     public bool IsAncestor(string ancestor, string revision) => _ancestors[IndexOf(revision)][IndexOf(ancestor)];
 
     /// <summary>The revisions an upgrade from <paramref name="from"/> (null for base) to <paramref name="to"/> applies, in order.</summary>
-    public IReadOnlyList<AlembicRevision> Path(string? from, string to)
+    public IReadOnlyList<AlembicRevision> Path(string? from, string to) => Path(from is null ? [] : [from], [to]);
+
+    /// <summary>The revisions an upgrade from the revisions <paramref name="from"/> (empty for base) to all of <paramref name="to"/> applies, in order.</summary>
+    public IReadOnlyList<AlembicRevision> Path(IReadOnlyList<string> from, IReadOnlyList<string> to)
     {
-        var target = _ancestors[IndexOf(to)];
-        var done = from is null ? new BitArray(Revisions.Count) : _ancestors[IndexOf(from)];
-        return Revisions.Where((_, i) => target[i] && !done[i]).ToList();
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var targets = to.Select(t => _ancestors[IndexOf(t)]).ToList();
+        var done = from.Select(f => _ancestors[IndexOf(f)]).ToList();
+        return Revisions.Where((_, i) => targets.Any(t => t[i]) && !done.Any(d => d[i])).ToList();
     }
 
     /// <summary>

@@ -37,8 +37,7 @@ public static partial class AlembicUpgrade
                 string.Join(",", unknown));
         }
 
-        var targets = revision == "heads" ? history.Heads : [history.Resolve(revision).Revision];
-        return history.Revisions.Where(r => targets.Any(t => history.IsAncestor(r.Revision, t)) && !stamped.Any(s => history.IsAncestor(r.Revision, s))).ToList();
+        return history.Path(stamped, revision == "heads" ? history.Heads : [history.Resolve(revision).Revision]);
     }
 
     /// <summary>The plan of an upgrade: one external step, alembic, run under DbRecovery's lock.</summary>

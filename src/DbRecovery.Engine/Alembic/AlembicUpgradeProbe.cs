@@ -25,7 +25,7 @@ public static partial class AlembicUpgradeProbe
         ConnectionTarget copy, AlembicHistory history, AlembicCli cli, IReadOnlyList<string> from, IReadOnlyList<string> to, string upgradeTo, string database, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cli);
-        var pending = StaticUpgradeCheck.Pending(history, from, to);
+        var pending = history.Path(from, to);
         var report = new UpgradeReport { Database = database, From = from, To = to, Revisions = pending.Select(r => r.Revision).ToList(), Mode = "Exact" };
         var stamp = await cli.RunAsync(copy, ["stamp", "--purge", .. from.DefaultIfEmpty("base")], log, null, cancellationToken).ConfigureAwait(false);
         if (stamp.ExitCode != 0)

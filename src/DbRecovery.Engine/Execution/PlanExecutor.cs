@@ -35,22 +35,7 @@ public static class PlanExecutor
         var guarded = target.LockTimeout is null ? target.WithLockTimeout(DefaultLockTimeout) : target;
         await using var session = await DatabaseSession.OpenAsync(guarded, log, cancellationToken).ConfigureAwait(false);
         await RecoveryLock.AcquireAsync(session, cancellationToken).ConfigureAwait(false);
-        var started = new JournalEntry
-        {
-            Id = Guid.NewGuid(),
-            StartedAt = DateTimeOffset.UtcNow,
-            OsUser = Environment.UserName,
-            DatabaseRole = guarded.Username,
-            Target = guarded.DisplayName,
-            Operation = journal.Operation,
-            Parameters = journal.Parameters,
-            Sql = plan.Steps.Select(s => s.Display).ToList(),
-            Outcome = "Started",
-            Forced = journal.Forced,
-            ProcessId = Environment.ProcessId,
-            Host = Environment.MachineName,
-        };
-        journal.Journal.Append(started);
+        var started = journal.Start(guarded.DisplayName, guarded.Username, plan.Steps.Select(s => s.Display).ToList());
         var run = new Run(plan, session, hooks, log);
         try
         {

@@ -98,31 +98,18 @@ public static class RecoveryExecution
         /// <summary>Runs a step that changes no database (the backup, its proof), journaled and timed like the others.</summary>
         public async Task JournaledAsync<T>(RecoveryStep step, ConnectionTarget where, Func<Task<T>> action)
         {
-            var started = new JournalEntry
-            {
-                Id = Guid.NewGuid(),
-                StartedAt = DateTimeOffset.UtcNow,
-                OsUser = Environment.UserName,
-                DatabaseRole = where.Username,
-                Target = where.DisplayName,
-                Operation = $"{options.Journal.Operation}: {step.Kind}",
-                Parameters = options.Journal.Parameters,
-                Sql = [step.Command],
-                Outcome = "Started",
-                ProcessId = Environment.ProcessId,
-                Host = Environment.MachineName,
-            };
-            options.Journal.Journal.Append(started);
+            var journal = options.Journal with { Operation = $"{options.Journal.Operation}: {step.Kind}" };
+            var started = journal.Start(where.DisplayName, where.Username, [step.Command]);
             var watch = Stopwatch.StartNew();
             try
             {
                 await action().ConfigureAwait(false);
-                options.Journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = ExecutionOutcome.Completed });
+                journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = ExecutionOutcome.Completed });
                 Record(step, "Database", watch.Elapsed, TimeSpan.Zero, "Done");
             }
             catch (Exception ex)
             {
-                options.Journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = "Failed", Error = ex.Message });
+                journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = "Failed", Error = ex.Message });
                 throw;
             }
         }

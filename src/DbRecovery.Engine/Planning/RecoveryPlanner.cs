@@ -39,7 +39,7 @@ public static class RecoveryPlanner
         log.Progress(new ProgressReport("Planning the recovery", "finding the revision the schema really is at", 1, 4));
         var (revisions, best, tieNote) = TrueRevisions(replay, live);
         var targets = to is null or "heads" ? history.Heads : [history.Resolve(to).Revision];
-        var pending = StaticUpgradeCheck.Pending(history, revisions, targets);
+        var pending = history.Path(revisions, targets);
         var rows = await TableRows.NonEmptyAsync(target, StaticUpgradeCheck.RowSensitiveTables(pending), log, cancellationToken).ConfigureAwait(false);
 
         log.Progress(new ProgressReport("Planning the recovery", "checking the way to the target", 2, 4));

@@ -100,7 +100,7 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
                     return await UpgradeRehearsal.RunAsync(Target, scratch, history, AlembicCli.For(path, AlembicCommand, UrlVariable), from, to, To, PgTools.Locate(PgBinPath), log, cancel).ConfigureAwait(false);
                 }
 
-                var rows = await TableRows.NonEmptyAsync(Target, StaticUpgradeCheck.RowSensitiveTables(StaticUpgradeCheck.Pending(history, from, to)), log, cancel).ConfigureAwait(false);
+                var rows = await TableRows.NonEmptyAsync(Target, StaticUpgradeCheck.RowSensitiveTables(history.Path(from, to)), log, cancel).ConfigureAwait(false);
                 return StaticUpgradeCheck.Run(history, live, from, to, rows) with { Database = Target.DisplayName };
             });
             WriteObject(report);

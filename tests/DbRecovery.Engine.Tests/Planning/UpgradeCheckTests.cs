@@ -91,7 +91,7 @@ public sealed class UpgradeCheckTests : IAsyncLifetime
         using var project = Project("""op.add_column("kids", sa.Column("age", sa.Integer(), nullable=False))""");
         project.Upgrade(_database!.Url, "base0001");
         var (history, target, live) = await ReadAsync(project);
-        var pending = StaticUpgradeCheck.Pending(history, ["base0001"], history.Heads);
+        var pending = history.Path(["base0001"], history.Heads);
         Assert.Empty(StaticUpgradeCheck.Run(history, live, ["base0001"], history.Heads, await TableRows.NonEmptyAsync(target, StaticUpgradeCheck.RowSensitiveTables(pending), _log, CancellationToken.None)).Findings);
 
         await _database.ExecuteAsync("INSERT INTO kids (id, name) VALUES (1, 'a')");

@@ -25,7 +25,7 @@ public static class StaticUpgradeCheck
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(live);
-        var pending = Pending(history, from, to);
+        var pending = history.Path(from, to);
         var model = SchemaModel.From(live, defaultSchema, new ObjectNaming(history.NamingConvention));
         var rows = tablesWithRows ?? live.Tables.Where(t => t.EstimatedRows is null or > 0).Select(t => new QualifiedName(t.Schema, t.Name)).ToHashSet();
         var findings = new List<UpgradeFinding>();
@@ -47,13 +47,6 @@ public static class StaticUpgradeCheck
             Mode = "Static",
             Findings = findings,
         };
-    }
-
-    /// <summary>The revisions an upgrade from <paramref name="from"/> to <paramref name="to"/> runs, in order.</summary>
-    public static IReadOnlyList<AlembicRevision> Pending(AlembicHistory history, IReadOnlyList<string> from, IReadOnlyList<string> to)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        return history.Revisions.Where(r => to.Any(t => history.IsAncestor(r.Revision, t)) && !from.Any(f => history.IsAncestor(r.Revision, f))).ToList();
     }
 
     /// <summary>The tables whose rows decide whether a pending revision succeeds: those that get a NOT NULL column without a default.</summary>
