@@ -33,7 +33,7 @@ internal static class MamlWriter
             Description(help.Synopsis)),
         Description([.. help.Description]),
         new XElement(Command + "syntax", SyntaxItems(help)),
-        new XElement(Command + "parameters", help.Parameters.Select(Parameter)),
+        new XElement(Command + "parameters", help.Parameters.Select(p => Parameter(p, p.Mandatory, p.Position, p.PipelineInput))),
         new XElement(Command + "inputTypes", help.InputTypes.Select(t => TypeEntry(Command + "inputType", t))),
         new XElement(Command + "returnValues", help.OutputTypes.Select(t => TypeEntry(Command + "returnValue", t))),
         new XElement(Command + "examples", help.Examples.Select((e, i) => new XElement(Command + "example",
@@ -41,29 +41,29 @@ internal static class MamlWriter
             new XElement(Dev + "code", e.Code),
             new XElement(Dev + "remarks", new XElement(Maml + "para", e.Remarks))))),
         new XElement(Maml + "relatedLinks",
-            new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", "about_DbRecovery"), new XElement(Maml + "uri"))));
+            help.RelatedCommands.Append("about_DbRecovery").Select(link =>
+                new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", link), new XElement(Maml + "uri")))));
 
-    private static IEnumerable<XElement> SyntaxItems(CommandHelp help)
-    {
-        var sets = help.Parameters.SelectMany(p => p.ParameterSets).Distinct().DefaultIfEmpty(string.Empty);
-        return sets.Select(set => new XElement(Command + "syntaxItem",
+    private static IEnumerable<XElement> SyntaxItems(CommandHelp help) =>
+        help.ParameterSets.Select(set => new XElement(Command + "syntaxItem",
             new XElement(Maml + "name", help.Name),
-            help.Parameters.Where(p => set.Length == 0 || p.ParameterSets.Count == 0 || p.ParameterSets.Contains(set)).Select(Parameter)));
-    }
+            help.Parameters.Select(p => (Parameter: p, Binding: p.In(set)))
+                .Where(p => p.Binding is not null)
+                .Select(p => Parameter(p.Parameter, p.Binding!.Mandatory, p.Binding.Position, p.Binding.PipelineInput))));
 
-    private static XElement Parameter(ParameterHelp p) => new(
+    private static XElement Parameter(ParameterHelp p, bool required, string position, string pipelineInput) => new(
         Command + "parameter",
-        new XAttribute("required", p.Mandatory ? "true" : "false"),
+        new XAttribute("required", required ? "true" : "false"),
         new XAttribute("variableLength", p.Type.EndsWith("[]", StringComparison.Ordinal) ? "true" : "false"),
         new XAttribute("globbing", p.Globbing ? "true" : "false"),
-        new XAttribute("pipelineInput", p.PipelineInput),
-        new XAttribute("position", p.Position),
+        new XAttribute("pipelineInput", pipelineInput),
+        new XAttribute("position", position),
         new XAttribute("aliases", p.Aliases.Count == 0 ? "none" : string.Join(", ", p.Aliases)),
         new XElement(Maml + "name", p.Name),
         Description(p.Description),
         p.Type == "SwitchParameter" ? null : new XElement(Command + "parameterValue", new XAttribute("required", "true"), new XAttribute("variableLength", "false"), p.Type),
         new XElement(Dev + "type", new XElement(Maml + "name", p.Type), new XElement(Maml + "uri")),
-        new XElement(Dev + "defaultValue", "None"));
+        new XElement(Dev + "defaultValue", p.DefaultValue));
 
     private static XElement TypeEntry(XName name, string type) => new(
         name,

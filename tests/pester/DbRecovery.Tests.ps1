@@ -32,6 +32,38 @@ Describe 'The DbRecovery module' {
         @($help.examples.example).Count | Should -BeGreaterThan 0
     }
 
+    It 'shows in help SYNTAX every parameter set of <_>, each with its parameters and which are required' -ForEach $commands {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $expected = @((Get-Command $_).ParameterSets | ForEach-Object {
+            (@($_.Parameters | Where-Object Name -NotIn $common | ForEach-Object { "$($_.Name)=$($_.IsMandatory)/$($_.Position)" }) | Sort-Object) -join ' '
+        }) | Sort-Object
+        $shown = @(@((Get-Help $_ -Full).syntax.syntaxItem) | ForEach-Object {
+            (@(@($_.parameter) | Where-Object { $_.name -notin $common } | ForEach-Object {
+                "$($_.name)=$($_.required -eq 'true')/$(if ($_.position -eq 'named') { -2147483648 } else { $_.position })"
+            }) | Sort-Object) -join ' '
+        }) | Sort-Object
+        $shown | Should -Be $expected
+    }
+
+    It 'describes every parameter of <_> in its own words, and links related cmdlets that exist' -ForEach $commands {
+        $help = Get-Help $_ -Full
+        $described = @($help.parameters.parameter | Where-Object { ($_.description.Text -join '').Trim() })
+        $described.name | Sort-Object | Should -Be ((Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters } | Sort-Object)
+        ($described | Group-Object { $_.description.Text } | Where-Object Count -GT 1).Name | Should -BeNullOrEmpty
+        $links = @($help.relatedLinks.navigationLink.linkText | Where-Object { $_ -ne 'about_DbRecovery' })
+        $links.Count | Should -BeGreaterThan 0
+        $links | ForEach-Object { Get-Command $_ -Module DbRecovery -ErrorAction Stop } | Should -HaveCount $links.Count
+    }
+
+    It 'shows each default as a user would type it' {
+        (Get-Help Find-AlembicRevision -Parameter Top).defaultValue | Should -Be '5'
+        (Get-Help Find-AlembicRevision -Parameter Path).defaultValue | Should -Be '.'
+        (Get-Help Convert-IdColumns -Parameter LockTimeout).defaultValue | Should -Be '5 (seconds)'
+        (Get-Help Find-AlembicRevision -Parameter AlembicCommand).defaultValue | Should -Be 'alembic'
+        (Get-Help Find-AlembicRevision -Parameter ScratchConnectionString).defaultValue | Should -Be 'None'
+        (Get-Help Find-AlembicRevision -Parameter Replay).defaultValue | Should -Be 'False'
+    }
+
     It 'fails with ConnectionStringMissing when no database is given' {
         $saved = $env:DATABASE_URL
         try {

@@ -22,6 +22,8 @@ namespace DbRecovery.Commands;
 /// <code>Backup-Database -Path ./app.backup -Format Custom | Test-DatabaseBackup -ScratchConnectionString $scratchUrl</code>
 /// <para>Writes a custom-format backup and proves at once that it restores and matches.</para>
 /// </example>
+/// <seealso cref="TestDatabaseBackupCommand"/>
+/// <seealso cref="RestoreDatabaseCommand"/>
 [Cmdlet(VerbsData.Backup, "Database", SupportsShouldProcess = true)]
 [OutputType(typeof(BackupInfo))]
 public sealed class BackupDatabaseCommand : DatabaseCmdlet

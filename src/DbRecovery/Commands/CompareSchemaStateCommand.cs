@@ -19,6 +19,9 @@ namespace DbRecovery.Commands;
 /// <code>Compare-SchemaState -Reference (Import-SchemaState ./staging.json) -Difference (Import-SchemaState ./prod.json) | Where-Object Kind -eq TypeMismatch</code>
 /// <para>Compares two saved snapshots and keeps the columns whose types differ.</para>
 /// </example>
+/// <seealso cref="GetSchemaStateCommand"/>
+/// <seealso cref="GetRevisionSchemaCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsData.Compare, "SchemaState")]
 [OutputType(typeof(SchemaDifference))]
 public sealed class CompareSchemaStateCommand : RecoveryCmdlet

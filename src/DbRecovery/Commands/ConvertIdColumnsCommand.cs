@@ -34,6 +34,10 @@ namespace DbRecovery.Commands;
 /// <code>(Find-AlembicRevision -Path ./backend)[0].TypeMismatches | Where-Object Column -eq id | Convert-IdColumns -To 'varchar(36)' -Confirm:$false</code>
 /// <para>Converts the key columns whose type drifted from what the history expects, without asking.</para>
 /// </example>
+/// <seealso cref="GetRecoveryPlanCommand"/>
+/// <seealso cref="BackupDatabaseCommand"/>
+/// <seealso cref="TestRecoveryStateCommand"/>
+/// <seealso cref="GetRecoveryJournalCommand"/>
 [Cmdlet(VerbsData.Convert, "IdColumns", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ColumnConversion), typeof(string))]
 public sealed class ConvertIdColumnsCommand : StateChangingCmdlet

@@ -18,6 +18,8 @@ namespace DbRecovery.Commands;
 /// <code>Get-SchemaState -Schema app | Export-SchemaState -Path ./app.json -Force -PassThru</code>
 /// <para>Replaces app.json with a fresh snapshot of the app schema and returns the file.</para>
 /// </example>
+/// <seealso cref="GetSchemaStateCommand"/>
+/// <seealso cref="ImportSchemaStateCommand"/>
 [Cmdlet(VerbsData.Export, "SchemaState", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportSchemaStateCommand : RecoveryCmdlet

@@ -26,6 +26,10 @@ namespace DbRecovery.Commands;
 /// <code>Import-SchemaState ./prod.json | Find-AlembicRevision -Path ./backend -Top 3</code>
 /// <para>Answers the same question from a snapshot, without access to the database.</para>
 /// </example>
+/// <seealso cref="SetAlembicVersionCommand"/>
+/// <seealso cref="GetRecoveryPlanCommand"/>
+/// <seealso cref="CompareSchemaStateCommand"/>
+/// <seealso cref="GetAlembicVersionCommand"/>
 [Cmdlet(VerbsCommon.Find, "AlembicRevision", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(RevisionMatch))]
 public sealed class FindAlembicRevisionCommand : DatabaseCmdlet

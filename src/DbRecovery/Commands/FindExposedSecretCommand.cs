@@ -40,6 +40,8 @@ namespace DbRecovery.Commands;
 /// <code>Get-Content ./chat-export.txt | Find-ExposedSecret</code>
 /// <para>Scans piped text, such as an exported chat where credentials were pasted.</para>
 /// </example>
+/// <seealso cref="TestCredentialRevokedCommand"/>
+/// <seealso cref="ResetDatabasePasswordCommand"/>
 [Cmdlet(VerbsCommon.Find, "ExposedSecret", DefaultParameterSetName = TextSet)]
 [OutputType(typeof(SecretFinding))]
 public sealed class FindExposedSecretCommand : RecoveryCmdlet

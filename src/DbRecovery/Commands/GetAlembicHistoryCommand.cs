@@ -24,6 +24,9 @@ namespace DbRecovery.Commands;
 /// <code>Get-AlembicHistory -Path ./backend | Where-Object OpaqueOperations -gt 0 | ForEach-Object Path</code>
 /// <para>Lists the migration files with operations the static replay cannot apply.</para>
 /// </example>
+/// <seealso cref="GetRevisionSchemaCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
+/// <seealso cref="GetAlembicVersionCommand"/>
 [Cmdlet(VerbsCommon.Get, "AlembicHistory")]
 [OutputType(typeof(AlembicRevision))]
 public sealed class GetAlembicHistoryCommand : RecoveryCmdlet

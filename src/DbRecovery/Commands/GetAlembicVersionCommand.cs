@@ -16,6 +16,8 @@ namespace DbRecovery.Commands;
 /// <code>Get-AlembicVersion -VersionTable ops.migrations_version</code>
 /// <para>Reads a version table with another name, in another schema, of the database in $env:DATABASE_URL.</para>
 /// </example>
+/// <seealso cref="SetAlembicVersionCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "AlembicVersion")]
 [OutputType(typeof(AlembicVersionRow))]
 public sealed class GetAlembicVersionCommand : DatabaseCmdlet

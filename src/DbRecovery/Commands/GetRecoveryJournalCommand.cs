@@ -24,6 +24,8 @@ namespace DbRecovery.Commands;
 /// <code>Get-RecoveryJournal | Where-Object Forced | ForEach-Object Sql</code>
 /// <para>Shows the SQL of every operation that overrode a safety check with -Force.</para>
 /// </example>
+/// <seealso cref="InvokeRecoveryPlanCommand"/>
+/// <seealso cref="ConvertIdColumnsCommand"/>
 [Cmdlet(VerbsCommon.Get, "RecoveryJournal")]
 [OutputType(typeof(JournalEntry))]
 public sealed class GetRecoveryJournalCommand : RecoveryCmdlet

@@ -40,6 +40,10 @@ namespace DbRecovery.Commands;
 /// <code>Get-RecoveryPlan -Path ./backend -AsScript | Set-Content ./Recover.ps1</code>
 /// <para>Writes the plan as a script of DbRecovery cmdlets that a reviewer can read and run.</para>
 /// </example>
+/// <seealso cref="InvokeRecoveryPlanCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
+/// <seealso cref="TestAlembicUpgradeCommand"/>
+/// <seealso cref="ConvertIdColumnsCommand"/>
 [Cmdlet(VerbsCommon.Get, "RecoveryPlan")]
 [OutputType(typeof(RecoveryPlan), typeof(string))]
 public sealed class GetRecoveryPlanCommand : DatabaseCmdlet

@@ -31,6 +31,9 @@ namespace DbRecovery.Commands;
 /// <code>Get-SchemaState | Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Models -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic)</code>
 /// <para>Compares the database with what the application's models expect.</para>
 /// </example>
+/// <seealso cref="GetAlembicHistoryCommand"/>
+/// <seealso cref="CompareSchemaStateCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "RevisionSchema")]
 [OutputType(typeof(SchemaState))]
 public sealed class GetRevisionSchemaCommand : RecoveryCmdlet

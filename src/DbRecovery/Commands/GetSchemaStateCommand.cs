@@ -26,6 +26,10 @@ namespace DbRecovery.Commands;
 /// <code>Get-SchemaState -Schema app* -VersionTable ops.alembic_version | Export-SchemaState -Path ./schema.json</code>
 /// <para>Snapshots the schemas whose names start with app, reads Alembic's version from ops.alembic_version, and saves the snapshot for someone without database access.</para>
 /// </example>
+/// <seealso cref="ExportSchemaStateCommand"/>
+/// <seealso cref="ImportSchemaStateCommand"/>
+/// <seealso cref="CompareSchemaStateCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "SchemaState")]
 [OutputType(typeof(SchemaState))]
 public sealed class GetSchemaStateCommand : DatabaseCmdlet

@@ -18,6 +18,9 @@ namespace DbRecovery.Commands;
 /// <code>Get-ChildItem ./snapshots/*.json | Import-SchemaState</code>
 /// <para>Reads every snapshot in a folder.</para>
 /// </example>
+/// <seealso cref="ExportSchemaStateCommand"/>
+/// <seealso cref="CompareSchemaStateCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsData.Import, "SchemaState")]
 [OutputType(typeof(SchemaState))]
 public sealed class ImportSchemaStateCommand : RecoveryCmdlet

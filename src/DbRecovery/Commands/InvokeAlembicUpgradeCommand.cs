@@ -22,6 +22,9 @@ namespace DbRecovery.Commands;
 /// <code>Invoke-AlembicUpgrade -Path ./backend -Revision head -AlembicCommand /usr/bin/python3,-m,alembic -Verbose</code>
 /// <para>Upgrades the database in $env:DATABASE_URL to head, showing Alembic's output.</para>
 /// </example>
+/// <seealso cref="TestAlembicUpgradeCommand"/>
+/// <seealso cref="SetAlembicVersionCommand"/>
+/// <seealso cref="TestRecoveryStateCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "AlembicUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange), typeof(string))]
 public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet

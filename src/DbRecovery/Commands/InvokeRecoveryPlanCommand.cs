@@ -30,6 +30,11 @@ namespace DbRecovery.Commands;
 /// <code>Import-Clixml ./recovery-plan.xml | Invoke-RecoveryPlan -BackupPath /backups/before-repair -ScratchConnectionString $scratch -Rehearse -AlembicCommand /usr/bin/python3,-m,alembic</code>
 /// <para>Applies a reviewed plan: backup, proof, rehearsal on a restored copy, then the real run and its checks.</para>
 /// </example>
+/// <seealso cref="GetRecoveryPlanCommand"/>
+/// <seealso cref="BackupDatabaseCommand"/>
+/// <seealso cref="RestoreDatabaseCommand"/>
+/// <seealso cref="TestRecoveryStateCommand"/>
+/// <seealso cref="GetRecoveryJournalCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "RecoveryPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RecoveryResult))]
 public sealed class InvokeRecoveryPlanCommand : StateChangingCmdlet

@@ -22,6 +22,8 @@ namespace DbRecovery.Commands;
 /// <code>$url = Reset-DatabasePassword -ConnectionString $adminUrl -Role app -AsConnectionString -Confirm:$false</code>
 /// <para>Rotates without asking and returns the app's new database URL as a SecureString for the secret store.</para>
 /// </example>
+/// <seealso cref="FindExposedSecretCommand"/>
+/// <seealso cref="TestCredentialRevokedCommand"/>
 [Cmdlet(VerbsCommon.Reset, "DatabasePassword", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PSCredential), typeof(SecureString))]
 public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet

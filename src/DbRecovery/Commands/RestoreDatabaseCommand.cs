@@ -17,6 +17,8 @@ namespace DbRecovery.Commands;
 /// <code>Restore-Database -Path /backups/app-before-recovery -Clean -Confirm:$false</code>
 /// <para>Puts the database in $env:DATABASE_URL back exactly as it was backed up.</para>
 /// </example>
+/// <seealso cref="BackupDatabaseCommand"/>
+/// <seealso cref="TestDatabaseBackupCommand"/>
 [Cmdlet(VerbsData.Restore, "Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupVerification))]
 public sealed class RestoreDatabaseCommand : StateChangingCmdlet

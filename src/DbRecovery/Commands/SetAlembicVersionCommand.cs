@@ -28,6 +28,9 @@ namespace DbRecovery.Commands;
 /// <code>Set-AlembicVersion -Path ./backend -Revision 58ea862c1242 -ExpectedCurrent dc2c0f69c1b1 -Force</code>
 /// <para>Stamps 58ea862c1242 although the schema differs, only if the table still says dc2c0f69c1b1.</para>
 /// </example>
+/// <seealso cref="GetAlembicVersionCommand"/>
+/// <seealso cref="FindAlembicRevisionCommand"/>
+/// <seealso cref="InvokeAlembicUpgradeCommand"/>
 [Cmdlet(VerbsCommon.Set, "AlembicVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange))]
 public sealed class SetAlembicVersionCommand : StateChangingCmdlet

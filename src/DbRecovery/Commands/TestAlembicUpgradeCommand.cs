@@ -36,6 +36,8 @@ namespace DbRecovery.Commands;
 /// <code>Test-AlembicUpgrade -Path ./backend -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic</code>
 /// <para>Runs the upgrade with real Alembic on a copy of the schema and reports the first revision that fails.</para>
 /// </example>
+/// <seealso cref="InvokeAlembicUpgradeCommand"/>
+/// <seealso cref="GetRecoveryPlanCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "AlembicUpgrade")]
 [OutputType(typeof(UpgradeReport))]
 public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet

@@ -26,6 +26,8 @@ namespace DbRecovery.Commands;
 /// <code>if ((Test-CredentialRevoked -Credential $leaked).Status -ne 'Pass') { throw 'The leaked password still works' }</code>
 /// <para>Stops a runbook while the old password still authenticates.</para>
 /// </example>
+/// <seealso cref="FindExposedSecretCommand"/>
+/// <seealso cref="ResetDatabasePasswordCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "CredentialRevoked", DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(CredentialCheck))]
 public sealed class TestCredentialRevokedCommand : DatabaseCmdlet

@@ -20,6 +20,8 @@ namespace DbRecovery.Commands;
 /// <code>if (-not (Test-DatabaseBackup -Path $backup.Path -ScratchConnectionString $scratch).Passed) { throw 'The backup cannot be trusted' }</code>
 /// <para>Stops a runbook before any change when the backup does not restore exactly.</para>
 /// </example>
+/// <seealso cref="BackupDatabaseCommand"/>
+/// <seealso cref="RestoreDatabaseCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "DatabaseBackup")]
 [OutputType(typeof(BackupVerification))]
 public sealed class TestDatabaseBackupCommand : RecoveryCmdlet

@@ -21,6 +21,8 @@ namespace DbRecovery.Commands;
 /// <code>Test-RecoveryState -Path ./backend -HealthUrl 'https://api.example.test/health|database_configured=true' -FailOnError</code>
 /// <para>Stops the runbook unless the database and the deployed service are both healthy.</para>
 /// </example>
+/// <seealso cref="GetRecoveryPlanCommand"/>
+/// <seealso cref="InvokeRecoveryPlanCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "RecoveryState")]
 [OutputType(typeof(RecoveryCheck))]
 public sealed class TestRecoveryStateCommand : DatabaseCmdlet
