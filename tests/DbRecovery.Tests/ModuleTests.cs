@@ -94,6 +94,37 @@ public sealed class ModuleTests(PowerShellSession shell)
     }
 
     [Fact]
+    public void Every_output_record_and_the_records_it_carries_read_as_text()
+    {
+        var outputTypes = shell.Run("Get-Command -Module DbRecovery | ForEach-Object { $_.OutputType.Type } | Sort-Object -Unique FullName").ThrowOnError().Output
+            .Select(o => (Type)o.BaseObject).Where(t => t.FullName!.StartsWith("DbRecovery.", StringComparison.Ordinal)).ToList();
+        var seen = new HashSet<Type>();
+        var pending = new Queue<Type>(outputTypes);
+        while (pending.TryDequeue(out var type))
+        {
+            if (!seen.Add(type))
+            {
+                continue;
+            }
+
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var carried = property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments().Last() : property.PropertyType;
+                if (carried.IsClass && carried.FullName!.StartsWith("DbRecovery.", StringComparison.Ordinal))
+                {
+                    pending.Enqueue(carried);
+                }
+            }
+        }
+
+        Assert.True(seen.Count > outputTypes.Count, "the output records carry records of their own");
+        var generated = seen.Where(t => t.GetMethod("ToString", Type.EmptyTypes) is not { } method
+                || method.DeclaringType != t || method.GetCustomAttribute<System.Runtime.CompilerServices.CompilerGeneratedAttribute>() is not null)
+            .Select(t => t.FullName).Order(StringComparer.Ordinal).ToList();
+        Assert.Empty(generated);
+    }
+
+    [Fact]
     public void Every_PowerShell_file_in_the_repository_parses()
     {
         var files = Directory.EnumerateFiles(RepositoryPaths.Root, "*.*", SearchOption.AllDirectories)

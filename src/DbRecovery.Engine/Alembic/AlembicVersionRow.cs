@@ -9,6 +9,9 @@ namespace DbRecovery.Engine.Alembic;
 /// <param name="Database">The database.</param>
 public sealed record AlembicVersionRow(string Revision, string VersionTable, string Database)
 {
+    /// <summary>The revision and where it is stamped, e.g. <c>c3a7b4bbf913 (public.alembic_version in app)</c>.</summary>
+    public override string ToString() => $"{Revision} ({VersionTable} in {Database})";
+
     /// <summary>Reads the rows of <paramref name="versionTable"/> in a read-only transaction; null when the table does not exist.</summary>
     public static async Task<IReadOnlyList<AlembicVersionRow>?> ReadAsync(
         Connections.ConnectionTarget target, QualifiedName versionTable, Diagnostics.IRecoveryLog log, CancellationToken cancellationToken)

@@ -114,7 +114,7 @@ public static class SchemaComparer
     {
         static string Key(ForeignKeyState f) => string.Join(",", f.Columns);
         static string Target(ForeignKeyState f) =>
-            $"{f.ReferencedSchema}.{f.ReferencedTable}({string.Join(", ", f.ReferencedColumns)}) ON DELETE {f.OnDelete} ON UPDATE {f.OnUpdate}" +
+            $"{f.ReferencedSchema}.{f.ReferencedTable}({string.Join(", ", f.ReferencedColumns)}) ON DELETE {f.OnDelete.ToSql()} ON UPDATE {f.OnUpdate.ToSql()}" +
             (f.Match == ForeignKeyMatch.Simple ? string.Empty : $" MATCH {f.Match}") +
             (f.IsDeferrable ? f.IsInitiallyDeferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE" : string.Empty);
         var actualKeys = actual.ForeignKeys.GroupBy(Key).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);

@@ -22,19 +22,46 @@ public static class ViewText
             IEnumerable list => list.Cast<object?>().Select(i => i?.ToString() ?? string.Empty),
             _ => [items.ToString() ?? string.Empty],
         };
-        return string.Join(Environment.NewLine, lines.SelectMany(WrapLine));
+        return string.Join(Environment.NewLine, lines.SelectMany(l => WrapLine(l, ValueWidth, "  ")));
     }
 
-    private static IEnumerable<string> WrapLine(string line)
+    /// <summary>A table cell wrapped at word boundaries to its column's <paramref name="width"/>, for views with &lt;Wrap/&gt;.</summary>
+    public static string Cell(object? text, int width) =>
+        string.Join(Environment.NewLine, WrapLine(text?.ToString() ?? string.Empty, width, string.Empty));
+
+    /// <summary>A size in bytes as people read it: 512 B, 14.2 MB, 3.1 GB (powers of 1024).</summary>
+    public static string Size(long bytes)
+    {
+        string[] units = ["B", "KB", "MB", "GB", "TB"];
+        var value = (double)bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0 ? $"{bytes} B" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+    }
+
+    /// <summary>An enum value in the words SQL uses for it: SetNull becomes SET NULL.</summary>
+    public static string SqlWords(object? value) =>
+        string.Concat((value?.ToString() ?? string.Empty).Select((c, i) => i > 0 && char.IsUpper(c) ? " " + c : c.ToString())).ToUpperInvariant();
+
+    /// <summary>A duration as seconds with one decimal, the unit operators compare lock windows in.</summary>
+    public static string Seconds(TimeSpan duration) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s");
+
+    private static IEnumerable<string> WrapLine(string line, int width, string indent)
     {
         var current = new StringBuilder();
         var empty = true;
-        foreach (var word in line.Split(' '))
+        foreach (var word in line.Split(' ').SelectMany(w => w.Length <= width - indent.Length ? [w] : w.Chunk(width - indent.Length).Select(c => new string(c))))
         {
-            if (!empty && current.Length + 1 + word.Length > ValueWidth)
+            if (!empty && current.Length + 1 + word.Length > width)
             {
                 yield return current.ToString();
-                current.Clear().Append("  ");
+                current.Clear().Append(indent);
                 empty = true;
             }
 

@@ -32,7 +32,7 @@ public sealed class RecoveryChecklistTests : DatabaseTest
     [InlineData("ALTER TABLE comments DROP CONSTRAINT comments_deal_id_fkey", "MissingForeignKey public.comments.deal_id comments_deal_id_fkey")]
     [InlineData("DROP INDEX ix_deals_owner_id", "MissingIndex public.deals ix_deals_owner_id")]
     [InlineData("ALTER TABLE users DROP CONSTRAINT users_organization_id_fkey, ADD CONSTRAINT users_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE SET NULL",
-        "ForeignKeyMismatch public.users.organization_id users_organization_id_fkey: expected public.organizations(id) ON DELETE Cascade ON UPDATE NoAction, actual public.organizations(id) ON DELETE SetNull ON UPDATE NoAction")]
+        "ForeignKeyMismatch public.users.organization_id users_organization_id_fkey: expected public.organizations(id) ON DELETE CASCADE ON UPDATE NO ACTION, actual public.organizations(id) ON DELETE SET NULL ON UPDATE NO ACTION")]
     public async Task A_recovery_that_lost_one_object_fails_and_names_exactly_it(string damage, string difference)
     {
         using var project = AlembicHistories.Incident(new AlembicTestProject());

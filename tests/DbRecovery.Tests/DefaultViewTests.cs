@@ -1,0 +1,135 @@
+using System.Text.RegularExpressions;
+using DbRecovery.TestSupport;
+
+namespace DbRecovery.Tests;
+
+/// <summary>
+/// The default views as an operator sees them at 120 columns (Out-String -Width 120 in the hosted engine with
+/// the Utility cmdlets): no line wider, every column header whole on one line, and the values an operator looks
+/// for visible and unwrapped. The objects come from the cmdlets, on a database staged with real Alembic.
+/// </summary>
+[Collection(PowerShellCollection.Name)]
+public sealed class DefaultViewTests(PowerShellSession shell, DefaultViewTests.StagedIncident incident) : IClassFixture<DefaultViewTests.StagedIncident>
+{
+    private Dictionary<string, object?> Vars => new() { ["url"] = incident.Database.Url, ["project"] = incident.Project.Root, ["folder"] = incident.Folder };
+
+    [Fact]
+    public void SchemaState_shows_the_server_version_without_the_distribution_banner()
+    {
+        var lines = Render("Get-SchemaState -ConnectionString $url", "Database", "Server", "Tables", "ForeignKeys", "AlembicVersion", "CapturedAt");
+
+        var row = Assert.Single(lines, l => l.StartsWith(incident.Database.Name, StringComparison.Ordinal));
+        Assert.Matches(@"^\S+\s+\d+(\.\d+)+\s+\d+\s+\d+\s+" + AlembicHistories.IncidentDataOnly + @"\s", row);
+        Assert.DoesNotContain("(", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForeignKeyState_shows_both_actions_and_whether_the_key_is_validated()
+    {
+        var lines = Render("(Get-SchemaState -ConnectionString $url).ForeignKeys", "Name", "Table", "Columns", "References", "OnDelete", "OnUpdate", "Valid");
+
+        AssertLine(lines, @"^deals_created_by_fkey\s+public\.deals\s+created_by\s+public\.users\(id\)\s+SET NULL\s+NO ACTION\s+True$");
+        AssertLine(lines, @"^comments_author_cascade_fkey\s+public\.comments\s+author_id\s+public\.users\(id\)\s+NO ACTION\s+CASCADE\s+False$");
+    }
+
+    [Fact]
+    public void SchemaDifference_names_the_object_that_differs()
+    {
+        var lines = Render(
+            $"Compare-SchemaState -Reference (Get-RevisionSchema -Path $project -Revision {AlembicHistories.IncidentDataOnly}) -Difference (Get-SchemaState -ConnectionString $url)",
+            "Kind", "Table", "Object", "Expected", "Actual");
+
+        AssertLine(lines, @"^ExtraIndex\s+public\.documents\s+documents_name_key\s+UNIQUE \(name\)$");
+        var mismatch = string.Join('\n', lines.SkipWhile(l => !l.StartsWith("ForeignKeyMismatch", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("ExtraIndex", StringComparison.Ordinal)));
+        Assert.Matches(@"^ForeignKeyMismatch\s+public\.comments\s+comments_author_cascade_fkey\s+public\.users\(id\) ON\s+public\.users\(id\) ON", mismatch);
+        Assert.Matches(@"UPDATE NO ACTION\s+UPDATE CASCADE", mismatch);
+    }
+
+    [Fact]
+    public void RevisionMatch_shows_the_revisions_that_tie_with_the_best()
+    {
+        var lines = Render("Find-AlembicRevision -Path $project -ConnectionString $url", "Rank", "Revision", "Score", "Stamped", "Missing", "Extra", "TypeDrift", "EquallyLikely", "Explanation");
+
+        var best = Assert.Single(lines, l => l.StartsWith("1 ", StringComparison.Ordinal));
+        var tie = best.Contains(AlembicHistories.IncidentDataOnly, StringComparison.Ordinal) ? "7a8b9c0d1e2f" : AlembicHistories.IncidentDataOnly;
+        Assert.Matches(@"^1\s+\w{12}\s+0\.\d\d\s+(True|False)\s+\d+\s+\d+\s+\d+\s+" + tie + @"\s", best);
+    }
+
+    [Fact]
+    public void ColumnConversion_shows_the_duration_in_seconds()
+    {
+        var lines = Render("Convert-IdColumns -ConnectionString $url -Table organizations -To uuid -Confirm:$false", "Schema", "Table", "Column", "From", "To", "Rows", "Duration");
+
+        AssertLine(lines, @"^public\s+organizations\s+id\s+character varying\(36\)\s+uuid\s+2\s+\d+\.\d s$");
+        AssertLine(lines, @"^public\s+users\s+organization_id\s+character varying\(36\)\s+uuid\s+2\s+\d+\.\d s$");
+        shell.Run("Convert-IdColumns -ConnectionString $url -Table organizations -To 'varchar(36)' -Confirm:$false", Vars).ThrowOnError();
+    }
+
+    [Fact]
+    public void BackupInfo_shows_the_size_in_units_and_the_duration_in_seconds()
+    {
+        var lines = Render("Backup-Database -ConnectionString $url -Path (Join-Path $folder ('backup-' + [guid]::NewGuid()))", "Path", "Database", "Size", "Tables", "Rows", "Duration", "Verified");
+
+        AssertLine(lines, @"\s\d+(\.\d)? (KB|MB)\s+\d+\s+\d+\s+\d+\.\d s\s+(True|False)$");
+    }
+
+    [Fact]
+    public void AlembicVersionRow_reads_as_the_revision_and_where_it_is_stamped()
+    {
+        Render("Get-AlembicVersion -ConnectionString $url", "Revision", "VersionTable", "Database");
+        var text = shell.Run("\"$(Get-AlembicVersion -ConnectionString $url)\"", Vars).ThrowOnError().Output.Single().ToString();
+
+        Assert.Equal($"{AlembicHistories.IncidentDataOnly} (public.alembic_version in {incident.Database.Name})", text);
+    }
+
+    private static void AssertLine(List<string> lines, string pattern) =>
+        Assert.True(lines.Any(l => Regex.IsMatch(l, pattern)), $"no line matches {pattern} in:\n{string.Join('\n', lines)}");
+
+    /// <summary>
+    /// Renders <paramref name="script"/>'s output at 120 columns and checks the frame: no line wider, and the header
+    /// line holds every label, whole, in order. Returns the lines with their trailing spaces removed.
+    /// </summary>
+    private List<string> Render(string script, params string[] headers)
+    {
+        var text = shell.Run($"$PSStyle.OutputRendering = 'PlainText'; {script} | Out-String -Width 120", Vars).ThrowOnError().Output.Single().ToString();
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r', ' ')).ToList();
+
+        Assert.All(lines, l => Assert.True(l.Length <= 120, $"wider than 120 columns: {l}"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, "^" + string.Join(@"\s+", headers) + "$"));
+        Assert.DoesNotContain(lines, l => l.Contains('…', StringComparison.Ordinal) && headers.Any(h => l.Contains(h, StringComparison.Ordinal)));
+        return lines;
+    }
+
+    /// <summary>The incident history upgraded with real Alembic to its data-only revision (which ties with its parent), plus what views must show: a key with ON UPDATE, NOT VALID, and an index no revision made.</summary>
+    public sealed class StagedIncident : IAsyncLifetime
+    {
+        private TestDatabase? _database;
+
+        public TestDatabase Database => _database!;
+
+        public AlembicTestProject Project { get; } = AlembicHistories.Incident(new AlembicTestProject());
+
+        public string Folder { get; } = Directory.CreateTempSubdirectory("dbrecovery-views-").FullName;
+
+        public async Task InitializeAsync()
+        {
+            _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+            Project.Upgrade(Database.Url, AlembicHistories.IncidentDataOnly);
+            await Database.ExecuteAsync("""
+                INSERT INTO organizations (id, name) VALUES ('7d3c1f0e-5a4b-4c2d-9e8f-0a1b2c3d4e5f', 'Acme'), ('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', 'Globex');
+                INSERT INTO users (id, organization_id, email) VALUES
+                  ('11111111-2222-4333-8444-555555555555', '7d3c1f0e-5a4b-4c2d-9e8f-0a1b2c3d4e5f', 'ada@example.test'),
+                  ('66666666-7777-4888-9999-aaaaaaaaaaaa', '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', 'grace@example.test');
+                ALTER TABLE comments ADD CONSTRAINT comments_author_cascade_fkey FOREIGN KEY (author_id) REFERENCES users (id) ON UPDATE CASCADE NOT VALID;
+                CREATE UNIQUE INDEX documents_name_key ON documents (name);
+                """);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Database.DisposeAsync();
+            Project.Dispose();
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
+}
