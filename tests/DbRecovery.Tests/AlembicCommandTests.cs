@@ -84,6 +84,23 @@ public sealed class AlembicCommandTests(PowerShellSession shell) : IAsyncLifetim
     }
 
     [Fact]
+    public void Piping_the_ranked_candidates_is_refused_before_any_stamp_and_one_candidate_brings_its_project()
+    {
+        var all = shell.Run("Push-Location $HOME; try { Find-AlembicRevision -Path $project -ConnectionString $url | Set-AlembicVersion -ConnectionString $url -JournalPath $journal -Confirm:$false } finally { Pop-Location }", Vars);
+
+        var error = all.SingleError();
+        Assert.Equal("SeveralInputsPiped,DbRecovery.Commands.SetAlembicVersionCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal("5 objects were piped into Set-AlembicVersion, which changes the database for one; nothing was changed. Pick one: ... | Select-Object -First 1, or name the revision with -Revision.", error.Exception.Message);
+        Assert.Equal(AlembicHistories.IncidentHead, shell.Run("(Get-AlembicVersion -ConnectionString $url).Revision", Vars).ThrowOnError().Output.Single().ToString());
+        Assert.False(File.Exists(_journal));
+
+        var one = shell.Run("Push-Location $HOME; try { Find-AlembicRevision -Path $project -ConnectionString $url | Select-Object -First 1 | Set-AlembicVersion -ConnectionString $url -JournalPath $journal -Confirm:$false } finally { Pop-Location }", Vars).ThrowOnError();
+
+        Assert.Equal(new[] { AlembicHistories.IncidentTrueRevision }, ((IEnumerable<string>)one.Output.Single().Properties["Current"].Value).ToArray());
+    }
+
+    [Fact]
     public void A_stamp_that_does_not_match_the_schema_is_refused_with_a_stable_error_id()
     {
         var result = shell.Run($"Set-AlembicVersion -Path $project -ConnectionString $url -Revision {AlembicHistories.IncidentHead[..6]} -JournalPath $journal -Confirm:$false", Vars);

@@ -21,12 +21,9 @@ public static class RevisionFinder
         AlembicHistory history, SchemaState actual, AlembicCli? cli, ConnectionTarget? scratch, int top, IRecoveryLog log, CancellationToken cancellationToken)
     {
         var replay = StaticReplay.Run(history);
-        if (cli is null || scratch is null)
-        {
-            return RevisionRanker.Rank(replay, actual, top);
-        }
-
-        var exact = await AlembicReplay.RunAsync(history, cli, scratch, history.Heads, log, cancellationToken).ConfigureAwait(false);
-        return RevisionRanker.Rank(replay, exact.Schemas, actual, top);
+        var matches = cli is null || scratch is null
+            ? RevisionRanker.Rank(replay, actual, top)
+            : RevisionRanker.Rank(replay, (await AlembicReplay.RunAsync(history, cli, scratch, history.Heads, log, cancellationToken).ConfigureAwait(false)).Schemas, actual, top);
+        return matches.Select(m => m with { ProjectPath = history.Source }).ToList();
     }
 }

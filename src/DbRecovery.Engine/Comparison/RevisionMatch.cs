@@ -40,6 +40,9 @@ public sealed record RevisionMatch
     /// <summary>The revision's message.</summary>
     public string? Message { get; init; }
 
+    /// <summary>The Alembic project the candidate comes from, so a state-changing cmdlet it is piped into needs no -Path.</summary>
+    public string? ProjectPath { get; init; }
+
     /// <summary>Why this candidate ranks where it does, in a sentence or two.</summary>
     public required string Explanation { get; init; }
 

@@ -37,7 +37,7 @@ namespace DbRecovery.Commands;
 /// <seealso cref="GetRecoveryJournalCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "RecoveryPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RecoveryResult))]
-public sealed class InvokeRecoveryPlanCommand : StateChangingCmdlet
+public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
 {
     /// <summary>The plan from Get-RecoveryPlan (or read back with Import-Clixml, ConvertFrom-Json, or as JSON text).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -78,7 +78,10 @@ public sealed class InvokeRecoveryPlanCommand : StateChangingCmdlet
     public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override string ChooseOne => "one plan per database: ... | Select-Object -First 1, or pass it with -Plan";
+
+    /// <inheritdoc />
+    protected override void Change()
     {
         try
         {

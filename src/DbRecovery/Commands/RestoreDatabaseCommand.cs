@@ -21,7 +21,7 @@ namespace DbRecovery.Commands;
 /// <seealso cref="TestDatabaseBackupCommand"/>
 [Cmdlet(VerbsData.Restore, "Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupVerification))]
-public sealed class RestoreDatabaseCommand : StateChangingCmdlet
+public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
 {
     /// <summary>The backup folder.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -42,7 +42,10 @@ public sealed class RestoreDatabaseCommand : StateChangingCmdlet
     public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override string ChooseOne => "... | Select-Object -First 1, or name the backup with -Path";
+
+    /// <inheritdoc />
+    protected override void Change()
     {
         var path = FileSystemPath(Path);
         try

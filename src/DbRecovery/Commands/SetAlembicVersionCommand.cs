@@ -21,8 +21,8 @@ namespace DbRecovery.Commands;
 /// <para>Shows the statements that would stamp c3a7b4bbf913, after checking the schema matches it.</para>
 /// </example>
 /// <example>
-/// <code>Find-AlembicRevision -Path ./backend | Select-Object -First 1 | Set-AlembicVersion -Path ./backend -Confirm:$false</code>
-/// <para>Stamps the revision the schema really corresponds to, without asking.</para>
+/// <code>Find-AlembicRevision -Path ./backend | Select-Object -First 1 | Set-AlembicVersion -Confirm:$false</code>
+/// <para>Stamps the revision the schema really corresponds to, without asking; the match brings its project. Piping all the candidates is refused (SeveralInputsPiped).</para>
 /// </example>
 /// <example>
 /// <code>Set-AlembicVersion -Path ./backend -Revision 58ea862c1242 -ExpectedCurrent dc2c0f69c1b1 -Force</code>
@@ -33,10 +33,11 @@ namespace DbRecovery.Commands;
 /// <seealso cref="InvokeAlembicUpgradeCommand"/>
 [Cmdlet(VerbsCommon.Set, "AlembicVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange))]
-public sealed class SetAlembicVersionCommand : StateChangingCmdlet
+public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
 {
-    /// <summary>The Alembic project whose history validates the revision.</summary>
-    [Parameter]
+    /// <summary>The Alembic project whose history validates the revision; a RevisionMatch piped from Find-AlembicRevision brings its own (ProjectPath).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ProjectPath")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
 
@@ -60,7 +61,10 @@ public sealed class SetAlembicVersionCommand : StateChangingCmdlet
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
+    protected override string ChooseOne => "... | Select-Object -First 1, or name the revision with -Revision";
+
+    /// <inheritdoc />
+    protected override void Change()
     {
         try
         {
