@@ -177,6 +177,21 @@ def upgrade():
         $script | Should -Match "(?m)^Test-RecoveryState @database -Path '.*backend' -ExpectColumnType 'public\.users\.id=character varying\(36\)' -FailOnError$"
     }
 
+    It 'refuses to prompt in a -NonInteractive runbook: exits 1, says what to pass, changes nothing' {
+        $saved = $env:DATABASE_URL
+        try {
+            $env:DATABASE_URL = $url
+            $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Convert-IdColumns -Table users -To 'varchar(36)'" 2>&1
+            $LASTEXITCODE | Should -Be 1
+        }
+        finally {
+            $env:DATABASE_URL = $saved
+        }
+        $text = ($output -join ' ') -replace '\s+', ' '
+        $text | Should -Match 'Convert-IdColumns asks to confirm before it changes anything, and this PowerShell cannot prompt \(-NonInteractive\)\. Nothing was changed\. Pass -Confirm:\$false to run it unattended, or -WhatIf'
+        ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ 'users').Columns.Where({ $_.Name -eq 'id' }).Type | Should -Be 'uuid'
+    }
+
     It 'applies a plan read back from <_> unchanged, and -WhatIf changes nothing' -ForEach 'Clixml', 'JSON' {
         $file = Join-Path $TestDrive "plan.$_"
         $back = if ($_ -eq 'Clixml') { $plan | Export-Clixml -Path $file; Import-Clixml -Path $file }

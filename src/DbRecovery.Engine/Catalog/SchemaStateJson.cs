@@ -55,13 +55,20 @@ public static class SchemaStateJson
     /// <param name="state">The snapshot.</param>
     /// <param name="path">The file to write.</param>
     /// <param name="overwrite">Whether an existing file may be replaced.</param>
-    /// <exception cref="RecoveryException">The file exists and <paramref name="overwrite"/> is false (<c>SchemaFileExists</c>).</exception>
+    /// <exception cref="RecoveryException">The file exists and <paramref name="overwrite"/> is false (<c>SchemaFileExists</c>), or its folder does not (<c>SchemaFolderNotFound</c>).</exception>
     public static void Save(SchemaState state, string path, bool overwrite)
     {
         if (!overwrite && File.Exists(path))
         {
             throw new RecoveryException(
                 "SchemaFileExists", FailureKind.ResourceExists, $"'{path}' already exists. Use -Force to replace it.", path);
+        }
+
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+        {
+            throw new RecoveryException(
+                "SchemaFolderNotFound", FailureKind.ObjectNotFound,
+                $"The folder '{folder}' does not exist. Create it (New-Item -ItemType Directory '{folder}') or choose another -Path.", path);
         }
 
         var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");

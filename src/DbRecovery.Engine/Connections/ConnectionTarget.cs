@@ -70,6 +70,15 @@ public sealed class ConnectionTarget
         return new ConnectionTarget(settings);
     }
 
+    /// <summary>Parses the scratch database that <paramref name="needer"/> (a switch or a cmdlet) needs.</summary>
+    /// <exception cref="RecoveryException">None was given (<c>ScratchConnectionStringMissing</c>), or it is malformed.</exception>
+    public static ConnectionTarget ParseScratch(string? connectionString, string needer) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new RecoveryException(
+                "ScratchConnectionStringMissing", FailureKind.InvalidArgument,
+                $"{needer} needs -ScratchConnectionString: an empty database DbRecovery may fill and empties again afterwards (e.g. postgresql://ops@localhost/scratch). It is never the database being repaired.")
+            : Parse(connectionString);
+
     /// <summary>The same server and database with other credentials.</summary>
     public ConnectionTarget WithCredentials(string username, string password) =>
         new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password }, LockTimeout);

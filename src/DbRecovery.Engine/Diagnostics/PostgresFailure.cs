@@ -49,6 +49,14 @@ public static class PostgresFailure
             return Timeout(target, exception);
         }
 
+        // Npgsql says so in a plain NpgsqlException, before any SQLSTATE: the server asked for a password (SCRAM, md5) and none was configured.
+        if (exception is NpgsqlException && exception.Message.Contains("No password has been provided", StringComparison.Ordinal))
+        {
+            return new RecoveryException(
+                "PasswordRequired", FailureKind.AuthenticationError,
+                $"{target} asks for a password and none was given. Pass -Credential (Get-Credential), put the password percent-encoded in the URL, or use PGPASSWORD or ~/.pgpass.", target, exception);
+        }
+
         if (exception is OperationCanceledException)
         {
             return new RecoveryException("OperationCanceled", FailureKind.InvalidOperation, "The operation was canceled.", target, exception);

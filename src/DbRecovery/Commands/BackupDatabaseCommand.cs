@@ -55,13 +55,13 @@ public sealed class BackupDatabaseCommand : DatabaseCmdlet
     protected override void EndProcessing()
     {
         var path = FileSystemPath(Path);
-        if (!ShouldProcess(path, $"Write a {Format.ToLowerInvariant()}-format backup of {Target.DisplayName}"))
-        {
-            return;
-        }
-
         try
         {
+            if (!ShouldChange(path, $"Write a {Format.ToLowerInvariant()}-format backup of {Target.DisplayName}"))
+            {
+                return;
+            }
+
             var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
             WriteObject(Run((log, cancel) => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel)));
         }

@@ -55,13 +55,13 @@ public sealed class ExportSchemaStateCommand : RecoveryCmdlet
             return;
         }
 
-        if (!ShouldProcess(path, $"Write the schema snapshot of database '{InputObject!.Database}'"))
-        {
-            return;
-        }
-
         try
         {
+            if (!ShouldChange(path, $"Write the schema snapshot of database '{InputObject!.Database}'"))
+            {
+                return;
+            }
+
             SchemaStateJson.Save(InputObject, path, Force.IsPresent);
             _written = true;
         }

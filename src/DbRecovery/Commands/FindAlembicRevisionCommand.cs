@@ -88,7 +88,7 @@ public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
             {
                 var history = AlembicHistory.Load(path, log);
                 var actual = InputObject ?? await SchemaReader.CaptureAsync(Target, new SchemaReadOptions(), log, cancel).ConfigureAwait(false);
-                var scratch = Replay ? ConnectionTarget.Parse(ScratchConnectionString) : null;
+                var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
                 Mask.Add(scratch?.Password);
                 var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
                 return await RevisionFinder.FindAsync(history, actual, cli, scratch, Top, log, cancel).ConfigureAwait(false);

@@ -1,12 +1,14 @@
 using System.Management.Automation;
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Diagnostics;
 
 namespace DbRecovery.Commands;
 
 /// <summary>Reads the rows of a database's Alembic version table.</summary>
 /// <remarks>
-/// Reads in a read-only transaction. When the table does not exist, nothing is returned and -Verbose
-/// says so. Each row is an AlembicVersionRow whose Revision property binds to Set-AlembicVersion.
+/// Reads in a read-only transaction. When the table does not exist, nothing is returned and a
+/// non-terminating VersionTableNotFound error says so (-ErrorAction SilentlyContinue to test for it).
+/// Each row is an AlembicVersionRow whose Revision property binds to Set-AlembicVersion.
 /// </remarks>
 /// <example>
 /// <code>Get-AlembicVersion -ConnectionString 'postgresql://ops@db.internal/app'</code>
@@ -35,7 +37,10 @@ public sealed class GetAlembicVersionCommand : DatabaseCmdlet
             var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel));
             if (rows is null)
             {
-                WriteVerbose($"The version table '{VersionTable}' does not exist in {Target.DisplayName}.");
+                WriteFailure(new RecoveryException(
+                    "VersionTableNotFound", FailureKind.ObjectNotFound,
+                    $"{Target.DisplayName} has no version table '{VersionTable}': it was never stamped, or Alembic keeps it elsewhere (-VersionTable schema.table). Find-AlembicRevision names the revision its schema matches.",
+                    VersionTable), VersionTable);
                 return;
             }
 

@@ -81,7 +81,7 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
             {
                 if (Models)
                 {
-                    var modelsScratch = ConnectionTarget.Parse(ScratchConnectionString);
+                    var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
                     Mask.Add(modelsScratch.Password);
                     var models = await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), modelsScratch, log, cancel).ConfigureAwait(false)
                         ?? throw new Engine.Diagnostics.RecoveryException("NoTargetMetadata", Engine.Diagnostics.FailureKind.ObjectNotFound,
@@ -97,7 +97,7 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
                     return revisions.Select(replay.SchemaOf).ToList();
                 }
 
-                var scratch = ConnectionTarget.Parse(ScratchConnectionString);
+                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
                 Mask.Add(scratch.Password);
                 var exact = await AlembicReplay.RunAsync(history, AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, revisions, log, cancel).ConfigureAwait(false);
                 return revisions.Select(r => exact.Schemas.TryGetValue(r, out var state) ? state : Fallback(replay, history, exact, r)).ToList();

@@ -91,10 +91,10 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
                     $"The plan was made for {Plan.Database}, not {Target.DisplayName}; nothing was changed.", Plan.Database);
             }
 
-            var scratch = ConnectionTarget.Parse(ScratchConnectionString);
+            var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
             Mask.Add(scratch.Password);
             var script = RecoveryScript.Render(Plan);
-            if (!ShouldProcess(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
+            if (!ShouldChange(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
             {
                 return;
             }

@@ -76,6 +76,28 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
                     ? string.Join(",", list.Cast<object>())
                     : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
 
+    /// <summary>ShouldProcess with its three texts; on a host that cannot prompt (-NonInteractive) it fails with ConfirmationNotPossible.</summary>
+    protected bool ShouldChange(string whatIf, string question, string caption) => Confirmed(() => ShouldProcess(whatIf, question, caption));
+
+    /// <summary>ShouldProcess of an action on a target; on a host that cannot prompt it fails with ConfirmationNotPossible.</summary>
+    protected bool ShouldChange(string target, string action) => Confirmed(() => ShouldProcess(target, action));
+
+    private bool Confirmed(Func<bool> shouldProcess)
+    {
+        try
+        {
+            return shouldProcess();
+        }
+        catch (PSInvalidOperationException ex)
+        {
+            // ShouldProcess throws this only when it must prompt and the host cannot.
+            throw new RecoveryException(
+                "ConfirmationNotPossible", FailureKind.InvalidOperation,
+                $"{MyInvocation.MyCommand.Name} asks to confirm before it changes anything, and this PowerShell cannot prompt (-NonInteractive). Nothing was changed. Pass -Confirm:$false to run it unattended, or -WhatIf to see what it would do.",
+                null, ex);
+        }
+    }
+
     /// <summary>Writes a non-terminating error for one failed input and lets the pipeline go on.</summary>
     protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, Mask, target));
 

@@ -54,17 +54,17 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (!ShouldApply(PasswordRotation.Plan(Role, newPassword: null)))
-        {
-            return;
-        }
-
-        var password = NewPassword is null ? PasswordGenerator.Generate(Length) : new NetworkCredential(string.Empty, NewPassword).Password;
-        var old = OldCredential?.GetNetworkCredential().Password;
-        Mask.Add(password);
-        Mask.Add(old);
         try
         {
+            if (!ShouldApply(PasswordRotation.Plan(Role, newPassword: null)))
+            {
+                return;
+            }
+
+            var password = NewPassword is null ? PasswordGenerator.Generate(Length) : new NetworkCredential(string.Empty, NewPassword).Password;
+            var old = OldCredential?.GetNetworkCredential().Password;
+            Mask.Add(password);
+            Mask.Add(old);
             var journal = Journal();
             var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
             var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;

@@ -20,5 +20,5 @@ public abstract class StateChangingCmdlet : DatabaseCmdlet
     /// -Confirm shows a summary and asks one question.
     /// </summary>
     protected bool ShouldApply(IOperationPlan plan) =>
-        ShouldProcess(Mask.Apply(PlanScript.Render(plan, LockTimeout)), Mask.Apply(PlanScript.Summarize(plan) + " Run it?"), plan.Operation);
+        ShouldChange(Mask.Apply(PlanScript.Render(plan, LockTimeout)), Mask.Apply(PlanScript.Summarize(plan) + " Run it?"), plan.Operation);
 }

@@ -55,7 +55,7 @@ public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
         var path = FileSystemPath(Path);
         try
         {
-            var scratch = ConnectionTarget.Parse(ScratchConnectionString);
+            var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Test-DatabaseBackup");
             Mask.Add(scratch.Password);
             var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
             WriteObject(Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel)));
