@@ -71,6 +71,17 @@ internal static class PostgresUrl
         }
 
         var entries = hostPart.Split(',').Select(SplitHostPort).ToList();
+        if (entries is [{ Host.Length: 0 } only])
+        {
+            // libpq: an empty host is the default (the Unix socket, or ?host=); a port may still be given.
+            if (only.Port is { } defaultHostPort)
+            {
+                builder.Port = defaultHostPort;
+            }
+
+            return;
+        }
+
         if (entries.Any(e => e.Host.Length == 0))
         {
             throw Malformed("a host name is empty (check the commas between hosts)");
@@ -123,7 +134,8 @@ internal static class PostgresUrl
             portText = colon >= 0 ? entry[(colon + 1)..] : null;
         }
 
-        return (Decode(host, "host name"), portText is null ? null : ParsePort(portText));
+        // libpq reads an empty port ("host:") as the default port.
+        return (Decode(host, "host name"), string.IsNullOrEmpty(portText) ? null : ParsePort(portText));
     }
 
     private static int ParsePort(string text)
@@ -138,6 +150,7 @@ internal static class PostgresUrl
 
     private static void ParseQuery(string query, NpgsqlConnectionStringBuilder builder)
     {
+        string? hostAddress = null;
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -148,7 +161,21 @@ internal static class PostgresUrl
 
             var name = Decode(pair[..eq], "query option name");
             var value = Decode(pair[(eq + 1)..], $"value of query option '{name}'");
+            if (name == "hostaddr")
+            {
+                hostAddress = value;
+                continue;
+            }
+
             ApplyOption(name, value, builder);
+        }
+
+        if (hostAddress is not null)
+        {
+            // libpq connects to hostaddr and keeps host for authentication and TLS checks; Npgsql has one host.
+            builder.Host = string.IsNullOrEmpty(builder.Host) || builder.Host == hostAddress
+                ? hostAddress
+                : throw Malformed("hostaddr and a different host were both given; Npgsql connects to one host name or address, so give only one of them");
         }
     }
 
@@ -208,7 +235,7 @@ internal static class PostgresUrl
                 // DbRecovery always names its sessions so they are easy to find in pg_stat_activity.
                 break;
             default:
-                throw Malformed($"the query option '{name}' is not supported (supported: sslmode, host, port, dbname, user, password, connect_timeout, sslrootcert, sslcert, sslkey, options, target_session_attrs, keepalives_idle, application_name)");
+                throw Malformed($"the query option '{name}' is not supported (supported: sslmode, host, hostaddr, port, dbname, user, password, connect_timeout, sslrootcert, sslcert, sslkey, options, target_session_attrs, keepalives_idle, application_name)");
         }
     }
 

@@ -34,6 +34,49 @@ public sealed class ConnectionTargetTests
         }
     }
 
+    /// <summary>
+    /// The URI examples of libpq's documentation (PostgreSQL 15, 34.1.1.2), then the forms libpq also accepts that a
+    /// stricter parser refuses: an empty host with a port and the socket directory in the query, an empty port.
+    /// Empty host and database mean the defaults (null here).
+    /// </summary>
+    [Theory]
+    [InlineData("postgresql://", null, 5432, null, null)]
+    [InlineData("postgresql://localhost", "localhost", 5432, null, null)]
+    [InlineData("postgresql://localhost:5433", "localhost", 5433, null, null)]
+    [InlineData("postgresql://localhost/mydb", "localhost", 5432, "mydb", null)]
+    [InlineData("postgresql://user@localhost", "localhost", 5432, null, "user")]
+    [InlineData("postgresql://user:secret@localhost", "localhost", 5432, null, "user")]
+    [InlineData("postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp", "localhost", 5432, "otherdb", "other")]
+    [InlineData("postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp", "host1:123,host2:456", 5432, "somedb", null)]
+    [InlineData("postgresql:///mydb?host=localhost&port=5433", "localhost", 5433, "mydb", null)]
+    [InlineData("postgresql://[2001:db8::1234]/database", "2001:db8::1234", 5432, "database", null)]
+    [InlineData("postgresql:///dbname?host=/var/lib/postgresql", "/var/lib/postgresql", 5432, "dbname", null)]
+    [InlineData("postgresql://%2Fvar%2Flib%2Fpostgresql/dbname", "/var/lib/postgresql", 5432, "dbname", null)]
+    [InlineData("postgres://:5433/db?host=/var/run/postgresql", "/var/run/postgresql", 5433, "db", null)]
+    [InlineData("postgres://host:/", "host", 5432, null, null)]
+    [InlineData("postgresql://u@/db?hostaddr=192.0.2.10", "192.0.2.10", 5432, "db", "u")]
+    [InlineData("postgresql://u@192.0.2.10/db?hostaddr=192.0.2.10", "192.0.2.10", 5432, "db", "u")]
+    public void Parses_the_uri_forms_libpq_documents(string url, string? host, int port, string? database, string? user)
+    {
+        var target = ConnectionTarget.Parse(url);
+        var settings = target.Settings;
+
+        Assert.StartsWith("postgresql://", target.DisplayName, StringComparison.Ordinal);
+        Assert.Equal(host, settings.Host);
+        Assert.Equal(port, settings.Port);
+        Assert.Equal(database, settings.Database);
+        Assert.Equal(user, settings.Username);
+    }
+
+    [Fact]
+    public void Hostaddr_with_a_different_host_is_refused_saying_why()
+    {
+        var error = Assert.Throws<RecoveryException>(() => ConnectionTarget.Parse("postgresql://u:Ex4mple-S3cret@db.example.test/d?hostaddr=192.0.2.10"));
+
+        Assert.Equal("ConnectionStringMalformed", error.ErrorId);
+        Assert.Equal("The postgresql:// URL is malformed: hostaddr and a different host were both given; Npgsql connects to one host name or address, so give only one of them.", error.Message);
+    }
+
     [Theory]
     [InlineData("sslmode=disable", SslMode.Disable)]
     [InlineData("sslmode=require", SslMode.Require)]
