@@ -171,11 +171,17 @@ public sealed class AlembicCommandTests(PowerShellSession shell) : IAsyncLifetim
     }
 
     [Fact]
-    public void Revision_completes_on_tab_from_the_history()
+    public void Revision_completes_on_tab_from_the_history_of_a_path_relative_to_the_prompt_location()
     {
         var result = shell.Run("""
-            $line = "Set-AlembicVersion -Path '$project' -Revision c3"
-            [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText
+            Push-Location (Split-Path $project)
+            try {
+                $line = "Set-AlembicVersion -Path '$(Split-Path -Leaf $project)' -Revision c3"
+                [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText
+            }
+            finally {
+                Pop-Location
+            }
             """, Vars).ThrowOnError();
 
         Assert.Equal([AlembicHistories.IncidentTrueRevision], result.Output.Select(o => o.ToString()));

@@ -148,14 +148,28 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
     }
 
     [Fact]
-    public void Table_completes_on_tab_from_the_last_snapshot()
+    public async Task Names_complete_on_tab_from_the_database_on_the_command_line_in_a_fresh_session()
     {
-        var result = shell.Run("""
-            $null = Get-SchemaState -ConnectionString $url
-            $line = 'Convert-IdColumns -Table dea'
-            [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText
-            """, Vars).ThrowOnError();
+        await Database.ExecuteAsync("CREATE TABLE audit.alembic_version (version_num varchar(32) PRIMARY KEY); CREATE ROLE dbr_completion_reader");
+        try
+        {
+            using var fresh = new PowerShellSession();
+            var result = fresh.Run("""
+                function Complete($line) { ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText) -join ',' }
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table dea"
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table au"
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table deals -Column o"
+                Complete "Get-SchemaState -ConnectionString '$url' -Schema a"
+                Complete "Reset-DatabasePassword -ConnectionString '$url' -Role dbr_compl"
+                Complete "Get-AlembicVersion -ConnectionString '$url' -VersionTable a"
+                Complete "Convert-IdColumns -ConnectionString 'postgresql://nobody@127.0.0.1:1/none' -Table dea"
+                """, Vars).ThrowOnError();
 
-        Assert.Equal(["deal_watchers", "deals"], result.Output.Select(o => o.ToString()));
+            Assert.Equal(["deal_watchers,deals", "audit.alembic_version,audit.events", "organization_id,owner_id", "audit", "dbr_completion_reader", "audit.alembic_version", string.Empty], result.Output.Select(o => o.ToString()));
+        }
+        finally
+        {
+            await Database.ExecuteAsync("DROP ROLE dbr_completion_reader");
+        }
     }
 }

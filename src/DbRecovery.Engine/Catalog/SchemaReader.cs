@@ -38,7 +38,7 @@ public static class SchemaReader
             {
                 if (!state.Schemas.Any(s => string.Equals(s, pattern.Text, StringComparison.OrdinalIgnoreCase)))
                 {
-                    var existing = await UserSchemasAsync(session, cancellationToken).ConfigureAwait(false);
+                    var existing = await CatalogNames.ReadAsync(session, CatalogNameKind.Schema, null, cancellationToken).ConfigureAwait(false);
                     throw new RecoveryException(
                         "SchemaNotFound", FailureKind.ObjectNotFound,
                         $"The schema '{pattern.Text}' does not exist in database '{state.Database}'. Existing schemas: {string.Join(", ", existing)}.",
@@ -150,18 +150,4 @@ public static class SchemaReader
     }
 
     private sealed record CatalogParameters(string[] SchemaPatterns, string VersionTable);
-
-    /// <summary>The schemas of the database other than PostgreSQL's own (pg_*, information_schema), sorted.</summary>
-    private static async Task<List<string>> UserSchemasAsync(DatabaseSession session, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand("SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname <> 'information_schema' ORDER BY nspname");
-        var schemas = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            schemas.Add(reader.GetString(0));
-        }
-
-        return schemas;
-    }
 }

@@ -79,6 +79,10 @@ public sealed class ConnectionTarget
                 $"{needer} needs -ScratchConnectionString: an empty database DbRecovery may fill and empties again afterwards (e.g. postgresql://ops@localhost/scratch). It is never the database being repaired.")
             : Parse(connectionString);
 
+    /// <summary>The same target, giving up on connecting and on each statement after <paramref name="timeout"/>.</summary>
+    internal ConnectionTarget WithTimeouts(TimeSpan timeout) =>
+        new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Timeout = (int)Math.Ceiling(timeout.TotalSeconds), CommandTimeout = (int)Math.Ceiling(timeout.TotalSeconds) }, LockTimeout);
+
     /// <summary>The same server and database with other credentials.</summary>
     public ConnectionTarget WithCredentials(string username, string password) =>
         new(new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Username = username, Password = password }, LockTimeout);

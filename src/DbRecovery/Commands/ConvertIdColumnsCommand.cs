@@ -53,10 +53,12 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
 
     /// <summary>The tables' schema, when not given in -Table.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SchemaCompleter))]
     public string? Schema { get; set; }
 
     /// <summary>The key column; defaults to the single-column primary key.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ColumnCompleter))]
     public string? Column { get; set; }
 
     /// <summary>The target type: varchar(36) (or any varchar of 36 or more, or text) or uuid.</summary>

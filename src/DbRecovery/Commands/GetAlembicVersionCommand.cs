@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Diagnostics;
 
@@ -27,6 +28,7 @@ public sealed class GetAlembicVersionCommand : DatabaseCmdlet
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />

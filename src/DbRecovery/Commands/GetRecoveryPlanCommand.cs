@@ -62,6 +62,7 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <summary>An empty scratch database to build the application's models in (env.py's target_metadata), for the types the code expects.</summary>

@@ -38,11 +38,13 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SchemaCompleter))]
     public string[] Schema { get; set; } = ["*"];
 
     /// <summary>The Alembic version table, optionally schema-qualified (schema.table). Unqualified, it is found through search_path, as Alembic does.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />
@@ -52,7 +54,6 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
         {
             var options = new SchemaReadOptions { Schemas = Schema.Select(SchemaPattern.Parse).ToList(), VersionTable = VersionTable };
             var state = Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel));
-            TableCompleter.LastSnapshot = state;
             WriteObject(state);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

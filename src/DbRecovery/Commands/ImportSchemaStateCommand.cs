@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using DbRecovery.Completion;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Diagnostics;
 
@@ -42,7 +41,6 @@ public sealed class ImportSchemaStateCommand : RecoveryCmdlet
                 try
                 {
                     var state = SchemaStateJson.Load(path);
-                    TableCompleter.LastSnapshot = state;
                     WriteObject(state);
                 }
                 catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException)

@@ -57,6 +57,7 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />

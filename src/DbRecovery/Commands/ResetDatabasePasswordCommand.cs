@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Completion;
 using System.Net;
 using System.Security;
 using DbRecovery.Engine.Secrets;
@@ -31,6 +32,7 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
     /// <summary>The role whose password changes.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RoleCompleter))]
     public string Role { get; set; } = string.Empty;
 
     /// <summary>Length of the generated password.</summary>

@@ -58,6 +58,7 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />

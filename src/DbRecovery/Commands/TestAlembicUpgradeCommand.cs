@@ -76,6 +76,7 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
     /// <summary>The folder with pg_dump and psql for the exact answer; by default found on PATH or in the usual places.</summary>

@@ -17,13 +17,16 @@ public sealed class RevisionCompleter : IArgumentCompleter
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         ArgumentNullException.ThrowIfNull(fakeBoundParameters);
-        var path = fakeBoundParameters["Path"] as string ?? ".";
         IReadOnlyList<AlembicRevision> revisions;
         try
         {
+            // Relative to the prompt's location ($PWD), which is not the process directory.
+            using var location = PowerShell.Create(RunspaceMode.CurrentRunspace).AddCommand("Get-Location");
+            var here = location.Invoke<PathInfo>().Single().ProviderPath;
+            var path = System.IO.Path.Combine(here, fakeBoundParameters["Path"] as string ?? ".");
             revisions = AlembicHistory.Load(path, NullRecoveryLog.Instance).Revisions;
         }
-        catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException or RuntimeException)
         {
             return [];
         }
