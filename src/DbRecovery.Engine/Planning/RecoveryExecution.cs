@@ -98,20 +98,9 @@ public static class RecoveryExecution
         /// <summary>Runs a step that changes no database (the backup, its proof), journaled and timed like the others.</summary>
         public async Task JournaledAsync<T>(RecoveryStep step, ConnectionTarget where, Func<Task<T>> action)
         {
-            var journal = options.Journal with { Operation = $"{options.Journal.Operation}: {step.Kind}" };
-            var started = journal.Start(where.DisplayName, where.Username, [step.Command]);
             var watch = Stopwatch.StartNew();
-            try
-            {
-                await action().ConfigureAwait(false);
-                journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = ExecutionOutcome.Completed });
-                Record(step, "Database", watch.Elapsed, TimeSpan.Zero, "Done");
-            }
-            catch (Exception ex)
-            {
-                journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = "Failed", Error = ex.Message });
-                throw;
-            }
+            await JournaledStep.RunAsync(options.Journal with { Operation = $"{options.Journal.Operation}: {step.Kind}" }, where, step.Command, action).ConfigureAwait(false);
+            Record(step, "Database", watch.Elapsed, TimeSpan.Zero, "Done");
         }
 
         /// <summary>Runs the changing steps on <paramref name="database"/>; a failure says what the completed ones left.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using DbRecovery.Engine.Backup;
+using DbRecovery.Engine.Execution;
 
 namespace DbRecovery.Commands;
 
@@ -26,7 +27,7 @@ namespace DbRecovery.Commands;
 /// <seealso cref="RestoreDatabaseCommand"/>
 [Cmdlet(VerbsData.Backup, "Database", SupportsShouldProcess = true)]
 [OutputType(typeof(BackupInfo))]
-public sealed class BackupDatabaseCommand : DatabaseCmdlet
+public sealed class BackupDatabaseCommand : StateChangingCmdlet
 {
     /// <summary>The backup folder to create; it must not exist.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -63,7 +64,9 @@ public sealed class BackupDatabaseCommand : DatabaseCmdlet
             }
 
             var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-            WriteObject(Run((log, cancel) => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel)));
+            var journal = Journal();
+            WriteObject(Run((log, cancel) => JournaledStep.RunAsync(journal, Target, $"pg_dump --format {Format.ToLowerInvariant()} --file {path}",
+                () => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel))));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

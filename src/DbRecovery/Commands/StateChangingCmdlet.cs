@@ -4,7 +4,7 @@ using DbRecovery.Engine.Plans;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Base of cmdlets that change a database: one confirmation of the whole plan, and the journal every change is recorded in.</summary>
+/// <summary>Base of cmdlets that change a database, or write the backup a change relies on: one confirmation of the whole plan, and the journal every change is recorded in.</summary>
 public abstract class StateChangingCmdlet : DatabaseCmdlet
 {
     /// <summary>The journal file; defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl.</summary>
