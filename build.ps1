@@ -4,9 +4,10 @@
     Builds and tests DbRecovery.
 .DESCRIPTION
     Build: dotnet build, which also assembles the importable module in out/DbRecovery/.
-    Demo:  builds, then recovers a staged incident: a throwaway PostgreSQL (local binaries, or Docker when
-           present) gets a database drifted like the incident, module/Examples/Repair-DriftedDatabase.ps1
-           repairs it, and the server is stopped.
+    Demo:  builds, then recovers a staged incident as an operator sees it: a throwaway PostgreSQL (local
+           binaries, or Docker when present) gets a database migrated with real Alembic and stamped head by
+           hand; a real pwsh shows the drift, the true revision and its evidence, the plan, the recovery with
+           progress, the checklist, the journal and a one-line verdict. The server is stopped however it ends.
     Test:  dotnet test: the xUnit suites (engine, and cmdlets in a hosted PowerShell), and the Pester
            suite in tests/pester, run in a real pwsh (the local tool of .config/dotnet-tools.json).
     Clean: removes build output and out/.
@@ -45,10 +46,9 @@ switch ($Task) {
         Invoke-Dotnet build $solution -c $Configuration
     }
     'Demo' {
-        Invoke-Dotnet build $solution -c $Configuration
-        # The incident test stages the drifted database on the test server and runs the example runbook in PowerShell.
-        Invoke-Dotnet test (Join-Path $PSScriptRoot 'tests/DbRecovery.Tests') -c $Configuration --no-build `
-            --filter 'FullyQualifiedName~RecoveryPlanTests.Migration_files_edited_after_they_were_applied' --logger 'console;verbosity=detailed'
+        # Stages the drifted database on a throwaway server and runs tests/DbRecovery.Demo/Show-Recovery.ps1 in the pwsh running this.
+        $env:PWSH = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        Invoke-Dotnet run --project (Join-Path $PSScriptRoot 'tests/DbRecovery.Demo') -c $Configuration
     }
     'Test' {
         Invoke-Dotnet tool restore

@@ -12,6 +12,15 @@ public static class AlembicHistories
     /// <summary>The data-only revision whose schema equals its parent's.</summary>
     public const string IncidentDataOnly = "58ea862c1242";
 
+    /// <summary>Rows for the incident's tables at its true revision: 3 organizations, 12 users with a deal, a document and a comment each.</summary>
+    public const string IncidentRows = """
+        INSERT INTO organizations (id, name) SELECT gen_random_uuid(), 'org ' || g FROM generate_series(1, 3) g;
+        INSERT INTO users (id, organization_id, email) SELECT gen_random_uuid(), o.id, 'user' || g || '@' || replace(o.name, ' ', '') || '.test' FROM organizations o, generate_series(1, 4) g;
+        INSERT INTO deals (id, organization_id, created_by, owner_id, title) SELECT gen_random_uuid(), organization_id, id, id, 'deal' FROM users;
+        INSERT INTO documents (id, uploaded_by, name) SELECT gen_random_uuid(), id, 'doc' FROM users;
+        INSERT INTO comments (id, author_id, deal_id, body) SELECT gen_random_uuid(), owner_id, id, 'hi' FROM deals;
+        """;
+
     /// <summary>Tables the revisions after the true one add.</summary>
     public static readonly string[] IncidentLaterTables = ["folders", "pipeline_templates", "pipeline_template_stages", "rbac_audit_logs"];
 

@@ -13,14 +13,6 @@ namespace DbRecovery.Tests;
 [Collection(PowerShellCollection.Name)]
 public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
 {
-    private const string IncidentData = """
-        INSERT INTO organizations (id, name) SELECT gen_random_uuid(), 'org ' || g FROM generate_series(1, 3) g;
-        INSERT INTO users (id, organization_id, email) SELECT gen_random_uuid(), o.id, 'user' || g || '@' || replace(o.name, ' ', '') || '.test' FROM organizations o, generate_series(1, 4) g;
-        INSERT INTO deals (id, organization_id, created_by, owner_id, title) SELECT gen_random_uuid(), organization_id, id, id, 'deal' FROM users;
-        INSERT INTO documents (id, uploaded_by, name) SELECT gen_random_uuid(), id, 'doc' FROM users;
-        INSERT INTO comments (id, author_id, deal_id, body) SELECT gen_random_uuid(), owner_id, id, 'hi' FROM deals;
-        """;
-
     private const string IncidentIds = """
         SELECT md5(string_agg(v, ',' ORDER BY v)) FROM (
             SELECT id::text v FROM users UNION ALL SELECT id::text FROM organizations UNION ALL SELECT id::text || owner_id::text FROM deals
@@ -54,7 +46,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         var project = Project(AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)"));
         var database = await DatabaseAsync();
         project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
-        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        await database.ExecuteAsync(AlembicHistories.IncidentRows + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
 
         var plan = Plan(project, database);
         Assert.Equal([AlembicHistories.IncidentTrueRevision], Strings(plan, "Revisions"));
@@ -83,7 +75,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
             drifted.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
         }
 
-        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        await database.ExecuteAsync(AlembicHistories.IncidentRows + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
         var result = await RecoverAsync(project, database, IncidentIds);
 
         Assert.Contains(result.Verbose, v => v.StartsWith("The schema is at c3a7b4bbf913: alembic_version says dc2c0f69c1b1, but the schema comes closest to c3a7b4bbf913", StringComparison.Ordinal));
@@ -194,7 +186,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         var database = await DatabaseAsync();
         var scratch = await DatabaseAsync();
         project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
-        await database.ExecuteAsync(IncidentData);
+        await database.ExecuteAsync(AlembicHistories.IncidentRows);
 
         var plan = Plan(project, database);
         Assert.Equal("Unknown", PSObject.AsPSObject(plan.Properties["Forecast"].Value).Properties["Verdict"].Value.ToString());
@@ -220,7 +212,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         var database = await DatabaseAsync();
         var scratch = await DatabaseAsync();
         project.Upgrade(database.Url, AlembicHistories.IncidentTrueRevision);
-        await database.ExecuteAsync(IncidentData + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        await database.ExecuteAsync(AlembicHistories.IncidentRows + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
         var vars = Variables(project, database, scratch);
         vars["plan"] = Plan(project, database);
 

@@ -1,0 +1,3 @@
+using DbRecovery.Demo;
+
+return await IncidentDemo.RunAsync(output: null);
