@@ -10,15 +10,19 @@
            progress, the checklist, the journal and a one-line verdict. The server is stopped however it ends.
     Test:  dotnet test: the xUnit suites (engine, and cmdlets in a hosted PowerShell), and the Pester
            suite in tests/pester, run in a real pwsh (the local tool of .config/dotnet-tools.json).
+    Package: builds, then writes out/package/DbRecovery.<version>.nupkg, the module as the PowerShell Gallery
+           takes it (Publish-PSResource), with its manifest's version, author, licence, project URI, tags and notes.
     Clean: removes build output and out/.
 .EXAMPLE
     ./build.ps1 -Task Test
 .EXAMPLE
     ./build.ps1 -Task Demo
+.EXAMPLE
+    ./build.ps1 -Task Package
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Demo', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -49,6 +53,14 @@ switch ($Task) {
         # Stages the drifted database on a throwaway server and runs tests/DbRecovery.Demo/Show-Recovery.ps1 in the pwsh running this.
         $env:PWSH = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
         Invoke-Dotnet run --project (Join-Path $PSScriptRoot 'tests/DbRecovery.Demo') -c $Configuration
+    }
+    'Package' {
+        # A PowerShell Gallery package (.nupkg) of the built module, for Publish-PSResource or a file repository.
+        Invoke-Dotnet build $solution -c $Configuration
+        $destination = Join-Path $PSScriptRoot 'out/package'
+        New-Item -ItemType Directory -Force -Path $destination | Out-Null
+        Compress-PSResource -Path (Join-Path $PSScriptRoot 'out/DbRecovery') -DestinationPath $destination
+        Get-ChildItem -Path $destination -Filter 'DbRecovery.*.nupkg'
     }
     'Test' {
         Invoke-Dotnet tool restore

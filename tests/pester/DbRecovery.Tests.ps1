@@ -98,6 +98,55 @@ Describe 'Get-SchemaState against a real database' {
     }
 }
 
+Describe 'Installed the way PowerShell users install modules' {
+    It 'is published to a file repository, installed with Install-PSResource in a fresh pwsh, imported by name and reads the database' {
+        if (-not $env:DBRECOVERY_TEST_DATABASE_URL) {
+            throw 'Set DBRECOVERY_TEST_DATABASE_URL to a postgresql:// URL of a database these tests may read.'
+        }
+
+        $userHome = Join-Path $TestDrive 'home'
+        $repository = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'repository')
+        $install = @'
+$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name DbRecoveryLocal -Uri $env:DBRECOVERY_REPOSITORY -Trusted
+Publish-PSResource -Path $env:DBRECOVERY_MODULE -Repository DbRecoveryLocal
+Install-PSResource -Name DbRecovery -Repository DbRecoveryLocal -Scope CurrentUser
+Import-Module DbRecovery
+$module = Get-Module DbRecovery
+"INSTALLED $($module.Name) $($module.Version) $($module.ModuleBase)"
+"SCHEMAS $((Get-SchemaState -ConnectionString $env:DBRECOVERY_TEST_DATABASE_URL).Schemas -join ',')"
+'@
+        $saved = $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:PSModulePath
+        try {
+            # A new user: the CurrentUser module path and the repository settings live under this HOME.
+            $env:HOME = $userHome; $env:XDG_DATA_HOME = $null; $env:XDG_CONFIG_HOME = $null; $env:PSModulePath = $null
+            $env:DBRECOVERY_REPOSITORY = $repository.FullName
+            $env:DBRECOVERY_MODULE = Split-Path $manifest
+            $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command $install 2>&1
+            $exit = $LASTEXITCODE
+        }
+        finally {
+            $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:PSModulePath = $saved
+        }
+
+        $exit | Should -Be 0 -Because ($output -join "`n")
+        Get-ChildItem -Path $repository -Filter 'DbRecovery.*.nupkg' | Should -HaveCount 1
+        $version = (Test-ModuleManifest -Path $manifest).Version
+        $output | Should -Contain "INSTALLED DbRecovery $version $(Join-Path $userHome ".local/share/powershell/Modules/DbRecovery/$version")"
+        $output | Should -Contain 'SCHEMAS public'
+    }
+
+    It 'carries what the Gallery shows: version, author, licence, project, tags and release notes' {
+        $data = (Import-PowerShellDataFile -Path $manifest).PrivateData.PSData
+        $data.LicenseUri | Should -Match '^https://'
+        $data.ProjectUri | Should -Match '^https://'
+        $data.Tags | Should -Contain 'PostgreSQL'
+        $data.ReleaseNotes | Should -Match (Test-ModuleManifest -Path $manifest).Version.ToString()
+        (Test-ModuleManifest -Path $manifest).Author | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path (Split-Path $manifest) 'LICENSE.txt') | Should -BeTrue
+    }
+}
+
 Describe 'Recovery planning as a runbook sees it' {
     BeforeAll {
         if (-not $env:DBRECOVERY_TEST_DATABASE_URL) {
