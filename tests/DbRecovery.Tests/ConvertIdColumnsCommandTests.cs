@@ -89,7 +89,12 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
         Assert.Contains(result.Warnings, w => w.StartsWith("public.tasks.owner_id", StringComparison.Ordinal));
         Assert.Contains(result.Verbose, v => v.Contains("rewritten once under an ACCESS EXCLUSIVE lock", StringComparison.Ordinal));
         Assert.Contains(result.Verbose, v => v.StartsWith("ALTER TABLE \"public\".\"deals\"", StringComparison.Ordinal));
-        Assert.NotEmpty(result.Progress);
+        // Every long phase reports progress: the fingerprint under SHARE locks, the statements, the checks before COMMIT, the validations after it.
+        var activities = result.Progress.Where(p => p.RecordType != System.Management.Automation.ProgressRecordType.Completed).Select(p => p.Activity).Distinct().ToList();
+        Assert.Contains(activities, a => a.StartsWith("Fingerprinting the converted columns", StringComparison.Ordinal));
+        Assert.Contains(activities, a => a.StartsWith("Checking the converted values before COMMIT", StringComparison.Ordinal));
+        Assert.Contains(activities, a => a.EndsWith(": after COMMIT", StringComparison.Ordinal));
+        Assert.Single(result.Progress.Select(p => p.ActivityId).Distinct());
         Assert.DoesNotContain(Database.Settings.Password!, result.AllText, StringComparison.Ordinal);
 
         var again = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();

@@ -64,6 +64,24 @@ Describe 'The DbRecovery module' {
         (Get-Help Find-AlembicRevision -Parameter Replay).defaultValue | Should -Be 'False'
     }
 
+    It 'keeps the parameter contract of <_> that runbooks bind to (ParameterContracts.psd1)' -ForEach $commands {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $actual = foreach ($set in (Get-Command $_).ParameterSets | Sort-Object Name) {
+            $parameters = $set.Parameters | Where-Object Name -NotIn $common | Sort-Object Name | ForEach-Object {
+                $flags = @(
+                    if ($_.IsMandatory) { 'Mandatory' }
+                    if ($_.Position -ge 0) { "Position$($_.Position)" }
+                    if ($_.ValueFromPipeline) { 'ByValue' }
+                    if ($_.ValueFromPipelineByPropertyName) { 'ByPropertyName' })
+                "'$($_.Name)$(if ($flags) { ':' + ($flags -join ',') })'"
+            }
+            "'$($set.Name)$(if ($set.IsDefault) { ' (default)' })' = @($($parameters -join ', '))"
+        }
+        $contract = (Import-PowerShellDataFile -Path (Join-Path $PSScriptRoot 'ParameterContracts.psd1'))[$_]
+        $expected = foreach ($set in $contract.Keys | Sort-Object) { "'$set' = @($(($contract[$set] | ForEach-Object { "'$_'" }) -join ', '))" }
+        $actual | Should -Be $expected -Because 'a parameter change breaks runbooks; if it is meant, put the new line in tests/pester/ParameterContracts.psd1'
+    }
+
     It 'fails with ConnectionStringMissing when no database is given' {
         $saved = $env:DATABASE_URL
         try {
@@ -224,6 +242,21 @@ def upgrade():
         $script | Should -Match "(?m)^\`$null = Convert-IdColumns @database -Table 'public\.users' -To 'character varying\(36\)' -Confirm:\`$false$"
         $script | Should -Match "(?m)^\`$null = Set-AlembicVersion @database -Path '.*backend' -Revision 'pest0001' -Confirm:\`$false$"
         $script | Should -Match "(?m)^Test-RecoveryState @database -Path '.*backend' -ExpectColumnType 'public\.users\.id=character varying\(36\)' -FailOnError$"
+    }
+
+    It 'runs the example runbook with -WhatIf: it prints the plan as a script and changes nothing' {
+        $runbook = Join-Path (Split-Path $manifest) 'Examples/Repair-DriftedDatabase.ps1'
+        $backup = Join-Path $TestDrive 'runbook-backup'
+        $transcript = Join-Path $TestDrive 'runbook-whatif.txt'
+        Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+        & $runbook -Path $project -ConnectionString $url -ScratchConnectionString $url -BackupPath $backup -WhatIf
+        Stop-Transcript | Out-Null
+        $output = Get-Content -Raw -Path $transcript
+        $output | Should -Match 'What if: # Recovery plan for postgresql://'
+        $output | Should -Match ([regex]::Escape("Convert-IdColumns @database -Table 'public.users' -To 'character varying(36)'"))
+        $output | Should -Not -Match ([regex]::Escape(($url -replace '^postgresql://[^:]+:([^@]+)@.*$', '$1')))
+        Test-Path $backup | Should -BeFalse
+        ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ 'users').Columns.Where({ $_.Name -eq 'id' }).Type | Should -Be 'uuid'
     }
 
     It 'refuses to prompt in a -NonInteractive runbook: exits 1, says what to pass, changes nothing' {
