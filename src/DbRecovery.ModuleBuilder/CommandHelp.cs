@@ -144,7 +144,8 @@ internal sealed record ParameterHelp(
             XmlDocs.Text(docs.Member($"P:{property.DeclaringType!.FullName}.{property.Name}")?.Element("summary")),
             property.GetCustomAttribute<AliasAttribute>()?.AliasNames.ToList() ?? [],
             property.GetCustomAttribute<SupportsWildcardsAttribute>() is not null,
-            DefaultText(defaultValue),
+            // A default that depends on the machine (<value> in the docs) is described, not printed as this machine's.
+            XmlDocs.Text(docs.Member($"P:{property.DeclaringType!.FullName}.{property.Name}")?.Element("value")) is { Length: > 0 } described ? described : DefaultText(defaultValue),
             attributes.Select(a => new ParameterSetHelp(
                 a.ParameterSetName,
                 a.Mandatory,

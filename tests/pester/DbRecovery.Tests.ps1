@@ -62,6 +62,7 @@ Describe 'The DbRecovery module' {
         (Get-Help Find-AlembicRevision -Parameter AlembicCommand).defaultValue | Should -Be 'alembic'
         (Get-Help Find-AlembicRevision -Parameter ScratchConnectionString).defaultValue | Should -Be 'None'
         (Get-Help Find-AlembicRevision -Parameter Replay).defaultValue | Should -Be 'False'
+        (Get-Help Backup-Database -Parameter Jobs).defaultValue | Should -Be 'The number of processors'
     }
 
     It 'keeps the parameter contract of <_> that runbooks bind to (ParameterContracts.psd1)' -ForEach $commands {

@@ -55,7 +55,7 @@
         '__AllParameterSets' = @('Clean', 'ConnectionString', 'Credential', 'Jobs', 'JournalPath', 'LockTimeout', 'Path:Mandatory,Position0,ByPropertyName', 'PgBinPath')
     }
     'Set-AlembicVersion' = @{
-        '__AllParameterSets' = @('ConnectionString', 'Credential', 'ExpectedCurrent', 'Force', 'JournalPath', 'LockTimeout', 'Path:ByPropertyName', 'Revision:Mandatory,Position0,ByPropertyName', 'VersionTable')
+        '__AllParameterSets' = @('ConnectionString', 'Credential', 'ExpectedCurrent', 'Force', 'JournalPath', 'LockTimeout', 'Path', 'ProjectPath:ByPropertyName', 'Revision:Mandatory,Position0,ByPropertyName', 'VersionTable')
     }
     'Test-AlembicUpgrade' = @{
         '__AllParameterSets' = @('AlembicCommand', 'ConnectionString', 'Credential', 'From', 'LockTimeout', 'Path:Position0', 'PgBinPath', 'ScratchConnectionString', 'To', 'UrlVariable', 'VersionTable')

@@ -40,6 +40,7 @@ public sealed class BackupDatabaseCommand : StateChangingCmdlet
     public string Format { get; set; } = "Directory";
 
     /// <summary>Parallel pg_dump workers for the directory format; defaults to the number of cores.</summary>
+    /// <value>The number of processors</value>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;

@@ -69,6 +69,7 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
     public string UrlVariable { get; set; } = "DATABASE_URL";
 
     /// <summary>Parallel pg_dump and pg_restore workers; defaults to the number of cores.</summary>
+    /// <value>The number of processors</value>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;

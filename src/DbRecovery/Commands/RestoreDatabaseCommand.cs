@@ -33,6 +33,7 @@ public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
     public SwitchParameter Clean { get; set; }
 
     /// <summary>Parallel pg_restore workers; defaults to the number of cores.</summary>
+    /// <value>The number of processors</value>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;

@@ -35,11 +35,14 @@ namespace DbRecovery.Commands;
 [OutputType(typeof(AlembicVersionChange))]
 public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
 {
-    /// <summary>The Alembic project whose history validates the revision; a RevisionMatch piped from Find-AlembicRevision brings its own (ProjectPath).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("ProjectPath")]
+    /// <summary>The Alembic project whose history validates the revision.</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
+
+    /// <summary>The project of a RevisionMatch piped from Find-AlembicRevision, used when -Path is not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? ProjectPath { get; set; }
 
     /// <summary>The revision(s) to stamp: ids, unique prefixes, branch labels, head, or base to empty the table. Comma-separated sets (from Find-AlembicRevision) are split.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -69,7 +72,7 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
     {
         try
         {
-            var path = FileSystemPath(Path);
+            var path = FileSystemPath(MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : ProjectPath ?? Path);
             var plan = Run(async (log, cancel) =>
             {
                 var history = AlembicHistory.Load(path, log);

@@ -37,6 +37,7 @@ public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
     public string ScratchConnectionString { get; set; } = string.Empty;
 
     /// <summary>Parallel pg_restore workers; defaults to the number of cores.</summary>
+    /// <value>The number of processors</value>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;
