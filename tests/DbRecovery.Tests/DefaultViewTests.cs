@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using DbRecovery.TestSupport;
 
 namespace DbRecovery.Tests;
@@ -11,7 +12,10 @@ namespace DbRecovery.Tests;
 [Collection(PowerShellCollection.Name)]
 public sealed class DefaultViewTests(PowerShellSession shell, DefaultViewTests.StagedIncident incident) : IClassFixture<DefaultViewTests.StagedIncident>
 {
-    private Dictionary<string, object?> Vars => new() { ["url"] = incident.Database.Url, ["project"] = incident.Project.Root, ["folder"] = incident.Folder };
+    private Dictionary<string, object?> Vars => new()
+    {
+        ["url"] = incident.Database.Url, ["project"] = incident.Project.Root, ["folder"] = incident.Folder, ["journal"] = Path.Combine(incident.Folder, "journal.jsonl"),
+    };
 
     [Fact]
     public void SchemaState_shows_the_server_version_without_the_distribution_banner()
@@ -82,6 +86,40 @@ public sealed class DefaultViewTests(PowerShellSession shell, DefaultViewTests.S
         Assert.Equal($"{AlembicHistories.IncidentDataOnly} (public.alembic_version in {incident.Database.Name})", text);
     }
 
+    /// <summary>Every table view of the format file, on an object the cmdlets produced: its headers whole on one line, no line over 120.</summary>
+    [Theory]
+    [InlineData("Get-SchemaState -ConnectionString $url", "SchemaState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables", "TableState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables[0].Columns", "ColumnState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables.Indexes", "IndexState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables.Constraints", "ConstraintState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Views", "ViewState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Sequences", "SequenceState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Enums", "EnumTypeState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables.Triggers", "TriggerState")]
+    [InlineData("(Get-SchemaState -ConnectionString $url).Tables.Policies", "PolicyState")]
+    [InlineData("Get-AlembicHistory -Path $project", "AlembicRevision")]
+    [InlineData("Test-RecoveryState -Path $project -ConnectionString $url", "RecoveryCheck")]
+    [InlineData("(Test-AlembicUpgrade -Path $project -ConnectionString $url -From 1a2b3c4d5e6f).Findings", "UpgradeFinding")]
+    [InlineData("Get-RecoveryJournal -JournalPath $journal", "JournalEntry")]
+    [InlineData("Set-AlembicVersion -Path $project -ConnectionString $url -Revision 58ea862c1242 -JournalPath $journal -Confirm:$false", "AlembicVersionChange")]
+    [InlineData("Set-Content (Join-Path $folder 'deploy.md') '`DATABASE_URL=postgresql://app:Inv3nted-Examp1e-Pw@db.example.test/app`'; Find-ExposedSecret -Path $folder", "SecretFinding")]
+    [InlineData("Test-CredentialRevoked -ConnectionString $url", "CredentialCheck")]
+    public void Every_table_view_fits_120_columns_with_its_headers_whole(string script, string type)
+    {
+        var view = XDocument.Load(Path.Combine(RepositoryPaths.ModuleDirectory, "DbRecovery.format.ps1xml")).Descendants("View")
+            .Single(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value.EndsWith("." + type, StringComparison.Ordinal));
+        var headers = view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value).ToArray();
+        if (type == "JournalEntry")
+        {
+            shell.Run("Convert-IdColumns -ConnectionString $url -Table documents -To uuid -JournalPath $journal -Confirm:$false; Convert-IdColumns -ConnectionString $url -Table documents -To 'varchar(36)' -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
+        }
+
+        var lines = Render(script, headers);
+
+        Assert.True(lines.Count(l => l.Trim().Length > 0) > 2, $"no rows for {type}:\n{string.Join('\n', lines)}");
+    }
+
     private static void AssertLine(List<string> lines, string pattern) =>
         Assert.True(lines.Any(l => Regex.IsMatch(l, pattern)), $"no line matches {pattern} in:\n{string.Join('\n', lines)}");
 
@@ -122,6 +160,14 @@ public sealed class DefaultViewTests(PowerShellSession shell, DefaultViewTests.S
                   ('66666666-7777-4888-9999-aaaaaaaaaaaa', '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', 'grace@example.test');
                 ALTER TABLE comments ADD CONSTRAINT comments_author_cascade_fkey FOREIGN KEY (author_id) REFERENCES users (id) ON UPDATE CASCADE NOT VALID;
                 CREATE UNIQUE INDEX documents_name_key ON documents (name);
+                CREATE SEQUENCE invoice_numbers AS bigint OWNED BY documents.name;
+                CREATE TYPE deal_priority AS ENUM ('low', 'normal', 'high', 'urgent');
+                CREATE VIEW deal_owners AS SELECT d.id, u.email FROM deals d JOIN users u ON u.id = d.owner_id;
+                ALTER TABLE deals ADD CONSTRAINT deals_title_not_blank CHECK (title <> '');
+                CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+                CREATE TRIGGER deals_touch BEFORE UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION touch();
+                ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY documents_by_uploader ON documents FOR SELECT USING (uploaded_by = current_setting('app.user', true));
                 """);
         }
 
