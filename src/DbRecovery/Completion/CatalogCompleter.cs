@@ -11,12 +11,15 @@ namespace DbRecovery.Completion;
 /// <summary>
 /// Completes names from the database the command line names (-ConnectionString and -Credential, else
 /// $env:DATABASE_URL). The prompt waits at most two seconds; a read still running then fills the cache for the
-/// next Tab. Names are cached per database and kind for a minute.
+/// next Tab. Names are cached per database and kind for a minute, a failed read for fifteen seconds.
 /// </summary>
 public abstract class CatalogCompleter : IArgumentCompleter
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a failed read (server down, wrong password) is remembered, so each Tab does not wait again.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(15);
     private static readonly ConcurrentDictionary<(string Target, CatalogNameKind Kind, string? Table), (DateTime At, Task<IReadOnlyList<string>> Names)> Cache = new();
 
     /// <summary>Which names this completer offers.</summary>
@@ -43,7 +46,7 @@ public abstract class CatalogCompleter : IArgumentCompleter
         var entry = Cache.AddOrUpdate(
             (target.DisplayName, Kind, table),
             _ => Read(target, table),
-            (_, cached) => DateTime.UtcNow - cached.At < Freshness && !cached.Names.IsFaulted ? cached : Read(target, table));
+            (_, cached) => DateTime.UtcNow - cached.At < (cached.Names.IsFaulted ? RetryAfter : Freshness) ? cached : Read(target, table));
         try
         {
             if (!entry.Names.Wait(Wait))
