@@ -6,7 +6,7 @@ namespace DbRecovery.Engine.Catalog;
 /// <summary>The names of a database's tables, schemas, columns, roles and version tables, sorted, as a user types them.</summary>
 public static class CatalogNames
 {
-    private const string UserSchema = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
+    private static readonly string UserSchema = CatalogQueries.UserSchema("n");
 
     /// <summary>Reads the names of <paramref name="kind"/> on <paramref name="target"/>, connecting with short timeouts (Tab completion must not hang).</summary>
     /// <param name="target">The database.</param>

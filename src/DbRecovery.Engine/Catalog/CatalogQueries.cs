@@ -159,8 +159,10 @@ internal static class CatalogQueries
         ORDER BY 1, 2
         """;
 
-    private static string InSchemas(string alias) =>
-        $"{alias}.nspname ~* ANY(@schemas) AND {alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_'";
+    /// <summary>The condition that the schema of <paramref name="alias"/> (a pg_namespace row) is not PostgreSQL's own.</summary>
+    internal static string UserSchema(string alias) => $"{alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_'";
+
+    private static string InSchemas(string alias) => $"{alias}.nspname ~* ANY(@schemas) AND {UserSchema(alias)}";
 
     private static string KeyColumns(string keyArray, string relation) => $"""
         ARRAY(SELECT a.attname::text FROM unnest({keyArray}) WITH ORDINALITY u(attnum, ord)

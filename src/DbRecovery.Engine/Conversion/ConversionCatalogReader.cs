@@ -1,4 +1,5 @@
 using System.Data.Common;
+using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
 using Npgsql;
 
@@ -7,7 +8,7 @@ namespace DbRecovery.Engine.Conversion;
 /// <summary>Reads the <see cref="ConversionFacts"/> from pg_catalog in one batch, inside a read-only snapshot.</summary>
 internal static class ConversionCatalogReader
 {
-    private const string UserSchemas = "n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'";
+    private static readonly string UserSchemas = CatalogQueries.UserSchema("n");
 
     private static readonly string Columns = $"""
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,

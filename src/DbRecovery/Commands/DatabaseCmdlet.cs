@@ -27,13 +27,18 @@ public abstract class DatabaseCmdlet : RecoveryCmdlet
     /// <summary>The database to work on, parsed once the parameters are bound, with the lock timeout its sessions use.</summary>
     protected ConnectionTarget Target => _target ?? throw new InvalidOperationException("The connection target is parsed in BeginProcessing.");
 
+    /// <summary>The database -ConnectionString and -Credential name, else $env:DATABASE_URL.</summary>
+    /// <exception cref="Engine.Diagnostics.RecoveryException">The string is missing or malformed.</exception>
+    internal static ConnectionTarget TargetOf(string? connectionString, PSCredential? credential) =>
+        ConnectionTarget.Parse(connectionString ?? Environment.GetEnvironmentVariable("DATABASE_URL"), credential?.GetNetworkCredential());
+
     /// <summary>Parses the connection string; a missing or malformed one stops the cmdlet.</summary>
     protected override void BeginProcessing()
     {
         Mask.Add(Credential?.GetNetworkCredential().Password);
         try
         {
-            _target = ConnectionTarget.Parse(ConnectionString ?? Environment.GetEnvironmentVariable("DATABASE_URL"), Credential?.GetNetworkCredential()).WithLockTimeout(LockTimeout);
+            _target = TargetOf(ConnectionString, Credential).WithLockTimeout(LockTimeout);
         }
         catch (Exception ex)
         {

@@ -1,4 +1,4 @@
-using System.Management.Automation;
+using DbRecovery.Engine.Diagnostics;
 
 namespace DbRecovery.Commands;
 
@@ -25,9 +25,8 @@ public abstract class SingleChangeCmdlet : StateChangingCmdlet
     {
         if (_inputs > 1)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException($"{_inputs} objects were piped into {MyInvocation.MyCommand.Name}, which changes the database for one; nothing was changed. Pick one: {ChooseOne}."),
-                "SeveralInputsPiped", ErrorCategory.InvalidArgument, _inputs));
+            ThrowFailure(new RecoveryException("SeveralInputsPiped", FailureKind.InvalidArgument,
+                $"{_inputs} objects were piped into {MyInvocation.MyCommand.Name}, which changes the database for one; nothing was changed. Pick one: {ChooseOne}."), _inputs);
         }
 
         Change();

@@ -33,9 +33,7 @@ public abstract class CatalogCompleter : IArgumentCompleter
         ConnectionTarget target;
         try
         {
-            target = ConnectionTarget.Parse(
-                fakeBoundParameters["ConnectionString"] as string ?? Environment.GetEnvironmentVariable("DATABASE_URL"),
-                (fakeBoundParameters["Credential"] as PSCredential)?.GetNetworkCredential());
+            target = Commands.DatabaseCmdlet.TargetOf(fakeBoundParameters["ConnectionString"] as string, fakeBoundParameters["Credential"] as PSCredential);
         }
         catch (RecoveryException)
         {
@@ -59,10 +57,7 @@ public abstract class CatalogCompleter : IArgumentCompleter
             return [];
         }
 
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return entry.Names.Result.Where(pattern.IsMatch).Select(name => new CompletionResult(
-            name.All(c => char.IsLetterOrDigit(c) || c is '_' or '.') ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'",
-            name, CompletionResultType.ParameterValue, name));
+        return CompletionMatches.Of(wordToComplete, entry.Names.Result.Select(name => (name, name)));
     }
 
     private (DateTime At, Task<IReadOnlyList<string>> Names) Read(ConnectionTarget target, string? table) =>

@@ -31,14 +31,8 @@ public sealed class RevisionCompleter : IArgumentCompleter
             return [];
         }
 
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return revisions.Reverse()
+        return CompletionMatches.Of(wordToComplete, revisions.Reverse()
             .Select(r => (Text: r.Revision, Tip: $"{r.Revision} {(r.IsHead ? "(head) " : string.Empty)}{r.Message}"))
-            .Concat([(Text: "head", Tip: "the single head"), (Text: "heads", Tip: "all heads"), (Text: "base", Tip: "before the first revision")])
-            .Where(c => pattern.IsMatch(c.Text))
-            .Select(c => new CompletionResult(Quote(c.Text), c.Text, CompletionResultType.ParameterValue, c.Tip));
+            .Concat([(Text: "head", Tip: "the single head"), (Text: "heads", Tip: "all heads"), (Text: "base", Tip: "before the first revision")]));
     }
-
-    private static string Quote(string text) =>
-        text.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '-') ? text : "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
