@@ -159,8 +159,11 @@ internal static class CatalogQueries
         ORDER BY 1, 2
         """;
 
-    /// <summary>The condition that the schema of <paramref name="alias"/> (a pg_namespace row) is not PostgreSQL's own.</summary>
-    internal static string UserSchema(string alias) => $"{alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_'";
+    /// <summary>The schema where DbRecovery keeps the state of an online conversion while it runs; never part of the user's schema.</summary>
+    internal const string WorkSchema = "_dbrecovery";
+
+    /// <summary>The condition that the schema of <paramref name="alias"/> (a pg_namespace row) is not PostgreSQL's own nor DbRecovery's.</summary>
+    internal static string UserSchema(string alias) => $"{alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_' AND {alias}.nspname <> '{WorkSchema}'";
 
     private static string InSchemas(string alias) => $"{alias}.nspname ~* ANY(@schemas) AND {UserSchema(alias)}";
 

@@ -128,9 +128,14 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>A command on this session, logged as <paramref name="display"/> (default: the SQL; empty: not logged, for statements repeated per batch).</summary>
     internal NpgsqlCommand CreateCommand(string sql, string? display = null)
     {
-        Log.Verbose(display ?? sql);
+        if (display is not { Length: 0 })
+        {
+            Log.Verbose(display ?? sql);
+        }
+
         return new NpgsqlCommand(sql, Connection);
     }
 

@@ -159,7 +159,7 @@ internal static partial class ConversionSql
         }
     }
 
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    internal static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     [GeneratedRegex(@"^\((.*)\)::(text|character varying(\(\d+\))?)$")]
     private static partial Regex TextCast();

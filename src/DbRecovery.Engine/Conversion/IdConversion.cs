@@ -34,7 +34,7 @@ public static class IdConversion
         var plan = IdConversionPlanner.Plan(facts, roots, targetType);
         if (plan.Columns.Any(c => c.To == "uuid"))
         {
-            await CheckUuidValuesAsync(session, plan, cancellationToken).ConfigureAwait(false);
+            await CheckUuidValuesAsync(session, plan.Columns, cancellationToken).ConfigureAwait(false);
         }
 
         return plan;
@@ -58,12 +58,12 @@ public static class IdConversion
     }
 
     /// <summary>varchar to uuid: every value must be a UUID; otherwise the count and the first offending rows, nothing changed.</summary>
-    private static async Task CheckUuidValuesAsync(DatabaseSession session, IdConversionPlan plan, CancellationToken cancellationToken)
+    internal static async Task CheckUuidValuesAsync(DatabaseSession session, IReadOnlyList<PlannedColumn> columns, CancellationToken cancellationToken)
     {
         const string UuidPattern = "^[{]?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}[}]?$";
         var examples = new List<string>();
         long total = 0;
-        foreach (var column in plan.Columns.Where(c => c.To == "uuid"))
+        foreach (var column in columns.Where(c => c.To == "uuid"))
         {
             var quoted = SqlIdentifier.Quote(column.Column);
             var table = SqlIdentifier.Quote(column.Schema, column.Table);

@@ -8,7 +8,7 @@ namespace DbRecovery.Engine.Conversion;
 /// in one transaction under ACCESS EXCLUSIVE locks, the foreign-key validations run after COMMIT (outside
 /// the locked window), the expectations checked before COMMIT, and the inverse script.
 /// </summary>
-public sealed record IdConversionPlan : IOperationPlan
+public sealed record IdConversionPlan : IConversionPlan
 {
     /// <summary>The columns that change.</summary>
     public IReadOnlyList<PlannedColumn> Columns { get; init; } = [];

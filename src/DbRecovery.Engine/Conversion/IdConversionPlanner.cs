@@ -16,6 +16,54 @@ public static partial class IdConversionPlanner
 {
     internal static IdConversionPlan Plan(ConversionFacts facts, IReadOnlyList<ConversionRoot> roots, string targetType)
     {
+        var scope = Scope(facts, roots, targetType);
+        var (planned, foreignKeys, pending, views, policies, triggers) = (scope.Planned, scope.ForeignKeys, scope.Pending, scope.Views, scope.Policies, scope.Triggers);
+
+        List<PlanStep> Steps(IReadOnlyList<PlannedColumn> change)
+        {
+            if (change.Count == 0)
+            {
+                return [];
+            }
+
+            var lockTables = scope.LockTables(change);
+            var names = lockTables.Select(t => new QualifiedName(t.Schema, t.Table)).ToList();
+            var quoted = string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Schema, t.Table)));
+
+            // Writes stop first while the values are fingerprinted; reads stop only for the rewrite itself.
+            var steps = new List<PlanStep>
+            {
+                new() { Kind = StepKind.Lock, Targets = names, Action = "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN SHARE MODE" },
+                new() { Kind = StepKind.Lock, Targets = names, Action = "Lock every affected table for the rewrite (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE" },
+            };
+            steps.AddRange(views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
+            steps.AddRange(policies.Select(ConversionSql.DropPolicy));
+            steps.AddRange(triggers.Select(ConversionSql.DropTrigger));
+            steps.AddRange(foreignKeys.Select(ConversionSql.DropForeignKey));
+            steps.AddRange(change.Where(c => !IsPartition(facts, c)).GroupBy(c => (c.Schema, c.Table))
+                .Select(g => ConversionSql.AlterTable(g.Key.Schema, g.Key.Table, g.Select(c => (c.Column, c.To, c.DefaultBefore)).ToList())));
+            steps.AddRange(scope.Recreated());
+            steps.AddRange(scope.AfterCommit(change));
+            return steps;
+        }
+
+        return new IdConversionPlan
+        {
+            Columns = planned,
+            AlreadyConverted = scope.AlreadyConverted,
+            NotLinked = scope.NotLinked,
+            Warnings = scope.Warnings,
+            Rewrites = scope.Convert.GroupBy(c => (c.Schema, c.Table)).Select(g => new TableRewrite(g.Key.Schema, g.Key.Table, g.Count(), g.First().EstimatedRows, g.First().SizeBytes)).ToList(),
+            Steps = planned.Count == 0 ? pending.Select(ConversionSql.ValidateForeignKey).ToList() : Steps(planned),
+            InverseSteps = Steps(scope.Inverse),
+            ExpectedForeignKeys = scope.ExpectedForeignKeys,
+            ExpectedViews = scope.ExpectedViews,
+        };
+    }
+
+    /// <summary>What a conversion of <paramref name="roots"/> to <paramref name="targetType"/> changes and carries, checked for blockers.</summary>
+    internal static ConversionScope Scope(ConversionFacts facts, IReadOnlyList<ConversionRoot> roots, string targetType)
+    {
         var target = NormalizeTarget(targetType);
         var rootColumns = roots.Select(r => ResolveRoot(facts, r)).Distinct().ToList();
         var component = Component(facts, rootColumns);
@@ -31,7 +79,6 @@ public static partial class IdConversionPlanner
         var views = DependentViews(facts, convertKeys);
         var policies = facts.Policies.Where(p => p.Columns.Any(c => convertKeys.Contains((p.Schema, p.Table, c)))).ToList();
         var triggers = facts.Triggers.Where(t => t.Columns.Any(c => convertKeys.Contains((t.Schema, t.Table, c)))).ToList();
-        var tables = convert.GroupBy(c => (c.Schema, c.Table)).ToList();
         var planned = convert.Select(c => new PlannedColumn
         {
             Schema = c.Schema,
@@ -45,51 +92,19 @@ public static partial class IdConversionPlanner
             EstimatedRows = c.EstimatedRows,
         }).ToList();
 
-        List<PlanStep> Steps(IReadOnlyList<PlannedColumn> change)
+        return new ConversionScope
         {
-            if (change.Count == 0)
-            {
-                return [];
-            }
-
-            var lockTables = change.Select(c => (c.Schema, c.Table)).Concat(foreignKeys.SelectMany(fk => new[] { (fk.Schema, fk.Table), (fk.ReferencedSchema, fk.ReferencedTable) }))
-                .Distinct().OrderBy(t => t.Item1, StringComparer.Ordinal).ThenBy(t => t.Item2, StringComparer.Ordinal).ToList();
-            var names = lockTables.Select(t => new QualifiedName(t.Item1, t.Item2)).ToList();
-            var quoted = string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Item1, t.Item2)));
-
-            // Writes stop first while the values are fingerprinted; reads stop only for the rewrite itself.
-            var steps = new List<PlanStep>
-            {
-                new() { Kind = StepKind.Lock, Targets = names, Action = "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN SHARE MODE" },
-                new() { Kind = StepKind.Lock, Targets = names, Action = "Lock every affected table for the rewrite (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE" },
-            };
-            steps.AddRange(views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
-            steps.AddRange(policies.Select(ConversionSql.DropPolicy));
-            steps.AddRange(triggers.Select(ConversionSql.DropTrigger));
-            steps.AddRange(foreignKeys.Select(ConversionSql.DropForeignKey));
-            steps.AddRange(change.Where(c => !IsPartition(facts, c)).GroupBy(c => (c.Schema, c.Table))
-                .Select(g => ConversionSql.AlterTable(g.Key.Schema, g.Key.Table, g.Select(c => (c.Column, c.To, c.DefaultBefore)).ToList())));
-            steps.AddRange(foreignKeys.Select(ConversionSql.AddForeignKey));
-            steps.AddRange(views.Select(ConversionSql.CreateView));
-            steps.AddRange(policies.Select(ConversionSql.CreatePolicy));
-            steps.AddRange(triggers.Select(ConversionSql.CreateTrigger));
-            steps.AddRange(foreignKeys.Where(fk => fk.ValidatedAfterCommit).Concat(pending).Select(ConversionSql.ValidateForeignKey));
-            steps.AddRange(change.Select(c => (c.Schema, c.Table)).Distinct().Select(t => ConversionSql.Analyze(t.Schema, t.Table)));
-            return steps;
-        }
-
-        var inverse = planned.Select(c => c with { From = c.To, To = c.From, DefaultBefore = c.DefaultAfter, DefaultAfter = c.DefaultBefore }).ToList();
-        return new IdConversionPlan
-        {
-            Columns = planned,
+            Target = target,
+            Convert = convert,
+            Planned = planned,
             AlreadyConverted = done.Select(c => new PlannedColumn { Schema = c.Schema, Table = c.Table, Column = c.Column, From = c.Type, To = target }).ToList(),
             NotLinked = NotLinked(facts, component, rootColumns),
             Warnings = PlpgsqlMentions(facts, convert),
-            Rewrites = tables.Select(g => new TableRewrite(g.Key.Schema, g.Key.Table, g.Count(), g.First().EstimatedRows, g.First().SizeBytes)).ToList(),
-            Steps = planned.Count == 0 ? pending.Select(ConversionSql.ValidateForeignKey).ToList() : Steps(planned),
-            InverseSteps = Steps(inverse),
-            ExpectedForeignKeys = foreignKeys.ToDictionary(fk => (new QualifiedName(fk.Schema, fk.Table), fk.Name), fk => fk.Definition),
-            ExpectedViews = views.ToDictionary(v => new QualifiedName(v.Schema, v.Name), v => v.Definition),
+            ForeignKeys = foreignKeys,
+            Pending = pending,
+            Views = views,
+            Policies = policies,
+            Triggers = triggers,
         };
     }
 

@@ -8,5 +8,8 @@ namespace DbRecovery.Engine.Diagnostics;
 public sealed record ProgressReport(string Activity, string Status, int StepsDone, int TotalSteps)
 {
     /// <summary>Percentage complete, 0 to 100.</summary>
-    public int PercentComplete => TotalSteps <= 0 ? 0 : Math.Clamp(StepsDone * 100 / TotalSteps, 0, 100);
+    public int PercentComplete => TotalSteps <= 0 ? 0 : Math.Clamp((int)((long)StepsDone * 100 / TotalSteps), 0, 100);
+
+    /// <summary>The estimated seconds left, when the work can tell (a backfill's rate).</summary>
+    public int? SecondsRemaining { get; init; }
 }

@@ -41,10 +41,11 @@ public static class PlanExecutor
         {
             foreach (var phase in Phases(plan.Steps))
             {
-                using var locked = phase[0].Step.Phase == StepPhase.AfterCommit ? null : run.Locking();
+                using var locked = phase[0].Step.Phase is StepPhase.AfterCommit or StepPhase.Online ? null : run.Locking();
                 await (phase[0].Step.Phase switch
                 {
-                    StepPhase.InTransaction => run.TransactionAsync(phase, cancellationToken),
+                    StepPhase.InTransaction => run.WithLockRetryAsync(() => run.TransactionAsync(phase, cancellationToken), cancellationToken),
+                    StepPhase.Online => run.OnlineAsync(phase, cancellationToken),
                     StepPhase.AfterCommit => run.AfterCommitAsync(phase, journal.Operation, cancellationToken),
                     _ => run.ExternalAsync(phase, cancellationToken),
                 }).ConfigureAwait(false);
@@ -69,7 +70,7 @@ public static class PlanExecutor
         var phases = new List<List<(PlanStep, int)>>();
         for (var i = 0; i < steps.Count; i++)
         {
-            if (i == 0 || steps[i].Phase != steps[i - 1].Phase || steps[i].Phase == StepPhase.External)
+            if (i == 0 || steps[i].Phase != steps[i - 1].Phase || steps[i].Phase is StepPhase.External or StepPhase.Online)
             {
                 phases.Add([]);
             }
@@ -128,6 +129,70 @@ public static class PlanExecutor
             }
 
             Committed.Add(string.Create(CultureInfo.InvariantCulture, $"{steps.Count} statement(s) on {string.Join(", ", steps.SelectMany(s => s.Step.Targets).Distinct().Take(3))}"));
+        }
+
+        /// <summary>
+        /// Runs <paramref name="attempt"/> until it gets its locks: a lock timeout (which rolled the attempt back) is
+        /// retried after a growing pause, as often as the hooks allow, so a long transaction elsewhere is waited out
+        /// in short tries instead of one long queue that holds everyone behind it.
+        /// </summary>
+        public async Task WithLockRetryAsync(Func<Task> attempt, CancellationToken cancellationToken)
+        {
+            for (var tries = 1; ; tries++)
+            {
+                try
+                {
+                    await attempt().ConfigureAwait(false);
+                    return;
+                }
+                catch (RecoveryException ex) when (ex.ErrorId == "LockTimeout" && tries < hooks.LockAttempts)
+                {
+                    var pause = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, tries - 1), 10_000) * (0.75 + (Random.Shared.NextDouble() / 2)));
+                    log.Verbose(string.Create(CultureInfo.InvariantCulture,
+                        $"A lock was not granted within lock_timeout (try {tries} of {hooks.LockAttempts}); trying again in {pause.TotalSeconds:F1} s"));
+                    await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async Task OnlineAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
+        {
+            foreach (var (step, index) in steps)
+            {
+                log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
+                await WithLockRetryAsync(() => OnlineStepAsync(step, index, cancellationToken), cancellationToken).ConfigureAwait(false);
+                Committed.Add(step.Action);
+            }
+        }
+
+        private async Task OnlineStepAsync(PlanStep step, int index, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await hooks.BeforeStepAsync(session, step, index, cancellationToken).ConfigureAwait(false);
+                if (step.Kind == StepKind.Backfill)
+                {
+                    await hooks.BackfillAsync(session, step, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                if (step.Kind == StepKind.Index)
+                {
+                    await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
+                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
+                await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+            {
+                throw session.Failure(ex);
+            }
         }
 
         public async Task AfterCommitAsync(List<(PlanStep Step, int Index)> steps, string operation, CancellationToken cancellationToken)

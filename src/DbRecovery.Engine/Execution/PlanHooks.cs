@@ -16,7 +16,17 @@ public class PlanHooks
     /// <summary>Runs before step <paramref name="index"/> (fault-injection tests stop a run here).</summary>
     public virtual Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Runs after an in-transaction step, in its transaction.</summary>
+    /// <summary>Hooks that add nothing but retry lock timeouts up to <paramref name="attempts"/> tries.</summary>
+    public static PlanHooks Retrying(int attempts) => new RetryingHooks(attempts);
+
+    /// <summary>How often a transaction or online step that could not get its lock within lock_timeout is tried; 1: never retried.</summary>
+    public virtual int LockAttempts => 1;
+
+    /// <summary>Runs an online backfill step: its batches, each its own transaction, resuming where an earlier run stopped.</summary>
+    public virtual Task BackfillAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"This plan cannot run the backfill '{step?.Action}'.");
+
+    /// <summary>Runs after an in-transaction or online step, in its transaction (an index built CONCURRENTLY has none).</summary>
     public virtual Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Runs in the transaction before it commits; throwing rolls it back.</summary>
@@ -33,4 +43,9 @@ public class PlanHooks
     public virtual RecoveryException ExternalFailure(PlanStep step, ExternalResult result, string state) => new(
         "ExternalStepFailed", FailureKind.InvalidOperation,
         $"{step?.Action} failed (exit code {result?.ExitCode}): {result?.Error} Database state: {state}", step?.Target);
+
+    private sealed class RetryingHooks(int attempts) : PlanHooks
+    {
+        public override int LockAttempts => attempts;
+    }
 }

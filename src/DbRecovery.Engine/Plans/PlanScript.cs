@@ -30,13 +30,22 @@ public static class PlanScript
                     StepPhase.InTransaction => new StringBuilder().AppendLine("BEGIN;")
                         .AppendLine(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';")).ToString(),
                     StepPhase.AfterCommit => "-- After COMMIT, each in its own transaction, still under DbRecovery's lock:" + Environment.NewLine,
+                    StepPhase.Online => new StringBuilder()
+                        .AppendLine("-- Online, each step on its own and committed before the next, under DbRecovery's lock; a lock not granted within lock_timeout is retried with backoff:")
+                        .AppendLine(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';")).ToString(),
                     _ => "-- Outside any transaction, under DbRecovery's lock:" + Environment.NewLine,
                 });
                 phase = step.Phase;
             }
 
             script.AppendLine("-- " + step.Action);
-            script.AppendLine(step.Phase == StepPhase.External ? "-- $ " + step.Display : step.Display + ";");
+            script.AppendLine(step switch
+            {
+                { Phase: StepPhase.External } => "-- $ " + step.Display,
+                { Phase: StepPhase.Online, Kind: StepKind.Backfill } => "-- repeated, one transaction a batch, until a batch updates no row:" + Environment.NewLine + step.Display + ";",
+                { Phase: StepPhase.Online, Kind: not StepKind.Index } => "BEGIN;" + Environment.NewLine + step.Display + ";" + Environment.NewLine + "COMMIT;",
+                _ => step.Display + ";",
+            });
         }
 
         if (phase == StepPhase.InTransaction)
@@ -52,10 +61,16 @@ public static class PlanScript
     {
         ArgumentNullException.ThrowIfNull(plan);
         var inTransaction = plan.Steps.Count(s => s.Phase == StepPhase.InTransaction);
+        var online = plan.Steps.Count(s => s.Phase == StepPhase.Online);
         var after = plan.Steps.Count(s => s.Phase == StepPhase.AfterCommit);
         var external = plan.Steps.Where(s => s.Phase == StepPhase.External).Select(s => s.Command?.Program ?? s.Action).ToList();
         var objects = plan.Steps.SelectMany(s => s.Targets).Distinct().ToList();
         var parts = new List<string>();
+        if (online > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{online} online step(s) each on its own"));
+        }
+
         if (inTransaction > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{inTransaction} statement(s) in one transaction"));

@@ -27,6 +27,15 @@ public enum StepKind
     /// <summary>Drops objects for good (a restore's -Clean).</summary>
     Destroy,
 
+    /// <summary>Copies values in batches of short transactions, resumable where it stopped.</summary>
+    Backfill,
+
+    /// <summary>Builds an index CONCURRENTLY (outside any transaction).</summary>
+    Index,
+
+    /// <summary>Puts prepared columns, keys and indexes in place of the originals by renaming: metadata only.</summary>
+    Swap,
+
     /// <summary>Runs an external program (alembic, pg_restore).</summary>
     Command,
 }

@@ -41,6 +41,7 @@ internal sealed class PipelineLog : IRecoveryLog
         var record = new ProgressRecord(_activityId, _mask.Apply(report.Activity), _mask.Apply(report.Status))
         {
             PercentComplete = report.PercentComplete,
+            SecondsRemaining = report.SecondsRemaining ?? -1,
         };
         _pending.Add(c =>
         {

@@ -1,0 +1,158 @@
+using System.Globalization;
+using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
+
+namespace DbRecovery.Engine.Conversion.Online;
+
+/// <summary>Builds the statements of an online conversion: expand, backfill, indexes, validation, swap, contract, and abort.</summary>
+internal static class OnlineSql
+{
+    private static readonly QualifiedName StateName = new(OnlineNames.Schema, "online_conversion");
+
+    public static PlanStep CreateState() => Online(StepKind.Create, StateName, "Create the tables that record the online conversion's progress", $"""
+        CREATE SCHEMA IF NOT EXISTS {SqlIdentifier.Quote(OnlineNames.Schema)};
+        CREATE TABLE IF NOT EXISTS {OnlineNames.StateTable} (id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), target text NOT NULL, columns jsonb NOT NULL,
+            started_at timestamptz NOT NULL DEFAULT now(), swapped_at timestamptz);
+        CREATE TABLE IF NOT EXISTS {OnlineNames.BackfillTable} (table_schema text, table_name text, next_page bigint NOT NULL DEFAULT 0, end_page bigint,
+            rows_done bigint NOT NULL DEFAULT 0, done_at timestamptz, PRIMARY KEY (table_schema, table_name))
+        """);
+
+    /// <summary>Records what is converted; a rerun that finds the row continues this conversion and refuses another.</summary>
+    public static PlanStep RecordState(string target, string columnsJson, string tablesJson) => Online(StepKind.Write, StateName, "Record the columns being converted and a backfill row per table",
+        $"""
+        WITH conversion AS (INSERT INTO {OnlineNames.StateTable} (target, columns) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING)
+        INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name) SELECT t->>0, t->>1 FROM jsonb_array_elements($3::jsonb) t ON CONFLICT DO NOTHING
+        """) with { Parameters = [target, columnsJson, tablesJson] };
+
+    /// <summary>Shadow columns, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID until the backfill is done).</summary>
+    public static PlanStep Expand(OnlineTable table)
+    {
+        var function = OnlineNames.Function(table.Oid);
+        var trigger = SqlIdentifier.Quote(OnlineNames.Trigger);
+        var check = SqlIdentifier.Quote(table.Check);
+        var sets = string.Join("\n", table.Columns.Select(c => $"    NEW.{SqlIdentifier.Quote(c.Shadow)} := {c.Cast("NEW.")};"));
+        var sql = $"""
+            ALTER TABLE {table.Quoted}
+                {string.Join(",\n    ", table.Columns.Select(c => $"ADD COLUMN IF NOT EXISTS {SqlIdentifier.Quote(c.Shadow)} {c.Planned.To}"))},
+                DROP CONSTRAINT IF EXISTS {check},
+                ADD CONSTRAINT {check} CHECK ({table.CheckExpression}) NOT VALID;
+            CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $dbrecovery$
+            BEGIN
+            {sets}
+                RETURN NEW;
+            END
+            $dbrecovery$;
+            CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table.Quoted} FOR EACH ROW EXECUTE FUNCTION {function}();
+            ALTER TABLE {table.Quoted} ENABLE ALWAYS TRIGGER {trigger}
+            """;
+        return Online(StepKind.Create, table.Name,
+            $"Add shadow column(s) {string.Join(", ", table.Columns.Select(c => c.Shadow))} to {table.Name}, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID)", sql);
+    }
+
+    /// <summary>One batch: every row in a range of pages gets its shadows set ($1 and $2 are the range as '(page,0)').</summary>
+    public static PlanStep Backfill(OnlineTable table, int batchSize) => Online(StepKind.Backfill, table.Name,
+        string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {batchSize} rows a transaction, resuming where a run stopped"),
+        $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid");
+
+    /// <summary>The twin of <paramref name="index"/> on the shadow columns, built without blocking writes.</summary>
+    public static PlanStep CreateIndex(OnlineTable table, IndexFact index)
+    {
+        var shadows = table.Columns.ToDictionary(c => c.Name, c => c.Shadow);
+        string Column(string name) => SqlIdentifier.Quote(shadows.GetValueOrDefault(name, name));
+        static string Order(short option) => ((option & 1) != 0, (option & 2) != 0) switch
+        {
+            (true, false) => " DESC NULLS LAST",
+            (true, true) => " DESC",
+            (false, true) => " NULLS FIRST",
+            _ => string.Empty,
+        };
+        var keys = index.Columns.Take(index.KeyCount).Select((c, i) => Column(c) + Order(index.Options[i]));
+        var include = index.Columns.Count > index.KeyCount ? $" INCLUDE ({string.Join(", ", index.Columns.Skip(index.KeyCount).Select(Column))})" : string.Empty;
+        var sql = $"CREATE {(index.Unique ? "UNIQUE " : string.Empty)}INDEX CONCURRENTLY IF NOT EXISTS {SqlIdentifier.Quote(OnlineNames.ShadowIndex(index.Name))} ON {table.Quoted} USING {SqlIdentifier.Quote(index.Method)} ({string.Join(", ", keys)}){include}"
+            + (index.StorageOptions.Count > 0 ? $" WITH ({string.Join(", ", index.StorageOptions)})" : string.Empty)
+            + (index.Tablespace is null ? string.Empty : $" TABLESPACE {SqlIdentifier.Quote(index.Tablespace)}")
+            + (index.Predicate is null ? string.Empty : $" WHERE {index.Predicate}");
+        return Online(StepKind.Index, table.Name, $"Build {OnlineNames.ShadowIndex(index.Name)}, the twin of {index.Name} on the shadows, CONCURRENTLY (writes continue)", sql);
+    }
+
+    public static PlanStep Validate(OnlineTable table) => Online(StepKind.Validate, table.Name,
+        $"Validate {table.Check}: prove every row of {table.Name} has its shadows equal to the casts (reads and writes continue)",
+        $"ALTER TABLE {table.Quoted} VALIDATE CONSTRAINT {SqlIdentifier.Quote(table.Check)}");
+
+    /// <summary>The metadata-only exchange of a table's columns, keys and indexes for their shadows, inside the swap transaction.</summary>
+    public static PlanStep Swap(OnlineTable table)
+    {
+        var statements = new List<string>();
+        var keys = table.Indexes.Where(i => i.IsKey).ToList();
+        var plain = table.Indexes.Where(i => !i.IsKey).ToList();
+        statements.AddRange(keys.Select(i => $"ALTER TABLE {table.Quoted} DROP CONSTRAINT {SqlIdentifier.Quote(i.Constraint!)}"));
+        statements.AddRange(plain.Select(i => $"DROP INDEX {SqlIdentifier.Quote(table.Schema, i.Name)}"));
+        var release = table.Columns.SelectMany(c => new[]
+        {
+            c.Planned.DefaultBefore is null ? null : $"ALTER COLUMN {SqlIdentifier.Quote(c.Name)} DROP DEFAULT",
+            c.NotNull ? $"ALTER COLUMN {SqlIdentifier.Quote(c.Name)} DROP NOT NULL" : null,
+        }).OfType<string>().ToList();
+        if (release.Count > 0)
+        {
+            statements.Add($"ALTER TABLE {table.Quoted} {string.Join(", ", release)}");
+        }
+
+        foreach (var column in table.Columns)
+        {
+            statements.Add($"ALTER TABLE {table.Quoted} RENAME COLUMN {SqlIdentifier.Quote(column.Name)} TO {SqlIdentifier.Quote(column.Old)}");
+            statements.Add($"ALTER TABLE {table.Quoted} RENAME COLUMN {SqlIdentifier.Quote(column.Shadow)} TO {SqlIdentifier.Quote(column.Name)}");
+        }
+
+        // SET NOT NULL skips its scan because the validated CHECK proves it; so the CHECK goes only after.
+        var take = table.Columns.SelectMany(c => new[]
+        {
+            c.NotNull ? $"ALTER COLUMN {SqlIdentifier.Quote(c.Name)} SET NOT NULL" : null,
+            c.Planned.DefaultAfter is null ? null : $"ALTER COLUMN {SqlIdentifier.Quote(c.Name)} SET DEFAULT {c.Planned.DefaultAfter}",
+        }).OfType<string>().ToList();
+        if (take.Count > 0)
+        {
+            statements.Add($"ALTER TABLE {table.Quoted} {string.Join(", ", take)}");
+        }
+
+        statements.Add($"ALTER TABLE {table.Quoted} DROP CONSTRAINT {SqlIdentifier.Quote(table.Check)}");
+        statements.Add($"DROP TRIGGER {SqlIdentifier.Quote(OnlineNames.Trigger)} ON {table.Quoted}");
+        statements.Add($"DROP FUNCTION {OnlineNames.Function(table.Oid)}()");
+        foreach (var key in keys)
+        {
+            var deferrable = key.Deferrable ? (key.Deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE") : string.Empty;
+            statements.Add($"ALTER TABLE {table.Quoted} ADD CONSTRAINT {SqlIdentifier.Quote(key.Constraint!)} {(key.ConstraintType == 'p' ? "PRIMARY KEY" : "UNIQUE")} USING INDEX {SqlIdentifier.Quote(OnlineNames.ShadowIndex(key.Name))}{deferrable}");
+            if (key.ConstraintComment is not null)
+            {
+                statements.Add($"COMMENT ON CONSTRAINT {SqlIdentifier.Quote(key.Constraint!)} ON {table.Quoted} IS {ConversionSql.Literal(key.ConstraintComment)}");
+            }
+        }
+
+        statements.AddRange(plain.Select(i => $"ALTER INDEX {SqlIdentifier.Quote(table.Schema, OnlineNames.ShadowIndex(i.Name))} RENAME TO {SqlIdentifier.Quote(i.Name)}"));
+        statements.AddRange(table.Indexes.Where(i => i.Comment is not null).Select(i => $"COMMENT ON INDEX {SqlIdentifier.Quote(table.Schema, i.Name)} IS {ConversionSql.Literal(i.Comment!)}"));
+        statements.AddRange(table.Columns.Where(c => c.Comment is not null).Select(c => $"COMMENT ON COLUMN {table.Quoted}.{SqlIdentifier.Quote(c.Name)} IS {ConversionSql.Literal(c.Comment!)}"));
+        return ConversionSql.Step(StepKind.Swap, table.Schema, table.Table,
+            $"Put the shadows of {table.Name} in place of {string.Join(", ", table.Columns.Select(c => c.Name))} with their keys, indexes, NOT NULL and defaults (renames only; the old columns stay as {string.Join(", ", table.Columns.Select(c => c.Old))} until the contract)",
+            string.Join(";\n", statements));
+    }
+
+    public static PlanStep MarkSwapped() => PlanStep.Statement(StepKind.Write, "Record that the swap committed (with it)", $"UPDATE {OnlineNames.StateTable} SET swapped_at = now()", StateName);
+
+    public static PlanStep Contract(string schema, string table, IReadOnlyList<string> columns) => Online(StepKind.Destroy, new QualifiedName(schema, table),
+        $"Drop the old column(s) {string.Join(", ", columns.Select(OnlineNames.Old))} of {schema}.{table} (metadata only; VACUUM reclaims their space as rows are next written)",
+        $"ALTER TABLE {SqlIdentifier.Quote(schema, table)} {string.Join(", ", columns.Select(c => $"DROP COLUMN IF EXISTS {SqlIdentifier.Quote(OnlineNames.Old(c))}"))}");
+
+    public static PlanStep DropState() => Online(StepKind.Destroy, StateName, "Drop the online conversion's state",
+        $"DROP TABLE IF EXISTS {OnlineNames.BackfillTable}, {OnlineNames.StateTable};\nDROP SCHEMA IF EXISTS {SqlIdentifier.Quote(OnlineNames.Schema)}");
+
+    /// <summary>Removes all an unfinished conversion added to a table: its trigger and function, the CHECK, the shadows (and with them their indexes).</summary>
+    public static PlanStep Abort(string schema, string table, uint oid, IReadOnlyList<string> columns) => Online(StepKind.Destroy, new QualifiedName(schema, table),
+        $"Remove the trigger, CHECK, shadow columns and their indexes from {schema}.{table}",
+        $"""
+        DROP TRIGGER IF EXISTS {SqlIdentifier.Quote(OnlineNames.Trigger)} ON {SqlIdentifier.Quote(schema, table)};
+        DROP FUNCTION IF EXISTS {OnlineNames.Function(oid)}();
+        ALTER TABLE {SqlIdentifier.Quote(schema, table)} DROP CONSTRAINT IF EXISTS {SqlIdentifier.Quote(OnlineNames.Check(table))}, {string.Join(", ", columns.Select(c => $"DROP COLUMN IF EXISTS {SqlIdentifier.Quote(OnlineNames.Shadow(c))}"))}
+        """);
+
+    private static PlanStep Online(StepKind kind, QualifiedName target, string action, string sql) =>
+        PlanStep.Statement(kind, action, sql, target) with { Phase = StepPhase.Online };
+}
