@@ -56,6 +56,32 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 
+    /// <summary>Polls until <paramref name="condition"/> (an SQL boolean) holds, for at most a minute; a table it names may not exist yet.</summary>
+    public async Task WaitUntilAsync(string condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                if (await ScalarAsync<bool>($"SELECT {condition}").ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited a minute in vain for {condition}.");
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await using var admin = new NpgsqlConnection(Server.Admin.ConnectionString);

@@ -16,7 +16,11 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
     {
         var server = await PostgresServer.GetAsync();
         await using var database = await server.CreateDatabaseAsync();
-        await database.ExecuteAsync("CREATE TABLE organizations (id uuid PRIMARY KEY); CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid REFERENCES organizations (id))");
+        await database.ExecuteAsync("""
+            CREATE TABLE organizations (id uuid PRIMARY KEY); CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid REFERENCES organizations (id));
+            INSERT INTO organizations SELECT gen_random_uuid() FROM generate_series(1, 10);
+            INSERT INTO users SELECT gen_random_uuid(), o.id FROM organizations o, generate_series(1, 20);
+            """);
         var pester = PesterManifest();
         var script = $$"""
             $ErrorActionPreference = 'Stop'

@@ -290,3 +290,56 @@ def upgrade():
         ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ 'users').Columns.Where({ $_.Name -eq 'id' }).Type | Should -Be 'uuid'
     }
 }
+
+# Last on purpose: it converts the shared database's users and organizations, and converts them back at the end.
+Describe 'Convert-IdColumns -Online as a runbook runs it' {
+    BeforeAll {
+        if (-not $env:DBRECOVERY_TEST_DATABASE_URL) {
+            throw 'Set DBRECOVERY_TEST_DATABASE_URL to a postgresql:// URL of a database these tests may change.'
+        }
+
+        $url = $env:DBRECOVERY_TEST_DATABASE_URL
+        function TypeOf($table, $column) { ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ $table).Columns.Where({ $_.Name -eq $column }).Type }
+        function Columns($table) { ((Get-SchemaState -ConnectionString $url).Tables | Where-Object Name -EQ $table).Columns.Name }
+    }
+
+    It 'survives its pwsh being killed mid-backfill: the schema stays uuid, and the rerun finishes' {
+        $journal = Join-Path $TestDrive 'journal.jsonl'
+        $run = "Import-Module '$manifest'; Convert-IdColumns -ConnectionString '$url' -Table users, organizations -Online -BatchSize 1 -BatchDelay 3 -JournalPath '$journal' -Confirm:`$false"
+        $client = Start-Process -FilePath (Join-Path $PSHOME 'pwsh') -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $run -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'out.txt') -RedirectStandardError (Join-Path $TestDrive 'err.txt')
+        $deadline = (Get-Date).AddMinutes(1)
+        while ('id__dbr_new' -notin (Columns 'users') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Start-Sleep -Milliseconds 1500
+        $client.HasExited | Should -BeFalse -Because "the backfill pauses 3 s a batch; the client said: $(Get-Content -Raw (Join-Path $TestDrive 'err.txt'))"
+        $client.Kill()
+        $client.WaitForExit()
+
+        TypeOf 'users' 'id' | Should -Be 'uuid'
+        TypeOf 'users' 'organization_id' | Should -Be 'uuid'
+        Columns 'users' | Should -Contain 'id__dbr_new'
+
+        $deadline = (Get-Date).AddSeconds(20)
+        do {
+            # The killed client's backend lets go of DbRecovery's lock once the server notices it is gone.
+            $failure = $null
+            try { $done = Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -JournalPath $journal -Confirm:$false }
+            catch { $failure = $_; Start-Sleep -Milliseconds 500 }
+        } while ($failure -and $failure.FullyQualifiedErrorId -like 'RecoveryInProgress,*' -and (Get-Date) -lt $deadline)
+        $failure | Should -BeNullOrEmpty
+        @($done).Count | Should -Be 3
+        TypeOf 'users' 'id' | Should -Be 'character varying(36)'
+        Columns 'users' | Where-Object { $_ -like '*__dbr*' } | Should -BeNullOrEmpty
+        (Get-RecoveryJournal -JournalPath $journal | Select-Object -Last 1).Outcome | Should -Be 'Committed'
+    }
+
+    It 'refuses -Abort with nothing to abort, prints the online script, and converts back online' {
+        { Convert-IdColumns -ConnectionString $url -Abort -Confirm:$false } | Should -Throw -ErrorId 'NoOnlineConversion,DbRecovery.Commands.ConvertIdColumnsCommand'
+
+        $script = Convert-IdColumns -ConnectionString $url -Table users -To uuid -Online -AsScript
+        $script | Should -Match "(?m)^-- Online, each step on its own and committed before the next"
+        $script | Should -Match '(?m)^ALTER TABLE "public"\."users" VALIDATE CONSTRAINT "users__dbr_check";$'
+        Convert-IdColumns -ConnectionString $url -Table users, organizations -To uuid -Online -Confirm:$false | Should -HaveCount 3
+        TypeOf 'users' 'id' | Should -Be 'uuid'
+        TypeOf 'organizations' 'id' | Should -Be 'uuid'
+    }
+}

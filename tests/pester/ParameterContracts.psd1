@@ -8,7 +8,9 @@
         '__AllParameterSets' = @('Difference:Mandatory,Position1,ByValue', 'Reference:Mandatory,Position0')
     }
     'Convert-IdColumns' = @{
-        '__AllParameterSets' = @('AsScript', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'JournalPath', 'LockTimeout', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
+        'Abort' = @('Abort:Mandatory', 'ConnectionString', 'Credential', 'JournalPath', 'LockTimeout')
+        'Offline (default)' = @('AsScript', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'JournalPath', 'LockTimeout', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
+        'Online' = @('AsScript', 'BatchDelay', 'BatchSize', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'JournalPath', 'LockTimeout', 'MaxLagSeconds', 'Online:Mandatory', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
     }
     'Export-SchemaState' = @{
         '__AllParameterSets' = @('Force', 'InputObject:Mandatory,ByValue', 'PassThru', 'Path:Mandatory,Position0')

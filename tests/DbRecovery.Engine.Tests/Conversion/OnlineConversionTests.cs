@@ -315,7 +315,7 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
 
         var watcher = Task.Run(async () =>
         {
-            await UntilAsync("EXISTS (SELECT FROM _dbrecovery.online_backfill WHERE table_name = 'deals' AND next_page > 0)");
+            await Database.WaitUntilAsync("EXISTS (SELECT FROM _dbrecovery.online_backfill WHERE table_name = 'deals' AND next_page > 0)");
             await cancel.CancelAsync();
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ApplyAsync(plan, cancellationToken: cancel.Token));
@@ -358,29 +358,7 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
             await begin.ExecuteNonQueryAsync();
         }
 
-        await UntilAsync(condition);
+        await Database.WaitUntilAsync(condition);
         await TerminateConversionAsync();
     });
-
-    /// <summary>Polls until <paramref name="condition"/> holds; the state tables it may name do not exist until the conversion starts.</summary>
-    private async Task UntilAsync(string condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if (await Database.ScalarAsync<bool>($"SELECT {condition}"))
-                {
-                    return;
-                }
-            }
-            catch (Npgsql.PostgresException ex) when (ex.SqlState == "42P01")
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"waited 60 s in vain for {condition}");
-            await Task.Delay(10);
-        }
-    }
 }

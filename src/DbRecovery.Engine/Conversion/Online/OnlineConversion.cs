@@ -3,6 +3,7 @@ using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
+using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Conversion.Online;
 
@@ -87,7 +88,11 @@ public static class OnlineConversion
         }
     }
 
-    /// <summary>Runs an abort plan, each step on its own with retried locks.</summary>
-    public static Task AbortAsync(ConnectionTarget target, OperationPlan plan, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken) =>
-        PlanExecutor.RunAsync(target, plan, journal, PlanHooks.Retrying(OnlineConversionRun.Attempts), log, cancellationToken);
+    /// <summary>Runs an abort plan, each step on its own with retried locks; returns the tables it restored.</summary>
+    public static async Task<IReadOnlyList<QualifiedName>> AbortAsync(ConnectionTarget target, OperationPlan plan, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        await PlanExecutor.RunAsync(target, plan, journal, PlanHooks.Retrying(OnlineConversionRun.Attempts), log, cancellationToken).ConfigureAwait(false);
+        return plan.Steps.SelectMany(s => s.Targets).Where(t => t.Schema != OnlineNames.Schema).Distinct().ToList();
+    }
 }
