@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Conversion;
 using DbRecovery.Engine.Diagnostics;
@@ -16,7 +17,7 @@ namespace DbRecovery.Benchmarks;
 /// script's one ALTER per column, (b) Convert-IdColumns, (c) the floor, one CREATE TABLE AS per table plus
 /// its indexes. Prints each total and downtime (first ACCESS EXCLUSIVE lock to COMMIT).
 /// </summary>
-internal static class ConversionBenchmark
+internal static partial class ConversionBenchmark
 {
     private static readonly (string Table, string[] Columns)[] Referencing =
     [
@@ -78,7 +79,16 @@ internal static class ConversionBenchmark
             """);
     }
 
-    private static async Task<(double Total, double Downtime)> OnCopyAsync(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<double>> approach)
+    private static Task<(double Total, double Downtime)> OnCopyAsync(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<double>> approach) =>
+        OnCopyAsync(server, source, async target =>
+        {
+            var watch = Stopwatch.StartNew();
+            var downtime = await approach(target);
+            return (watch.Elapsed.TotalSeconds, downtime);
+        });
+
+    /// <summary>Runs <paramref name="work"/> on a fresh copy of <paramref name="source"/>, dropped afterwards.</summary>
+    internal static async Task<T> OnCopyAsync<T>(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<T>> work)
     {
         await using var admin = new NpgsqlConnection(server.Admin.ConnectionString);
         await admin.OpenAsync();
@@ -88,17 +98,12 @@ internal static class ConversionBenchmark
             await copy.ExecuteNonQueryAsync();
         }
 
-        var target = new TestDatabase(server, name);
-        await using (target)
-        {
-            var watch = Stopwatch.StartNew();
-            var downtime = await approach(target);
-            return (watch.Elapsed.TotalSeconds, downtime);
-        }
+        await using var target = new TestDatabase(server, name);
+        return await work(target);
     }
 
     /// <summary>(a) The hand-written script: drop the keys, one ALTER per column, re-create the keys validated, all locked.</summary>
-    private static async Task<double> PerColumnAsync(TestDatabase database)
+    internal static async Task<double> PerColumnAsync(TestDatabase database)
     {
         await using var connection = await database.OpenAsync();
         var foreignKeys = new List<(string Table, string Name, string Definition)>();
@@ -126,15 +131,21 @@ internal static class ConversionBenchmark
         return locked.Elapsed.TotalSeconds;
     }
 
+    internal static readonly ConversionRoot[] Roots = [new(null, "users", null), new(null, "organizations", null)];
+
+    internal static JournalContext Journal => new(new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")), "benchmark", new Dictionary<string, string>());
+
     /// <summary>(b) The engine, timing the locked window from its ACCESS EXCLUSIVE lock to COMMIT.</summary>
-    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database)
+    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database) => (await ConvertOfflineAsync(database)).Downtime.TotalSeconds;
+
+    /// <summary>The offline conversion of <paramref name="database"/>, with the times of its locks.</summary>
+    internal static async Task<TimingLog> ConvertOfflineAsync(TestDatabase database)
     {
         var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
         var log = new TimingLog();
-        var plan = await IdConversion.PlanAsync(target, [new(null, "users", null), new(null, "organizations", null)], "varchar(36)", log, CancellationToken.None);
-        var journal = new JournalContext(new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")), "benchmark", new Dictionary<string, string>());
-        await IdConversion.ApplyAsync(target.WithLockTimeout(TimeSpan.FromSeconds(30)), plan, journal, log, CancellationToken.None);
-        return log.Downtime.TotalSeconds;
+        var plan = await IdConversion.PlanAsync(target, Roots, "varchar(36)", log, CancellationToken.None);
+        await IdConversion.ApplyAsync(target.WithLockTimeout(TimeSpan.FromSeconds(30)), plan, Journal, log, CancellationToken.None);
+        return log;
     }
 
     /// <summary>(c) The floor: copy each affected table with the converted types, then build its indexes.</summary>
@@ -167,16 +178,32 @@ internal static class ConversionBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Times the locked window from the engine's own messages: the ACCESS EXCLUSIVE lock to COMMIT.</summary>
-    private sealed class TimingLog : IRecoveryLog
+    /// <summary>Times the locked windows from the engine's own messages: the SHARE lock (writes blocked) and the ACCESS EXCLUSIVE lock (reads too) to COMMIT.</summary>
+    /// <param name="phases">Where to add the time of each online step the engine reports ("public.deals: Backfill done in 3.1 s").</param>
+    internal sealed partial class TimingLog(List<(string Kind, double Seconds)>? phases = null) : IRecoveryLog
     {
         private readonly ConcurrentDictionary<string, DateTime> _marks = new();
 
         public TimeSpan Downtime => _marks["committed"] - _marks["locked"];
 
+        /// <summary>How long writes were blocked: from the SHARE lock (or the ACCESS EXCLUSIVE one, if none) to COMMIT.</summary>
+        public TimeSpan WritesBlocked => _marks["committed"] - _marks.GetValueOrDefault("share", _marks["locked"]);
+
         public void Verbose(string message)
         {
-            if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith("ACCESS EXCLUSIVE MODE", StringComparison.Ordinal))
+            if (phases is not null && StepTime().Match(message) is { Success: true } step)
+            {
+                lock (phases)
+                {
+                    phases.Add((step.Groups[1].Value, double.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture)));
+                }
+            }
+
+            if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith(" IN SHARE MODE", StringComparison.Ordinal))
+            {
+                _marks.TryAdd("share", DateTime.UtcNow);
+            }
+            else if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith("ACCESS EXCLUSIVE MODE", StringComparison.Ordinal))
             {
                 _marks.TryAdd("locked", DateTime.UtcNow);
             }
@@ -197,5 +224,8 @@ internal static class ConversionBenchmark
         public void Progress(ProgressReport report)
         {
         }
+
+        [GeneratedRegex(@": (\w+) done in ([\d.]+) s$")]
+        private static partial Regex StepTime();
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | secrets [gigabytes]
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | secrets [gigabytes]
 var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
@@ -14,6 +14,13 @@ switch (args.FirstOrDefault() ?? "snapshot")
     case "conversion":
         await ConversionBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
+    case "conversion-workload":
+        foreach (var scale in argument is null ? [0.2, 1.0] : new[] { double.Parse(argument, CultureInfo.InvariantCulture) })
+        {
+            await ConversionWorkloadBenchmark.RunAsync(scale);
+        }
+
+        return 0;
     case "backup":
         await BackupBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
@@ -24,6 +31,6 @@ switch (args.FirstOrDefault() ?? "snapshot")
         SecretScanBenchmark.Run(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | secrets [gigabytes]");
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | secrets [gigabytes]");
         return 2;
 }

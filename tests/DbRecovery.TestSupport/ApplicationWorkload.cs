@@ -8,8 +8,8 @@ namespace DbRecovery.TestSupport;
 
 /// <summary>
 /// An application that keeps working on organizations, users and deals while something else changes the schema:
-/// several clients, each looping at a fixed rate over INSERT a user with two deals (one transaction), UPDATE a
-/// deal by id, SELECT a user with its deals by id. Values go as untyped parameters, as an ORM sends them, so the
+/// several clients looping at a fixed rate, a third of them each INSERTing a user with two deals (one transaction),
+/// UPDATEing a deal by id, or SELECTing a user with its deals by id (so a blocked writer never hides a blocked reader). Values go as untyped parameters, as an ORM sends them, so the
 /// same statements work before and after the key columns change type. Every request's latency and error is kept,
 /// and every row it wrote can be checked afterwards.
 /// </summary>
@@ -120,10 +120,10 @@ public sealed class ApplicationWorkload
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
             var watch = Stopwatch.StartNew();
-            var write = n % 3 != 2;
+            var write = client % 3 != 2;
             try
             {
-                switch (n % 3)
+                switch (client % 3)
                 {
                     case 0:
                         await InsertAsync(connection, client, n).ConfigureAwait(false);

@@ -4,36 +4,14 @@ using Npgsql;
 namespace DbRecovery.Tests;
 
 [Collection(PowerShellCollection.Name)]
-public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsyncLifetime
+public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IncidentDatabaseCommandTest(shell)
 {
-    private readonly string _journal = Path.Combine(Path.GetTempPath(), $"dbr-journal-{Guid.NewGuid():N}.jsonl");
-    private TestDatabase? _database;
-
-    private TestDatabase Database => _database!;
-
-    private Dictionary<string, object?> Vars => new() { ["url"] = Database.Url, ["journal"] = _journal };
-
-    public async Task InitializeAsync()
-    {
-        _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await _database.ExecuteAsync(IncidentSchema.Sql);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Database.DisposeAsync();
-        File.Delete(_journal);
-    }
-
-    private Task<string> TypeOfAsync(string table, string column) =>
-        Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
-
     [Fact]
     public void Get_RecoveryJournal_filters_by_time_operation_and_target()
     {
         static string Line(string id, string started, string operation, string target) =>
             $"{{\"id\":\"{id}\",\"startedAt\":\"{started}\",\"completedAt\":\"{started}\",\"osUser\":\"ops\",\"target\":\"{target}\",\"operation\":\"{operation}\",\"outcome\":\"Committed\"}}";
-        File.WriteAllLines(_journal,
+        File.WriteAllLines(JournalFile,
         [
             Line("00000000-0000-0000-0000-000000000001", "2026-11-30T08:00:00+00:00", "Convert-IdColumns", "postgresql://ops@prod-db:5432/app"),
             Line("00000000-0000-0000-0000-000000000002", "2026-12-01T08:00:00+00:00", "Set-AlembicVersion", "postgresql://ops@prod-db:5432/app"),
@@ -41,7 +19,7 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
             Line("00000000-0000-0000-0000-000000000004", "2026-12-01T10:00:00+00:00", "Convert-IdColumns", "postgresql://ops@prod-db:5432/app"),
         ]);
 
-        var ids = shell.Run("""
+        var ids = Shell.Run("""
             Get-RecoveryJournal -JournalPath $journal -Since ([datetime]::new(2026, 12, 1, 0, 0, 0, [DateTimeKind]::Utc)) -Operation convert-* -Target '*prod-db*' | ForEach-Object { $_.Id.ToString() }
             """, Vars).ThrowOnError().Output.Select(o => o.ToString());
 
@@ -51,33 +29,33 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
     [Fact]
     public async Task WhatIf_prints_every_statement_of_the_script_and_Confirm_asks_once()
     {
-        var script = (string)shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().BaseObject;
-        shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
-        var whatIf = string.Join("\n", shell.Host.Lines);
+        var script = (string)Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().BaseObject;
+        Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", Shell.Host.Lines);
 
         Assert.StartsWith("What if: -- Convert key columns and every column that references them (DbRecovery)", whatIf, StringComparison.Ordinal);
         var statements = script.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal)).ToList();
         Assert.Contains(statements, l => l.Contains("VALIDATE CONSTRAINT", StringComparison.Ordinal));
         Assert.Contains(statements, l => l.StartsWith("ANALYZE", StringComparison.Ordinal));
         Assert.All(statements, l => Assert.Contains(l, whatIf, StringComparison.Ordinal));
-        Assert.Empty(shell.Host.Prompts);
+        Assert.Empty(Shell.Host.Prompts);
 
-        shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm", Vars).ThrowOnError();
-        var prompt = Assert.Single(shell.Host.Prompts);
+        Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm", Vars).ThrowOnError();
+        var prompt = Assert.Single(Shell.Host.Prompts);
         Assert.Equal("Convert key columns and every column that references them", prompt.Caption);
         Assert.Matches(@"^Convert key columns and every column that references them: \d+ statement\(s\) in one transaction, \d+ after COMMIT on (audit|public)\.\w+, .* Run it\?$", prompt.Message);
         Assert.Equal("uuid", await TypeOfAsync("users", "id"));
-        Assert.False(File.Exists(_journal));
+        Assert.False(File.Exists(JournalFile));
     }
 
     [Fact]
     public async Task Tables_piped_from_Get_SchemaState_are_converted_with_everything_that_references_them()
     {
-        var whatIf = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
+        var whatIf = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -WhatIf", Vars).ThrowOnError();
         Assert.Empty(whatIf.Output);
         Assert.Equal("uuid", await TypeOfAsync("users", "id"));
 
-        var result = shell.Run("""
+        var result = Shell.Run("""
             Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -In 'users', 'organizations' |
                 Convert-IdColumns -ConnectionString $url -To 'varchar(36)' -JournalPath $journal -Confirm:$false -Verbose
             """, Vars).ThrowOnError();
@@ -97,18 +75,18 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
         Assert.Single(result.Progress.Select(p => p.ActivityId).Distinct());
         Assert.DoesNotContain(Database.Settings.Password!, result.AllText, StringComparison.Ordinal);
 
-        var again = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
+        var again = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
         Assert.Empty(again.Output);
         Assert.Contains(again.Warnings, w => w.StartsWith("Nothing to convert", StringComparison.Ordinal));
-        var journal = shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError();
+        var journal = Shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError();
         Assert.Equal("Committed", Assert.Single(journal.Output).Properties["Outcome"].Value);
     }
 
     [Fact]
     public async Task AsScript_writes_the_conversion_and_its_inverse_and_changes_nothing()
     {
-        var script = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().ToString();
-        var inverse = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript -Inverse", Vars).ThrowOnError().Output.Single().ToString();
+        var script = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript", Vars).ThrowOnError().Output.Single().ToString();
+        var inverse = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -AsScript -Inverse", Vars).ThrowOnError().Output.Single().ToString();
 
         Assert.StartsWith("-- Convert key columns", script, StringComparison.Ordinal);
         Assert.Contains("ALTER COLUMN \"owner_id\" TYPE character varying(36)", script, StringComparison.Ordinal);
@@ -129,7 +107,7 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
     [InlineData("-Table deals -Column owner_id", "NotAKey")]
     public async Task Bad_input_gets_a_stable_error_id_and_changes_nothing(string arguments, string errorId)
     {
-        var result = shell.Run($"Convert-IdColumns -ConnectionString $url {arguments} -Confirm:$false", Vars);
+        var result = Shell.Run($"Convert-IdColumns -ConnectionString $url {arguments} -Confirm:$false", Vars);
 
         Assert.Equal($"{errorId},DbRecovery.Commands.ConvertIdColumnsCommand", result.SingleError().FullyQualifiedErrorId);
         Assert.Equal("uuid", await TypeOfAsync("users", "id"));
@@ -144,7 +122,7 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : IAsy
             await take.ExecuteNonQueryAsync();
         }
 
-        var result = shell.Run("Convert-IdColumns -ConnectionString $url -Table users -JournalPath $journal -Confirm:$false", Vars);
+        var result = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users -JournalPath $journal -Confirm:$false", Vars);
 
         var error = result.SingleError();
         Assert.Equal("RecoveryInProgress,DbRecovery.Commands.ConvertIdColumnsCommand", error.FullyQualifiedErrorId);

@@ -3,41 +3,19 @@ using DbRecovery.TestSupport;
 namespace DbRecovery.Tests;
 
 [Collection(PowerShellCollection.Name)]
-public sealed class OnlineConversionCommandTests(PowerShellSession shell) : IAsyncLifetime
+public sealed class OnlineConversionCommandTests(PowerShellSession shell) : IncidentDatabaseCommandTest(shell)
 {
-    private readonly string _journal = Path.Combine(Path.GetTempPath(), $"dbr-journal-{Guid.NewGuid():N}.jsonl");
-    private TestDatabase? _database;
-
-    private TestDatabase Database => _database!;
-
-    private Dictionary<string, object?> Vars => new() { ["url"] = Database.Url, ["journal"] = _journal };
-
-    public async Task InitializeAsync()
-    {
-        _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        await _database.ExecuteAsync(IncidentSchema.Sql);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Database.DisposeAsync();
-        File.Delete(_journal);
-    }
-
-    private Task<string> TypeOfAsync(string table, string column) =>
-        Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
-
     [Fact]
     public async Task Online_refuses_a_materialized_view_naming_the_offline_conversion_then_WhatIf_shows_every_phase_and_it_runs()
     {
-        var refused = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -Confirm:$false", Vars).SingleError();
+        var refused = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -Confirm:$false", Vars).SingleError();
         Assert.Equal("OnlineConversionBlocked,DbRecovery.Commands.ConvertIdColumnsCommand", refused.FullyQualifiedErrorId);
         Assert.StartsWith("The online conversion cannot do this safely, so nothing was changed: materialized view public.deals_per_owner", refused.Exception.Message, StringComparison.Ordinal);
         await Database.ExecuteAsync("DROP MATERIALIZED VIEW deals_per_owner");
 
-        shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 7 -WhatIf", Vars).ThrowOnError();
-        var whatIf = string.Join("\n", shell.Host.Lines);
-        var result = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 7 -JournalPath $journal -Confirm:$false -Verbose", Vars).ThrowOnError();
+        Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 7 -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", Shell.Host.Lines);
+        var result = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 7 -JournalPath $journal -Confirm:$false -Verbose", Vars).ThrowOnError();
 
         Assert.StartsWith("What if: -- Convert key columns and every column that references them, online (DbRecovery)", whatIf, StringComparison.Ordinal);
         Assert.Contains("SET lock_timeout = '1000ms';", whatIf, StringComparison.Ordinal);
@@ -51,7 +29,7 @@ public sealed class OnlineConversionCommandTests(PowerShellSession shell) : IAsy
         Assert.Equal("character varying(36)", await TypeOfAsync("deals", "owner_id"));
         Assert.Equal("email", await Database.ScalarAsync<string>("SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum LIMIT 1"));
         Assert.DoesNotContain(Database.Settings.Password!, result.AllText, StringComparison.Ordinal);
-        var journal = shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError();
+        var journal = Shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError();
         Assert.Equal("Committed", Assert.Single(journal.Output).Properties["Outcome"].Value);
     }
 
@@ -59,19 +37,19 @@ public sealed class OnlineConversionCommandTests(PowerShellSession shell) : IAsy
     public async Task Abort_shows_and_removes_an_unfinished_online_conversion_and_a_rerun_refuses_another()
     {
         await Database.ExecuteAsync("DROP MATERIALIZED VIEW deals_per_owner");
-        var nothing = shell.Run("Convert-IdColumns -ConnectionString $url -Abort -Confirm:$false", Vars).SingleError();
+        var nothing = Shell.Run("Convert-IdColumns -ConnectionString $url -Abort -Confirm:$false", Vars).SingleError();
         var killer = Task.Run(async () =>
         {
             await Database.WaitUntilAsync("EXISTS (SELECT FROM _dbrecovery.online_backfill WHERE rows_done > 0)");
             await Database.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{Database.Name}' AND application_name = 'DbRecovery'");
         });
-        var killed = shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 1 -BatchDelay 0.05 -JournalPath $journal -Confirm:$false", Vars).SingleError();
+        var killed = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 1 -BatchDelay 0.05 -JournalPath $journal -Confirm:$false", Vars).SingleError();
         await killer;
 
-        var other = shell.Run("Convert-IdColumns -ConnectionString $url -Table documents -To text -Online -Confirm:$false", Vars).SingleError();
-        shell.Run("Convert-IdColumns -ConnectionString $url -Abort -WhatIf", Vars).ThrowOnError();
-        var whatIf = string.Join("\n", shell.Host.Lines);
-        shell.Run("Convert-IdColumns -ConnectionString $url -Abort -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
+        var other = Shell.Run("Convert-IdColumns -ConnectionString $url -Table documents -To text -Online -Confirm:$false", Vars).SingleError();
+        Shell.Run("Convert-IdColumns -ConnectionString $url -Abort -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", Shell.Host.Lines);
+        Shell.Run("Convert-IdColumns -ConnectionString $url -Abort -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
 
         Assert.Equal("NoOnlineConversion,DbRecovery.Commands.ConvertIdColumnsCommand", nothing.FullyQualifiedErrorId);
         Assert.Equal("uuid", await TypeOfAsync("users", "id"));

@@ -10,7 +10,7 @@
     'Convert-IdColumns' = @{
         'Abort' = @('Abort:Mandatory', 'ConnectionString', 'Credential', 'JournalPath', 'LockTimeout')
         'Offline (default)' = @('AsScript', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'JournalPath', 'LockTimeout', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
-        'Online' = @('AsScript', 'BatchDelay', 'BatchSize', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'JournalPath', 'LockTimeout', 'MaxLagSeconds', 'Online:Mandatory', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
+        'Online' = @('AsScript', 'BatchDelay', 'BatchSize', 'Column:ByPropertyName', 'ConnectionString', 'Credential', 'Inverse', 'Jobs', 'JournalPath', 'LockTimeout', 'MaxLagSeconds', 'Online:Mandatory', 'Schema:ByPropertyName', 'Table:Mandatory,Position0,ByPropertyName', 'To')
     }
     'Export-SchemaState' = @{
         '__AllParameterSets' = @('Force', 'InputObject:Mandatory,ByValue', 'PassThru', 'Path:Mandatory,Position0')

@@ -24,6 +24,17 @@ public sealed record ColumnConversion
     /// <summary>How long its table's rewrite took (shared by the table's columns).</summary>
     public TimeSpan Duration { get; init; }
 
+    internal static ColumnConversion Of(PlannedColumn column, long rows, TimeSpan duration) => new()
+    {
+        Schema = column.Schema,
+        Table = column.Table,
+        Column = column.Column,
+        From = column.From,
+        To = column.To,
+        Rows = rows,
+        Duration = duration,
+    };
+
     /// <inheritdoc />
     public override string ToString() => $"{Schema}.{Table}.{Column}: {From} -> {To}";
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Conversion.Online;
 using Npgsql;
 
 namespace DbRecovery.Engine.Conversion;
@@ -107,12 +108,13 @@ internal static class ConversionCatalogReader
         WHERE {UserSchemas}
         """;
 
+    // An unfinished online conversion's sync trigger names the columns in its WHEN; it is the conversion's own, not the user's.
     private static readonly string Triggers = $"""
         SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid),
                ARRAY(SELECT a.attname::text FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                      WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjsubid > 0)
         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND {UserSchemas}
+        WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgname <> '{OnlineNames.Trigger}' AND {UserSchemas}
         """;
 
     private static readonly string Functions = $"""

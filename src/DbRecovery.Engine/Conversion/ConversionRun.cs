@@ -58,16 +58,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         }
 
         await ConversionCatalogCheck.VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken).ConfigureAwait(false);
-        Results = plan.Columns.Select(c => new ColumnConversion
-        {
-            Schema = c.Schema,
-            Table = c.Table,
-            Column = c.Column,
-            From = c.From,
-            To = c.To,
-            Rows = rows[new QualifiedName(c.Schema, c.Table)],
-            Duration = _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)),
-        }).ToList();
+        Results = plan.Columns.Select(c => ColumnConversion.Of(c, rows[new QualifiedName(c.Schema, c.Table)], _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)))).ToList();
     }
 
     /// <summary>Row count and an order-independent checksum of each column's values as (lower-case) text.</summary>

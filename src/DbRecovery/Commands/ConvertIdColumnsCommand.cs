@@ -26,8 +26,8 @@ namespace DbRecovery.Commands;
 ///
 /// With -Online the application keeps reading and writing throughout, at the price of more total work: each
 /// converted column gets a shadow column of the new type, kept equal to the cast of the original by a trigger
-/// and held to it by a CHECK; the existing rows are copied in short batches (-BatchSize, -BatchDelay, paused
-/// while a replica lags more than -MaxLagSeconds), with the progress kept in the database's _dbrecovery schema
+/// and held to it by a CHECK; the existing rows are copied in short batches by -Jobs sessions (-BatchSize,
+/// -BatchDelay, paused while a replica lags more than -MaxLagSeconds), with the progress kept in the database's _dbrecovery schema
 /// so a rerun after any failure continues where it stopped; every index on the columns gets a twin built
 /// CONCURRENTLY; the CHECK is validated (reads and writes continue), which proves every row. Then one short
 /// transaction over all the tables swaps the shadows in by renaming (metadata only: its length does not grow
@@ -118,6 +118,11 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     [ValidateRange(1, 10_000_000)]
     public int BatchSize { get; set; } = OnlineThrottle.DefaultBatchSize;
 
+    /// <summary>With -Online: how many sessions backfill a table at once, each through its own chunks of the table's pages.</summary>
+    [Parameter(ParameterSetName = OnlineSet)]
+    [ValidateRange(1, 64)]
+    public int Jobs { get; set; } = OnlineThrottle.DefaultJobs;
+
     /// <summary>With -Online: the pause after each backfill batch, as seconds or a TimeSpan.</summary>
     [Parameter(ParameterSetName = OnlineSet)]
     [SecondsTransformation]
@@ -172,7 +177,7 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
             }
 
             IConversionPlan plan = Online
-                ? Run((log, cancel) => OnlineConversion.PlanAsync(Target, _roots, To, new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds), log, cancel))
+                ? Run((log, cancel) => OnlineConversion.PlanAsync(Target, _roots, To, new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds, Jobs), log, cancel))
                 : Run((log, cancel) => IdConversion.PlanAsync(Target, _roots, To, log, cancel));
             Report(plan);
             if (AsScript)

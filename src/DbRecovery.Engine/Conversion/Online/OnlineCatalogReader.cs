@@ -125,7 +125,7 @@ internal static class OnlineCatalogReader
         }
 
         var backfill = new Dictionary<QualifiedName, (long, bool)>();
-        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, rows_done, done_at IS NOT NULL FROM {OnlineNames.BackfillTable}"))
+        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, sum(rows_done)::bigint, bool_and(done_at IS NOT NULL) FROM {OnlineNames.BackfillTable} GROUP BY 1, 2"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

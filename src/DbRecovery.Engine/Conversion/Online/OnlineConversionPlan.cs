@@ -36,6 +36,9 @@ public sealed record OnlineConversionPlan : IConversionPlan
     /// <summary>About how many rows one backfill transaction updates.</summary>
     public int BatchSize { get; init; }
 
+    /// <summary>How many sessions backfill a table at once, each through its own chunks of pages.</summary>
+    public int Jobs { get; init; } = 1;
+
     /// <summary>The pause after each backfill transaction, to leave the server room for the application.</summary>
     public TimeSpan BatchDelay { get; init; }
 

@@ -22,6 +22,7 @@ internal static class OnlineConversionPlanner
             NotLinked = scope.NotLinked,
             BatchSize = throttle.BatchSize,
             BatchDelay = throttle.BatchDelay,
+            Jobs = throttle.Jobs,
             MaxLagSeconds = throttle.MaxLagSeconds,
             Resumes = state is not null,
             Swapped = state?.Swapped == true,
@@ -61,8 +62,8 @@ internal static class OnlineConversionPlanner
         {
             Warnings = [.. scope.Warnings, .. Warnings(online, forward)],
             Tables = forward,
-            Steps = Steps(scope, forward, scope.Planned, throttle.BatchSize),
-            InverseSteps = Steps(scope, Tables(facts, online, scope.Inverse), scope.Inverse, throttle.BatchSize),
+            Steps = Steps(scope, forward, scope.Planned, throttle),
+            InverseSteps = Steps(scope, Tables(facts, online, scope.Inverse), scope.Inverse, throttle),
             ExpectedIndexes = forward.SelectMany(t => t.Indexes.Select(i => (Key: (t.Name, i.Name), i.Definition))).ToDictionary(x => x.Key, x => x.Definition),
         };
     }
@@ -105,14 +106,14 @@ internal static class OnlineConversionPlanner
         }).ToList();
     }
 
-    private static List<PlanStep> Steps(ConversionScope scope, IReadOnlyList<OnlineTable> tables, IReadOnlyList<PlannedColumn> change, int batchSize)
+    private static List<PlanStep> Steps(ConversionScope scope, IReadOnlyList<OnlineTable> tables, IReadOnlyList<PlannedColumn> change, OnlineThrottle throttle)
     {
         var lockTables = scope.LockTables(change);
         var columnsJson = JsonSerializer.Serialize(change.Select(c => new[] { c.Schema, c.Table, c.Column }));
         var tablesJson = JsonSerializer.Serialize(tables.Select(t => new[] { t.Schema, t.Table }));
         var steps = new List<PlanStep> { OnlineSql.CreateState(), OnlineSql.RecordState(change[0].To, columnsJson, tablesJson) };
         steps.AddRange(tables.Select(OnlineSql.Expand));
-        steps.AddRange(tables.Select(t => OnlineSql.Backfill(t, batchSize)));
+        steps.AddRange(tables.Select(t => OnlineSql.Backfill(t, throttle)));
         steps.AddRange(tables.SelectMany(t => t.Indexes.Select(i => OnlineSql.CreateIndex(t, i))));
         steps.AddRange(tables.Select(OnlineSql.Validate));
         steps.Add(new PlanStep
@@ -173,6 +174,11 @@ internal static class OnlineConversionPlanner
     private static IEnumerable<string> Warnings(OnlineFacts online, IReadOnlyList<OnlineTable> tables)
     {
         yield return $"Online, the converted columns move to the end of their tables ({string.Join(", ", tables.Select(t => t.Name))}): SELECT * and COPY without a column list see them last.";
+        if (tables.SelectMany(t => t.Columns).Any(c => c.Planned.To == "uuid"))
+        {
+            yield return "While it runs, a write of a value that is not a UUID into these columns fails (the trigger casts every value as it is written).";
+        }
+
         foreach (var trigger in online.RowTriggers.Where(t => t.OnUpdate && tables.Any(x => x.Schema == t.Schema && x.Table == t.Table)))
         {
             yield return $"Trigger {trigger.Name} on {trigger.Schema}.{trigger.Table} fires for every row the backfill updates.";

@@ -1,17 +1,14 @@
-using System.Diagnostics;
 using System.Globalization;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Execution;
 using DbRecovery.Engine.Plans;
 using DbRecovery.Engine.Sql;
-using Npgsql;
 
 namespace DbRecovery.Engine.Conversion.Online;
 
 /// <summary>
-/// What an online conversion adds to the executor's run: the backfill's batches (each its own transaction, with
-/// its progress recorded in the same transaction, throttled by replica lag), index builds that first drop an
+/// What an online conversion adds to the executor's run: the backfill (<see cref="OnlineBackfill"/>), index builds that first drop an
 /// invalid leftover and wait for old snapshots without a lock timeout, the in-lock proof that every shadow equals
 /// its cast (the validated CHECK), and the catalog checks before the swap commits.
 /// </summary>
@@ -43,11 +40,15 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
     public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
     {
+        if (step.Phase == StepPhase.Online)
+        {
+            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Target}: {step.Kind} done in {elapsed.TotalSeconds:F1} s"));
+        }
+
         if (step.Kind == StepKind.Index)
         {
             var timeout = (long)(session.Target.LockTimeout ?? PlanExecutor.DefaultLockTimeout).TotalMilliseconds;
             await ExecuteAsync(session, string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{Math.Max(1, timeout)}ms'"), cancellationToken).ConfigureAwait(false);
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Action}: {elapsed.TotalSeconds:F1} s"));
         }
         else if (step.Kind == StepKind.Lock)
         {
@@ -58,55 +59,9 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
     public override async Task BackfillAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
     {
         var table = plan.Tables.Single(t => t.Name == step.Targets[0]);
-        var (next, end, done, rowsPerPage) = await BackfillStartAsync(session, table, cancellationToken).ConfigureAwait(false);
-        var pagesPerBatch = Math.Max(1, (long)(plan.BatchSize / Math.Max(1.0, rowsPerPage)));
-        var watch = Stopwatch.StartNew();
-        var (startPage, rows) = (next, 0L);
-        while (next < end)
-        {
-            await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
-            var upto = Math.Min(next + pagesPerBatch, end);
-            await using (var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await using var batch = session.CreateCommand(step.Sql!, string.Empty);
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(next) });
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(upto) });
-                var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await using var progress = session.CreateCommand(
-                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows WHERE table_schema = @schema AND table_name = @table", string.Empty);
-                progress.Parameters.AddWithValue("next", upto);
-                progress.Parameters.AddWithValue("rows", (long)updated);
-                progress.Parameters.AddWithValue("schema", table.Schema);
-                progress.Parameters.AddWithValue("table", table.Table);
-                await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                rows += updated;
-            }
-
-            next = upto;
-            if (plan.BatchDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(plan.BatchDelay, cancellationToken).ConfigureAwait(false);
-            }
-
-            var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
-            var left = (end - next) * rowsPerPage;
-            log.Progress(new ProgressReport(
-                $"Backfilling {table.Name}",
-                string.Create(CultureInfo.InvariantCulture, $"{done + rows:N0} of about {Math.Max(done + rows, (long)(end * rowsPerPage)):N0} rows, {rate:N0} rows/s"),
-                (int)(next * 1000 / Math.Max(1, end)), 1000)
-            { SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, left / rate) : null });
-        }
-
-        await using (var finish = session.CreateCommand($"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name = @table AND done_at IS NULL"))
-        {
-            finish.Parameters.AddWithValue("schema", table.Schema);
-            finish.Parameters.AddWithValue("table", table.Table);
-            await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _durations[table.Name] = watch.Elapsed;
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: backfilled {rows} rows over pages {startPage} to {end} in {watch.Elapsed.TotalSeconds:F1} s"));
+        var elapsed = await new OnlineBackfill(plan, table, step.Sql!, log).RunAsync(session, cancellationToken).ConfigureAwait(false);
+        _durations[table.Name] = elapsed;
+        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: {StepKind.Backfill} done in {elapsed.TotalSeconds:F1} s"));
     }
 
     public override async Task BeforeCommitAsync(DatabaseSession session, CancellationToken cancellationToken)
@@ -119,7 +74,7 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         await ConversionCatalogCheck.VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken).ConfigureAwait(false);
         await VerifyIndexesAndNotNullAsync(session, cancellationToken).ConfigureAwait(false);
         var rows = new Dictionary<QualifiedName, long>();
-        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, rows_done FROM {OnlineNames.BackfillTable}"))
+        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, sum(rows_done)::bigint FROM {OnlineNames.BackfillTable} GROUP BY 1, 2"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -128,57 +83,7 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             }
         }
 
-        Results = plan.Columns.Select(c => new ColumnConversion
-        {
-            Schema = c.Schema,
-            Table = c.Table,
-            Column = c.Column,
-            From = c.From,
-            To = c.To,
-            Rows = rows.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)),
-            Duration = _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)),
-        }).ToList();
-    }
-
-    private static string Tid(long page) => string.Create(CultureInfo.InvariantCulture, $"({page},0)");
-
-    /// <summary>Where this table's backfill stands; a first run fixes its end (the table's pages now: rows added later come through the trigger).</summary>
-    private static async Task<(long Next, long End, long Done, double RowsPerPage)> BackfillStartAsync(DatabaseSession session, OnlineTable table, CancellationToken cancellationToken)
-    {
-        await using var command = session.CreateCommand($"""
-            UPDATE {OnlineNames.BackfillTable} b
-            SET end_page = COALESCE(b.end_page, pg_relation_size(c.oid) / current_setting('block_size')::bigint)
-            FROM pg_class c
-            WHERE c.oid = @oid AND b.table_schema = @schema AND b.table_name = @table
-            RETURNING b.next_page, b.end_page, b.rows_done, CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END
-            """);
-        command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
-        command.Parameters.AddWithValue("schema", table.Schema);
-        command.Parameters.AddWithValue("table", table.Table);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            throw ConversionCatalogCheck.Failure($"the backfill of {table.Name} is not recorded in {OnlineNames.BackfillTable}");
-        }
-
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3));
-    }
-
-    /// <summary>Pauses while any streaming replica replays more than MaxLagSeconds behind, so the backfill cannot outrun them.</summary>
-    private async Task WaitForReplicasAsync(DatabaseSession session, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            await using var command = session.CreateCommand("SELECT COALESCE(EXTRACT(epoch FROM max(replay_lag)), 0)::float8 FROM pg_stat_replication", string.Empty);
-            var lag = (double)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            if (lag <= plan.MaxLagSeconds)
-            {
-                return;
-            }
-
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"A replica is {lag:F1} s behind (more than {plan.MaxLagSeconds:F1} s); the backfill waits"));
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-        }
+        Results = plan.Columns.Select(c => ColumnConversion.Of(c, rows.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)), _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)))).ToList();
     }
 
     /// <summary>Drops the shadow indexes of the step's table that an interrupted CONCURRENTLY build left invalid, so they are built again.</summary>
@@ -215,11 +120,11 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
     private async Task ProveShadowsAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand($"""
-            SELECT x.s, x.t, COALESCE(k.convalidated, false), b.done_at IS NOT NULL, (SELECT swapped_at IS NULL FROM {OnlineNames.StateTable})
+            SELECT x.s, x.t, COALESCE(k.convalidated, false), COALESCE(b.done, false), (SELECT swapped_at IS NULL FROM {OnlineNames.StateTable})
             FROM unnest(@schemas, @tables, @checks) x(s, t, k)
             LEFT JOIN pg_namespace n ON n.nspname = x.s LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = x.t
             LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.conname = x.k AND k.contype = 'c'
-            LEFT JOIN {OnlineNames.BackfillTable} b ON b.table_schema = x.s AND b.table_name = x.t
+            LEFT JOIN (SELECT table_schema, table_name, bool_and(done_at IS NOT NULL) AS done FROM {OnlineNames.BackfillTable} GROUP BY 1, 2) b ON b.table_schema = x.s AND b.table_name = x.t
             """);
         command.Parameters.AddWithValue("schemas", plan.Tables.Select(t => t.Schema).ToArray());
         command.Parameters.AddWithValue("tables", plan.Tables.Select(t => t.Table).ToArray());

@@ -13,8 +13,8 @@ internal static class OnlineSql
         CREATE SCHEMA IF NOT EXISTS {SqlIdentifier.Quote(OnlineNames.Schema)};
         CREATE TABLE IF NOT EXISTS {OnlineNames.StateTable} (id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), target text NOT NULL, columns jsonb NOT NULL,
             started_at timestamptz NOT NULL DEFAULT now(), swapped_at timestamptz);
-        CREATE TABLE IF NOT EXISTS {OnlineNames.BackfillTable} (table_schema text, table_name text, next_page bigint NOT NULL DEFAULT 0, end_page bigint,
-            rows_done bigint NOT NULL DEFAULT 0, done_at timestamptz, PRIMARY KEY (table_schema, table_name))
+        CREATE TABLE IF NOT EXISTS {OnlineNames.BackfillTable} (table_schema text, table_name text, chunk int NOT NULL DEFAULT 0, next_page bigint NOT NULL DEFAULT 0,
+            end_page bigint, rows_done bigint NOT NULL DEFAULT 0, done_at timestamptz, PRIMARY KEY (table_schema, table_name, chunk))
         """);
 
     /// <summary>Records what is converted; a rerun that finds the row continues this conversion and refuses another.</summary>
@@ -24,7 +24,11 @@ internal static class OnlineSql
         INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name) SELECT t->>0, t->>1 FROM jsonb_array_elements($3::jsonb) t ON CONFLICT DO NOTHING
         """) with { Parameters = [target, columnsJson, tablesJson] };
 
-    /// <summary>Shadow columns, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID until the backfill is done).</summary>
+    /// <summary>
+    /// Shadow columns, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID until
+    /// the backfill is done). The trigger's WHEN skips rows whose shadows are already right, so the backfill's own
+    /// updates (and writes that leave the ids alone) cost no function call.
+    /// </summary>
     public static PlanStep Expand(OnlineTable table)
     {
         var function = OnlineNames.Function(table.Oid);
@@ -42,7 +46,8 @@ internal static class OnlineSql
                 RETURN NEW;
             END
             $dbrecovery$;
-            CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table.Quoted} FOR EACH ROW EXECUTE FUNCTION {function}();
+            CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table.Quoted} FOR EACH ROW
+                WHEN ({string.Join(" OR ", table.Columns.Select(c => $"NEW.{SqlIdentifier.Quote(c.Shadow)} IS DISTINCT FROM {c.Cast("NEW.")}"))}) EXECUTE FUNCTION {function}();
             ALTER TABLE {table.Quoted} ENABLE ALWAYS TRIGGER {trigger}
             """;
         return Online(StepKind.Create, table.Name,
@@ -50,8 +55,8 @@ internal static class OnlineSql
     }
 
     /// <summary>One batch: every row in a range of pages gets its shadows set ($1 and $2 are the range as '(page,0)').</summary>
-    public static PlanStep Backfill(OnlineTable table, int batchSize) => Online(StepKind.Backfill, table.Name,
-        string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {batchSize} rows a transaction, resuming where a run stopped"),
+    public static PlanStep Backfill(OnlineTable table, OnlineThrottle throttle) => Online(StepKind.Backfill, table.Name,
+        string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {throttle.BatchSize} rows a transaction in {throttle.Jobs} session(s), resuming where a run stopped"),
         $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid");
 
     /// <summary>The twin of <paramref name="index"/> on the shadow columns, built without blocking writes.</summary>
@@ -138,7 +143,7 @@ internal static class OnlineSql
     public static PlanStep MarkSwapped() => PlanStep.Statement(StepKind.Write, "Record that the swap committed (with it)", $"UPDATE {OnlineNames.StateTable} SET swapped_at = now()", StateName);
 
     public static PlanStep Contract(string schema, string table, IReadOnlyList<string> columns) => Online(StepKind.Destroy, new QualifiedName(schema, table),
-        $"Drop the old column(s) {string.Join(", ", columns.Select(OnlineNames.Old))} of {schema}.{table} (metadata only; VACUUM reclaims their space as rows are next written)",
+        $"Drop the old column(s) {string.Join(", ", columns.Select(OnlineNames.Old))} of {schema}.{table} (metadata only: their values leave each row when it is next written; VACUUM reclaims the backfill's dead row versions)",
         $"ALTER TABLE {SqlIdentifier.Quote(schema, table)} {string.Join(", ", columns.Select(c => $"DROP COLUMN IF EXISTS {SqlIdentifier.Quote(OnlineNames.Old(c))}"))}");
 
     public static PlanStep DropState() => Online(StepKind.Destroy, StateName, "Drop the online conversion's state",

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+using DbRecovery.Engine.Plans;
+using Npgsql;
+
+namespace DbRecovery.Engine.Conversion.Online;
+
+/// <summary>
+/// Copies a table's converted columns into their shadows: its pages, as they were when the backfill first started
+/// (rows added later come through the trigger), are split into chunks recorded in the state table, and
+/// <see cref="OnlineConversionPlan.Jobs"/> sessions work through them in batches of page ranges, each batch one
+/// transaction that also records how far its chunk got. A rerun continues every chunk where it stopped.
+/// </summary>
+internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable table, string batchSql, IRecoveryLog log)
+{
+    private long _rows;
+    private long _pagesDone;
+
+    private sealed record Chunk(int Number, long Next, long End);
+
+    /// <summary>Runs the backfill to its end; returns how long it took.</summary>
+    public async Task<TimeSpan> RunAsync(DatabaseSession session, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var (chunks, rowsPerPage, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
+        var pending = new ConcurrentQueue<Chunk>(chunks);
+        var pages = chunks.Sum(c => c.End - c.Next);
+        var pagesPerBatch = Math.Max(1, (long)(plan.BatchSize / Math.Max(1.0, rowsPerPage)));
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task WorkAsync()
+        {
+            await using var own = await DatabaseSession.OpenAsync(session.Target, log, failed.Token).ConfigureAwait(false);
+            try
+            {
+                // Each batch records its progress in its own transaction, so a commit lost in a crash loses that
+                // batch's progress with it and the rerun repeats it: durability of each commit buys nothing here.
+                await using (var setting = own.CreateCommand("SET synchronous_commit = off"))
+                {
+                    await setting.ExecuteNonQueryAsync(failed.Token).ConfigureAwait(false);
+                }
+
+                while (pending.TryDequeue(out var chunk))
+                {
+                    await ChunkAsync(own, chunk, pagesPerBatch, pages, rowsPerPage, alreadyDone, watch, failed.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+            {
+                throw own.Failure(ex);
+            }
+            catch
+            {
+                await failed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(plan.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None))).ConfigureAwait(false);
+        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {plan.Jobs} session(s)"));
+        return watch.Elapsed;
+    }
+
+    /// <summary>The chunks left to do; a first run splits the table's pages now into chunks, in the same transaction that records them.</summary>
+    private async Task<(List<Chunk> Chunks, double RowsPerPage, long RowsDone)> PrepareAsync(DatabaseSession session, CancellationToken cancellationToken)
+    {
+        await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var split = session.CreateCommand($"""
+            WITH size AS (SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint AS pages),
+                 first AS (UPDATE {OnlineNames.BackfillTable} b SET end_page = LEAST(size.pages, @chunkPages)
+                           FROM size WHERE b.table_schema = @schema AND b.table_name = @table AND b.chunk = 0 AND b.end_page IS NULL
+                           RETURNING size.pages)
+            INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name, chunk, next_page, end_page)
+            SELECT @schema, @table, n, n * @chunkPages, LEAST(first.pages, (n + 1) * @chunkPages)
+            FROM first, generate_series(1, (first.pages - 1) / @chunkPages) n
+            """))
+        {
+            split.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
+            split.Parameters.AddWithValue("schema", table.Schema);
+            split.Parameters.AddWithValue("table", table.Table);
+            split.Parameters.AddWithValue("chunkPages", await ChunkPagesAsync(session, cancellationToken).ConfigureAwait(false));
+            await split.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var empty = session.CreateCommand($"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name = @table AND done_at IS NULL AND next_page >= end_page"))
+        {
+            empty.Parameters.AddWithValue("schema", table.Schema);
+            empty.Parameters.AddWithValue("table", table.Table);
+            await empty.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var chunks = new List<Chunk>();
+        long done = 0;
+        double rowsPerPage = 100;
+        await using (var read = session.CreateCommand($"""
+            SELECT b.chunk, b.next_page, b.end_page, b.rows_done, b.done_at IS NOT NULL,
+                   CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END
+            FROM {OnlineNames.BackfillTable} b JOIN pg_class c ON c.oid = @oid::oid
+            WHERE b.table_schema = @schema AND b.table_name = @table ORDER BY b.chunk
+            """))
+        {
+            read.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
+            read.Parameters.AddWithValue("schema", table.Schema);
+            read.Parameters.AddWithValue("table", table.Table);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                done += reader.GetInt64(3);
+                rowsPerPage = reader.GetDouble(5);
+                if (!reader.GetBoolean(4))
+                {
+                    chunks.Add(new Chunk(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2)));
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (chunks, rowsPerPage, done);
+    }
+
+    /// <summary>About four chunks a session, so the sessions finish together; never smaller than a batch.</summary>
+    private async Task<long> ChunkPagesAsync(DatabaseSession session, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand("SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint, GREATEST(c.reltuples, 0) / GREATEST(c.relpages, 1) FROM pg_class c WHERE c.oid = @oid::oid");
+        command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var (pages, rowsPerPage) = (reader.GetInt64(0), Math.Max(1.0, reader.GetDouble(1)));
+        var batchPages = Math.Max(1, (long)(plan.BatchSize / rowsPerPage));
+        return Math.Max(batchPages, (pages + (plan.Jobs * 4) - 1) / (plan.Jobs * 4));
+    }
+
+    private async Task ChunkAsync(DatabaseSession session, Chunk chunk, long pagesPerBatch, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        var (next, rows) = (chunk.Next, 0L);
+        while (next < chunk.End)
+        {
+            await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
+            var upto = Math.Min(next + pagesPerBatch, chunk.End);
+            await using (var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await using var batch = session.CreateCommand(batchSql, string.Empty);
+                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(next) });
+                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(upto) });
+                var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using var progress = session.CreateCommand(
+                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows, done_at = CASE WHEN @next >= end_page THEN now() END WHERE table_schema = @schema AND table_name = @table AND chunk = @chunk",
+                    string.Empty);
+                progress.Parameters.AddWithValue("next", upto);
+                progress.Parameters.AddWithValue("rows", (long)updated);
+                progress.Parameters.AddWithValue("schema", table.Schema);
+                progress.Parameters.AddWithValue("table", table.Table);
+                progress.Parameters.AddWithValue("chunk", chunk.Number);
+                await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                rows += updated;
+                Interlocked.Add(ref _rows, updated);
+            }
+
+            Report(Interlocked.Add(ref _pagesDone, upto - next), pages, rowsPerPage, alreadyDone, watch);
+            next = upto;
+            if (plan.BatchDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(plan.BatchDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name} chunk {chunk.Number}: backfilled {rows} rows over pages {chunk.Next} to {chunk.End}"));
+    }
+
+    private void Report(long pagesDone, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch)
+    {
+        var rows = Interlocked.Read(ref _rows);
+        var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
+        var left = (pages - pagesDone) * rowsPerPage;
+        log.Progress(new ProgressReport(
+            $"Backfilling {table.Name}",
+            string.Create(CultureInfo.InvariantCulture, $"{alreadyDone + rows:N0} of about {Math.Max(alreadyDone + rows, alreadyDone + (long)(pages * rowsPerPage)):N0} rows, {rate:N0} rows/s"),
+            (int)(pagesDone * 1000 / Math.Max(1, pages)), 1000)
+        { SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, left / rate) : null });
+    }
+
+    /// <summary>Pauses while any streaming replica replays more than MaxLagSeconds behind, so the backfill cannot outrun them.</summary>
+    private async Task WaitForReplicasAsync(DatabaseSession session, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var command = session.CreateCommand("SELECT COALESCE(EXTRACT(epoch FROM max(replay_lag)), 0)::float8 FROM pg_stat_replication", string.Empty);
+            var lag = (double)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (lag <= plan.MaxLagSeconds)
+            {
+                return;
+            }
+
+            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"A replica is {lag:F1} s behind (more than {plan.MaxLagSeconds:F1} s); the backfill waits"));
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Tid(long page) => string.Create(CultureInfo.InvariantCulture, $"({page},0)");
+}
