@@ -18,7 +18,7 @@ public sealed class OnlineConversionCommandTests(PowerShellSession shell) : Inci
         var result = Shell.Run("Convert-IdColumns -ConnectionString $url -Table users, organizations -Online -BatchSize 7 -JournalPath $journal -Confirm:$false -Verbose", Vars).ThrowOnError();
 
         Assert.StartsWith("What if: -- Convert key columns and every column that references them, online (DbRecovery)", whatIf, StringComparison.Ordinal);
-        Assert.Contains("SET lock_timeout = '1000ms';", whatIf, StringComparison.Ordinal);
+        Assert.Contains("SET lock_timeout = '500ms';", whatIf, StringComparison.Ordinal);
         Assert.Contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"users_pkey__dbr\"", whatIf, StringComparison.Ordinal);
         Assert.Contains("about 7 rows a transaction", whatIf, StringComparison.Ordinal);
         Assert.Contains("ADD CONSTRAINT \"users_pkey\" PRIMARY KEY USING INDEX \"users_pkey__dbr\"", whatIf, StringComparison.Ordinal);

@@ -214,6 +214,11 @@ public static class PlanExecutor
                             await using var own = await DatabaseSession.OpenAsync(session.Target, log, cancellationToken).ConfigureAwait(false);
                             try
                             {
+                                if (hooks.WaitsForLocksAfterCommit)
+                                {
+                                    await ExecuteAsync(own, PlanStep.Statement(StepKind.Write, "No lock timeout", "SET lock_timeout = 0"), cancellationToken).ConfigureAwait(false);
+                                }
+
                                 await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
                             }
                             catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))

@@ -22,6 +22,9 @@ public class PlanHooks
     /// <summary>How often a transaction or online step that could not get its lock within lock_timeout is tried; 1: never retried.</summary>
     public virtual int LockAttempts => 1;
 
+    /// <summary>Whether after-commit steps (validations, ANALYZE, whose locks hold back no read or write) wait for their locks without a lock timeout.</summary>
+    public virtual bool WaitsForLocksAfterCommit => false;
+
     /// <summary>Runs an online backfill step: its batches, each its own transaction, resuming where an earlier run stopped.</summary>
     public virtual Task BackfillAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"This plan cannot run the backfill '{step?.Action}'.");

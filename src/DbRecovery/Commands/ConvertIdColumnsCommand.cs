@@ -34,7 +34,7 @@ namespace DbRecovery.Commands;
 /// with the rows), attaches the keys USING INDEX, re-creates views, policies, triggers, defaults and foreign
 /// keys (NOT VALID, validated after COMMIT) with their names, and a contract drops the old columns. The
 /// converted columns move to the end of their tables (SELECT * and COPY without a column list see them last).
-/// Each lock is tried with -LockTimeout (1 s unless given) and retried with growing pauses, so it never
+/// Each lock is tried with -LockTimeout (0.5 s unless given) and retried with growing pauses, so it never
 /// queues long in front of the application. Convert-IdColumns -Abort removes everything an unfinished online
 /// conversion added. Partitioned or published tables, materialized views over the columns, CHECK constraints
 /// naming them and column-level grants are refused with -Online; convert those offline.

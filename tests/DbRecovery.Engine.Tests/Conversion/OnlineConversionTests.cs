@@ -128,6 +128,32 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
     }
 
     [Fact]
+    public async Task An_application_role_of_its_own_keeps_writing_where_functions_are_not_executable_by_default()
+    {
+        var role = "app_" + Database.Name;
+        await Database.ExecuteAsync(OnlineIncident + $"""
+            CREATE ROLE {role} LOGIN PASSWORD 'invented-app-password';
+            GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role};
+            ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+            """);
+        try
+        {
+            var app = new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString) { Username = role, Password = "invented-app-password" };
+            var workload = await ApplicationWorkload.StartAsync(app.ConnectionString, 3, TimeSpan.FromMilliseconds(10));
+            await ApplyAsync(await PlanAsync(batchSize: 20));
+            var report = await workload.StopAsync();
+
+            Assert.Empty(report.Errors);
+            Assert.True(report.UsersInserted > 0);
+            Assert.Empty(await workload.CheckRowsAsync());
+        }
+        finally
+        {
+            await Database.ExecuteAsync($"ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC; DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
     public async Task Keeps_every_value_and_converts_a_second_project_with_text_keys_to_uuid()
     {
         await Database.ExecuteAsync(SecondProject);

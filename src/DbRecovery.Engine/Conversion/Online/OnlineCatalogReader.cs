@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using DbRecovery.Engine.Connections;
-using DbRecovery.Engine.Sql;
 using Npgsql;
 
 namespace DbRecovery.Engine.Conversion.Online;
@@ -13,11 +12,8 @@ internal static class OnlineCatalogReader
 
     private static readonly string Tables = $"""
         SELECT n.nspname, c.relname, c.oid, c.relkind::text,
-               ARRAY(SELECT a.attname::text FROM unnest(pk.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.n ORDER BY u.o),
-               ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM unnest(pk.conkey) WITH ORDINALITY u(n, o) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.n ORDER BY u.o),
                ARRAY(SELECT p.pubname::text FROM pg_publication_tables p WHERE p.schemaname = n.nspname AND p.tablename = c.relname)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        LEFT JOIN pg_constraint pk ON pk.conrelid = c.oid AND pk.contype = 'p'
         WHERE {InTables}
         """;
 
@@ -65,7 +61,7 @@ internal static class OnlineCatalogReader
         var triggers = new List<RowTriggerFact>();
         (string Sql, Action<DbDataReader> Read)[] queries =
         [
-            (Tables, r => tableFacts.Add(new OnlineTableFact(r.GetString(0), r.GetString(1), r.GetFieldValue<uint>(2), r.GetString(3)[0], r.GetFieldValue<string[]>(4), r.GetFieldValue<string[]>(5), r.GetFieldValue<string[]>(6)))),
+            (Tables, r => tableFacts.Add(new OnlineTableFact(r.GetString(0), r.GetString(1), r.GetFieldValue<uint>(2), r.GetString(3)[0], r.GetFieldValue<string[]>(4)))),
             (Columns, r => columns.Add(new OnlineColumnFact(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Text(r, 4), r.GetBoolean(5)))),
             (Indexes, r => indexes.Add(new IndexFact(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), r.GetInt32(5), r.GetFieldValue<string[]>(6), r.GetFieldValue<short[]>(7),
@@ -124,18 +120,8 @@ internal static class OnlineCatalogReader
             (target, columns, swapped) = (reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
         }
 
-        var backfill = new Dictionary<QualifiedName, (long, bool)>();
-        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, sum(rows_done)::bigint, bool_and(done_at IS NOT NULL) FROM {OnlineNames.BackfillTable} GROUP BY 1, 2"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                backfill[new QualifiedName(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), reader.GetBoolean(3));
-            }
-        }
-
         var list = JsonSerializer.Deserialize<string[][]>(columns)!.Select(c => (c[0], c[1], c[2])).ToList();
-        return new OnlineState(target, list, swapped, backfill);
+        return new OnlineState(target, list, swapped);
     }
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);

@@ -18,7 +18,7 @@ public static class OnlineConversion
     /// The lock timeout of each try: short, because while a DDL statement waits for its lock every query on the
     /// table queues behind it; a try that gives up is repeated after a pause.
     /// </summary>
-    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Reads the catalog (and any unfinished online conversion) and plans the online conversion of <paramref name="roots"/> to <paramref name="targetType"/>.</summary>
     /// <exception cref="RecoveryException">As the offline plan, plus what the online path refuses (partitioned or published tables, materialized views…) and another conversion in progress.</exception>

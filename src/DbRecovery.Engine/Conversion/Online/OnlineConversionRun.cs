@@ -23,6 +23,8 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
     public override int LockAttempts => Attempts;
 
+    public override bool WaitsForLocksAfterCommit => true;
+
     public override async Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken)
     {
         if (beforeStep is not null)
@@ -30,11 +32,20 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             await beforeStep(index).ConfigureAwait(false);
         }
 
+        if (WaitsWithoutTimeout(step))
+        {
+            // Its lock (SHARE UPDATE EXCLUSIVE) holds back no read or write while it waits, so it may wait as long as
+            // an old transaction runs; an autovacuum in its way is cancelled by the server after deadlock_timeout.
+            await ExecuteAsync(session, "SET lock_timeout = 0", cancellationToken).ConfigureAwait(false);
+        }
+
         if (step.Kind == StepKind.Index)
         {
-            // An index CONCURRENTLY build holds no lock that blocks writes, so it may wait for old transactions as long as they run.
-            await ExecuteAsync(session, "SET lock_timeout = 0", cancellationToken).ConfigureAwait(false);
             await DropInvalidIndexAsync(session, step, cancellationToken).ConfigureAwait(false);
+        }
+        else if (step.Kind is StepKind.Lock or StepKind.Create or StepKind.Destroy)
+        {
+            await CancelAutovacuumAsync(session, step, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -45,7 +56,7 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Target}: {step.Kind} done in {elapsed.TotalSeconds:F1} s"));
         }
 
-        if (step.Kind == StepKind.Index)
+        if (WaitsWithoutTimeout(step))
         {
             var timeout = (long)(session.Target.LockTimeout ?? PlanExecutor.DefaultLockTimeout).TotalMilliseconds;
             await ExecuteAsync(session, string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{Math.Max(1, timeout)}ms'"), cancellationToken).ConfigureAwait(false);
@@ -84,6 +95,32 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         }
 
         Results = plan.Columns.Select(c => ColumnConversion.Of(c, rows.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)), _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)))).ToList();
+    }
+
+    private static bool WaitsWithoutTimeout(PlanStep step) => step.Phase == StepPhase.Online && step.Kind is StepKind.Index or StepKind.Validate;
+
+    /// <summary>
+    /// Before a step that needs ACCESS EXCLUSIVE: an autovacuum of its tables would hold it back until the server
+    /// cancels the autovacuum after deadlock_timeout, longer than a short lock_timeout waits, so each try would
+    /// give up while the application queued behind it. A superuser cancels it (it starts again later); anyone
+    /// else waits it out in retries.
+    /// </summary>
+    private async Task CancelAutovacuumAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        await using var command = session.CreateCommand("""
+            SELECT w.pid, w.relid::regclass::text, CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN pg_cancel_backend(w.pid) ELSE false END
+            FROM (SELECT pid, relid FROM pg_stat_progress_vacuum UNION ALL SELECT pid, relid FROM pg_stat_progress_analyze) w
+            JOIN pg_stat_activity a ON a.pid = w.pid
+            WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database() AND w.relid = ANY(SELECT to_regclass(t) FROM unnest(@tables) t)
+            """, string.Empty);
+        command.Parameters.AddWithValue("tables", step.Targets.Where(t => t.Schema != OnlineNames.Schema).Select(t => t.Quoted).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            log.Verbose(reader.GetBoolean(2)
+                ? $"Cancelled the autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}), which would hold back the lock of '{step.Action}'; it runs again later."
+                : $"An autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}) may hold back '{step.Action}'; only a superuser can cancel it, so the lock is retried until it ends.");
+        }
     }
 
     /// <summary>Drops the shadow indexes of the step's table that an interrupted CONCURRENTLY build left invalid, so they are built again.</summary>

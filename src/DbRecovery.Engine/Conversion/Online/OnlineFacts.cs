@@ -1,10 +1,7 @@
-using DbRecovery.Engine.Sql;
-
 namespace DbRecovery.Engine.Conversion.Online;
 
-/// <summary>A table an online conversion changes: its key (the backfill walks it in order), kind and publications.</summary>
-internal sealed record OnlineTableFact(
-    string Schema, string Table, uint Oid, char Kind, IReadOnlyList<string> KeyColumns, IReadOnlyList<string> KeyTypes, IReadOnlyList<string> Publications);
+/// <summary>A table an online conversion changes: its oid (which names its sync function), kind and publications.</summary>
+internal sealed record OnlineTableFact(string Schema, string Table, uint Oid, char Kind, IReadOnlyList<string> Publications);
 
 /// <summary>A converted column's NOT NULL, comment and column-level grants, which a shadow column must take over.</summary>
 internal sealed record OnlineColumnFact(string Schema, string Table, string Column, bool NotNull, string? Comment, bool HasGrants);
@@ -25,8 +22,8 @@ internal sealed record CheckFact(string Schema, string Table, string Name, char 
 /// <summary>A user's row-level trigger on a converted table.</summary>
 internal sealed record RowTriggerFact(string Schema, string Table, string Name, bool Before, bool OnUpdate);
 
-/// <summary>What an unfinished online conversion recorded in the database: its columns, whether the swap committed, each backfill's progress.</summary>
-internal sealed record OnlineState(string Target, IReadOnlyList<(string Schema, string Table, string Column)> Columns, bool Swapped, IReadOnlyDictionary<QualifiedName, (long Rows, bool Done)> Backfill);
+/// <summary>What an unfinished online conversion recorded in the database: its columns and whether the swap committed.</summary>
+internal sealed record OnlineState(string Target, IReadOnlyList<(string Schema, string Table, string Column)> Columns, bool Swapped);
 
 /// <summary>What the online planner reads besides the <see cref="ConversionFacts"/>, in the same snapshot.</summary>
 internal sealed record OnlineFacts(

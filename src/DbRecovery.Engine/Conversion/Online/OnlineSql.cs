@@ -27,7 +27,9 @@ internal static class OnlineSql
     /// <summary>
     /// Shadow columns, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID until
     /// the backfill is done). The trigger's WHEN skips rows whose shadows are already right, so the backfill's own
-    /// updates (and writes that leave the ids alone) cost no function call.
+    /// updates (and writes that leave the ids alone) cost no function call. The function runs as whoever writes the
+    /// row, so EXECUTE is granted to PUBLIC explicitly: a database that revokes it by default would otherwise fail
+    /// the application's writes.
     /// </summary>
     public static PlanStep Expand(OnlineTable table)
     {
@@ -46,6 +48,7 @@ internal static class OnlineSql
                 RETURN NEW;
             END
             $dbrecovery$;
+            GRANT EXECUTE ON FUNCTION {function}() TO PUBLIC;
             CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table.Quoted} FOR EACH ROW
                 WHEN ({string.Join(" OR ", table.Columns.Select(c => $"NEW.{SqlIdentifier.Quote(c.Shadow)} IS DISTINCT FROM {c.Cast("NEW.")}"))}) EXECUTE FUNCTION {function}();
             ALTER TABLE {table.Quoted} ENABLE ALWAYS TRIGGER {trigger}
