@@ -26,6 +26,9 @@ public sealed record PlanStep
     /// <summary>The program an external step runs.</summary>
     public ExternalCommand? Command { get; init; }
 
+    /// <summary>How a script prints the step when the engine runs it another way (a backfill it runs in batches is printed as the equivalent DO loop); null: <see cref="Display"/>.</summary>
+    public string? Script { get; init; }
+
     /// <summary>What the database is left as when this step fails after the steps before it succeeded, if not obvious from the phase.</summary>
     public string? StateIfFailed { get; init; }
 

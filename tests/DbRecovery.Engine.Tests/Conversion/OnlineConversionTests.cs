@@ -183,7 +183,8 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         Assert.Contains("SET lock_timeout = '1000ms';", script, StringComparison.Ordinal);
         Assert.Contains("ADD COLUMN IF NOT EXISTS \"id__dbr_new\" character varying(36)", script, StringComparison.Ordinal);
         Assert.Contains("CREATE OR REPLACE TRIGGER \"zzzz_dbrecovery_sync\" BEFORE INSERT OR UPDATE ON \"public\".\"users\"", script, StringComparison.Ordinal);
-        Assert.Contains("-- repeated, one transaction a batch, until a batch updates no row:\nUPDATE \"public\".\"deals\" SET", script.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("-- one transaction a batch:\nDO $dbrecovery$", script.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("EXECUTE 'UPDATE \"public\".\"deals\" SET", script, StringComparison.Ordinal);
         Assert.Contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"memberships_pkey__dbr\" ON \"public\".\"memberships\" USING \"btree\" (\"organization_id__dbr_new\", \"user_id__dbr_new\")", script, StringComparison.Ordinal);
         Assert.Contains("ALTER TABLE \"public\".\"deals\" VALIDATE CONSTRAINT \"deals__dbr_check\"", script, StringComparison.Ordinal);
         Assert.Contains("ADD CONSTRAINT \"users_pkey\" PRIMARY KEY USING INDEX \"users_pkey__dbr\"", script, StringComparison.Ordinal);
@@ -195,6 +196,35 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         Assert.Equal([StepPhase.Online, StepPhase.InTransaction, StepPhase.Online, StepPhase.AfterCommit], plan.Steps.Select(s => s.Phase).Where((p, i) => i == 0 || p != plan.Steps[i - 1].Phase));
         Assert.NotEmpty(plan.InverseSteps);
         Assert.Contains("ADD COLUMN IF NOT EXISTS \"id__dbr_new\" uuid", plan.ToInverseScript(TimeSpan.FromSeconds(1)), StringComparison.Ordinal);
+    }
+
+    /// <summary>The script -AsScript writes is the conversion: psql runs it (CONCURRENTLY outside transactions, the backfill as a DO loop) to the offline end state.</summary>
+    [Fact]
+    public async Task The_online_script_run_by_psql_reaches_the_offline_end_state()
+    {
+        await Database.ExecuteAsync(OnlineIncident);
+        var offline = await OfflineAsync(OnlineIncident, Roots, "varchar(36)");
+        var script = Path.Combine(Path.GetTempPath(), $"dbr-online-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(script, (await PlanAsync()).ToScript(TimeSpan.FromSeconds(5)));
+        try
+        {
+            var psql = Database.Server.Cluster is { } cluster ? Path.Combine(cluster.BinDirectory, "psql") : "psql";
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", Database.Url, "-f", script])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.True(process.ExitCode == 0, errors.Replace(Database.Settings.Password!, "********", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
+        Assert.Equal(offline, await VisibleAsync());
     }
 
     [Fact]

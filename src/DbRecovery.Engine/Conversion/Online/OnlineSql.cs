@@ -58,9 +58,29 @@ internal static class OnlineSql
     }
 
     /// <summary>One batch: every row in a range of pages gets its shadows set ($1 and $2 are the range as '(page,0)').</summary>
-    public static PlanStep Backfill(OnlineTable table, OnlineThrottle throttle) => Online(StepKind.Backfill, table.Name,
-        string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {throttle.BatchSize} rows a transaction in {throttle.Jobs} session(s), resuming where a run stopped"),
-        $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid");
+    public static PlanStep Backfill(OnlineTable table, OnlineThrottle throttle)
+    {
+        var batch = $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid";
+        var relation = ConversionSql.Literal(table.Quoted) + "::regclass";
+        var loop = string.Create(CultureInfo.InvariantCulture, $"""
+            DO $dbrecovery$
+            DECLARE
+                next_page bigint := 0;
+                end_page bigint := pg_relation_size({relation}) / current_setting('block_size')::bigint;
+                batch_pages bigint := GREATEST(1, ({throttle.BatchSize} / GREATEST(1, (SELECT reltuples / GREATEST(relpages, 1) FROM pg_class WHERE oid = {relation})))::bigint);
+            BEGIN
+                WHILE next_page < end_page LOOP
+                    EXECUTE {ConversionSql.Literal(batch)} USING format('(%s,0)', next_page), format('(%s,0)', next_page + batch_pages);
+                    COMMIT;
+                    next_page := next_page + batch_pages;
+                END LOOP;
+            END
+            $dbrecovery$
+            """);
+        return Online(StepKind.Backfill, table.Name,
+            string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {throttle.BatchSize} rows a transaction in {throttle.Jobs} session(s), resuming where a run stopped"),
+            batch) with { Script = loop };
+    }
 
     /// <summary>The twin of <paramref name="index"/> on the shadow columns, built without blocking writes.</summary>
     public static PlanStep CreateIndex(OnlineTable table, IndexFact index)
