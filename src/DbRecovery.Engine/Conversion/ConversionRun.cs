@@ -66,6 +66,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
     {
         var sums = string.Join(", ", columns.Select(c => $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)::text"));
         await using var command = session.CreateCommand($"SELECT count(*)::text || ':' || concat_ws(':', {sums}) FROM {table.Quoted}");
+        command.CommandTimeout = 0;
         return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

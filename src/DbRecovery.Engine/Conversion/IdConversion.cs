@@ -70,6 +70,7 @@ public static class IdConversion
             await using var command = session.CreateCommand(
                 $"SELECT count(*) OVER (), ctid::text, {quoted}::text FROM {table} WHERE {quoted} IS NOT NULL AND {quoted}::text !~* @pattern LIMIT 5");
             command.Parameters.AddWithValue("pattern", UuidPattern);
+            command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var first = true;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -84,6 +84,10 @@ public static class PlanExecutor
     private static async Task ExecuteAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand(step.SecretSql ?? step.Sql ?? string.Empty, step.Display);
+
+        // A step runs as long as its work takes (a rewrite, an index build, a validation of millions of rows): its
+        // lock waits are bounded by lock_timeout, and cancelling the run (Ctrl+C) cancels the statement.
+        command.CommandTimeout = 0;
         foreach (var value in step.Parameters)
         {
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });

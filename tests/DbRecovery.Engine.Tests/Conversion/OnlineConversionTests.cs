@@ -286,6 +286,35 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         Assert.Equal("character varying(36)", await Database.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'id'"));
     }
 
+    [Fact]
+    public async Task A_row_locked_longer_than_lock_timeout_stalls_one_batch_and_the_backfill_retries_it()
+    {
+        await Database.ExecuteAsync(OnlineIncident);
+        var plan = await OnlineConversion.PlanAsync(Target, Roots, "varchar(36)", new OnlineThrottle(10, TimeSpan.FromMilliseconds(100), Jobs: 1), Log, CancellationToken.None);
+        var conversion = ApplyAsync(plan);
+        await Database.WaitUntilAsync("EXISTS (SELECT FROM _dbrecovery.online_backfill WHERE table_name = 'deals' AND rows_done > 0)");
+        await using var holder = await Database.OpenAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand("BEGIN; SELECT id FROM deals WHERE owner_id__dbr_new IS NULL AND owner_id IS NOT NULL ORDER BY ctid DESC LIMIT 1 FOR UPDATE", holder))
+        {
+            await lockRow.ExecuteNonQueryAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!Log.All.Contains("A lock was not granted within lock_timeout (try 1 of", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await using (var commit = new Npgsql.NpgsqlCommand("COMMIT", holder))
+        {
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        await conversion;
+        Assert.Contains("A lock was not granted within lock_timeout (try 1 of", Log.All, StringComparison.Ordinal);
+        Assert.Equal("character varying(36)", await Database.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'deals'::regclass AND attname = 'owner_id'"));
+    }
+
     public static TheoryData<string, bool> Faults => new()
     {
         { "expand", false }, { "expand", true },

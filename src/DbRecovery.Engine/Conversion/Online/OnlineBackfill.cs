@@ -47,18 +47,35 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
                     await ChunkAsync(own, chunk, pagesPerBatch, pages, rowsPerPage, alreadyDone, watch, failed.Token).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
-            {
-                throw own.Failure(ex);
-            }
-            catch
+            catch (Exception ex)
             {
                 await failed.CancelAsync().ConfigureAwait(false);
+                if (DatabaseSession.IsConnectionFailure(ex))
+                {
+                    throw own.Failure(ex);
+                }
+
                 throw;
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, Math.Min(plan.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None))).ConfigureAwait(false);
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(plan.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToList();
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch when (!cancellationToken.IsCancellationRequested)
+        {
+            // The first worker to fail stopped the others; report its error, not their cancellation.
+            var cause = workers.Select(w => w.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException);
+            if (cause is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
+            throw;
+        }
+
         log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {plan.Jobs} session(s)"));
         return watch.Elapsed;
     }
