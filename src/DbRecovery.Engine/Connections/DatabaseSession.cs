@@ -57,9 +57,7 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         {
             try
             {
-                // SET takes no parameters; the value is a formatted integer.
-                await using var command = session.CreateCommand(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{Math.Max(1, (long)lockTimeout.TotalMilliseconds)}ms'"));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await session.SetLockTimeoutAsync(lockTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsConnectionFailure(ex))
             {
@@ -126,6 +124,15 @@ public sealed partial class DatabaseSession : IAsyncDisposable
     {
         await _monitor.DisposeAsync().ConfigureAwait(false);
         await Connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Sets how long this session's statements wait for a lock before they fail with LockTimeout; null: as long as it takes.</summary>
+    internal async Task SetLockTimeoutAsync(TimeSpan? lockTimeout, CancellationToken cancellationToken)
+    {
+        // SET takes no parameters; the value is a formatted integer (0 is no limit).
+        var milliseconds = lockTimeout is { } timeout ? Math.Max(1, (long)timeout.TotalMilliseconds) : 0;
+        await using var command = CreateCommand(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{milliseconds}ms'"));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A command on this session, logged as <paramref name="display"/> (default: the SQL; empty: not logged, for statements repeated per batch).</summary>

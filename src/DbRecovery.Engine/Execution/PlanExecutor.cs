@@ -180,18 +180,15 @@ public static class PlanExecutor
                     return;
                 }
 
+                // An index built CONCURRENTLY cannot run inside a transaction; every other step has one of its own.
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                if (step.Kind == StepKind.Index)
-                {
-                    await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
-                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = step.Kind == StepKind.Index ? null : await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
                 await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
             {
@@ -220,7 +217,7 @@ public static class PlanExecutor
                             {
                                 if (hooks.WaitsForLocksAfterCommit)
                                 {
-                                    await ExecuteAsync(own, PlanStep.Statement(StepKind.Write, "No lock timeout", "SET lock_timeout = 0"), cancellationToken).ConfigureAwait(false);
+                                    await own.SetLockTimeoutAsync(null, cancellationToken).ConfigureAwait(false);
                                 }
 
                                 await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public static class PlanScript
             script.AppendLine(step switch
             {
                 { Phase: StepPhase.External } => "-- $ " + step.Display,
-                { Phase: StepPhase.Online, Kind: StepKind.Backfill } => "-- one transaction a batch:" + Environment.NewLine + (step.Script ?? step.Display) + ";",
+                { Script: not null } => step.Script + ";",
                 { Phase: StepPhase.Online, Kind: not StepKind.Index } => "BEGIN;" + Environment.NewLine + step.Display + ";" + Environment.NewLine + "COMMIT;",
                 _ => step.Display + ";",
             });

@@ -36,7 +36,7 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         {
             // Its lock (SHARE UPDATE EXCLUSIVE) holds back no read or write while it waits, so it may wait as long as
             // an old transaction runs; an autovacuum in its way is cancelled by the server after deadlock_timeout.
-            await ExecuteAsync(session, "SET lock_timeout = 0", cancellationToken).ConfigureAwait(false);
+            await session.SetLockTimeoutAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
         if (step.Kind == StepKind.Index)
@@ -58,8 +58,7 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
         if (WaitsWithoutTimeout(step))
         {
-            var timeout = (long)(session.Target.LockTimeout ?? PlanExecutor.DefaultLockTimeout).TotalMilliseconds;
-            await ExecuteAsync(session, string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{Math.Max(1, timeout)}ms'"), cancellationToken).ConfigureAwait(false);
+            await session.SetLockTimeoutAsync(session.Target.LockTimeout, cancellationToken).ConfigureAwait(false);
         }
         else if (step.Kind == StepKind.Lock)
         {

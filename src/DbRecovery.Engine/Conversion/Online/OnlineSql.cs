@@ -63,6 +63,7 @@ internal static class OnlineSql
         var batch = $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid";
         var relation = ConversionSql.Literal(table.Quoted) + "::regclass";
         var loop = string.Create(CultureInfo.InvariantCulture, $"""
+            -- one transaction a batch:
             DO $dbrecovery$
             DECLARE
                 next_page bigint := 0;
