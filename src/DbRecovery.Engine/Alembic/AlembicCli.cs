@@ -72,11 +72,10 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
 
         start.Environment[UrlVariable] = target.ToUrlWithPassword();
         log.Verbose($"Running: {display} (database URL in ${UrlVariable})");
-        var secrets = new[] { target.Password, target.Password is null ? null : Uri.EscapeDataString(target.Password) }.OfType<string>().Where(s => s.Length > 0).ToList();
-        string Scrub(string line) => secrets.Aggregate(line, (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal));
+        var scrub = Scrubber(target);
         try
         {
-            var (exitCode, lines) = await ChildProcess.RunAsync(start, Scrub, line =>
+            var (exitCode, lines) = await ChildProcess.RunAsync(start, scrub, line =>
             {
                 log.Verbose(line);
                 onLine?.Invoke(line);
@@ -88,6 +87,14 @@ public sealed partial record AlembicCli(IReadOnlyList<string> Command, string In
             throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
                 $"Alembic could not be started as '{program}' ({ex.Message}). Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.", command[0], ex);
         }
+    }
+
+    /// <summary>What takes <paramref name="target"/>'s password (as given and percent-encoded) out of a line of Alembic's output.</summary>
+    internal static Func<string, string> Scrubber(ConnectionTarget target)
+    {
+        var secrets = new[] { target.Password, target.Password is null ? null : Uri.EscapeDataString(target.Password) }
+            .OfType<string>().Where(s => s.Length > 0).ToList();
+        return line => secrets.Aggregate(line, (text, secret) => text.Replace(secret, "********", StringComparison.Ordinal));
     }
 
     /// <summary>The error Alembic printed last (the exception line of its traceback and PostgreSQL's DETAIL and HINT), for messages.</summary>

@@ -6,7 +6,7 @@ namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
 /// The exact schema of each revision, by upgrading an empty scratch database with real Alembic one
-/// revision at a time and snapshotting it after each step. A revision whose upgrade fails is recorded
+/// revision at a time (one Python process for the whole history) and snapshotting it after each step. A revision whose upgrade fails is recorded
 /// with Alembic's error; it and the revisions that build on it are left to the static replay. The scratch
 /// database is emptied again afterwards, however the replay ends.
 /// </summary>
@@ -22,6 +22,7 @@ public static class AlembicReplay
         ArgumentNullException.ThrowIfNull(log);
         var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
 
+        var stepper = AlembicStepper.Start(cli, scratch, log);
         try
         {
             var wanted = history.Revisions.Where(r => revisions.Any(w => history.IsAncestor(r.Revision, w))).ToList();
@@ -43,10 +44,9 @@ public static class AlembicReplay
                     applied.Clear();
                 }
 
-                var run = await cli.RunAsync(scratch, ["upgrade", revision.Revision], log, null, cancellationToken).ConfigureAwait(false);
-                if (run.ExitCode != 0)
+                if (await stepper.UpgradeAsync(revision.Revision, cancellationToken).ConfigureAwait(false) is { } error)
                 {
-                    failures[revision.Revision] = AlembicCli.ErrorOf(run);
+                    failures[revision.Revision] = error;
                     log.Warning($"alembic upgrade {revision.Revision} failed on the scratch database: {failures[revision.Revision]}. It and the revisions after it fall back to the static replay.");
 
                     // Alembic rolled the revision back; what was applied before it still stands.
@@ -64,6 +64,8 @@ public static class AlembicReplay
         }
         finally
         {
+            await stepper.DisposeAsync().ConfigureAwait(false);
+
             // Whatever happened (success, a failed revision, Ctrl+C), the scratch database is left as empty as it was found.
             try
             {

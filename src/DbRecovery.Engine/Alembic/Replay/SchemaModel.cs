@@ -127,6 +127,8 @@ internal sealed class SchemaModel
                 return AlterEnum(schema, alter);
             case DropEnumOperation drop:
                 return _enums.Remove((schema, drop.Name)) ? null : $"type {drop.Name} does not exist";
+            case { Table: null } when operation is not DropIndexOperation:
+                return "the table's name is computed at run time; the replay cannot know which table this changes";
             case CreateTableOperation create:
                 CreateEnums(schema, create.Columns);
                 Put((schema, create.Table!), Create(schema, create));

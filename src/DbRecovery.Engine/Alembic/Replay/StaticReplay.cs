@@ -103,7 +103,18 @@ public sealed class StaticReplay
     {
         foreach (var operation in revision.Operations)
         {
-            if (model.Apply(operation) is { } note)
+            string? note;
+            try
+            {
+                note = model.Apply(operation);
+            }
+            catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            {
+                // A shape the replay does not model must not stop a plan: it is a note (and a replay defect to fix).
+                note = $"the replay could not apply {operation.GetType().Name} ({ex.GetType().Name}: {ex.Message})";
+            }
+
+            if (note is not null)
             {
                 notes.Add($"{revision.Revision} line {operation.Line}: {note}");
             }
