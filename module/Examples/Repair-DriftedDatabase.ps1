@@ -3,7 +3,8 @@
     Recovers a PostgreSQL database whose Alembic state has drifted, end to end.
 .DESCRIPTION
     Makes the recovery plan (Get-RecoveryPlan: the revision the schema really is at, the key conversions the
-    remaining revisions need, the stamp, the upgrade, what would block it), stops if anything blocks it, then
+    remaining revisions need, the stamp, the upgrade, what would block it), decided by real Alembic on the
+    scratch database (a copy of the schema, never the data), stops if anything blocks it, then
     executes it (Invoke-RecoveryPlan): backup, proof, a rehearsal of the whole plan on a copy restored from the
     backup, the real run and the post-recovery checklist, whose results it returns. An already recovered
     database is only checked. -WhatIf prints the whole plan and changes nothing.
@@ -42,7 +43,8 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $database = @{ ConnectionString = $ConnectionString }
 
-$plan = Get-RecoveryPlan @database -Path $Path
+# Real Alembic decides on the scratch database: the true revision, the blockers and the end state.
+$plan = Get-RecoveryPlan @database -Path $Path -ScratchConnectionString $ScratchConnectionString -AlembicCommand $AlembicCommand
 $PSCmdlet.WriteVerbose("The schema is at $($plan.Revisions -join ', '): $($plan.Explanation)")
 if (-not $plan.CanExecute) {
     throw "The recovery cannot be done; no DbRecovery step can fix: $($plan.Blockers -join '; ')"

@@ -63,7 +63,7 @@ internal static class RecoveryBenchmark
         for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            plan = await RecoveryPlanner.PlanAsync(target, AlembicHistory.Load(project.Root, NullRecoveryLog.Instance), project.Root, VersionTable.Default, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+            plan = await RecoveryPlanner.PlanAsync(target, AlembicHistory.Load(project.Root, NullRecoveryLog.Instance), project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
             planning.Add(watch.Elapsed.TotalMilliseconds);
         }
 
@@ -93,7 +93,7 @@ internal static class RecoveryBenchmark
 
         var target = ConnectionTarget.Parse(database.Url);
         var history = AlembicHistory.Load(project.Root, NullRecoveryLog.Instance);
-        var plan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+        var plan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
         Console.WriteLine($"Plan: {plan}; conversions {string.Join("; ", plan.Conversions)}; blockers {plan.Blockers.Count}");
         var folder = Directory.CreateTempSubdirectory("dbr-recovery-bench-").FullName;
         try

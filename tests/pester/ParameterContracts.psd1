@@ -33,7 +33,7 @@
         '__AllParameterSets' = @('JournalPath', 'Last', 'Operation', 'Since', 'Target')
     }
     'Get-RecoveryPlan' = @{
-        '__AllParameterSets' = @('AlembicCommand', 'AsScript', 'ConnectionString', 'Credential', 'LockTimeout', 'Path:Position0', 'ScratchConnectionString', 'To', 'UrlVariable', 'VersionTable')
+        '__AllParameterSets' = @('AlembicCommand', 'AsScript', 'ConnectionString', 'Credential', 'LockTimeout', 'Path:Position0', 'PgBinPath', 'ScratchConnectionString', 'To', 'UrlVariable', 'VersionTable')
     }
     'Get-RevisionSchema' = @{
         '__AllParameterSets' = @('AlembicCommand', 'Models', 'Path:Position0', 'Replay', 'Revision:Position1,ByPropertyName', 'ScratchConnectionString', 'UrlVariable')

@@ -72,6 +72,7 @@ public static class RecoveryExecution
             if (options.Rehearse)
             {
                 await run.StepsAsync(options.Scratch, "Rehearsal", cancellationToken).ConfigureAwait(false);
+                await run.RehearseChecksAsync(options.Scratch, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -91,6 +92,12 @@ public static class RecoveryExecution
         private readonly List<StepResult> _results = [];
         private readonly StaticReplay _replay = StaticReplay.Run(history);
         private readonly string _upgradeTo = plan.Target.SequenceEqual(history.Heads) ? "heads" : plan.Target[0];
+        private readonly ChecklistOptions _checks = new()
+        {
+            AlembicPath = plan.Project,
+            ExpectedColumnTypes = plan.ExpectedColumnTypes,
+            Reference = plan.ReferenceSchema is null ? null : SchemaStateJson.Deserialize(plan.ReferenceSchema, "the recovery plan's reference"),
+        };
 
         public void Record(RecoveryStep step, string on, TimeSpan duration, TimeSpan lockWindow, string outcome) =>
             _results.Add(new StepResult { Order = step.Order, Kind = step.Kind, On = on, Description = step.Description, Duration = duration, LockWindow = lockWindow, Outcome = outcome });
@@ -135,9 +142,22 @@ public static class RecoveryExecution
             }
         }
 
+        /// <summary>The end check on the rehearsal copy: a failure there stops the recovery before the database is touched.</summary>
+        public async Task RehearseChecksAsync(ConnectionTarget copy, CancellationToken cancellationToken)
+        {
+            var failed = (await RecoveryChecklist.RunAsync(copy, _checks, log, cancellationToken).ConfigureAwait(false))
+                .Where(c => c.Status == "Fail").ToList();
+            if (failed.Count > 0)
+            {
+                throw new RecoveryException("RehearsalFailed", FailureKind.InvalidOperation,
+                    $"The rehearsal on a copy of the database restored from the backup into {copy.DisplayName} ran every step, but its end check fails: " +
+                    $"{string.Join("; ", failed.Select(f => $"{f.Name}: {f.Detail}"))}. The database itself was not changed.", copy.DisplayName);
+            }
+        }
+
         public async Task<RecoveryResult> FinishAsync(ConnectionTarget target, bool changed, string? backupPath, CancellationToken cancellationToken)
         {
-            var checks = await RecoveryChecklist.RunAsync(target, new ChecklistOptions { AlembicPath = plan.Project, ExpectedColumnTypes = plan.ExpectedColumnTypes }, log, cancellationToken).ConfigureAwait(false);
+            var checks = await RecoveryChecklist.RunAsync(target, _checks, log, cancellationToken).ConfigureAwait(false);
             var version = await AlembicVersionRow.ReadAsync(target, versionTable, log, cancellationToken).ConfigureAwait(false);
             return new RecoveryResult
             {
@@ -165,7 +185,9 @@ public static class RecoveryExecution
 
         private async Task<string> StampAsync(ConnectionTarget database, JournalContext journal, CancellationToken cancellationToken)
         {
-            var stamp = await VersionStamp.PlanAsync(database, _replay, plan.Stamp, versionTable, plan.AlembicVersion, false, log, cancellationToken).ConfigureAwait(false);
+            // An exact plan's revision was proven by real Alembic, so the static replay's guard does not get a veto (as the script's -Force says).
+            var stamp = await VersionStamp.PlanAsync(database, _replay, plan.Stamp, versionTable, plan.AlembicVersion, plan.IsExact, log, cancellationToken)
+                .ConfigureAwait(false);
             await VersionStamp.ApplyAsync(database, stamp, journal, log, cancellationToken).ConfigureAwait(false);
             return "Done";
         }

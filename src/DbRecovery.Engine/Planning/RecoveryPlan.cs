@@ -59,6 +59,24 @@ public sealed record RecoveryPlan
     /// <summary>What the static check predicts for the upgrade once the conversions are made.</summary>
     public UpgradeReport? Forecast { get; init; }
 
+    /// <summary>
+    /// <c>Exact</c> when real Alembic on a scratch copy of the schema decided the revision, the blockers and the end state;
+    /// <c>Predicted</c> when the static replay did (no scratch database): its blockers may be the replay's mistakes.
+    /// </summary>
+    public string Decision { get; init; } = "Predicted";
+
+    /// <summary>Whether real Alembic decided the plan (<see cref="Decision"/> is <c>Exact</c>).</summary>
+    public bool IsExact => Decision == "Exact";
+
+    /// <summary>What the static replay predicted and real Alembic contradicted: each is a bug of the replay, reported, not obeyed.</summary>
+    public IReadOnlyList<string> ReplayDefects { get; init; } = [];
+
+    /// <summary>
+    /// The end state real Alembic built on a copy of the schema with the plan's conversions (Export-SchemaState's JSON), or
+    /// null when the plan was predicted; the end check compares the database with it.
+    /// </summary>
+    public string? ReferenceSchema { get; init; }
+
     /// <summary>What no DbRecovery step can fix; while there are any the plan cannot be executed.</summary>
     public IReadOnlyList<string> Blockers { get; init; } = [];
 

@@ -25,10 +25,12 @@ public static class RecoveryPlanner
     /// <param name="versionTable">The version table.</param>
     /// <param name="to">The revision to upgrade to, or null (or <c>heads</c>) for the heads.</param>
     /// <param name="models">The schema the application's models build (see <see cref="ModelSchema"/>), or null when not read.</param>
+    /// <param name="exact">A scratch database and real Alembic: they decide the revision, the blockers and the end state; null to predict statically.</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public static async Task<RecoveryPlan> PlanAsync(
-        ConnectionTarget target, AlembicHistory history, string project, QualifiedName versionTable, string? to, SchemaState? models, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target, AlembicHistory history, string project, QualifiedName versionTable, string? to, SchemaState? models,
+        ExactCheckOptions? exact, IRecoveryLog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(history);
@@ -37,7 +39,11 @@ public static class RecoveryPlanner
         var live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions { VersionTable = versionTable.ToString() }, log, cancellationToken).ConfigureAwait(false);
         var replay = StaticReplay.Run(history);
         log.Progress(new ProgressReport("Planning the recovery", "finding the revision the schema really is at", 1, 4));
-        var (revisions, best, tieNote) = TrueRevisions(replay, live);
+        var ranked = exact is null
+            ? RevisionRanker.Rank(replay, live, 1)
+            : RevisionRanker.Rank(replay, (await AlembicReplay.RunAsync(history, exact.Cli, exact.Scratch, history.Heads, log, cancellationToken)
+                .ConfigureAwait(false)).Schemas, live, 1);
+        var (revisions, best, tieNote) = TrueRevisions(history, ranked[0], live);
         var targets = to is null or "heads" ? history.Heads : [history.Resolve(to).Revision];
         var pending = history.Path(revisions, targets);
         var rows = await TableRows.NonEmptyAsync(target, StaticUpgradeCheck.RowSensitiveTables(pending), log, cancellationToken).ConfigureAwait(false);
@@ -69,10 +75,38 @@ public static class RecoveryPlanner
             after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
         }
 
-        blockers.AddRange(StampBlockers(replay, revisions, versionTable, live));
-        blockers.AddRange(after.Findings.Where(f => f.IsBlocking).Select(f => $"revision {f.Revision} line {f.Line}, {f.Operation}: {f.Reason}"));
-        warnings.AddRange(after.Findings.Where(f => !f.IsBlocking).Select(f =>
-            $"revision {f.Revision} line {f.Line}: {f.Reason}; rehearse with Invoke-RecoveryPlan -Rehearse to know"));
+        var predicted = StampBlockers(replay, revisions, versionTable, live)
+            .Concat(after.Findings.Where(f => f.IsBlocking).Select(f => $"revision {f.Revision} line {f.Line}, {f.Operation}: {f.Reason}"))
+            .ToList();
+        var upgradeTo = targets.SequenceEqual(history.Heads) ? "heads" : targets[0];
+        var defects = new List<string>();
+        var forecast = after;
+        string? reference = null;
+        if (exact is not null)
+        {
+            log.Progress(new ProgressReport("Planning the recovery", "checking the way with real Alembic on a copy of the schema", 3, 4));
+            var run = await ExactUpgradeCheck.RunAsync(target, exact, history, conversions, revisions, targets, upgradeTo, log, cancellationToken)
+                .ConfigureAwait(false);
+            forecast = run.Report;
+            if (run.Reference is { } built)
+            {
+                // Real Alembic took the copy to the target: every static blocker was the replay's mistake.
+                defects.AddRange(predicted.Select(p => $"the static replay predicted \"{p}\"; real Alembic upgraded a copy without error"));
+                reference = SchemaStateJson.Serialize(built);
+                warnings.AddRange(KeptExtras(best));
+            }
+            else
+            {
+                blockers.AddRange(run.Report.Findings.Select(f => $"real Alembic fails at revision {f.Revision} on a copy of the schema: {f.Reason}"));
+            }
+        }
+        else
+        {
+            blockers.AddRange(predicted);
+            warnings.AddRange(after.Findings.Where(f => !f.IsBlocking).Select(f =>
+                $"revision {f.Revision} line {f.Line}: {f.Reason}; predicted statically: plan with -ScratchConnectionString to know"));
+        }
+
         warnings.AddRange(RemainingDrift(best, conversions, kept));
 
         var versionLocated = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
@@ -98,14 +132,17 @@ public static class RecoveryPlanner
             Stamp = stamp,
             Target = targets,
             UpgradeRevisions = after.Revisions,
-            Forecast = after,
+            Forecast = forecast,
+            Decision = exact is null ? "Predicted" : "Exact",
+            ReplayDefects = defects,
+            ReferenceSchema = reference,
             Blockers = blockers.Distinct(StringComparer.Ordinal).ToList(),
             Warnings = warnings,
             ExpectedColumnTypes = expectedTypes,
             ReadModels = models is not null,
         };
         log.Progress(new ProgressReport("Planning the recovery", "done", 4, 4));
-        return plan with { Steps = RecoverySteps.For(plan, targets.SequenceEqual(history.Heads) ? "heads" : targets[0]) };
+        return plan with { Steps = RecoverySteps.For(plan, upgradeTo) };
     }
 
     /// <summary>
@@ -116,9 +153,15 @@ public static class RecoveryPlanner
     public static (IReadOnlyList<string> Revisions, RevisionMatch Match, string? Note) TrueRevisions(StaticReplay replay, SchemaState live)
     {
         ArgumentNullException.ThrowIfNull(replay);
+        return TrueRevisions(replay.History, RevisionRanker.Rank(replay, live, 1)[0], live);
+    }
+
+    /// <summary>The revisions to stamp, from the best match of a ranking (static or exact); see the other overload.</summary>
+    public static (IReadOnlyList<string> Revisions, RevisionMatch Match, string? Note) TrueRevisions(AlembicHistory history, RevisionMatch best, SchemaState live)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(best);
         ArgumentNullException.ThrowIfNull(live);
-        var history = replay.History;
-        var best = RevisionRanker.Rank(replay, live, 1)[0];
         var stamped = live.AlembicVersion;
         var revisions = best.Revisions.Count > 0 ? best.Revisions : [best.Revision];
         if (best.EquallyLikely.Count == 0 || revisions.Count != 1)
@@ -290,6 +333,11 @@ public static class RecoveryPlanner
         yield return string.Create(CultureInfo.InvariantCulture,
             $"the schema is not exactly revision {string.Join(", ", revisions)} ({string.Join("; ", differences.Take(5))}{(differences.Count > 5 ? "; …" : string.Empty)}), so it cannot be stamped; make the schema match a revision first");
     }
+
+    /// <summary>Objects the database has beyond its true revision, which real Alembic showed no remaining revision conflicts with.</summary>
+    private static IEnumerable<string> KeptExtras(RevisionMatch best) =>
+        best.Score >= 1 ? [] :
+        [$"the schema has more than revision {best.Revision} defines ({best.Explanation}); real Alembic upgraded a copy with them, so the recovery keeps them and their rows"];
 
     /// <summary>Columns that differ in type from the true revision and that no conversion changes, those kept on purpose left out.</summary>
     private static IEnumerable<string> RemainingDrift(RevisionMatch best, IReadOnlyList<KeyConversion> conversions, IReadOnlySet<string> kept) =>

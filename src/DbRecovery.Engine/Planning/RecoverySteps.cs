@@ -31,7 +31,8 @@ public static class RecoverySteps
             steps.Add((RecoveryStepKind.Stamp, $"Stamp alembic_version at {string.Join(", ", plan.Stamp)} ({now})",
                 $"Set-AlembicVersion -Path {path} -Revision {string.Join(",", plan.Stamp.Select(Quote))}"
                 + (plan.AlembicVersion.Count > 0 ? $" -ExpectedCurrent {string.Join(",", plan.AlembicVersion.Select(Quote))}" : string.Empty)
-                + (plan.VersionTable == "alembic_version" ? string.Empty : $" -VersionTable {Quote(plan.VersionTable)}")));
+                + (plan.VersionTable == "alembic_version" ? string.Empty : $" -VersionTable {Quote(plan.VersionTable)}")
+                + (plan.IsExact ? " -Force" : string.Empty)));
         }
 
         if (plan.UpgradeRevisions.Count > 0)

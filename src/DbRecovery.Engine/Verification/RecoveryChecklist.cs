@@ -26,6 +26,12 @@ public sealed record ChecklistOptions
     /// <summary>Column types that must hold, as <c>table.column=type</c> (schema optional).</summary>
     public IReadOnlyList<string> ExpectedColumnTypes { get; init; } = [];
 
+    /// <summary>
+    /// The end state real Alembic built (a recovery plan's reference): with <see cref="AlembicPath"/>, the schema must
+    /// equal it; without it, the static replay of the head is the reference.
+    /// </summary>
+    public SchemaState? Reference { get; init; }
+
     /// <summary>Health endpoints that must answer 2xx, optionally <c>url|property=value</c> for a JSON property.</summary>
     public IReadOnlyList<string> HealthUrls { get; init; } = [];
 
@@ -63,13 +69,14 @@ public static class RecoveryChecklist
             checks.Add(new("AlembicAtHead", live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(heads) ? "Pass" : "Fail",
                 $"alembic_version is [{string.Join(", ", live.AlembicVersion)}]; the history's head is [{string.Join(", ", heads)}]", where));
             var intended = IntendedTypes(live, options.ExpectedColumnTypes);
-            var differences = SchemaComparer.Compare(StaticReplay.Run(history).SchemaOf(heads), live)
+            var reference = options.Reference ?? StaticReplay.Run(history).SchemaOf(heads);
+            var differences = SchemaComparer.Compare(reference, live)
                 .Where(d => !options.AllowedDifferences.Contains(d.Kind.ToString()) && !options.AllowedDifferences.Contains($"{d.Schema}.{d.Table}") && !options.AllowedDifferences.Contains(d.Table))
                 .Where(d => !(d.Kind == DifferenceKind.TypeMismatch && d.Actual is not null
                     && intended.TryGetValue((d.Schema, d.Table, d.Column ?? string.Empty), out var type) && PostgresTypeName.AreEqual(type, d.Actual)))
                 .ToList();
             checks.Add(new("SchemaMatchesHead", differences.Count == 0 ? "Pass" : "Fail",
-                differences.Count == 0 ? "The schema is the head's" : $"{differences.Count} {(differences.Count == 1 ? "difference" : "differences")}: {string.Join("; ", differences.Take(10))}", where));
+                differences.Count == 0 ? (options.Reference is null ? "The schema is the head's" : "The schema is the end state real Alembic built") : $"{differences.Count} {(differences.Count == 1 ? "difference" : "differences")}: {string.Join("; ", differences.Take(10))}", where));
         }
 
         foreach (var name in options.ExpectedTables)

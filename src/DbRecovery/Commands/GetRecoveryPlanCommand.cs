@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Planning;
 using DbRecovery.Engine.Sql;
@@ -65,7 +66,10 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
-    /// <summary>An empty scratch database to build the application's models in (env.py's target_metadata), for the types the code expects.</summary>
+    /// <summary>
+    /// An empty scratch database where real Alembic decides: the exact schema of each revision, the models (env.py's
+    /// target_metadata), and the upgrade of a copy of the schema with the plan's conversions; emptied again afterwards.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
@@ -79,6 +83,10 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string UrlVariable { get; set; } = "DATABASE_URL";
+
+    /// <summary>The folder with pg_dump and psql (the schema is copied into the scratch database); by default found on PATH.</summary>
+    [Parameter]
+    public string? PgBinPath { get; set; }
 
     /// <summary>Write the plan as a PowerShell script of DbRecovery cmdlets instead of the plan object.</summary>
     [Parameter]
@@ -95,13 +103,15 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
             var plan = Run(async (log, cancel) =>
             {
                 var history = AlembicHistory.Load(path, log);
-                var models = scratch is null ? null : await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, log, cancel).ConfigureAwait(false);
-                if (scratch is not null && models is null)
+                var exact = scratch is null ? null : new ExactCheckOptions(scratch, AlembicCli.For(path, AlembicCommand, UrlVariable), PgTools.Locate(PgBinPath));
+                var models = exact is null ? null : await ModelSchema.BuildAsync(exact.Cli, exact.Scratch, log, cancel).ConfigureAwait(false);
+                if (exact is not null && models is null)
                 {
-                    log.Verbose("env.py hands Alembic no target_metadata: the plan goes by the migrations alone.");
+                    log.Verbose("env.py hands Alembic no target_metadata: the types come from the head real Alembic builds.");
                 }
 
-                return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, log, cancel).ConfigureAwait(false);
+                return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, exact, log, cancel)
+                    .ConfigureAwait(false);
             });
             foreach (var blocker in plan.Blockers)
             {
