@@ -42,6 +42,8 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $database = @{ ConnectionString = $ConnectionString }
+# Through pwsh -File (a shell, a scheduler) a list arrives as one comma-separated string.
+if ($AlembicCommand.Count -eq 1) { $AlembicCommand = $AlembicCommand[0] -split ',' }
 
 # Real Alembic decides on the scratch database: the true revision, the blockers and the end state.
 $plan = Get-RecoveryPlan @database -Path $Path -ScratchConnectionString $ScratchConnectionString -AlembicCommand $AlembicCommand

@@ -146,7 +146,11 @@ public sealed class AlembicCommandTests(PowerShellSession shell) : IAsyncLifetim
         Assert.NotEmpty(schema.Output);
         Assert.Equal(0, await TablesAsync());
 
-        var stopped = shell.RunAndStop("Find-AlembicRevision -Path $project -ConnectionString $url -Replay -ScratchConnectionString $scratch -AlembicCommand $alembic", TimeSpan.FromSeconds(3), vars);
+        // The replay runs in one Python process and is quick: a slow last revision makes sure Ctrl+C comes while it runs.
+        using var slow = AlembicHistories.Incident(new AlembicTestProject())
+            .Revision("ff00ee11dd22", AlembicHistories.IncidentHead, """op.execute("SELECT pg_sleep(4)")""", "slow");
+        vars["slow"] = slow.Root;
+        var stopped = shell.RunAndStop("Find-AlembicRevision -Path $slow -ConnectionString $url -Replay -ScratchConnectionString $scratch -AlembicCommand $alembic", TimeSpan.FromSeconds(3), vars);
         Assert.IsType<PipelineStoppedException>(stopped.Ended);
         Assert.Equal(0, await TablesAsync());
 

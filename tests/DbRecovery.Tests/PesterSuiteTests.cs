@@ -16,6 +16,7 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
     {
         var server = await PostgresServer.GetAsync();
         await using var database = await server.CreateDatabaseAsync();
+        await using var scratch = await server.CreateDatabaseAsync();
         await database.ExecuteAsync("""
             CREATE TABLE organizations (id uuid PRIMARY KEY); CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid REFERENCES organizations (id));
             INSERT INTO organizations SELECT gen_random_uuid() FROM generate_series(1, 10);
@@ -33,7 +34,12 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
             $result = Invoke-Pester -Configuration $configuration
             "PESTER-RESULT passed=$($result.PassedCount) failed=$($result.FailedCount) skipped=$($result.SkippedCount) notrun=$($result.NotRunCount)"
             """;
-        var (exitCode, text) = await RealPwsh.RunScriptAsync(script, new Dictionary<string, string> { [PostgresServer.UrlVariable] = database.Url });
+        var (exitCode, text) = await RealPwsh.RunScriptAsync(script, new Dictionary<string, string>
+        {
+            [PostgresServer.UrlVariable] = database.Url,
+            ["DBRECOVERY_TEST_SCRATCH_URL"] = scratch.Url,
+            ["DBRECOVERY_TEST_ALEMBIC"] = string.Join(",", AlembicTestProject.AlembicCommand),
+        });
         output.WriteLine(text.Replace(database.Settings.Password!, "********", StringComparison.Ordinal));
 
         Assert.True(exitCode == 0, $"pwsh exited with {exitCode}");

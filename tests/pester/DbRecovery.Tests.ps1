@@ -250,7 +250,9 @@ def upgrade():
         $backup = Join-Path $TestDrive 'runbook-backup'
         $transcript = Join-Path $TestDrive 'runbook-whatif.txt'
         Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
-        & $runbook -Path $project -ConnectionString $url -ScratchConnectionString $url -BackupPath $backup -WhatIf
+        # The runbook plans with real Alembic on the scratch database, so it needs an empty one.
+        $alembic = $env:DBRECOVERY_TEST_ALEMBIC -split ','
+        & $runbook -Path $project -ConnectionString $url -ScratchConnectionString $env:DBRECOVERY_TEST_SCRATCH_URL -BackupPath $backup -AlembicCommand $alembic -WhatIf
         Stop-Transcript | Out-Null
         $output = Get-Content -Raw -Path $transcript
         $output | Should -Match 'What if: # Recovery plan for postgresql://'

@@ -70,6 +70,6 @@
         '__AllParameterSets' = @('Jobs', 'Keep', 'Path:Mandatory,Position0,ByPropertyName', 'PgBinPath', 'ScratchConnectionString:Mandatory')
     }
     'Test-RecoveryState' = @{
-        '__AllParameterSets' = @('AllowDifference', 'ConnectionString', 'Credential', 'ExpectColumnType', 'ExpectTable', 'FailOnError', 'HealthUrl', 'LockTimeout', 'Path', 'TimeoutSec')
+        '__AllParameterSets' = @('AlembicCommand', 'AllowDifference', 'ConnectionString', 'Credential', 'ExpectColumnType', 'ExpectTable', 'FailOnError', 'HealthUrl', 'LockTimeout', 'Path', 'ScratchConnectionString', 'TimeoutSec', 'UrlVariable')
     }
 }

@@ -58,4 +58,19 @@ public static class ScratchDatabase
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Empties the scratch database after <paramref name="what"/>, however it ended; a failure to do so is a warning, not an error.</summary>
+    public static async Task ResetQuietlyAsync(ConnectionTarget scratch, IReadOnlyList<string> initialSchemas, string what, IRecoveryLog log)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        ArgumentNullException.ThrowIfNull(log);
+        try
+        {
+            await ResetAsync(scratch, initialSchemas, log, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RecoveryException ex)
+        {
+            log.Warning($"The scratch database {scratch.DisplayName} could not be emptied after {what}: {ex.Message}");
+        }
+    }
 }

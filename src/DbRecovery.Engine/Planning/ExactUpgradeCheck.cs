@@ -72,14 +72,7 @@ public static class ExactUpgradeCheck
         finally
         {
             folder.Delete(recursive: true);
-            try
-            {
-                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (RecoveryException ex)
-            {
-                log.Warning($"The scratch database {scratch.DisplayName} could not be emptied after the exact check: {ex.Message}");
-            }
+            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "the exact check", log).ConfigureAwait(false);
         }
     }
 }

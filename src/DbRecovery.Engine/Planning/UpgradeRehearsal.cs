@@ -32,14 +32,7 @@ public static class UpgradeRehearsal
         }
         finally
         {
-            try
-            {
-                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (RecoveryException ex)
-            {
-                log.Warning($"The scratch database {scratch.DisplayName} could not be emptied after the rehearsal: {ex.Message}");
-            }
+            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "the rehearsal", log).ConfigureAwait(false);
         }
     }
 }

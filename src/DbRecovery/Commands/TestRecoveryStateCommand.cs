@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Verification;
 
@@ -7,7 +9,8 @@ namespace DbRecovery.Commands;
 /// <summary>The post-recovery checklist, one Pass/Fail/Warning object per check.</summary>
 /// <remarks>
 /// Checks that the database is reachable (with its server version); with -Path, that alembic_version is at
-/// the history's head(s) and that the schema has no differences from the head's (-AllowDifference lists kinds
+/// the history's head(s) and that the schema has no differences from the head's: the head real Alembic builds from
+/// empty with -ScratchConnectionString, else the static replay's prediction of it (-AllowDifference lists kinds
 /// or tables that may differ); each -ExpectTable exists; each -ExpectColumnType holds (users.id=varchar(36));
 /// every foreign key is validated and has no orphan rows (one anti-join per key, in one batch); each -HealthUrl
 /// answers 2xx within -TimeoutSec, optionally with a JSON property ('https://app/health|database_configured=true').
@@ -30,6 +33,24 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
     /// <summary>The Alembic project whose head the database must be at.</summary>
     [Parameter]
     public string? Path { get; set; }
+
+    /// <summary>
+    /// An empty scratch database where real Alembic builds the head from empty, the exact reference of the schema check
+    /// (otherwise the static replay's head is); emptied again afterwards.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ScratchConnectionString { get; set; }
+
+    /// <summary>How to run Alembic for the exact reference, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] AlembicCommand { get; set; } = ["alembic"];
+
+    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string UrlVariable { get; set; } = "DATABASE_URL";
 
     /// <summary>Difference kinds (e.g. ExtraIndex) or tables that may differ from the head's schema.</summary>
     [Parameter]
@@ -71,7 +92,24 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
                 HealthUrls = HealthUrl,
                 HealthTimeout = TimeSpan.FromSeconds(TimeoutSec),
             };
-            checks = Run((log, cancel) => RecoveryChecklist.RunAsync(Target, options, log, cancel));
+            var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
+            Mask.Add(scratch?.Password);
+            checks = Run(async (log, cancel) =>
+            {
+                if (scratch is not null && options.AlembicPath is { } path)
+                {
+                    var (head, error) = await AlembicReplay.HeadAsync(AlembicHistory.Load(path, log), AlembicCli.For(path, AlembicCommand, UrlVariable),
+                        scratch, log, cancel).ConfigureAwait(false);
+                    if (error is not null)
+                    {
+                        log.Warning($"Real Alembic cannot build this history's head from empty ({error}); the schema is compared with the static replay's head.");
+                    }
+
+                    options = options with { Reference = head };
+                }
+
+                return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
+            });
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -1,0 +1,136 @@
+using DbRecovery.TestSupport;
+
+namespace DbRecovery.Tests;
+
+/// <summary>
+/// Drifted databases built by real Alembic from public projects' histories (Debian's gnocchi, mistral and ironic),
+/// recovered unattended by the shipped runbook in the hosted PowerShell engine, then judged by real Alembic and the
+/// catalog alone: alembic current is the heads, alembic upgrade heads runs nothing, the catalog equals a database real
+/// Alembic built at head, the next plan is empty and Test-RecoveryState passes on its own.
+/// Run alone with <c>dotnet test tests/DbRecovery.Tests --filter FullyQualifiedName~PublicHistoryRecoveryTests</c>.
+/// </summary>
+[Collection(PowerShellCollection.Name)]
+public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsyncLifetime
+{
+    private const string RowCounts = """
+        SELECT coalesce(string_agg(relname || '=' || (xpath('/row/c/text()',
+            query_to_xml(format('SELECT count(*) AS c FROM %I.%I', schemaname, relname), false, true, '')))[1]::text, ',' ORDER BY relname), '')
+        FROM pg_stat_user_tables WHERE relname <> 'alembic_version'
+        """;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("dbr-public-").FullName;
+    private readonly List<TestDatabase> _databases = [];
+    private PostgresServer? _server;
+
+    /// <summary>How a database drifted from its history.</summary>
+    public enum Drift
+    {
+        /// <summary>Built to the revision a third of the way, then stamped head by hand (the incident).</summary>
+        ThirdStampedHead,
+
+        /// <summary>Built to the revision two thirds of the way, then stamped head by hand.</summary>
+        TwoThirdsStampedHead,
+
+        /// <summary>Built to head, then the version table dropped (as create_all() leaves a database).</summary>
+        HeadWithoutVersionTable,
+
+        /// <summary>Built two thirds of the way, alembic_version set back to the revision a third of the way.</summary>
+        StampedOlder,
+    }
+
+    public static TheoryData<string, Drift> Cases()
+    {
+        var cases = new TheoryData<string, Drift>();
+        foreach (var history in PublicHistory.All)
+        {
+            foreach (var drift in Enum.GetValues<Drift>())
+            {
+                cases.Add(history.Name, drift);
+            }
+        }
+
+        return cases;
+    }
+
+    public async Task InitializeAsync() => _server = await PostgresServer.GetAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(string name, Drift drift)
+    {
+        using var project = PublicHistory.All.Single(h => h.Name == name).CreateProject();
+        var revisions = PublicHistory.Revisions(project);
+        var (third, twoThirds) = (revisions[revisions.Count / 3], revisions[revisions.Count * 2 / 3]);
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        var head = await DatabaseAsync();
+        project.Upgrade(head.Url, "heads");
+        project.Upgrade(database.Url, drift switch
+        {
+            Drift.ThirdStampedHead => third,
+            Drift.HeadWithoutVersionTable => "heads",
+            _ => twoThirds,
+        });
+        await database.ExecuteAsync(drift switch
+        {
+            Drift.HeadWithoutVersionTable => "DROP TABLE alembic_version",
+            Drift.StampedOlder => $"UPDATE alembic_version SET version_num = '{third}'",
+            _ => $"UPDATE alembic_version SET version_num = '{revisions[^1]}'",
+        });
+        var rows = await database.ScalarAsync<string>(RowCounts);
+        var vars = new Dictionary<string, object?>
+        {
+            ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
+            ["project"] = project.Root,
+            ["url"] = database.Url,
+            ["head"] = head.Url,
+            ["scratch"] = scratch.Url,
+            ["backup"] = Path.Combine(_root, database.Name + "-backup"),
+            ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
+            ["alembic"] = AlembicTestProject.AlembicCommand,
+        };
+
+        var result = shell.Run(
+            "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal",
+            vars).ThrowOnError();
+        Assert.Contains(result.Output, c => c.Properties["Name"].Value.ToString() == "SchemaMatchesHead");
+        Assert.All(result.Output, c => Assert.True(c.Properties["Status"].Value.ToString() == "Pass", c.ToString()));
+
+        var heads = project.Run(database.Url, "current").Output.Split('\n').Where(l => l.Contains("(head)", StringComparison.Ordinal));
+        Assert.Equal([revisions[^1]], heads.Select(l => l.Split(' ')[0]));
+        var again = project.Run(database.Url, "upgrade", "heads");
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
+        var after = (await database.ScalarAsync<string>(RowCounts)).Split(',');
+        Assert.All(rows.Split(',', StringSplitOptions.RemoveEmptyEntries), table => Assert.Contains(table, after));
+
+        var differences = shell.Run("Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference (Get-SchemaState -ConnectionString $url)", vars)
+            .ThrowOnError();
+        Assert.True(differences.Output.Count == 0, string.Join("; ", differences.Output));
+
+        var next = Assert.Single(shell.Run(
+            "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic", vars).ThrowOnError().Output);
+        Assert.True((bool)next.Properties["IsEmpty"].Value, next.ToString());
+        var alone = shell.Run(
+            "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars).ThrowOnError();
+        Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
+        Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+    }
+
+    private async Task<TestDatabase> DatabaseAsync()
+    {
+        var database = await _server!.CreateDatabaseAsync();
+        _databases.Add(database);
+        return database;
+    }
+}
