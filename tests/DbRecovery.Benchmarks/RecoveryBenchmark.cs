@@ -71,6 +71,12 @@ internal static class RecoveryBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Get-RecoveryPlan (static), {history.Revisions.Count} revisions, {plan!.Forecast!.Revisions.Count} to run over a database of {schema.Tables.Count} tables: median of {runs} {planning[runs / 2],7:F0} ms (target < 2000); true revision {string.Join(",", plan.Revisions)} (expected {at}), forecast {plan.Forecast.Verdict}, {plan.Blockers.Count} blockers"));
 
+        var decided = Stopwatch.StartNew();
+        var exactPlan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, Exact(project, scratch),
+            NullRecoveryLog.Instance, CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Get-RecoveryPlan -ScratchConnectionString (real Alembic decides: exact replay of every revision, schema copy, upgrade): {decided.Elapsed.TotalSeconds,7:F1} s, true revision {string.Join(",", exactPlan.Revisions)}, {exactPlan.Blockers.Count} blockers, {exactPlan.ReplayDefects.Count} replay defects"));
+
         var exact = Stopwatch.StartNew();
         var report = await UpgradeRehearsal.RunAsync(target, ConnectionTarget.Parse(scratch.Url), history, AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
             plan.Revisions, history.Heads, "heads", PgTools.Locate(null), NullRecoveryLog.Instance, CancellationToken.None);
@@ -93,7 +99,14 @@ internal static class RecoveryBenchmark
 
         var target = ConnectionTarget.Parse(database.Url);
         var history = AlembicHistory.Load(project.Root, NullRecoveryLog.Instance);
-        var plan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+        var predicting = Stopwatch.StartNew();
+        var predicted = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+        var predictedSeconds = predicting.Elapsed.TotalSeconds;
+        var deciding = Stopwatch.StartNew();
+        var plan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, Exact(project, scratch),
+            NullRecoveryLog.Instance, CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Get-RecoveryPlan on the incident: static {predictedSeconds:F2} s ({predicted}), with real Alembic deciding {deciding.Elapsed.TotalSeconds:F2} s ({plan})"));
         Console.WriteLine($"Plan: {plan}; conversions {string.Join("; ", plan.Conversions)}; blockers {plan.Blockers.Count}");
         var folder = Directory.CreateTempSubdirectory("dbr-recovery-bench-").FullName;
         try
@@ -127,4 +140,7 @@ internal static class RecoveryBenchmark
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    private static ExactCheckOptions Exact(AlembicTestProject project, TestDatabase scratch) => new(
+        ConnectionTarget.Parse(scratch.Url), AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"), PgTools.Locate(null));
 }
