@@ -31,7 +31,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
     public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic];
 
     /// <summary>A project running this history; fails with how to install the package when it is missing.</summary>
-    public AlembicTestProject CreateProject()
+    /// <param name="edit">Edits the copied migration files (file name, text → new text), for a history changed after it ran.</param>
+    public AlembicTestProject CreateProject(Func<string, string, string>? edit = null)
     {
         var source = Path.Combine(PythonPackages, Versions);
         if (!Directory.Exists(source))
@@ -43,10 +44,34 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         var project = new AlembicTestProject("target_metadata = None\n" + Setup);
         foreach (var file in Directory.EnumerateFiles(source, "*.py").Where(f => Path.GetFileName(f) != "__init__.py"))
         {
-            File.Copy(file, Path.Combine(project.VersionsDirectory, Path.GetFileName(file)));
+            var name = Path.GetFileName(file);
+            File.WriteAllText(Path.Combine(project.VersionsDirectory, name), edit is null ? File.ReadAllText(file) : edit(name, File.ReadAllText(file)));
         }
 
         return project;
+    }
+
+    /// <summary>
+    /// Mistral's history edited to contradict itself: its first revision creates <c>workflow_definitions_v2.id</c> (and
+    /// <c>cron_triggers_v2.workflow_id</c>, which references it) as uuid, while revision 012 still references it from
+    /// <c>event_triggers_v2.workflow_id</c> as <c>String(36)</c>. It cannot build a database from empty past 011.
+    /// </summary>
+    public static string MistralUuidDefinitions(string file, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (file != "001_kilo.py")
+        {
+            return text;
+        }
+
+        const string Id = "sa.Column('id', sa.String(length=36), nullable=False),";
+        var table = text.IndexOf("'workflow_definitions_v2',", StringComparison.Ordinal);
+        var id = text.IndexOf(Id, table, StringComparison.Ordinal);
+        text = string.Concat(text.AsSpan(0, id), "sa.Column('id', postgresql.UUID(), nullable=False),", text.AsSpan(id + Id.Length));
+        return text
+            .Replace("sa.Column('workflow_id', sa.String(length=36), nullable=True),", "sa.Column('workflow_id', postgresql.UUID(), nullable=True),",
+                StringComparison.Ordinal)
+            .Replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n", StringComparison.Ordinal);
     }
 
     /// <summary>The revisions from base to head, as <c>alembic history</c> lists them (these histories are linear).</summary>

@@ -127,6 +127,58 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
     }
 
+    [Fact]
+    public async Task A_public_history_edited_to_contradict_itself_is_reported_resolved_and_recovered_to_a_fixed_point()
+    {
+        using var project = PublicHistory.Mistral.CreateProject(PublicHistory.MistralUuidDefinitions);
+        using var original = PublicHistory.Mistral.CreateProject();
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        var head = await DatabaseAsync();
+        original.Upgrade(head.Url, "heads");
+        project.Upgrade(database.Url, "011");
+        await database.ExecuteAsync("UPDATE alembic_version SET version_num = '041'");
+        Assert.NotEqual(0, project.Run(scratch.Url, "upgrade", "heads").ExitCode);
+        await scratch.ExecuteAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+        var vars = new Dictionary<string, object?>
+        {
+            ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
+            ["project"] = project.Root,
+            ["url"] = database.Url,
+            ["head"] = head.Url,
+            ["scratch"] = scratch.Url,
+            ["backup"] = Path.Combine(_root, database.Name + "-backup"),
+            ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
+            ["alembic"] = AlembicTestProject.AlembicCommand,
+        };
+        const string Plan = "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic";
+
+        var plan = Assert.Single(shell.Run(Plan, vars).ThrowOnError().Output);
+        var contradiction = Assert.Single((IEnumerable<object>)plan.Properties["Contradictions"].Value).ToString();
+        Assert.Equal("this history cannot build a database from empty: revision 001 creates public.workflow_definitions_v2.id uuid, "
+            + "revision 012 references it from public.event_triggers_v2.workflow_id as character varying(36); "
+            + "the recovery gives the key character varying(36), the type the later reference needs", contradiction);
+        Assert.Equal("public.workflow_definitions_v2.id: uuid -> character varying(36)", Assert.Single((IEnumerable<object>)plan.Properties["Conversions"].Value).ToString());
+
+        var result = shell.Run(
+            "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal",
+            vars).ThrowOnError();
+        Assert.All(result.Output, c => Assert.True(c.Properties["Status"].Value.ToString() == "Pass", c.ToString()));
+        var again = project.Run(database.Url, "upgrade", "heads");
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
+
+        // Resolved to the type the later reference needs, the end state is the unedited history's head.
+        var differences = shell.Run("Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference (Get-SchemaState -ConnectionString $url)", vars)
+            .ThrowOnError();
+        Assert.True(differences.Output.Count == 0, string.Join("; ", differences.Output));
+        var next = Assert.Single(shell.Run(Plan, vars).ThrowOnError().Output);
+        Assert.True((bool)next.Properties["IsEmpty"].Value, $"{next}: {string.Join("; ", (IEnumerable<object>)next.Properties["Conversions"].Value)}");
+        var alone = shell.Run(
+            "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars).ThrowOnError();
+        Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
+    }
+
     private async Task<TestDatabase> DatabaseAsync()
     {
         var database = await _server!.CreateDatabaseAsync();

@@ -114,6 +114,39 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_made_by_create_all_keeps_the_key_types_its_models_declare_over_the_history()
+    {
+        // The history made uuid ids; the models (what the code runs) declare String(36), and create_all() built those.
+        var project = Project(new AlembicTestProject("from app_models import metadata as target_metadata")
+            .Revision("acct0001", null, """
+                op.create_table("accounts", sa.Column("id", postgresql.UUID(), primary_key=True), sa.Column("name", sa.Text(), nullable=False))
+                op.create_table("members", sa.Column("id", postgresql.UUID(), primary_key=True), sa.Column("account_id", postgresql.UUID(), sa.ForeignKey("accounts.id"), nullable=False))
+                """)
+            .Revision("acct0002", "acct0001", """op.add_column("members", sa.Column("email", sa.Text()))""")
+            .Module("app_models.py", """
+                import sqlalchemy as sa
+                metadata = sa.MetaData()
+                accounts = sa.Table("accounts", metadata, sa.Column("id", sa.String(36), primary_key=True), sa.Column("name", sa.Text(), nullable=False))
+                members = sa.Table("members", metadata, sa.Column("id", sa.String(36), primary_key=True),
+                    sa.Column("account_id", sa.String(36), sa.ForeignKey("accounts.id"), nullable=False), sa.Column("email", sa.Text()))
+                """));
+        var database = await DatabaseAsync();
+        var scratch = await DatabaseAsync();
+        project.ExecutePython(database.Url, "import os, sqlalchemy as sa, app_models; app_models.metadata.create_all(sa.create_engine(os.environ['DATABASE_URL']))");
+        await database.ExecuteAsync("INSERT INTO accounts VALUES ('a1', 'one'); INSERT INTO members VALUES ('m1', 'a1', 'm@x.test');");
+        var vars = Variables(project, database, scratch);
+        const string Exact = "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic";
+
+        var plan = Assert.Single(shell.Run(Exact, vars).ThrowOnError().Output);
+        Assert.True((bool)plan.Properties["ReadModels"].Value);
+        Assert.Empty((IEnumerable<object>)plan.Properties["Conversions"].Value);
+        Assert.Equal(["Backup", "ProveBackup", "Stamp", "Verify"], StepKinds(plan));
+        await RecoverAsync(project, database, "SELECT md5(string_agg(id || account_id, ',' ORDER BY id)) FROM members");
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(database, "accounts", "id"));
+        Assert.True((bool)Assert.Single(shell.Run(Exact, vars).ThrowOnError().Output).Properties["IsEmpty"].Value);
+    }
+
+    [Fact]
     public async Task A_database_at_one_branch_tip_stamped_head()
     {
         var project = Project(AlembicHistories.BranchAndMerge(new AlembicTestProject()));

@@ -12,33 +12,6 @@ namespace DbRecovery.Engine.Alembic;
 /// </summary>
 public static class AlembicReplay
 {
-    /// <summary>
-    /// The schema real Alembic builds from empty at the heads of <paramref name="history"/> (one upgrade, one snapshot), or
-    /// Alembic's error when the history cannot build a database from empty; the scratch database is emptied again.
-    /// </summary>
-    /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
-    public static async Task<(SchemaState? Head, string? Error)> HeadAsync(
-        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var stepper = AlembicStepper.Start(cli, scratch, log);
-            if (await stepper.UpgradeAsync("heads", cancellationToken).ConfigureAwait(false) is { } error)
-            {
-                return (null, error);
-            }
-
-            var head = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
-            return (head with { Origin = $"real Alembic: {string.Join(" + ", history.Heads)} built from empty" }, null);
-        }
-        finally
-        {
-            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "the replay", log).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Replays <paramref name="revisions"/> (with their ancestors) on the scratch database.</summary>
     /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
     public static async Task<AlembicReplayResult> RunAsync(

@@ -39,26 +39,13 @@ public static class ExactUpgradeCheck
         ArgumentNullException.ThrowIfNull(log);
         var scratch = exact.Scratch;
         var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
-        var folder = Directory.CreateTempSubdirectory("dbrecovery-exact-");
         try
         {
             log.Progress(new ProgressReport("Checking the recovery with real Alembic", $"copying the schema of {target.DisplayName}", 0, 3));
             await SchemaClone.CopyAsync(target, scratch, exact.Tools, log, cancellationToken).ConfigureAwait(false);
             log.Progress(new ProgressReport("Checking the recovery with real Alembic", "converting the keys on the copy", 1, 3));
 
-            // The copy's conversions are journaled apart, in a journal removed with the copy: production is not changed.
-            var journal = new JournalContext(new RecoveryJournal(Path.Combine(folder.FullName, "journal.jsonl")), "Get-RecoveryPlan: exact check",
-                new Dictionary<string, string>());
-            foreach (var group in conversions.GroupBy(c => c.To, StringComparer.Ordinal))
-            {
-                var roots = group.Select(c => new ConversionRoot(c.Schema, c.Table, c.Column)).ToList();
-                var plan = await IdConversion.PlanAsync(scratch, roots, group.Key, log, cancellationToken).ConfigureAwait(false);
-                if (!plan.IsEmpty)
-                {
-                    await IdConversion.ApplyAsync(scratch, plan, journal, log, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            await ConvertAsync(scratch, conversions, log, cancellationToken).ConfigureAwait(false);
             log.Progress(new ProgressReport("Checking the recovery with real Alembic", "stamping and upgrading the copy", 2, 3));
             var report = await AlembicUpgradeProbe.RunAsync(scratch, history, exact.Cli, from, to, upgradeTo, target.DisplayName, log, cancellationToken)
                 .ConfigureAwait(false);
@@ -71,8 +58,32 @@ public static class ExactUpgradeCheck
         }
         finally
         {
-            folder.Delete(recursive: true);
             await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "the exact check", log).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Converts keys of the scratch database; journaled apart, in a journal removed afterwards: only scratch changes.</summary>
+    internal static async Task ConvertAsync(
+        ConnectionTarget scratch, IReadOnlyList<KeyConversion> conversions, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("dbrecovery-exact-");
+        try
+        {
+            var journal = new JournalContext(new RecoveryJournal(Path.Combine(folder.FullName, "journal.jsonl")), "exact check on the scratch database",
+                new Dictionary<string, string>());
+            foreach (var group in conversions.GroupBy(c => c.To, StringComparer.Ordinal))
+            {
+                var roots = group.Select(c => new ConversionRoot(c.Schema, c.Table, c.Column)).ToList();
+                var plan = await IdConversion.PlanAsync(scratch, roots, group.Key, log, cancellationToken).ConfigureAwait(false);
+                if (!plan.IsEmpty)
+                {
+                    await IdConversion.ApplyAsync(scratch, plan, journal, log, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
         }
     }
 }

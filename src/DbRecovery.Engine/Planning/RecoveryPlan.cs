@@ -77,6 +77,12 @@ public sealed record RecoveryPlan
     /// </summary>
     public string? ReferenceSchema { get; init; }
 
+    /// <summary>
+    /// Keys the history creates with one type and references later with another (it cannot build a database from empty),
+    /// each with the type the recovery resolves it to: the one the later reference needs.
+    /// </summary>
+    public IReadOnlyList<string> Contradictions { get; init; } = [];
+
     /// <summary>What no DbRecovery step can fix; while there are any the plan cannot be executed.</summary>
     public IReadOnlyList<string> Blockers { get; init; } = [];
 

@@ -7,6 +7,7 @@ using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Conversion;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Sql;
+using DbRecovery.Engine.Verification;
 
 namespace DbRecovery.Engine.Planning;
 
@@ -59,7 +60,12 @@ public static class RecoveryPlanner
         var before = StaticUpgradeCheck.Run(history, live, revisions, targets, rows);
         var needed = NeededByRevisions(before, live, blockers);
         var modelled = models is null ? [] : ModelledKeys(models, live, needed, warnings);
-        var optional = modelled.Concat(DriftedKeys(best, live, [.. needed, .. modelled])).ToList();
+        var contradictions = HistoryContradiction.Find(replay);
+
+        // The type a key ends with: the models' declaration wins over any revision's, then a contradiction's resolution.
+        var declared = models is null ? [] : DeclaredKeys(models, live);
+        var resolved = RecoveryChecklist.IntendedTypes(live, contradictions.Select(c => c.Expectation).Concat(declared));
+        var optional = modelled.Concat(DriftedKeys(best, live, [.. needed, .. modelled], resolved)).ToList();
 
         log.Progress(new ProgressReport("Planning the recovery", "checking the way again as the conversions leave it", 3, 4));
         var (conversions, converted) = await SimulateAsync(target, live, [.. needed, .. optional], blockers, log, cancellationToken).ConfigureAwait(false);
@@ -107,13 +113,15 @@ public static class RecoveryPlanner
                 $"revision {f.Revision} line {f.Line}: {f.Reason}; predicted statically: plan with -ScratchConnectionString to know"));
         }
 
-        warnings.AddRange(RemainingDrift(best, conversions, kept));
+        warnings.AddRange(RemainingDrift(best, conversions, kept, resolved));
 
         var versionLocated = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
         var stamp = live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(revisions.Order(StringComparer.Ordinal)) && versionLocated is not null ? [] : revisions;
         // The end state has the converted types, and keeps those a remaining revision needs (a rerun after a failure finds them converted).
         var expectedTypes = conversions.SelectMany(c => c.Columns.Select(column => $"{column}={c.To}"))
             .Concat(harmful.Select(h => $"{h.Schema}.{h.Table}.{h.Column}={h.From}"))
+            .Concat(contradictions.Select(c => c.Expectation))
+            .Concat(declared)
             .Distinct(StringComparer.Ordinal).ToList();
         var plan = new RecoveryPlan
         {
@@ -135,6 +143,7 @@ public static class RecoveryPlanner
             Forecast = forecast,
             Decision = exact is null ? "Predicted" : "Exact",
             ReplayDefects = defects,
+            Contradictions = contradictions.Select(c => c.ToString()).ToList(),
             ReferenceSchema = reference,
             Blockers = blockers.Distinct(StringComparer.Ordinal).ToList(),
             Warnings = warnings,
@@ -212,6 +221,15 @@ public static class RecoveryPlanner
         return needed;
     }
 
+    /// <summary>The single-column keys the models declare, as schema.table.column=type.</summary>
+    private static List<string> DeclaredKeys(SchemaState models, SchemaState live) =>
+        live.Tables
+            .Where(t => t.PrimaryKey is { Columns.Count: 1 })
+            .Select(t => (Table: t, Column: t.PrimaryKey!.Columns[0], Declared: models.FindTable(t.Schema, t.Name)?.FindColumn(t.PrimaryKey.Columns[0])?.Type))
+            .Where(k => k.Declared is not null && IsKeyType(k.Declared))
+            .Select(k => $"{k.Table.Schema}.{k.Table.Name}.{k.Column}={PostgresTypeName.Normalize(k.Declared!)}")
+            .ToList();
+
     /// <summary>Keys whose type differs from what the models declare; where a remaining revision needs another type, the revision wins and the reviewer is told.</summary>
     private static List<KeyConversion> ModelledKeys(SchemaState models, SchemaState live, IReadOnlyList<KeyConversion> needed, List<string> warnings)
     {
@@ -254,10 +272,15 @@ public static class RecoveryPlanner
         return keys;
     }
 
-    /// <summary>Keys whose type differs from the true revision's, where a conversion can set it back (uuid and the string types).</summary>
-    private static List<KeyConversion> DriftedKeys(RevisionMatch best, SchemaState live, IReadOnlyList<KeyConversion> planned) =>
+    /// <summary>
+    /// Keys whose type differs from the true revision's, where a conversion can set it back (uuid and the string types);
+    /// not those that already have the type the models declare or a contradiction of the history was resolved to.
+    /// </summary>
+    private static List<KeyConversion> DriftedKeys(
+        RevisionMatch best, SchemaState live, IReadOnlyList<KeyConversion> planned, IReadOnlyDictionary<(string, string, string), string> resolved) =>
         best.TypeMismatches
             .Where(d => d.Column is not null && d.Expected is not null && IsKeyType(d.Expected) && d.Actual is not null && IsKeyType(d.Actual))
+            .Where(d => !IsResolved(resolved, d))
             .Where(d => live.FindTable(d.Schema, d.Table)?.PrimaryKey is { Columns.Count: 1 } key && key.Columns[0] == d.Column)
             .Where(d => !planned.Any(n => n.Schema == d.Schema && n.Table == d.Table))
             .Select(d => new KeyConversion
@@ -270,6 +293,10 @@ public static class RecoveryPlanner
                 Reason = $"revision {best.Revision} defines it as {d.Expected}; the database has {d.Actual}",
             })
             .ToList();
+
+    private static bool IsResolved(IReadOnlyDictionary<(string, string, string), string> resolved, SchemaDifference difference) =>
+        difference.Actual is not null && resolved.TryGetValue((difference.Schema, difference.Table, difference.Column ?? string.Empty), out var type)
+        && PostgresTypeName.AreEqual(type, difference.Actual);
 
     private static bool IsKeyType(string type) => PostgresTypeName.Normalize(type) is "uuid" or "text" || PostgresTypeName.Normalize(type).StartsWith("character varying", StringComparison.Ordinal);
 
@@ -340,8 +367,10 @@ public static class RecoveryPlanner
         [$"the schema has more than revision {best.Revision} defines ({best.Explanation}); real Alembic upgraded a copy with them, so the recovery keeps them and their rows"];
 
     /// <summary>Columns that differ in type from the true revision and that no conversion changes, those kept on purpose left out.</summary>
-    private static IEnumerable<string> RemainingDrift(RevisionMatch best, IReadOnlyList<KeyConversion> conversions, IReadOnlySet<string> kept) =>
+    private static IEnumerable<string> RemainingDrift(
+        RevisionMatch best, IReadOnlyList<KeyConversion> conversions, IReadOnlySet<string> kept, IReadOnlyDictionary<(string, string, string), string> resolved) =>
         best.TypeMismatches
             .Where(d => !kept.Contains($"{d.Schema}.{d.Table}.{d.Column}") && !conversions.Any(c => c.Columns.Contains($"{d.Schema}.{d.Table}.{d.Column}")))
+            .Where(d => !IsResolved(resolved, d))
             .Select(d => $"{d.Schema}.{d.Table}.{d.Column} is {d.Actual} where revision {best.Revision} says {d.Expected}; no step of the plan changes it");
 }

@@ -42,6 +42,9 @@ public sealed record ChecklistOptions
 /// <summary>The post-recovery checklist, as Pass/Fail/Warning objects a runbook can act on.</summary>
 public static class RecoveryChecklist
 {
+    private static readonly HashSet<DifferenceKind> ExtraKinds =
+        [DifferenceKind.ExtraTable, DifferenceKind.ExtraColumn, DifferenceKind.ExtraIndex, DifferenceKind.ExtraForeignKey, DifferenceKind.ExtraEnum];
+
     /// <summary>Runs every check that applies; nothing is changed.</summary>
     public static async Task<IReadOnlyList<RecoveryCheck>> RunAsync(ConnectionTarget target, ChecklistOptions options, IRecoveryLog log, CancellationToken cancellationToken)
     {
@@ -68,15 +71,27 @@ public static class RecoveryChecklist
             var heads = history.Heads.Order(StringComparer.Ordinal).ToList();
             checks.Add(new("AlembicAtHead", live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(heads) ? "Pass" : "Fail",
                 $"alembic_version is [{string.Join(", ", live.AlembicVersion)}]; the history's head is [{string.Join(", ", heads)}]", where));
-            var intended = IntendedTypes(live, options.ExpectedColumnTypes);
-            var reference = options.Reference ?? StaticReplay.Run(history).SchemaOf(heads);
+            var replay = StaticReplay.Run(history);
+
+            // A key the history contradicts itself about is judged by the type the later reference needs, as the plan resolves it.
+            var intended = IntendedTypes(live, options.ExpectedColumnTypes.Concat(HistoryContradiction.Find(replay).Select(c => c.Expectation)));
+            var reference = options.Reference ?? replay.SchemaOf(heads);
             var differences = SchemaComparer.Compare(reference, live)
                 .Where(d => !options.AllowedDifferences.Contains(d.Kind.ToString()) && !options.AllowedDifferences.Contains($"{d.Schema}.{d.Table}") && !options.AllowedDifferences.Contains(d.Table))
                 .Where(d => !(d.Kind == DifferenceKind.TypeMismatch && d.Actual is not null
                     && intended.TryGetValue((d.Schema, d.Table, d.Column ?? string.Empty), out var type) && PostgresTypeName.AreEqual(type, d.Actual)))
                 .ToList();
+
+            // Objects no revision creates (a reverted branch's tables, a DBA's index) are the database's own: kept, and said.
+            var extras = differences.Where(d => ExtraKinds.Contains(d.Kind)).ToList();
+            differences = differences.Except(extras).ToList();
             checks.Add(new("SchemaMatchesHead", differences.Count == 0 ? "Pass" : "Fail",
                 differences.Count == 0 ? (options.Reference is null ? "The schema is the head's" : "The schema is the end state real Alembic built") : $"{differences.Count} {(differences.Count == 1 ? "difference" : "differences")}: {string.Join("; ", differences.Take(10))}", where));
+            if (extras.Count > 0)
+            {
+                checks.Add(new("KeptExtras", "Warning",
+                    $"{extras.Count} {(extras.Count == 1 ? "object" : "objects")} no revision creates, kept as they are: {string.Join("; ", extras.Take(10))}", where));
+            }
         }
 
         foreach (var name in options.ExpectedTables)
@@ -107,7 +122,7 @@ public static class RecoveryChecklist
     /// references one of them through a foreign key (the conversion changes those with it). A history that
     /// still says uuid differs from them by design, so those types are not differences from the head.
     /// </summary>
-    private static Dictionary<(string Schema, string Table, string Column), string> IntendedTypes(SchemaState live, IEnumerable<string> expectations)
+    internal static Dictionary<(string Schema, string Table, string Column), string> IntendedTypes(SchemaState live, IEnumerable<string> expectations)
     {
         var intended = new Dictionary<(string, string, string), string>();
         foreach (var expectation in expectations.Select(ColumnTypeExpectation.Parse).OfType<ColumnTypeExpectation>())

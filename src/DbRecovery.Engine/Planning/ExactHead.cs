@@ -1,0 +1,67 @@
+using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Catalog;
+using DbRecovery.Engine.Connections;
+using DbRecovery.Engine.Diagnostics;
+
+namespace DbRecovery.Engine.Planning;
+
+/// <summary>
+/// The head as real Alembic builds it from empty on the scratch database, revision by revision: the exact reference a
+/// recovered database is judged by. Where the history contradicts itself (a key created with one type and referenced
+/// later with another), the key is converted to the type the later reference needs before that revision runs, as the
+/// recovery resolves it, so such a history has an exact head too. The scratch database is emptied again afterwards.
+/// </summary>
+public static class ExactHead
+{
+    /// <summary>Builds the head of <paramref name="history"/>; returns it, or Alembic's error where even the resolution does not help.</summary>
+    /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
+    public static async Task<(SchemaState? Head, string? Error)> BuildAsync(
+        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(log);
+        var contradictions = HistoryContradiction.Find(StaticReplay.Run(history)).ToList();
+        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using (var stepper = AlembicStepper.Start(cli, scratch, log))
+            {
+                var revisions = history.Revisions;
+                for (var i = 0; i < revisions.Count; i++)
+                {
+                    var revision = revisions[i].Revision;
+                    log.Progress(new ProgressReport("Building the head with real Alembic", revision, i, revisions.Count));
+                    if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is not { } error)
+                    {
+                        continue;
+                    }
+
+                    var resolved = contradictions.Where(c => c.ReferencedBy == revision).ToList();
+                    if (resolved.Count == 0)
+                    {
+                        return (null, $"revision {revision}: {error}");
+                    }
+
+                    contradictions.RemoveAll(resolved.Contains);
+                    var keys = resolved.Select(c => new KeyConversion
+                    {
+                        Schema = c.Schema, Table = c.Table, Column = c.Column, From = c.CreatedType, To = c.ReferencedAs, Reason = c.ToString(),
+                    }).ToList();
+                    await ExactUpgradeCheck.ConvertAsync(scratch, keys, log, cancellationToken).ConfigureAwait(false);
+                    if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is { } again)
+                    {
+                        return (null, $"revision {revision}: {again}");
+                    }
+                }
+            }
+
+            var head = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+            return (head with { Origin = $"real Alembic: {string.Join(" + ", history.Heads)} built from empty" }, null);
+        }
+        finally
+        {
+            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "building the head", log).ConfigureAwait(false);
+        }
+    }
+}
