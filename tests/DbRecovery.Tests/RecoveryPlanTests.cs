@@ -147,6 +147,39 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revision_no_file_has_any_more_is_reported_with_where_git_saw_it_and_its_tables_are_kept()
+    {
+        // An experiment's migration ran here, then its file was reverted: alembic_version names a revision Alembic cannot locate.
+        var project = Project(AlembicHistories.Incident(new AlembicTestProject())
+            .Revision("feed00000001", AlembicHistories.IncidentTrueRevision, """op.create_table("experiments", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("note", sa.Text()))"""));
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, "feed00000001");
+        await database.ExecuteAsync(AlembicHistories.IncidentRows + "INSERT INTO experiments VALUES (1, 'kept'), (2, 'kept too');");
+        var experiment = Directory.GetFiles(project.VersionsDirectory, "*feed00000001*").Single();
+        GitRepository.Run(project.Root, "init", "-q");
+        GitRepository.Run(project.Root, "add", "-A");
+        GitRepository.Run(project.Root, "commit", "-q", "-m", "Try experiments");
+        File.Delete(experiment);
+        GitRepository.Run(project.Root, "commit", "-q", "-a", "-m", "Revert experiments");
+        var scratch = await DatabaseAsync();
+        var vars = Variables(project, database, scratch);
+
+        var plan = Assert.Single(shell.Run("Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic", vars)
+            .ThrowOnError().Output);
+        Assert.Equal([AlembicHistories.IncidentTrueRevision], Strings(plan, "Revisions"));
+        Assert.Empty(Strings(plan, "Blockers"));
+        var unknown = Assert.Single(Strings(plan, "Warnings"), w => w.StartsWith("alembic_version names feed00000001", StringComparison.Ordinal));
+        Assert.Matches($@"in git, migrations/versions/{Path.GetFileName(experiment)} had it until commit \w+ \(\d{{4}}-\d\d-\d\d, ""Revert experiments""\) removed it", unknown);
+        Assert.Contains(Strings(plan, "Warnings"), w => w.Contains("so the recovery keeps them and their rows", StringComparison.Ordinal));
+
+        await RecoverAsync(project, database, "SELECT string_agg(note, ',' ORDER BY id) FROM experiments");
+        var alone = shell.Run("Test-RecoveryState -Path $project -ConnectionString $url -FailOnError", vars).ThrowOnError();
+        var kept = Assert.Single(alone.Output, c => c.Properties["Name"].Value.ToString() == "KeptExtras");
+        Assert.Equal("Warning", kept.Properties["Status"].Value.ToString());
+        Assert.Equal("1 object no revision creates, kept as they are: ExtraTable public.experiments", kept.Properties["Detail"].Value.ToString());
+    }
+
+    [Fact]
     public async Task A_database_at_one_branch_tip_stamped_head()
     {
         var project = Project(AlembicHistories.BranchAndMerge(new AlembicTestProject()));

@@ -131,6 +131,9 @@ public sealed class AlembicHistory
         };
     }
 
+    /// <summary>Whether <paramref name="revision"/> (a full id) is a revision of the history.</summary>
+    public bool Contains(string revision) => _index.ContainsKey(revision);
+
     internal int IndexOf(string revision) =>
         _index.TryGetValue(revision, out var i) ? i : throw new RecoveryException(
             "RevisionNotFound", FailureKind.ObjectNotFound, $"'{revision}' is not a revision of the history in '{Source}'.", revision);

@@ -126,7 +126,8 @@ public static class VersionStamp
             throw Mismatch(plan);
         }
 
-        log.Warning($"Stamping despite {plan.Differences.Count} schema differences because -Force was given ({Listed(plan)}). The journal records it.");
+        log.Warning($"Stamping despite {plan.Differences.Count} differences from the static replay's schema of the revision, because it was forced "
+            + $"(-Force, or a recovery plan real Alembic decided) ({Listed(plan)}). The journal records it.");
     }
 
     private static string Listed(StampPlan plan) =>

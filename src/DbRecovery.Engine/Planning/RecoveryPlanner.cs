@@ -57,6 +57,7 @@ public static class RecoveryPlanner
             warnings.Add(tieNote);
         }
 
+        warnings.AddRange(await UnknownRevisionsAsync(history, project, live, revisions, cancellationToken).ConfigureAwait(false));
         var before = StaticUpgradeCheck.Run(history, live, revisions, targets, rows);
         var needed = NeededByRevisions(before, live, blockers);
         var modelled = models is null ? [] : ModelledKeys(models, live, needed, warnings);
@@ -219,6 +220,23 @@ public static class RecoveryPlanner
         }
 
         return needed;
+    }
+
+    /// <summary>What alembic_version names that no migration file has, and where git last saw each.</summary>
+    private static async Task<List<string>> UnknownRevisionsAsync(
+        AlembicHistory history, string project, SchemaState live, IReadOnlyList<string> revisions, CancellationToken cancellationToken)
+    {
+        var said = new List<string>();
+        var folder = Directory.Exists(project) ? project : Path.GetDirectoryName(Path.GetFullPath(project))!;
+        foreach (var unknown in live.AlembicVersion.Where(v => !history.Contains(v)))
+        {
+            var seen = await RevisionFileHistory.LastSeenAsync(folder, unknown, cancellationToken).ConfigureAwait(false);
+            said.Add($"alembic_version names {unknown}, which no migration file has (Alembic: \"Can't locate revision\"), a migration that ran "
+                + $"here and was reverted or never merged; {(seen is null ? "the project's git history does not know it" : "in git, " + seen)}. "
+                + $"The plan stamps {string.Join(", ", revisions)}, the revision the schema really is at");
+        }
+
+        return said;
     }
 
     /// <summary>The single-column keys the models declare, as schema.table.column=type.</summary>
