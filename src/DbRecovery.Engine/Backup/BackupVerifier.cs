@@ -125,7 +125,7 @@ public static class BackupVerifier
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
         var restored = await SchemaReader.ReadAsync(transaction, new SchemaReadOptions(), cancellationToken).ConfigureAwait(false);
         differences.AddRange(SchemaComparer.Compare(manifest.Schema, restored).Select(d => d.ToString()));
-        var rows = await DatabaseBackup.CountRowsAsync(session, restored, cancellationToken).ConfigureAwait(false);
+        var rows = await TableRows.CountAsync(session, restored, cancellationToken).ConfigureAwait(false);
         foreach (var (table, count) in manifest.RowCounts)
         {
             var restoredCount = rows.GetValueOrDefault(table, -1);

@@ -43,7 +43,7 @@ public static partial class DatabaseBackup
             await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
             var snapshot = await transaction.ExportSnapshotAsync(cancellationToken).ConfigureAwait(false);
             var schema = await SchemaReader.ReadAsync(transaction, new SchemaReadOptions(), cancellationToken).ConfigureAwait(false);
-            var rows = await CountRowsAsync(session, schema, cancellationToken).ConfigureAwait(false);
+            var rows = await TableRows.CountAsync(session, schema, cancellationToken).ConfigureAwait(false);
             var tables = schema.Tables.Count(t => t.Kind != TableKind.Partitioned);
             var dumped = 0;
             var directory = format == "directory";
@@ -113,19 +113,6 @@ public static partial class DatabaseBackup
 
             throw;
         }
-    }
-
-    /// <summary>Exact row counts of every table that holds rows, in the current snapshot.</summary>
-    internal static async Task<Dictionary<string, long>> CountRowsAsync(DatabaseSession session, SchemaState schema, CancellationToken cancellationToken)
-    {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in schema.Tables.Where(t => t.Kind != TableKind.Partitioned))
-        {
-            await using var command = session.CreateCommand($"SELECT count(*) FROM ONLY {SqlIdentifier.Quote(table.Schema, table.Name)}");
-            counts[table.QualifiedName] = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        return counts;
     }
 
     /// <summary>Size and SHA-256 of every file under <paramref name="folder"/> except the manifest.</summary>

@@ -36,4 +36,26 @@ public static class TableRows
 
         return result;
     }
+
+    /// <summary>Exact row counts of every table of <paramref name="schema"/> (schema.table → rows), read in a read-only transaction.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> CountAsync(
+        ConnectionTarget target, SchemaState schema, IRecoveryLog log, CancellationToken cancellationToken)
+    {
+        await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
+        return await CountAsync(session, schema, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Exact row counts of every table of <paramref name="schema"/>, in <paramref name="session"/>.</summary>
+    internal static async Task<Dictionary<string, long>> CountAsync(DatabaseSession session, SchemaState schema, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in schema.Tables.Where(t => t.Kind != TableKind.Partitioned))
+        {
+            await using var command = session.CreateCommand($"SELECT count(*) FROM ONLY {SqlIdentifier.Quote(table.Schema, table.Name)}");
+            counts[table.QualifiedName] = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        return counts;
+    }
 }

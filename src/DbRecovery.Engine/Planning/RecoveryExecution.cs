@@ -74,6 +74,10 @@ public static class RecoveryExecution
                 await run.StepsAsync(options.Scratch, "Rehearsal", cancellationToken).ConfigureAwait(false);
                 await run.RehearseChecksAsync(options.Scratch, cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                run.ExpectRows(BackupManifest.Load(options.BackupPath).RowCounts, exact: false);
+            }
         }
         finally
         {
@@ -92,10 +96,11 @@ public static class RecoveryExecution
         private readonly List<StepResult> _results = [];
         private readonly StaticReplay _replay = StaticReplay.Run(history);
         private readonly string _upgradeTo = plan.Target.SequenceEqual(history.Heads) ? "heads" : plan.Target[0];
-        private readonly ChecklistOptions _checks = new()
+        private ChecklistOptions _checks = new()
         {
             AlembicPath = plan.Project,
             ExpectedColumnTypes = plan.ExpectedColumnTypes,
+            VersionTable = plan.VersionTable,
             Reference = plan.ReferenceSchema is null ? null : SchemaStateJson.Deserialize(plan.ReferenceSchema, "the recovery plan's reference"),
         };
 
@@ -142,7 +147,13 @@ public static class RecoveryExecution
             }
         }
 
-        /// <summary>The end check on the rehearsal copy: a failure there stops the recovery before the database is touched.</summary>
+        /// <summary>Production's end check is judged by <paramref name="rows"/>.</summary>
+        public void ExpectRows(IReadOnlyDictionary<string, long> rows, bool exact) => _checks = _checks with { ExpectedRows = rows, RowsExact = exact };
+
+        /// <summary>
+        /// The end check on the rehearsal copy: a failure there stops the recovery before the database is touched. Then the
+        /// copy's catalog and rows (real Alembic's work on the same data) are what production's end check compares with.
+        /// </summary>
         public async Task RehearseChecksAsync(ConnectionTarget copy, CancellationToken cancellationToken)
         {
             var failed = (await RecoveryChecklist.RunAsync(copy, _checks, log, cancellationToken).ConfigureAwait(false))
@@ -153,6 +164,10 @@ public static class RecoveryExecution
                     $"The rehearsal on a copy of the database restored from the backup into {copy.DisplayName} ran every step, but its end check fails: " +
                     $"{string.Join("; ", failed.Select(f => $"{f.Name}: {f.Detail}"))}. The database itself was not changed.", copy.DisplayName);
             }
+
+            var rehearsed = await SchemaReader.CaptureAsync(copy, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+            _checks = _checks with { Reference = rehearsed with { Origin = "the rehearsal copy after the plan's steps" } };
+            ExpectRows(await TableRows.CountAsync(copy, rehearsed, log, cancellationToken).ConfigureAwait(false), exact: true);
         }
 
         public async Task<RecoveryResult> FinishAsync(ConnectionTarget target, bool changed, string? backupPath, CancellationToken cancellationToken)

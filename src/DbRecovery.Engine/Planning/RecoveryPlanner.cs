@@ -109,7 +109,7 @@ public static class RecoveryPlanner
         }
         else
         {
-            blockers.AddRange(predicted);
+            blockers.AddRange(predicted.Select(p => $"{p} (predicted by the static replay; with -ScratchConnectionString real Alembic decides)"));
             warnings.AddRange(after.Findings.Where(f => !f.IsBlocking).Select(f =>
                 $"revision {f.Revision} line {f.Line}: {f.Reason}; predicted statically: plan with -ScratchConnectionString to know"));
         }

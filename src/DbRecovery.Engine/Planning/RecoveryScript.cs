@@ -11,6 +11,14 @@ public static class RecoveryScript
         script.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"# Recovery plan for {plan.Database}, made {plan.CreatedAt:u} from {plan.Project}"));
         script.Add($"# The schema is at {string.Join(", ", plan.Revisions)}: {plan.Explanation}");
         script.Add($"# alembic_version says {(plan.HasVersionTable ? string.Join(", ", plan.AlembicVersion.DefaultIfEmpty("nothing")) : "nothing: there is no version table")}.");
+        script.Add(plan.IsExact
+            ? "# Decided by real Alembic on a copy of the schema (no data) in the scratch database."
+            : "# Predicted by the static replay: Get-RecoveryPlan -ScratchConnectionString lets real Alembic decide.");
+        foreach (var contradiction in plan.Contradictions)
+        {
+            script.Add($"# Contradiction: {contradiction}.");
+        }
+
         foreach (var conversion in plan.Conversions)
         {
             script.Add($"# Convert {conversion}: {conversion.Reason}.");

@@ -32,6 +32,18 @@ public sealed record ChecklistOptions
     /// </summary>
     public SchemaState? Reference { get; init; }
 
+    /// <summary>The rows each table must hold (schema.table → rows), or null: the rehearsal copy's after its steps, or the backup's.</summary>
+    public IReadOnlyDictionary<string, long>? ExpectedRows { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="ExpectedRows"/> are exact (the rehearsal ran the same steps on the same data), so a difference fails;
+    /// counts from before the upgrade (a backup's manifest) only warn, since a data migration may change them.
+    /// </summary>
+    public bool RowsExact { get; init; }
+
+    /// <summary>The version table, whose rows the stamp changes.</summary>
+    public string VersionTable { get; init; } = "alembic_version";
+
     /// <summary>Health endpoints that must answer 2xx, optionally <c>url|property=value</c> for a JSON property.</summary>
     public IReadOnlyList<string> HealthUrls { get; init; } = [];
 
@@ -92,6 +104,11 @@ public static class RecoveryChecklist
                 checks.Add(new("KeptExtras", "Warning",
                     $"{extras.Count} {(extras.Count == 1 ? "object" : "objects")} no revision creates, kept as they are: {string.Join("; ", extras.Take(10))}", where));
             }
+        }
+
+        if (options.ExpectedRows is { } expected)
+        {
+            checks.Add(await RowsAsync(target, live, expected, options.RowsExact, options.VersionTable, log, cancellationToken).ConfigureAwait(false));
         }
 
         foreach (var name in options.ExpectedTables)
@@ -164,6 +181,27 @@ public static class RecoveryChecklist
         return found is null
             ? new($"ColumnType {expectation.Column}", "Fail", "the column does not exist", where)
             : new($"ColumnType {expectation.Column}", PostgresTypeName.AreEqual(found.Type, expectation.Type) ? "Pass" : "Fail", $"{found.Type} (expected {PostgresTypeName.Normalize(expectation.Type)})", where);
+    }
+
+    /// <summary>Every table that held rows holds as many now (the version table aside).</summary>
+    private static async Task<RecoveryCheck> RowsAsync(
+        ConnectionTarget target, SchemaState live, IReadOnlyDictionary<string, long> expected, bool exact, string versionTableName, IRecoveryLog log,
+        CancellationToken cancellationToken)
+    {
+        var counts = await TableRows.CountAsync(target, live, log, cancellationToken).ConfigureAwait(false);
+        var versionTable = QualifiedName.Parse(versionTableName);
+        var differ = expected
+            .Where(e => !(QualifiedName.Parse(e.Key) is var table && versionTable.Matches(table.Schema ?? "public", table.Name)))
+            .Where(e => !counts.TryGetValue(e.Key, out var now) || now != e.Value)
+            .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}: {e.Value} then, {(counts.TryGetValue(e.Key, out var now) ? now : 0)} now"))
+            .ToList();
+        var source = exact ? "the rehearsal copy after the same steps" : "the backup taken before the recovery";
+        return differ.Count == 0
+            ? new("RowsKept", "Pass", string.Create(CultureInfo.InvariantCulture,
+                $"Every table holds the rows {source} holds ({expected.Count} tables, {expected.Values.Sum()} rows)"), target.DisplayName)
+            : new("RowsKept", exact ? "Fail" : "Warning",
+                $"Rows differ from {source}{(exact ? string.Empty : " (a data migration may explain it; -Rehearse checks rows exactly)")}: {string.Join("; ", differ.Take(10))}",
+                target.DisplayName);
     }
 
     /// <summary>An anti-join per foreign key, all in one batch: rows whose key has no referenced row.</summary>
