@@ -1,7 +1,7 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | secrets [gigabytes]
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]
 var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
@@ -27,10 +27,13 @@ switch (args.FirstOrDefault() ?? "snapshot")
     case "recovery":
         await RecoveryBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture), 5);
         return 0;
+    case "corpus":
+        await CorpusBenchmark.RunAsync();
+        return 0;
     case "secrets":
         SecretScanBenchmark.Run(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | secrets [gigabytes]");
+        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]");
         return 2;
 }

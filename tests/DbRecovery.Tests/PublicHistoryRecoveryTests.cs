@@ -22,28 +22,12 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
     private readonly List<TestDatabase> _databases = [];
     private PostgresServer? _server;
 
-    /// <summary>How a database drifted from its history.</summary>
-    public enum Drift
+    public static TheoryData<string, PublicDrift> Cases()
     {
-        /// <summary>Built to the revision a third of the way, then stamped head by hand (the incident).</summary>
-        ThirdStampedHead,
-
-        /// <summary>Built to the revision two thirds of the way, then stamped head by hand.</summary>
-        TwoThirdsStampedHead,
-
-        /// <summary>Built to head, then the version table dropped (as create_all() leaves a database).</summary>
-        HeadWithoutVersionTable,
-
-        /// <summary>Built two thirds of the way, alembic_version set back to the revision a third of the way.</summary>
-        StampedOlder,
-    }
-
-    public static TheoryData<string, Drift> Cases()
-    {
-        var cases = new TheoryData<string, Drift>();
+        var cases = new TheoryData<string, PublicDrift>();
         foreach (var history in PublicHistory.All)
         {
-            foreach (var drift in Enum.GetValues<Drift>())
+            foreach (var drift in Enum.GetValues<PublicDrift>())
             {
                 cases.Add(history.Name, drift);
             }
@@ -66,39 +50,16 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(string name, Drift drift)
+    public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(string name, PublicDrift drift)
     {
         using var project = PublicHistory.All.Single(h => h.Name == name).CreateProject();
-        var revisions = PublicHistory.Revisions(project);
-        var (third, twoThirds) = (revisions[revisions.Count / 3], revisions[revisions.Count * 2 / 3]);
         var database = await DatabaseAsync();
         var scratch = await DatabaseAsync();
         var head = await DatabaseAsync();
         project.Upgrade(head.Url, "heads");
-        project.Upgrade(database.Url, drift switch
-        {
-            Drift.ThirdStampedHead => third,
-            Drift.HeadWithoutVersionTable => "heads",
-            _ => twoThirds,
-        });
-        await database.ExecuteAsync(drift switch
-        {
-            Drift.HeadWithoutVersionTable => "DROP TABLE alembic_version",
-            Drift.StampedOlder => $"UPDATE alembic_version SET version_num = '{third}'",
-            _ => $"UPDATE alembic_version SET version_num = '{revisions[^1]}'",
-        });
+        var revisions = await PublicDrifts.BuildAsync(project, database, drift);
         var rows = await database.ScalarAsync<string>(RowCounts);
-        var vars = new Dictionary<string, object?>
-        {
-            ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
-            ["project"] = project.Root,
-            ["url"] = database.Url,
-            ["head"] = head.Url,
-            ["scratch"] = scratch.Url,
-            ["backup"] = Path.Combine(_root, database.Name + "-backup"),
-            ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
-            ["alembic"] = AlembicTestProject.AlembicCommand,
-        };
+        var vars = Variables(project, database, head, scratch);
 
         var result = shell.Run(
             "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal",
@@ -140,17 +101,7 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         await database.ExecuteAsync("UPDATE alembic_version SET version_num = '041'");
         Assert.NotEqual(0, project.Run(scratch.Url, "upgrade", "heads").ExitCode);
         await scratch.ExecuteAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-        var vars = new Dictionary<string, object?>
-        {
-            ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
-            ["project"] = project.Root,
-            ["url"] = database.Url,
-            ["head"] = head.Url,
-            ["scratch"] = scratch.Url,
-            ["backup"] = Path.Combine(_root, database.Name + "-backup"),
-            ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
-            ["alembic"] = AlembicTestProject.AlembicCommand,
-        };
+        var vars = Variables(project, database, head, scratch);
         const string Plan = "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic";
 
         var plan = Assert.Single(shell.Run(Plan, vars).ThrowOnError().Output);
@@ -178,6 +129,18 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
             "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars).ThrowOnError();
         Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
     }
+
+    private Dictionary<string, object?> Variables(AlembicTestProject project, TestDatabase database, TestDatabase head, TestDatabase scratch) => new()
+    {
+        ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
+        ["project"] = project.Root,
+        ["url"] = database.Url,
+        ["head"] = head.Url,
+        ["scratch"] = scratch.Url,
+        ["backup"] = Path.Combine(_root, database.Name + "-backup"),
+        ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
+        ["alembic"] = AlembicTestProject.AlembicCommand,
+    };
 
     private async Task<TestDatabase> DatabaseAsync()
     {

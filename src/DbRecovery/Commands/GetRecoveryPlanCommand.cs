@@ -18,10 +18,15 @@ namespace DbRecovery.Commands;
 /// again as the conversions would leave the schema. What no DbRecovery step can fix (a table a later revision
 /// creates already exists, a schema that is no revision) is listed under Blockers, and such a plan cannot be
 /// executed. The plan lists the stamp, the revisions the upgrade will run, the checks the end state must pass
-/// and the ordered steps; nothing is changed. With -ScratchConnectionString the application's models are
-/// read too: env.py is run with real Python the way Alembic runs it, its target_metadata is built with
-/// create_all() on that empty database (emptied again afterwards), and keys whose type differs from the
-/// models' become conversions (a remaining revision that needs another type wins). -AsScript writes it as a PowerShell script of DbRecovery cmdlets.
+/// and the ordered steps; nothing is changed. Without a scratch database all of this is the static replay's
+/// prediction (Decision: Predicted). With -ScratchConnectionString real Alembic decides (Decision: Exact): the
+/// exact schema of every revision ranks the true revision, a schema-only copy of the database gets the plan's
+/// conversions, the stamp and real alembic upgrade, whose error is the blocker and whose result is the end state
+/// the recovery is checked against (ReferenceSchema); static blockers it contradicts become ReplayDefects. The
+/// application's models are read there too (env.py's target_metadata built with create_all()): keys whose type
+/// differs from the models' become conversions. A key the history creates with one type and references later
+/// with another is reported (Contradictions) and given the later reference's type. -AsScript writes the plan as
+/// a PowerShell script of DbRecovery cmdlets.
 /// The plan serializes (Export-Clixml, ConvertTo-Json) and Invoke-RecoveryPlan applies it unchanged, refusing
 /// it if the database's schema or alembic_version changed since.
 /// </remarks>
@@ -31,7 +36,7 @@ namespace DbRecovery.Commands;
 /// </example>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic</code>
-/// <para>Also reads the types the application's models declare, by building them on an empty scratch database.</para>
+/// <para>Lets real Alembic decide on an empty scratch database: the revision, the blockers, the models' types and the end state.</para>
 /// </example>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend | Export-Clixml ./recovery-plan.xml</code>

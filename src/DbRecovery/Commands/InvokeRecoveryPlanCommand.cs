@@ -14,12 +14,14 @@ namespace DbRecovery.Commands;
 /// changed since Get-RecoveryPlan made it (a fingerprint of both). Then backs up to -BackupPath and proves the
 /// backup in the scratch database (Backup-Database, Test-DatabaseBackup). With -Rehearse the whole plan first
 /// runs on the copy restored from that backup, with real data, each step timed with its lock window, so the
-/// operator learns the downtime and sees it succeed before production is touched; a rehearsal failure stops
-/// here with the database unchanged. Then the conversions, the stamp and the upgrade run on the database,
-/// each in its own transaction and journaled; the first failure stops the run and says what the completed
-/// steps left and what to run next (a new plan resumes from there, or restore the backup). Last, the
-/// checklist of Test-RecoveryState runs against the plan's target, and any failing check is a terminating
-/// error after the result is written. An already recovered database is left alone (no backup) and only
+/// operator learns the downtime and sees it succeed before production is touched; then the checklist runs on
+/// that copy, and a failing step or check stops here with the database unchanged. Then the conversions, the
+/// stamp and the upgrade run on the database, each in its own transaction and journaled; the first failure
+/// stops the run and says what the completed steps left and what to run next (a new plan resumes from there,
+/// or restore the backup). Last, the checklist of Test-RecoveryState runs on the database: its schema must
+/// equal the rehearsal copy's (else the end state real Alembic built while planning) and its tables must
+/// hold the copy's rows (else the backup's, as a warning); any failing check is a terminating error after
+/// the result is written. An already recovered database is left alone (no backup) and only
 /// checked. -WhatIf prints the whole plan as a script and changes nothing.
 /// </remarks>
 /// <example>

@@ -59,7 +59,10 @@ public sealed class RecoveryChecklistTests : DatabaseTest
         Assert.All(waived, c => Assert.True(c.Status == "Pass", $"{c.Name}: {c.Detail}"));
         var check = Assert.Single(strict, c => c.Name == "SchemaMatchesHead");
         Assert.Equal("Fail", check.Status);
-        Assert.StartsWith("12 differences: TypeMismatch public.comments.id: expected uuid, actual character varying(36); TypeMismatch public.comments.author_id:", check.Detail, StringComparison.Ordinal);
+        // users.id and the columns referencing it follow the history's own contradiction (later revisions reference it as
+        // String(36)); the other keys have nothing that says varchar but -ExpectColumnType.
+        Assert.StartsWith("7 differences: TypeMismatch public.comments.id: expected uuid, actual character varying(36);", check.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("public.users.id", check.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
