@@ -36,7 +36,7 @@ internal static class CorpusBenchmark
             {
                 await using var database = await server.CreateDatabaseAsync();
                 await using var scratch = await server.CreateDatabaseAsync();
-                await PublicDrifts.BuildAsync(project, database, drift);
+                await PublicDrifts.BuildAsync(history, project, database, drift);
                 var target = ConnectionTarget.Parse(database.Url);
                 var exact = new ExactCheckOptions(ConnectionTarget.Parse(scratch.Url), AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
                     PgTools.Locate(null));

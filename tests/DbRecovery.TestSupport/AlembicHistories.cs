@@ -133,6 +133,51 @@ public static class AlembicHistories
             """);
 
     /// <summary>
+    /// Column types from libraries and from the project itself, as real projects write them: sqlalchemy_utils and
+    /// oslo.db types (which the replay maps to what PostgreSQL stores), a project TypeDecorator whose
+    /// load_dialect_impl picks the type (which the replay cannot know: Unknown), and a type read off an instance
+    /// (<c>JsonEncodedDict().impl</c>). Needs python3-sqlalchemy-utils and python3-oslo.db.
+    /// </summary>
+    public static AlembicTestProject LibraryTypes(AlembicTestProject project) => project
+        .Module("shopapp/__init__.py", string.Empty)
+        .Module("shopapp/types.py", """
+            import sqlalchemy as sa
+            from sqlalchemy.dialects import postgresql
+
+            class Precise(sa.types.TypeDecorator):
+                impl = sa.DateTime
+                cache_ok = True
+
+                def load_dialect_impl(self, dialect):
+                    if dialect.name == "mysql":
+                        return dialect.type_descriptor(sa.Numeric(20, 6))
+                    return dialect.type_descriptor(postgresql.TIMESTAMP(timezone=True))
+            """)
+        .Revision("lib00001", null, """
+            import sqlalchemy_utils
+            from oslo_db.sqlalchemy import types as db_types
+            from shopapp.types import Precise
+            op.create_table("things",
+                sa.Column("id", sqlalchemy_utils.UUIDType(binary=False), primary_key=True),
+                sa.Column("doc", sqlalchemy_utils.JSONType()),
+                sa.Column("email", sqlalchemy_utils.EmailType(), nullable=False),
+                sa.Column("kind", sqlalchemy_utils.ChoiceType([("a", "A"), ("b", "B")])),
+                sa.Column("tags", sqlalchemy_utils.ScalarListType()),
+                sa.Column("home", sqlalchemy_utils.URLType()),
+                sa.Column("address", sqlalchemy_utils.IPAddressType()),
+                sa.Column("extra", db_types.JsonEncodedDict()),
+                sa.Column("history", db_types.JsonEncodedList()),
+                sa.Column("deleted", db_types.SoftDeleteInteger(), server_default="0"),
+                sa.Column("inventory", db_types.JsonEncodedDict(mysql_as_long=True).impl),
+                sa.Column("seen_at", Precise()))
+            """, "library and project types")
+        .Revision("lib00002", "lib00001", """
+            import sqlalchemy_utils
+            op.create_table("notes", sa.Column("id", sa.Integer(), primary_key=True),
+                sa.Column("thing_id", sqlalchemy_utils.UUIDType(binary=False), sa.ForeignKey("things.id"), nullable=False))
+            """, "a key of a library type, referenced");
+
+    /// <summary>
     /// Revisions whose schemas differ only in details: a type-only migration (timestamp to timestamptz), a
     /// no-op, an enum label, a foreign key's ON DELETE, a data-only change and a nullability change.
     /// </summary>

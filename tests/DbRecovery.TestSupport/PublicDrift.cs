@@ -19,9 +19,13 @@ public enum PublicDrift
 /// <summary>Builds drifted databases with real Alembic.</summary>
 public static class PublicDrifts
 {
-    /// <summary>Builds <paramref name="database"/> from <paramref name="project"/> drifted as <paramref name="drift"/> says; returns the revisions, base to head.</summary>
-    public static async Task<IReadOnlyList<string>> BuildAsync(AlembicTestProject project, TestDatabase database, PublicDrift drift)
+    /// <summary>
+    /// Builds <paramref name="database"/> from <paramref name="project"/> (of <paramref name="history"/>) drifted as
+    /// <paramref name="drift"/> says, with the history's seed rows; returns the revisions, base to head.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> BuildAsync(PublicHistory history, AlembicTestProject project, TestDatabase database, PublicDrift drift)
     {
+        ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(database);
         var revisions = PublicHistory.Revisions(project);
@@ -38,6 +42,7 @@ public static class PublicDrifts
             PublicDrift.StampedOlder => $"UPDATE alembic_version SET version_num = '{third}'",
             _ => $"UPDATE alembic_version SET version_num = '{revisions[^1]}'",
         });
+        await database.ExecuteAsync(history.Seed);
         return revisions;
     }
 }

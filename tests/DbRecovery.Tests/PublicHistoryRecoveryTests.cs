@@ -52,13 +52,15 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
     [MemberData(nameof(Cases))]
     public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(string name, PublicDrift drift)
     {
-        using var project = PublicHistory.All.Single(h => h.Name == name).CreateProject();
+        var history = PublicHistory.All.Single(h => h.Name == name);
+        using var project = history.CreateProject();
         var database = await DatabaseAsync();
         var scratch = await DatabaseAsync();
         var head = await DatabaseAsync();
         project.Upgrade(head.Url, "heads");
-        var revisions = await PublicDrifts.BuildAsync(project, database, drift);
+        var revisions = await PublicDrifts.BuildAsync(history, project, database, drift);
         var rows = await database.ScalarAsync<string>(RowCounts);
+        Assert.Contains(rows.Split(','), r => r.EndsWith("=2", StringComparison.Ordinal));
         var vars = Variables(project, database, head, scratch);
 
         var result = shell.Run(

@@ -113,7 +113,8 @@ internal static class OperationCalls
     {
         var name = column.Argument(0, "name")?.AsString() ?? string.Empty;
         var rest = column.Arguments.Count > 0 && column.Arguments[0] is PythonString ? column.Arguments.Skip(1) : column.Arguments;
-        var type = column.Keyword("type_") ?? rest.FirstOrDefault(a => a is PythonName || (a is PythonCall c && !IsSchemaItem(c)));
+        var type = column.Keyword("type_")
+            ?? rest.FirstOrDefault(a => a is PythonName or PythonAttribute or PythonSubscript or PythonOpaque || (a is PythonCall c && !IsSchemaItem(c)));
         var items = column.Arguments.OfType<PythonCall>().ToList();
         var foreignKey = items.FirstOrDefault(c => LastName(c) == "ForeignKey");
         var primaryKey = IsTrue(column.Keyword("primary_key"));

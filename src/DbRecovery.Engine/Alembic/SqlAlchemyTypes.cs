@@ -47,8 +47,20 @@ internal static class SqlAlchemyTypes
             "MACADDR" => "macaddr",
             "TSVECTOR" => "tsvector",
             "ARRAY" when call?.Argument(0, "item_type") is { } item => Map(item) + "[]",
-            "ENUM" => call?.Keyword("name")?.AsString() is { } enumName ? enumName : "enum",
-            _ => PostgresTypeName.Normalize(name.Length == 0 ? "unknown" : name),
+            "ENUM" => call?.Keyword("name")?.AsString() is { } enumName ? enumName : PostgresTypeName.Unresolved("Enum"),
+            "CLOB" or "JSONENCODEDDICT" or "JSONENCODEDLIST" or "SCALARLISTTYPE" or "URLTYPE" => "text",
+            "BLOB" or "PICKLETYPE" or "PASSWORDTYPE" => "bytea",
+            "AUTOSTRING" => "character varying",
+            "SOFTDELETEINTEGER" => "integer",
+            "JSONTYPE" => "json",
+            "ARROWTYPE" => "timestamp without time zone",
+            "EMAILTYPE" or "CHOICETYPE" => "character varying(255)",
+            "IPADDRESSTYPE" or "TIMEZONETYPE" => "character varying(50)",
+            "TSVECTORTYPE" => "tsvector",
+            "LTREETYPE" => "ltree",
+            "HSTORE" or "MONEY" or "XML" or "OID" or "TSQUERY" or "MACADDR8" or "DATERANGE" or "INT4RANGE" or "INT8RANGE" or "NUMRANGE" or "TSRANGE"
+                or "TSTZRANGE" or "BIT" => name.ToLowerInvariant(),
+            _ => PostgresTypeName.Unresolved(name.Length == 0 ? "expression" : name),
         };
     }
 

@@ -8,6 +8,8 @@ namespace DbRecovery.Engine.Catalog;
 /// </summary>
 public static partial class PostgresTypeName
 {
+    private const string UnresolvedPrefix = "unresolved ";
+
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["varchar"] = "character varying",
@@ -67,6 +69,15 @@ public static partial class PostgresTypeName
 
         return name + modifiers + arrays;
     }
+
+    /// <summary>
+    /// The spelling of a type the static replay cannot resolve (a project's own TypeDecorator, a library type it does not
+    /// know): <c>unresolved Name</c>. It is compared with nothing: it is Unknown, never a difference or a blocker.
+    /// </summary>
+    public static string Unresolved(string name) => UnresolvedPrefix + name;
+
+    /// <summary>Whether <paramref name="type"/> is one the static replay could not resolve (see <see cref="Unresolved"/>).</summary>
+    public static bool IsUnresolved(string type) => Normalize(type).StartsWith(UnresolvedPrefix, StringComparison.Ordinal);
 
     /// <summary>Whether two spellings name the same type.</summary>
     public static bool AreEqual(string left, string right) => string.Equals(Normalize(left), Normalize(right), StringComparison.Ordinal);

@@ -95,7 +95,7 @@ public static class SchemaComparer
                 continue;
             }
 
-            if (!PostgresTypeName.AreEqual(column.Type, other.Type))
+            if (!PostgresTypeName.IsUnresolved(column.Type) && !PostgresTypeName.AreEqual(column.Type, other.Type))
             {
                 differences.Add(Difference(DifferenceKind.TypeMismatch, expected, column.Name, PostgresTypeName.Normalize(column.Type), PostgresTypeName.Normalize(other.Type)));
             }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DbRecovery.Engine.Catalog;
 
 namespace DbRecovery.Engine.Alembic.Replay;
 
@@ -23,7 +24,7 @@ public static partial class TypeCompatibility
     public static bool CanReference(string column, string key)
     {
         var (from, to) = (BaseOf(column), BaseOf(key));
-        return from == to
+        return from == to || Unknowable(column, key)
             || (Strings.Contains(from) && Strings.Contains(to))
             || (Integers.Contains(from) && Numbers.Contains(to))
             || (Numbers.Contains(from) && Floats.Contains(to))
@@ -38,12 +39,15 @@ public static partial class TypeCompatibility
     public static bool CanCastAutomatically(string from, string to)
     {
         var (source, target) = (BaseOf(from), BaseOf(to));
-        return source == target
+        return source == target || Unknowable(from, to)
             || Strings.Contains(target)
             || (Numbers.Contains(source) && Numbers.Contains(target))
             || (Instants.Contains(source) && Instants.Contains(target))
             || (source, target) is ("json", "jsonb") or ("jsonb", "json");
     }
+
+    /// <summary>A type the replay could not resolve makes the answer unknowable, and the unknown is never a blocker.</summary>
+    private static bool Unknowable(string one, string other) => PostgresTypeName.IsUnresolved(one) || PostgresTypeName.IsUnresolved(other);
 
     /// <summary>The type without its modifiers: <c>character varying(36)</c> is <c>character varying</c>.</summary>
     public static string BaseOf(string type)
