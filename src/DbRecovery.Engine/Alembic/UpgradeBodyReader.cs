@@ -4,81 +4,305 @@ using DbRecovery.Engine.Alembic.Python;
 namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
-/// Reads the statements of <c>def upgrade():</c> into operations: <c>op.*</c> calls, <c>with
-/// op.batch_alter_table(...) as batch_op:</c> blocks, and <c>op.execute</c> SQL. Any other statement
-/// becomes an <see cref="OpaqueOperation"/> with its line.
+/// Reads the statements of <c>def upgrade():</c> into operations, following its blocks as they run on PostgreSQL:
+/// <c>op.*</c> calls, <c>with op.batch_alter_table(...) as batch_op:</c> blocks, <c>op.execute</c> SQL; an <c>if</c> on
+/// the dialect takes only the branch PostgreSQL takes; a <c>for</c> over a literal list runs its body once an item,
+/// with the names it and the function bind put into the calls. What depends on anything else (the data, a reflected
+/// catalog, a loop over a query) is an <see cref="OpaqueOperation"/> with its line: unknown, never applied.
 /// </summary>
-internal static class UpgradeBodyReader
+internal sealed class UpgradeBodyReader
 {
+    // op's functions that read or name things and change nothing.
+    private static readonly HashSet<string> Helpers = ["op.get_bind", "op.get_context", "op.f", "op.inline_literal", "op.implementation_for"];
+
+    private readonly PythonExpressionParser _parser;
+    private readonly MigrationScript _script;
+    private readonly List<MigrationOperation> _operations = [];
+    private readonly Dictionary<string, (string? Table, string? Schema)> _batches = new(StringComparer.Ordinal);
+    private Mode? _afterReturn;
+
+    private UpgradeBodyReader(PythonExpressionParser parser, MigrationScript script)
+    {
+        _parser = parser;
+        _script = script;
+    }
+
+    /// <summary>How a block's statements run: all, none, unknown (with why), or only when an object exists (or not).</summary>
+    private readonly record struct Mode(bool Skip, string? Unknown, ExistenceGuard? Guard = null)
+    {
+        public static readonly Mode Run = new(false, null);
+
+        public Mode Within(bool? taken, string why) =>
+            Skip || taken == false ? new(true, null) : Unknown is not null ? this : taken is null ? new(false, why) : this;
+
+        // A guard inside a guard, or under an unknown, is unknown.
+        public Mode Guarded(ExistenceGuard guard, string why) => Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
+    }
+
     public static List<MigrationOperation> Read(PythonExpressionParser parser, MigrationScript script, int defColumn)
     {
-        var operations = new List<MigrationOperation>();
-        var batches = new Stack<(string Alias, string? Table, string? Schema, int Column)>();
-        while (parser.Current.Kind != PythonTokenKind.EndOfFile && parser.Current.Column > defColumn)
-        {
-            var start = parser.Position;
-            var line = parser.Current;
-            while (batches.Count > 0 && line.Column <= batches.Peek().Column)
-            {
-                batches.Pop();
-            }
+        var reader = new UpgradeBodyReader(parser, script);
+        reader.ReadBlock(defColumn, Mode.Run, new LocalNames());
+        return reader._operations;
+    }
 
+    /// <summary>Reads the statements indented deeper than <paramref name="outer"/>.</summary>
+    private void ReadBlock(int outer, Mode mode, LocalNames names)
+    {
+        while (_parser.Current.Kind != PythonTokenKind.EndOfFile && _parser.Current.Column > outer)
+        {
+            var start = _parser.Position;
+            var line = _parser.Current;
+            var effective = _afterReturn is not { } after || mode.Skip ? mode : after.Skip ? after : mode.Within(null, after.Unknown!);
             try
             {
-                ReadStatement(parser, operations, batches);
+                if (ReadCompound(line, effective, names))
+                {
+                    continue;
+                }
+
+                ReadSimple(line, effective, names);
             }
             catch (PythonSyntaxException ex)
             {
-                script.Warn(ex.Line, ex.Message);
-                operations.Add(new OpaqueOperation { Description = "unreadable statement", Line = line.Line });
-                parser.Position = start;
+                _script.Warn(ex.Line, ex.Message);
+                Add(effective, new OpaqueOperation { Description = "unreadable statement", Line = line.Line });
+                _parser.Position = start;
             }
 
-            MigrationFileReader.SkipLogicalLine(parser);
+            MigrationFileReader.SkipLogicalLine(_parser);
         }
-
-        return operations;
     }
 
-    private static void ReadStatement(PythonExpressionParser parser, List<MigrationOperation> operations, Stack<(string Alias, string? Table, string? Schema, int Column)> batches)
+    /// <summary>Reads an <c>if</c>, <c>for</c>, <c>with</c> … with its body; false when the statement is a simple one.</summary>
+    private bool ReadCompound(PythonToken first, Mode mode, LocalNames names)
     {
-        var first = parser.Current;
-        if (first.Kind == PythonTokenKind.String || first.Is("pass"))
+        var column = first.Column;
+        switch (first.Text)
         {
-            return;
+            case "if":
+                ReadIf(column, mode, names);
+                return true;
+            case "for":
+                ReadFor(column, mode, names);
+                return true;
+            case "with":
+                ReadWith(column, mode, names);
+                return true;
+            case "while":
+                Body(column, mode.Within(null, "a while loop"), names);
+                return true;
+            case "try" or "finally" or "else":
+                Body(column, mode, names);
+                return true;
+            case "except":
+                Body(column, mode.Within(null, "an except block (it runs only when what it guards fails)"), names);
+                return true;
+            case "def" or "class" or "async":
+                Body(column, new Mode(true, null), names);
+                return true;
+            default:
+                return false;
         }
+    }
 
-        if (first.Is("with"))
+    private void ReadIf(int column, Mode mode, LocalNames names)
+    {
+        bool? anyTaken = false;
+        ExistenceGuard? guard = null;
+        var branches = 0;
+        while (true)
         {
-            parser.Next();
-            var context = parser.Parse();
-            if (context is PythonCall { FunctionName: "op.batch_alter_table" } batch && parser.Accept("as") && parser.Current.Kind == PythonTokenKind.Name)
+            var keyword = _parser.Next().Text;
+            bool? taken;
+            string why;
+            Mode body;
+            if (keyword == "else")
             {
-                var alias = parser.Next().Text;
-                batches.Push((alias, batch.Argument(0, "table_name")?.AsString(), batch.Keyword("schema")?.AsString(), first.Column));
-                return;
+                taken = anyTaken is null ? null : !anyTaken;
+                why = "the else of a condition DbRecovery cannot evaluate";
+                body = guard is not null && branches == 1 ? mode.Guarded(guard with { MustExist = !guard.MustExist }, why) : mode.Within(taken, why);
+            }
+            else
+            {
+                var condition = names.Substitute(_parser.Parse());
+                taken = anyTaken == true ? false : DialectCondition.OnPostgres(condition) is { } value ? (anyTaken is null && value ? null : value) : null;
+                why = $"a condition DbRecovery cannot evaluate ({Text(condition)})";
+                guard = taken is null && anyTaken == false ? ExistenceGuard.Of(condition) : null;
+                body = guard is null ? mode.Within(taken, why) : mode.Guarded(guard, why);
             }
 
-            operations.Add(new OpaqueOperation { Description = "with block", Line = first.Line });
-            return;
+            branches++;
+            anyTaken = anyTaken == true || taken == true ? true : anyTaken is null || taken is null ? null : false;
+            Body(column, body, names);
+            if (_parser.Current.Column != column || !(_parser.Current.Is("elif") || _parser.Current.Is("else")))
+            {
+                return;
+            }
         }
+    }
 
-        var expression = parser.Parse(allowTuple: true);
-        if (expression is not PythonCall call || parser.Current.Is("="))
+    private void ReadFor(int column, Mode mode, LocalNames names)
+    {
+        _parser.Next();
+        var targets = new List<string>();
+        _parser.Accept("(");
+        while (_parser.Current.Kind == PythonTokenKind.Name && !_parser.Current.Is("in"))
         {
-            operations.Add(new OpaqueOperation { Description = first.Text + " statement", Line = first.Line });
+            targets.Add(_parser.Next().Text);
+            _parser.Accept(",");
+            _parser.Accept(")");
+        }
+
+        _parser.Expect("in");
+        var iterable = names.Substitute(_parser.Parse(allowTuple: true));
+        MigrationFileReader.SkipLogicalLine(_parser);
+        var body = _parser.Position;
+        if (mode.Skip || iterable is not PythonSequence { Items: var items } || items.Any(i => !Binds(targets, i)))
+        {
+            ReadBlock(column, mode.Within(null, $"a loop over {Text(iterable)}"), names);
             return;
         }
 
+        if (items.Count == 0)
+        {
+            ReadBlock(column, new Mode(true, null), names);
+        }
+
+        foreach (var item in items)
+        {
+            _parser.Position = body;
+            var iteration = names.Copy();
+            var values = targets.Count == 1 ? [item] : ((PythonSequence)item).Items;
+            foreach (var (target, value) in targets.Zip(values))
+            {
+                iteration.Bind(target, value);
+            }
+
+            ReadBlock(column, mode, iteration);
+        }
+    }
+
+    private void ReadWith(int column, Mode mode, LocalNames names)
+    {
+        _parser.Next();
+        var context = names.Substitute(_parser.Parse());
+        if (context is PythonCall { FunctionName: "op.batch_alter_table" } batch && _parser.Accept("as") && _parser.Current.Kind == PythonTokenKind.Name)
+        {
+            var alias = _parser.Next().Text;
+            _batches[alias] = (batch.Argument(0, "table_name")?.AsString(), batch.Keyword("schema")?.AsString());
+            Body(column, mode, names);
+            _batches.Remove(alias);
+            return;
+        }
+
+        Body(column, mode, names);
+    }
+
+    /// <summary>Skips the rest of the header line and reads the block under it.</summary>
+    private void Body(int column, Mode mode, LocalNames names)
+    {
+        MigrationFileReader.SkipLogicalLine(_parser);
+        ReadBlock(column, mode, names);
+    }
+
+    private void ReadSimple(PythonToken first, Mode mode, LocalNames names)
+    {
+        if (first.Kind == PythonTokenKind.String || first.Is("pass") || first.Is("import") || first.Is("from") || first.Is("global")
+            || first.Is("nonlocal") || first.Is("assert") || first.Is("del") || first.Is("break") || first.Is("continue"))
+        {
+            return;
+        }
+
+        if (first.Is("return") || first.Is("raise"))
+        {
+            // What follows runs only when this did not: after a certain return nothing does, after a possible one it is unknown.
+            if (!mode.Skip && _afterReturn is not { Skip: true })
+            {
+                _afterReturn = mode.Unknown is null ? new Mode(true, null) : new Mode(false, $"code after a return under {mode.Unknown}");
+            }
+
+            return;
+        }
+
+        var expression = _parser.Parse(allowTuple: true);
+        if (_parser.Accept("="))
+        {
+            var value = names.Substitute(_parser.Parse(allowTuple: true));
+            if (expression is PythonName target && !mode.Skip)
+            {
+                names.Bind(target.Dotted, mode.Unknown is null ? value : null);
+            }
+
+            if (value is PythonCall call && IsOperation(call))
+            {
+                Add(mode, Operation(call));
+            }
+
+            return;
+        }
+
+        if (expression is not PythonCall statement)
+        {
+            Add(mode, new OpaqueOperation { Description = first.Text + " statement", Line = first.Line });
+            return;
+        }
+
+        if (!Helpers.Contains(statement.FunctionName))
+        {
+            Add(mode, Operation((PythonCall)names.Substitute(statement)));
+        }
+    }
+
+    private bool IsOperation(PythonCall call) =>
+        (call.FunctionName.StartsWith("op.", StringComparison.Ordinal) && !Helpers.Contains(call.FunctionName))
+        || _batches.ContainsKey(call.FunctionName.Split('.')[0]);
+
+    private MigrationOperation Operation(PythonCall call)
+    {
         var name = call.FunctionName;
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var owner = dot < 0 ? string.Empty : name[..dot];
         var method = name[(dot + 1)..];
         var operation = owner == "op"
             ? OperationCalls.FromOp(method, call)
-            : batches.FirstOrDefault(b => b.Alias == owner) is { Alias: not null } batchContext
-                ? OperationCalls.FromBatch(method, call, batchContext.Table, batchContext.Schema)
-                : null;
-        operations.Add(operation ?? new OpaqueOperation { Description = name.Length > 0 ? name : "call", Line = call.Line });
+            : _batches.TryGetValue(owner, out var batch) ? OperationCalls.FromBatch(method, call, batch.Table, batch.Schema) : null;
+        return operation ?? new OpaqueOperation { Description = name.Length > 0 ? name : "call", Line = call.Line };
     }
+
+    private void Add(Mode mode, MigrationOperation operation)
+    {
+        if (mode.Skip)
+        {
+            return;
+        }
+
+        if (mode.Guard is { } guard && mode.Unknown is null)
+        {
+            _operations.Add((MigrationOperation?)guard.Guard(operation) ?? Unknown(operation, $"a test of {guard}"));
+            return;
+        }
+
+        _operations.Add(mode.Unknown is null ? operation : Unknown(operation, mode.Unknown));
+    }
+
+    private static OpaqueOperation Unknown(MigrationOperation operation, string why) =>
+        new() { Description = $"{Describe(operation)} under {why}", Line = operation.Line };
+
+    private static string Describe(MigrationOperation operation) =>
+        operation is OpaqueOperation opaque ? opaque.Description : operation.GetType().Name.Replace("Operation", string.Empty, StringComparison.Ordinal);
+
+    private static bool Binds(List<string> targets, PythonExpression item) =>
+        targets.Count == 1 || (item is PythonSequence { Items.Count: var count } && count == targets.Count);
+
+    private static string Text(PythonExpression expression) => expression switch
+    {
+        PythonName name => name.Dotted,
+        PythonOpaque opaque => opaque.Text,
+        PythonAttribute attribute => Text(attribute.Target) + "." + attribute.Name,
+        PythonCall call => Text(call.Function) + "(…)",
+        PythonBinary binary => $"{Text(binary.Left)} {binary.Operator} {Text(binary.Right)}",
+        PythonNot not => "not " + Text(not.Operand),
+        _ => expression.AsString() is { } text ? $"'{text}'" : "…",
+    };
 }

@@ -176,8 +176,11 @@ public sealed class MigrationFileReaderTests
 
         Assert.Equal(
             ["add_column", "drop_column", "alter_column", "create_index", "drop_index", "create_foreign_key", "create_unique_constraint",
-             "drop_constraint", "rename_table", "add_column", "alter_column", "drop_column", "drop_table", "opaque", "opaque"],
+             "drop_constraint", "rename_table", "add_column", "alter_column", "drop_column", "drop_table", "opaque"],
             script.Operations.Select(o => o.Kind));
+
+        // op.get_bind() changes nothing, so it is no operation; bulk_insert is one the replay cannot read.
+        Assert.Equal("op.bulk_insert", Assert.IsType<OpaqueOperation>(script.Operations[^1]).Description);
         var alter = Assert.IsType<AlterColumnOperation>(script.Operations[2]);
         Assert.Equal(("character varying(255)", false, "email_address"), (alter.NewType, alter.Nullable, alter.NewName));
         var index = Assert.IsType<CreateIndexOperation>(script.Operations[3]);
@@ -185,6 +188,117 @@ public sealed class MigrationFileReaderTests
         Assert.Equal("persons", script.Operations[9].Table);
         Assert.Equal("integer", Assert.IsType<AddColumnOperation>(script.Operations[9]).Column.Type);
         Assert.Equal(19, script.Operations[^1].Line);
+    }
+
+    [Theory]
+    [InlineData("op.get_bind().dialect.name == 'mysql'", false)]
+    [InlineData("op.get_context().dialect.name != 'postgresql'", false)]
+    [InlineData("context.get_context().dialect.name in ('postgresql', 'sqlite')", true)]
+    [InlineData("engine.dialect.name not in ['mysql', 'mariadb']", true)]
+    [InlineData("bind.engine.name == 'postgresql'", true)]
+    [InlineData("url.startswith('mysql')", false)]
+    [InlineData("str(op.get_bind().engine.url).startswith(('postgres', 'sqlite'))", null)]
+    [InlineData("is_sqlite(op.get_bind())", false)]
+    [InlineData("not is_mysql(bind) and dialect == 'postgresql'", true)]
+    [InlineData("is_mysql(bind) or len(rows) > 0", null)]
+    [InlineData("is_postgresql(bind) or len(rows) > 0", true)]
+    [InlineData("len(rows) > 0", null)]
+    public void A_dialect_condition_takes_the_branch_postgresql_takes(string condition, bool? onPostgres)
+    {
+        var script = MigrationFileReader.Read("m.py", $$""""
+            revision = 'a1'
+            down_revision = None
+            def upgrade():
+                dialect = op.get_bind().dialect.name
+                if {{condition}}:
+                    op.create_table('taken', sa.Column('id', sa.Integer()))
+                elif dialect == 'sqlite':
+                    op.create_table('sqlite_only', sa.Column('id', sa.Integer()))
+                else:
+                    op.create_table('otherwise', sa.Column('id', sa.Integer()))
+                op.create_table('always', sa.Column('id', sa.Integer()))
+            """");
+
+        var tables = script.Operations.OfType<CreateTableOperation>().Select(o => o.Table).ToList();
+        var unknown = script.Operations.OfType<OpaqueOperation>().Select(o => o.Description).ToList();
+        switch (onPostgres)
+        {
+            case true:
+                Assert.Equal(["taken", "always"], tables);
+                break;
+            case false:
+                Assert.Equal(["otherwise", "always"], tables);
+                break;
+            default:
+                Assert.Equal(["always"], tables);
+                Assert.Equal(2, unknown.Count);
+                Assert.StartsWith("CreateTable under a condition DbRecovery cannot evaluate", unknown[0], StringComparison.Ordinal);
+                break;
+        }
+    }
+
+    [Fact]
+    public void An_operation_guarded_by_the_existence_of_its_object_asks_the_model_what_kind_of_object_to_look_for()
+    {
+        var script = MigrationFileReader.Read("m.py", """"
+            revision = 'a1'
+            down_revision = None
+            def upgrade():
+                inspect = reflection.Inspector.from_engine(op.get_bind())
+                unique_constraints = [uc['name'] for uc in inspect.get_unique_constraints('delayed_calls_v2')]
+                if 'delayed_calls_v2_processing_execution_time' in unique_constraints:
+                    op.drop_index('delayed_calls_v2_processing_execution_time', table_name='delayed_calls_v2')
+                if not utils.index_exists(engine, 'nodes', 'driver_idx'):
+                    op.create_index('driver_idx', 'nodes', ['driver'])
+                else:
+                    op.drop_index('driver_idx', table_name='nodes')
+                if 'legacy' in columns:
+                    op.drop_column('nodes', 'other')
+            """");
+
+        var guarded = script.Operations.OfType<GuardedOperation>().Select(g => (g.Inner.Kind, g.Name, g.MustExist, g.Among)).ToList();
+        Assert.Equal(
+            [("drop_index", "delayed_calls_v2_processing_execution_time", true, "unique"), ("create_index", "driver_idx", false, "index"),
+             ("drop_index", "driver_idx", true, "index")],
+            guarded);
+        Assert.Equal("DropColumn under a test of whether legacy exists", script.Operations.OfType<OpaqueOperation>().Single().Description);
+    }
+
+    [Fact]
+    public void A_loop_over_a_literal_list_runs_its_body_once_an_item_with_the_names_it_binds()
+    {
+        var script = MigrationFileReader.Read("m.py", """"
+            revision = 'a1'
+            down_revision = None
+            def upgrade():
+                engine = enginefacade.reader.get_engine()
+                tbl_name = 'nodes'
+                indexes = [(['reservation'], 'reservation_idx'),
+                           (['driver', 'owner'], 'driver_idx')]
+                if engine.dialect.name == 'mysql':
+                    for fields, idx_name in indexes:
+                        if not utils.index_exists(engine, tbl_name, idx_name):
+                            op.create_index(idx_name, tbl_name, fields, unique=False)
+                else:
+                    for fields, idx_name in indexes:
+                        op.create_index(idx_name, tbl_name, fields, unique=False)
+                for table in ['instance_disk', 'instance_net_int']:
+                    op.create_table(table, sa.Column('id', sa.Integer(), primary_key=True),
+                        sa.Index('ix_%s_id' % table, 'id'))
+                    op.create_table('%s_history' % table, sa.Column('revision', sa.Integer(), primary_key=True))
+                for row in connection.execute(query):
+                    op.drop_table(row.name)
+                if dialect.name != 'postgresql':
+                    return
+                op.create_table('postgres_only', sa.Column('id', sa.Integer()))
+            """");
+
+        var indexes = script.Operations.OfType<CreateIndexOperation>().Select(o => (o.Table, o.Index.Name, string.Join(",", o.Index.Columns))).ToList();
+        Assert.Equal([("nodes", "reservation_idx", "reservation"), ("nodes", "driver_idx", "driver,owner")], indexes);
+        Assert.Equal(["instance_disk", "instance_disk_history", "instance_net_int", "instance_net_int_history", "postgres_only"],
+            script.Operations.OfType<CreateTableOperation>().Select(o => o.Table));
+        Assert.Equal("ix_instance_net_int_id", script.Operations.OfType<CreateTableOperation>().ElementAt(2).Indexes.Single().Name);
+        Assert.Equal("op.drop_table under a loop over connection.execute(…)", script.Operations.OfType<OpaqueOperation>().Single().Description);
     }
 
     [Fact]

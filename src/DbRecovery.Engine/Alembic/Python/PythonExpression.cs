@@ -47,5 +47,8 @@ internal sealed record PythonSubscript(PythonExpression Target, PythonExpression
 
 internal sealed record PythonBinary(PythonExpression Left, string Operator, PythonExpression Right, int Line) : PythonExpression(Line);
 
+/// <summary><c>not</c> and its operand.</summary>
+internal sealed record PythonNot(PythonExpression Operand, int Line) : PythonExpression(Line);
+
 /// <summary>Something the reader does not model (a lambda, a comprehension, a conditional).</summary>
 internal sealed record PythonOpaque(string Text, int Line) : PythonExpression(Line);

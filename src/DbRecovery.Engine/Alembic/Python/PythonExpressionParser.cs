@@ -59,16 +59,70 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
     private PythonExpression ParseSimple()
     {
         var start = Position;
+        var left = ParseOr();
+        if (Current.Kind == PythonTokenKind.Name && KeywordOperators.Contains(Current.Text))
+        {
+            return SkipToEnd(start);
+        }
+
+        return left;
+    }
+
+    // Boolean and membership operators, for the conditions a migration tests (if dialect.name not in ("mysql", ...)).
+    private PythonExpression ParseOr()
+    {
+        var left = ParseAnd();
+        while (Accept("or"))
+        {
+            left = new PythonBinary(left, "or", ParseAnd(), left.Line);
+        }
+
+        return left;
+    }
+
+    private PythonExpression ParseAnd()
+    {
+        var left = ParseNot();
+        while (Accept("and"))
+        {
+            left = new PythonBinary(left, "and", ParseNot(), left.Line);
+        }
+
+        return left;
+    }
+
+    private PythonExpression ParseNot()
+    {
+        var line = Current.Line;
+        return Accept("not") ? new PythonNot(ParseNot(), line) : ParseComparison();
+    }
+
+    private PythonExpression ParseComparison()
+    {
+        var left = ParseArithmetic();
+        while (true)
+        {
+            var op = Current.Is("in") ? "in"
+                : Current.Is("not") && tokens[Position + 1].Is("in") ? "not in"
+                : Current.Is("is") ? (tokens[Position + 1].Is("not") ? "is not" : "is")
+                : null;
+            if (op is null)
+            {
+                return left;
+            }
+
+            Position += op.Count(c => c == ' ') + 1;
+            left = new PythonBinary(left, op, ParseArithmetic(), left.Line);
+        }
+    }
+
+    private PythonExpression ParseArithmetic()
+    {
         var left = ParseUnary();
         while (Current.Kind == PythonTokenKind.Operator && BinaryOperators.Contains(Current.Text))
         {
             var op = Next().Text;
             left = new PythonBinary(left, op, ParseUnary(), left.Line);
-        }
-
-        if (Current.Kind == PythonTokenKind.Name && KeywordOperators.Contains(Current.Text))
-        {
-            return SkipToEnd(start);
         }
 
         return left;
@@ -83,7 +137,7 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
             return operand is PythonNumber n && op.Text == "-" ? n with { Text = "-" + n.Text } : operand;
         }
 
-        if (Current.Is("not") || Current.Is("lambda") || Current.Is("await"))
+        if (Current.Is("lambda") || Current.Is("await"))
         {
             return SkipToEnd(Position);
         }

@@ -69,6 +69,26 @@ internal sealed class SchemaModel
     /// <summary>Whether an index (or the index of a key) of that name exists in the schema.</summary>
     public bool HasIndex(string schema, string name) => _names.ContainsKey((schema, name)) && _tables.Values.Any(t => t.Schema == schema && t.Indexes.Any(i => i.Name == name));
 
+    /// <summary>Whether <paramref name="guarded"/>'s guard lets it run: its object (a table, type, key, index or column of its table) exists as it requires.</summary>
+    public bool Lets(GuardedOperation guarded)
+    {
+        ArgumentNullException.ThrowIfNull(guarded);
+        var schema = guarded.Schema ?? DefaultSchema;
+        var name = guarded.Name;
+        var tables = _tables.Values.Where(t => t.Schema == schema).ToList();
+        var exists = guarded.Among switch
+        {
+            "unique" => tables.Any(t => t.Uniques.Any(u => u.Name == name)),
+            "foreignkey" => tables.Any(t => t.ForeignKeys.Any(f => f.Name == name)),
+            "index" => tables.Any(t => t.Indexes.Any(i => i.Name == name)),
+            "column" => guarded.Table is not null && Find(schema, guarded.Table)?.Column(name) is not null,
+            "table" => _tables.ContainsKey((schema, name)),
+            _ => _tables.ContainsKey((schema, name)) || _enums.ContainsKey((schema, name)) || _names.ContainsKey((schema, name))
+                || (guarded.Table is not null && Find(schema, guarded.Table)?.Column(name) is not null),
+        };
+        return exists == guarded.MustExist;
+    }
+
     public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums)) { _names = new(_names) };
 
     /// <summary>Sets (or, with null, removes) a table, keeping the schema-wide count of index and constraint names current.</summary>
@@ -120,6 +140,8 @@ internal sealed class SchemaModel
 
             case OpaqueOperation:
                 return null;
+            case GuardedOperation guarded:
+                return Lets(guarded) ? Apply(guarded.Inner) : null;
             case CreateEnumOperation create:
                 _enums[(create.Enum.Schema ?? schema, create.Enum.Name)] = create.Enum.Labels;
                 return null;

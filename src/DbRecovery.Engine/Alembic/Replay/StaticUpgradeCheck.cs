@@ -66,6 +66,13 @@ public static class StaticUpgradeCheck
         {
             switch (operation)
             {
+                case GuardedOperation guarded:
+                    if (model.Lets(guarded))
+                    {
+                        Check(guarded.Inner);
+                    }
+
+                    return;
                 case OpaqueOperation opaque:
                     Add(operation, model.DefaultSchema, UpgradeFindingKind.Unpredictable, $"{opaque.Description}: Python that DbRecovery does not run, so what it does here cannot be predicted statically");
                     return;

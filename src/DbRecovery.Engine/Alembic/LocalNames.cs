@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using DbRecovery.Engine.Alembic.Python;
+
+namespace DbRecovery.Engine.Alembic;
+
+/// <summary>
+/// The names <c>upgrade()</c> binds as it runs (<c>tbl_name = "nodes"</c>, a loop's variables) and their values, put
+/// back into the calls that use them, with the string formatting migrations do on them (<c>"ix_%s_id" % table</c>,
+/// <c>"a" + name</c>), so an operation whose names are computed reads like one whose names are literals.
+/// </summary>
+internal sealed partial class LocalNames
+{
+    private readonly Dictionary<string, PythonExpression> _values = new(StringComparer.Ordinal);
+
+    /// <summary>Binds <paramref name="name"/> to <paramref name="value"/> (already substituted), or forgets it when null.</summary>
+    public void Bind(string name, PythonExpression? value)
+    {
+        if (value is null)
+        {
+            _values.Remove(name);
+        }
+        else
+        {
+            _values[name] = value;
+        }
+    }
+
+    /// <summary>A copy, for a loop iteration's bindings.</summary>
+    public LocalNames Copy()
+    {
+        var copy = new LocalNames();
+        foreach (var (name, value) in _values)
+        {
+            copy._values[name] = value;
+        }
+
+        return copy;
+    }
+
+    /// <summary><paramref name="expression"/> with every bound name replaced by its value and string formatting done.</summary>
+    public PythonExpression Substitute(PythonExpression expression) => expression switch
+    {
+        PythonName name => Lookup(name) ?? name,
+        PythonCall call => call with
+        {
+            Function = call.Function is PythonAttribute attribute ? attribute with { Target = Substitute(attribute.Target) } : call.Function,
+            Arguments = call.Arguments.Select(Substitute).ToList(),
+            Keywords = call.Keywords.ToDictionary(k => k.Key, k => Substitute(k.Value), StringComparer.Ordinal),
+        },
+        PythonSequence sequence => sequence with { Items = sequence.Items.Select(Substitute).ToList() },
+        PythonDictionary dictionary => dictionary with { Entries = dictionary.Entries.Select(e => (Substitute(e.Key), Substitute(e.Value))).ToList() },
+        PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
+        PythonSubscript subscript => subscript with { Target = Substitute(subscript.Target), Index = Substitute(subscript.Index) },
+        PythonNot not => not with { Operand = Substitute(not.Operand) },
+        PythonBinary binary => Format(binary with { Left = Substitute(binary.Left), Right = Substitute(binary.Right) }),
+        _ => expression,
+    };
+
+    /// <summary>A bound name, or a bound name's attribute (<c>dialect.name</c> where <c>dialect = op.get_bind().dialect</c>).</summary>
+    private PythonExpression? Lookup(PythonName name)
+    {
+        if (_values.TryGetValue(name.Dotted, out var value))
+        {
+            return value;
+        }
+
+        var parts = name.Dotted.Split('.');
+        return parts.Length > 1 && _values.TryGetValue(parts[0], out var root)
+            ? parts.Skip(1).Aggregate(root, (target, part) => new PythonAttribute(target, part, name.Line))
+            : null;
+    }
+
+    private static PythonExpression Format(PythonBinary binary)
+    {
+        if (binary.Left.AsString() is not { } left)
+        {
+            return binary;
+        }
+
+        if (binary.Operator == "+" && binary.Right.AsString() is { } right)
+        {
+            return new PythonString(left + right, false, binary.Line);
+        }
+
+        if (binary.Operator != "%")
+        {
+            return binary;
+        }
+
+        var values = binary.Right is PythonSequence sequence ? sequence.Items : [binary.Right];
+        var texts = values.Select(v => v.AsString() ?? (v as PythonNumber)?.Text).ToList();
+        var placeholders = Placeholder().Matches(left);
+        if (texts.Any(t => t is null) || placeholders.Count != texts.Count)
+        {
+            return binary;
+        }
+
+        var index = 0;
+        return new PythonString(Placeholder().Replace(left, _ => texts[index++]!), false, binary.Line);
+    }
+
+    [GeneratedRegex("%[sdr]")]
+    private static partial Regex Placeholder();
+}
