@@ -24,6 +24,7 @@ internal static partial class DialectCondition
         PythonBinary { Operator: "==" or "!=" or "is" or "is not" } compare => Equality(compare),
         PythonBinary { Operator: "in" or "not in" } member when IsDialectName(member.Left) && Strings(member.Right) is { } names =>
             names.Contains(Dialect, StringComparer.Ordinal) == (member.Operator == "in"),
+        PythonCall { FunctionName: "op.get_bind" or "op.get_context" } => true,
         PythonCall call => Call(call),
         _ => null,
     };

@@ -38,6 +38,7 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
         PythonAttribute attribute => Words(attribute.Target) + "." + attribute.Name,
         PythonCall call => Words(call.Function) + "(" + string.Join(",", call.Arguments.Select(Words)) + ")",
         PythonSequence sequence => string.Join(",", sequence.Items.Select(Words)),
+        PythonComprehension comprehension => Words(comprehension.Element) + " for " + Words(comprehension.Iterable),
         PythonOpaque opaque => opaque.Text,
         _ => expression.AsString() ?? string.Empty,
     };

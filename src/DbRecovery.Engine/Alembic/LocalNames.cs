@@ -41,6 +41,9 @@ internal sealed partial class LocalNames
     public PythonExpression Substitute(PythonExpression expression) => expression switch
     {
         PythonName name => Lookup(name) ?? name,
+        PythonCall { Function: PythonName function, Keywords.Count: 0 } call
+            when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count => Call(helper, call),
+        PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
         PythonCall call => call with
         {
             Function = call.Function is PythonAttribute attribute ? attribute with { Target = Substitute(attribute.Target) } : call.Function,
@@ -70,8 +73,89 @@ internal sealed partial class LocalNames
             : null;
     }
 
+    /// <summary>What a one-expression function returns for the call's arguments.</summary>
+    private PythonExpression Call(PythonFunction helper, PythonCall call)
+    {
+        var scope = Copy();
+        foreach (var (parameter, argument) in helper.Parameters.Zip(call.Arguments))
+        {
+            scope.Bind(parameter, Substitute(argument));
+        }
+
+        return scope.Substitute(helper.Body) with { Line = call.Line };
+    }
+
+    /// <summary>A comprehension over a literal sequence, as the sequence it makes; null when its items are not known.</summary>
+    private PythonSequence? Evaluate(PythonComprehension comprehension)
+    {
+        if (Substitute(comprehension.Iterable) is not PythonSequence source)
+        {
+            return null;
+        }
+
+        var items = new List<PythonExpression>();
+        foreach (var item in source.Items)
+        {
+            var scope = Copy();
+            if (!scope.BindAll(comprehension.Targets, item))
+            {
+                return null;
+            }
+
+            var conditions = comprehension.Conditions.Select(c => Truth(scope.Substitute(c))).ToList();
+            if (conditions.Any(c => c is null))
+            {
+                return null;
+            }
+
+            if (conditions.All(c => c == true))
+            {
+                items.Add(scope.Substitute(comprehension.Element));
+            }
+        }
+
+        return new PythonSequence(items, comprehension.Line);
+    }
+
+    /// <summary>Binds <paramref name="targets"/> to <paramref name="item"/> (unpacking a tuple for several); false when it does not fit.</summary>
+    public bool BindAll(IReadOnlyList<string> targets, PythonExpression item)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 1)
+        {
+            Bind(targets[0], item);
+            return true;
+        }
+
+        if (item is not PythonSequence { Items: var values } || values.Count != targets.Count)
+        {
+            return false;
+        }
+
+        foreach (var (target, value) in targets.Zip(values))
+        {
+            Bind(target, value);
+        }
+
+        return true;
+    }
+
+    private static bool? Truth(PythonExpression value) => value switch
+    {
+        PythonName { Dotted: "True" } => true,
+        PythonName { Dotted: "False" or "None" } => false,
+        PythonString text => text.Value.Length > 0,
+        PythonSequence sequence => sequence.Items.Count > 0,
+        _ => null,
+    };
+
     private static PythonExpression Format(PythonBinary binary)
     {
+        if (binary is { Operator: "+", Left: PythonSequence first, Right: PythonSequence second })
+        {
+            return first with { Items = [.. first.Items, .. second.Items] };
+        }
+
         if (binary.Left.AsString() is not { } left)
         {
             return binary;

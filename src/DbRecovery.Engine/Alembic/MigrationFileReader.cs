@@ -29,12 +29,13 @@ internal static class MigrationFileReader
 
         var parser = new PythonExpressionParser(tokens);
         var first = true;
+        var module = new LocalNames();
         while (parser.Current.Kind != PythonTokenKind.EndOfFile)
         {
             var start = parser.Position;
             try
             {
-                ReadTopLevelStatement(parser, script, first, resolve);
+                ReadTopLevelStatement(parser, script, first, resolve, module);
             }
             catch (PythonSyntaxException ex)
             {
@@ -56,7 +57,8 @@ internal static class MigrationFileReader
         return value => value is PythonName && modules.Resolve(scope ??= PythonModuleScope.Read(source), value) is { } resolved ? resolved : value;
     }
 
-    private static void ReadTopLevelStatement(PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve)
+    private static void ReadTopLevelStatement(
+        PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve, LocalNames module)
     {
         var token = parser.Current;
         if (token.Column > 0)
@@ -76,10 +78,15 @@ internal static class MigrationFileReader
         {
             parser.Next();
             var name = parser.Next().Text;
+            var start = parser.Position;
             SkipLogicalLine(parser);
             if (name == "upgrade")
             {
-                script.Operations.AddRange(UpgradeBodyReader.Read(parser, script, token.Column));
+                script.Operations.AddRange(UpgradeBodyReader.Read(parser, script, token.Column, module));
+            }
+            else if (Helper(parser, start) is { } helper)
+            {
+                module.Bind(name, helper);
             }
 
             return;
@@ -98,8 +105,55 @@ internal static class MigrationFileReader
                 Assign(script, name, parser.Parse(allowTuple: true), resolve ?? (v => v));
             }
         }
+        else if (token.Kind == PythonTokenKind.Name && parser.Peek(1).Is("="))
+        {
+            // A module-level name (a list of tables, a constant) that upgrade() may use.
+            var name = parser.Next().Text;
+            parser.Next();
+            module.Bind(name, module.Substitute(parser.Parse(allowTuple: true)));
+        }
 
         SkipLogicalLine(parser);
+    }
+
+    /// <summary>
+    /// A module-level helper whose body is one <c>return</c> (after an optional docstring), as a function the reader can call;
+    /// the parser stands at its parameter list (<paramref name="parameters"/>) and, after the header, at its body.
+    /// </summary>
+    private static PythonFunction? Helper(PythonExpressionParser parser, int parameters)
+    {
+        var body = parser.Position;
+        parser.Position = parameters;
+        var names = new List<string>();
+        if (!parser.Accept("("))
+        {
+            parser.Position = body;
+            return null;
+        }
+
+        while (parser.Current.Kind == PythonTokenKind.Name)
+        {
+            names.Add(parser.Next().Text);
+            if (!parser.Accept(","))
+            {
+                break;
+            }
+        }
+
+        var simple = parser.Accept(")");
+        parser.Position = body;
+        if (!simple)
+        {
+            return null;
+        }
+
+        if (parser.Current.Kind == PythonTokenKind.String)
+        {
+            SkipLogicalLine(parser);
+        }
+
+        var line = parser.Current.Line;
+        return parser.Current.Column > 0 && parser.Accept("return") ? new PythonFunction(names, parser.Parse(allowTuple: true), line) : null;
     }
 
     private static void Assign(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)

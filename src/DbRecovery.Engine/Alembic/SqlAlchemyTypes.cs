@@ -67,15 +67,22 @@ internal static class SqlAlchemyTypes
     /// <summary>The enum type a <c>sa.Enum("a", "b", name="x")</c> or <c>postgresql.ENUM(...)</c> column makes, when its labels are literals.</summary>
     public static EnumDefinition? Enum(PythonExpression expression) =>
         expression is PythonCall call && LastName(call.Function).Equals("ENUM", StringComparison.OrdinalIgnoreCase)
-            && call.Keyword("name")?.AsString() is { } name && call.Arguments.Count > 0 && call.Arguments.All(a => a.AsString() is not null)
+            && call.Keyword("name")?.AsString() is { } name && Labels(call) is { Count: > 0 } labels
             ? new EnumDefinition
             {
                 Name = name,
                 Schema = call.Keyword("schema")?.AsString(),
-                Labels = call.Arguments.Select(a => a.AsString()!).ToList(),
+                Labels = labels,
                 CreatedWithTable = call.Keyword("create_type") is not PythonName { Dotted: "False" },
             }
             : null;
+
+    // The labels as given, or unpacked from a tuple (sa.Enum(*states, ...), once the reader put the tuple in).
+    private static List<string>? Labels(PythonCall call)
+    {
+        var labels = call.Arguments.SelectMany(a => a is PythonSequence sequence ? sequence.Items : [a]).Select(a => a.AsString()).ToList();
+        return labels.All(l => l is not null) ? labels.Select(l => l!).ToList() : null;
+    }
 
     private static string LastName(PythonExpression function) => function is PythonName n ? n.Last : string.Empty;
 

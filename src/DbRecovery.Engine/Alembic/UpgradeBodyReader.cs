@@ -39,10 +39,12 @@ internal sealed class UpgradeBodyReader
         public Mode Guarded(ExistenceGuard guard, string why) => Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
     }
 
-    public static List<MigrationOperation> Read(PythonExpressionParser parser, MigrationScript script, int defColumn)
+    /// <summary>Reads the body; <paramref name="module"/> holds the names the module bound before it (a copy is used).</summary>
+    public static List<MigrationOperation> Read(PythonExpressionParser parser, MigrationScript script, int defColumn, LocalNames module)
     {
+        ArgumentNullException.ThrowIfNull(module);
         var reader = new UpgradeBodyReader(parser, script);
-        reader.ReadBlock(defColumn, Mode.Run, new LocalNames());
+        reader.ReadBlock(defColumn, Mode.Run, module.Copy());
         return reader._operations;
     }
 
@@ -173,12 +175,7 @@ internal sealed class UpgradeBodyReader
         {
             _parser.Position = body;
             var iteration = names.Copy();
-            var values = targets.Count == 1 ? [item] : ((PythonSequence)item).Items;
-            foreach (var (target, value) in targets.Zip(values))
-            {
-                iteration.Bind(target, value);
-            }
-
+            iteration.BindAll(targets, item);
             ReadBlock(column, mode, iteration);
         }
     }

@@ -265,6 +265,34 @@ public sealed class MigrationFileReaderTests
     }
 
     [Fact]
+    public void Module_level_lists_comprehensions_and_lambdas_are_evaluated_where_their_items_are_literals()
+    {
+        var script = MigrationFileReader.Read("m.py", """"
+            revision = 'a1'
+            down_revision = None
+            resource_tables = [(t, "id") for t in ["instance", "volume"]]
+            history_tables = [("%s_history" % t, "revision") for t, c in resource_tables]
+            other_tables = [("metric", "id")]
+
+            def upgrade():
+                for table, colname in resource_tables + history_tables + other_tables:
+                    op.drop_index("ix_%s_%s" % (table, colname), table_name=table)
+                for table_name in ("resource", "metric"):
+                    creator_col = lambda: sa.Column("creator", sa.String(255))
+                    op.add_column(table_name, creator_col())
+                    op.drop_column(table_name, "created_by_user_id")
+            """");
+
+        Assert.Equal(
+            ["instance.ix_instance_id", "volume.ix_volume_id", "instance_history.ix_instance_history_revision",
+             "volume_history.ix_volume_history_revision", "metric.ix_metric_id"],
+            script.Operations.OfType<DropIndexOperation>().Select(d => $"{d.Table}.{d.Name}"));
+        Assert.Equal(["resource.creator character varying(255)", "metric.creator character varying(255)"],
+            script.Operations.OfType<AddColumnOperation>().Select(a => $"{a.Table}.{a.Column.Name} {a.Column.Type}"));
+        Assert.Equal(2, script.Operations.OfType<DropColumnOperation>().Count());
+    }
+
+    [Fact]
     public void A_loop_over_a_literal_list_runs_its_body_once_an_item_with_the_names_it_binds()
     {
         var script = MigrationFileReader.Read("m.py", """"

@@ -50,5 +50,16 @@ internal sealed record PythonBinary(PythonExpression Left, string Operator, Pyth
 /// <summary><c>not</c> and its operand.</summary>
 internal sealed record PythonNot(PythonExpression Operand, int Line) : PythonExpression(Line);
 
+/// <summary>A list, tuple or generator comprehension: <c>[(t, "id") for t in names if t]</c>.</summary>
+internal sealed record PythonComprehension(
+    PythonExpression Element, IReadOnlyList<string> Targets, PythonExpression Iterable, IReadOnlyList<PythonExpression> Conditions, int Line)
+    : PythonExpression(Line);
+
+/// <summary>
+/// A function that returns one expression: a <c>lambda</c> (migrations use them to make a fresh column each time) or a
+/// module-level <c>def f(name, table): return sa.Column(...)</c> helper.
+/// </summary>
+internal sealed record PythonFunction(IReadOnlyList<string> Parameters, PythonExpression Body, int Line) : PythonExpression(Line);
+
 /// <summary>Something the reader does not model (a lambda, a comprehension, a conditional).</summary>
 internal sealed record PythonOpaque(string Text, int Line) : PythonExpression(Line);

@@ -18,6 +18,9 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
 
     public PythonToken Next() => tokens[Position++];
 
+    /// <summary>The token <paramref name="ahead"/> places after the current one (the end-of-file token past the end).</summary>
+    public PythonToken Peek(int ahead) => tokens[Math.Min(Position + ahead, tokens.Count - 1)];
+
     public bool Accept(string text)
     {
         if (Current.Is(text))
@@ -135,6 +138,13 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
             var op = Next();
             var operand = ParseUnary();
             return operand is PythonNumber n && op.Text == "-" ? n with { Text = "-" + n.Text } : operand;
+        }
+
+        if (Current.Is("lambda") && tokens[Position + 1].Is(":"))
+        {
+            var line = Next().Line;
+            Next();
+            return new PythonFunction([], ParseOr(), line);
         }
 
         if (Current.Is("lambda") || Current.Is("await"))
@@ -264,6 +274,11 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         var values = new List<PythonExpression>();
         var isDictionary = false;
         var hasComma = false;
+        if (close != "}" && Comprehension(open.Line, close) is { } comprehension)
+        {
+            return comprehension;
+        }
+
         while (!Accept(close))
         {
             items.Add(ParseSimple());
@@ -294,6 +309,46 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
 
         // A parenthesised single expression is that expression; "(x,)" is a one-element tuple.
         return open.Text == "(" && items.Count == 1 && !hasComma ? items[0] : new PythonSequence(items, open.Line);
+    }
+
+    /// <summary>A comprehension of one <c>for</c> (and <c>if</c> filters) up to <paramref name="close"/>, or null with nothing consumed.</summary>
+    private PythonComprehension? Comprehension(int line, string close)
+    {
+        var start = Position;
+        try
+        {
+            var element = ParseOr();
+            if (!Accept("for"))
+            {
+                Position = start;
+                return null;
+            }
+
+            var targets = new List<string>();
+            Accept("(");
+            while (Current.Kind == PythonTokenKind.Name && !Current.Is("in"))
+            {
+                targets.Add(Next().Text);
+                Accept(",");
+                Accept(")");
+            }
+
+            Expect("in");
+            var iterable = ParseOr();
+            var conditions = new List<PythonExpression>();
+            while (Accept("if"))
+            {
+                conditions.Add(ParseOr());
+            }
+
+            Expect(close);
+            return new PythonComprehension(element, targets, iterable, conditions, line);
+        }
+        catch (PythonSyntaxException)
+        {
+            Position = start;
+            return null;
+        }
     }
 
     private bool AtEndOfExpression() =>
