@@ -273,6 +273,11 @@ public static class AlembicSweep
                 batch_op.add_column(sa.Column("d", sa.Integer(), nullable=True))
                 batch_op.alter_column("b", nullable=False, existing_type=sa.Integer())
                 batch_op.drop_constraint("uq_batch_me_b", type_="unique")
+                batch_op.create_foreign_key(batch_op.f("fk_batch_me_d_final"), "fk_parent", ["d"], ["id"])
+            """;
+        yield return """
+            with op.batch_alter_table("batch_me") as batch_op:
+                batch_op.drop_constraint("fk_batch_me_d_final", type_="foreignkey")
             """;
     }
 

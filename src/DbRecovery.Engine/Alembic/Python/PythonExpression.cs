@@ -3,11 +3,14 @@ namespace DbRecovery.Engine.Alembic.Python;
 /// <summary>A Python expression as far as migration files need: literals, names, calls, collections.</summary>
 internal abstract record PythonExpression(int Line)
 {
-    /// <summary>The value as a string when it is a plain (non-f) string literal, or an <c>op.f("...")</c>/<c>sa.text("...")</c> of one.</summary>
+    /// <summary>The value as a string when it is a plain (non-f) string literal, or an <c>op.f("...")</c>/<c>batch_op.f("...")</c>/<c>sa.text("...")</c> of one.</summary>
     public string? AsString() => this switch
     {
         PythonString { IsFormatted: false } s => s.Value,
-        PythonCall { Function: PythonName { Dotted: "op.f" or "f" or "sa.text" or "text" or "sqlalchemy.text" }, Arguments: [var inner, ..] } => inner.AsString(),
+        PythonCall { Function: PythonName { Dotted: "f" or "sa.text" or "text" or "sqlalchemy.text" }, Arguments: [var inner, ..] } => inner.AsString(),
+        // op.f("…") and batch_op.f("…") (any alias of the batch context) mark a name as final.
+        PythonCall { Function: PythonName { Dotted: var dotted }, Arguments: [var inner, ..] } when dotted.EndsWith(".f", StringComparison.Ordinal) =>
+            inner.AsString(),
         _ => null,
     };
 
