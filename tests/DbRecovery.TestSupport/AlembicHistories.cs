@@ -133,6 +133,26 @@ public static class AlembicHistories
             """);
 
     /// <summary>
+    /// Indexes written in raw SQL and with <c>sa.text</c> elements, as projects tune them: DESC, NULLS FIRST, an operator
+    /// class, COLLATE, INCLUDE, a partial index, and expressions (which stay expressions).
+    /// </summary>
+    public static AlembicTestProject RawSqlIndexes(AlembicTestProject project) => project
+        .Revision("ixs00001", null, """
+            op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            op.create_table("events", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("key", sa.Integer()),
+                sa.Column("name", sa.Text()), sa.Column("created", sa.DateTime()))
+            op.execute("CREATE INDEX ix_events_key_created ON events (key, created DESC)")
+            op.execute("CREATE INDEX ix_events_name_trgm ON events USING gin (name gin_trgm_ops)")
+            op.execute("CREATE INDEX ix_events_lower_name ON events (lower(name))")
+            op.execute("CREATE INDEX ix_events_key_partial ON events (key) INCLUDE (name) WHERE key > 0")
+            op.execute('CREATE UNIQUE INDEX ix_events_name_c ON events (name COLLATE "C" NULLS FIRST)')
+            """, "raw SQL indexes")
+        .Revision("ixs00002", "ixs00001", """
+            op.create_index("ix_events_text_desc", "events", ["key", sa.text("created DESC NULLS LAST")])
+            op.create_index("ix_events_text_expression", "events", [sa.text("lower(name)"), "key"])
+            """, "sa.text index elements");
+
+    /// <summary>
     /// Column types from libraries and from the project itself, as real projects write them: sqlalchemy_utils and
     /// oslo.db types (which the replay maps to what PostgreSQL stores), a project TypeDecorator whose
     /// load_dialect_impl picks the type (which the replay cannot know: Unknown), and a type read off an instance

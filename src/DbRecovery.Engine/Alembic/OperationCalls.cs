@@ -207,7 +207,7 @@ internal static class OperationCalls
     private static IndexDefinition Index(PythonCall call, string? name, IReadOnlyList<PythonExpression> columns) => new()
     {
         Name = name,
-        Columns = columns.Select(c => c is PythonString ? c.AsString() : null).ToList(),
+        Columns = columns.Select(c => c is PythonString ? c.AsString() : c.AsString() is { } text ? SqlDdlReader.IndexColumn(text) : null).ToList(),
         Unique = IsTrue(call.Keyword("unique")),
         Method = call.Keyword("postgresql_using")?.AsString()?.ToLowerInvariant() ?? "btree",
         Predicate = call.Keyword("postgresql_where") is { } where ? where.AsString() ?? "expression" : null,

@@ -113,7 +113,7 @@ internal static class SqlDdlReader
         s.Accept("ONLY");
         var (schema, table) = s.QualifiedName();
         var method = s.Accept("USING") ? s.Identifier() : "btree";
-        var columns = s.ParenthesizedElements().Select(e => e.Count == 1 && !e[0].IsString ? (e[0].Quoted ? e[0].Text : e[0].Text.ToLowerInvariant()) : null).ToList();
+        var columns = s.ParenthesizedElements().Select(IndexColumn).ToList();
         if (s.Accept("INCLUDE"))
         {
             s.ParenthesizedElements();
@@ -428,6 +428,39 @@ internal static class SqlDdlReader
             yield return current;
         }
     }
+
+    /// <summary>
+    /// The column an index element names, as pg_index keeps it: <c>created DESC</c>, <c>name gin_trgm_ops</c>,
+    /// <c>name COLLATE "C" NULLS FIRST</c> are the column; <c>lower(name)</c> or <c>(a + b)</c> is an expression (null).
+    /// </summary>
+    internal static string? IndexColumn(IReadOnlyList<SqlToken> element)
+    {
+        if (element.Count == 0 || element[0].IsString || element[0].Text == "(" || (element.Count > 1 && element[1].Text is "(" or "."))
+        {
+            return null;
+        }
+
+        // After the column: COLLATE <name>, an operator class, ASC|DESC, NULLS FIRST|LAST; nothing else may follow.
+        for (var i = 1; i < element.Count; i++)
+        {
+            var token = element[i];
+            if (token.IsWord("COLLATE") && i + 1 < element.Count)
+            {
+                i++;
+                continue;
+            }
+
+            if (token.IsString || token.Text is "(" or ")" || !(token.Quoted || char.IsLetter(token.Text[0]) || token.Text[0] == '_'))
+            {
+                return null;
+            }
+        }
+
+        return element[0].Quoted ? element[0].Text : element[0].Text.ToLowerInvariant();
+    }
+
+    /// <summary>The column of an index element given as SQL text (<c>sa.text("created DESC")</c>), or null for an expression.</summary>
+    internal static string? IndexColumn(string element) => IndexColumn(Tokenize(element));
 
     internal static List<SqlToken> Tokenize(string sql)
     {

@@ -18,7 +18,7 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
         {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s", "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
         """;
 
-    public static TheoryData<string> Histories => ["incident", "incident-uuid", "branch-and-merge", "batch-rename-execute", "look-alikes", "sweep", "sweep-convention-in-env", "sweep-convention-in-module", "library-types", "gnocchi", "mistral", "ironic"];
+    public static TheoryData<string> Histories => ["incident", "incident-uuid", "branch-and-merge", "batch-rename-execute", "look-alikes", "sweep", "sweep-convention-in-env", "sweep-convention-in-module", "library-types", "raw-sql-indexes", "gnocchi", "mistral", "ironic"];
 
     [Theory]
     [MemberData(nameof(Histories))]
@@ -74,6 +74,7 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
         "batch-rename-execute" => AlembicHistories.BatchRenameExecute(new AlembicTestProject()),
         "look-alikes" => AlembicHistories.LookAlikes(new AlembicTestProject()),
         "library-types" => AlembicHistories.LibraryTypes(new AlembicTestProject()),
+        "raw-sql-indexes" => AlembicHistories.RawSqlIndexes(new AlembicTestProject()),
         "gnocchi" => PublicHistory.Gnocchi.CreateProject(),
         "mistral" => PublicHistory.Mistral.CreateProject(),
         "ironic" => PublicHistory.Ironic.CreateProject(),
