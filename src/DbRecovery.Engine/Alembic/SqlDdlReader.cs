@@ -128,9 +128,14 @@ internal static class SqlDdlReader
         return new CreateIndexOperation { Schema = schema, Table = table, Index = new IndexDefinition { Name = name, Unique = unique, Method = method, Columns = columns, Predicate = predicate } };
     }
 
-    private static AlterEnumOperation AlterType(SqlCursor s)
+    private static MigrationOperation AlterType(SqlCursor s)
     {
         var (schema, name) = s.QualifiedName();
+        if (s.Accept("RENAME", "TO"))
+        {
+            return new RenameEnumOperation { Schema = schema, Name = name, NewName = s.Identifier() };
+        }
+
         if (s.Accept("RENAME", "VALUE"))
         {
             var from = s.String();
@@ -330,7 +335,8 @@ internal static class SqlDdlReader
             var column = a.Identifier();
             if (a.Accept("SET", "DATA", "TYPE") || a.Accept("TYPE"))
             {
-                return new AlterColumnOperation { Column = column, NewType = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords)) };
+                var type = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords));
+                return new AlterColumnOperation { Column = column, NewType = type, HasUsing = a.Accept("USING") };
             }
 
             if (a.Accept("SET", "NOT", "NULL"))

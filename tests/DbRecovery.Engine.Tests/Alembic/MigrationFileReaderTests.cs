@@ -330,6 +330,26 @@ public sealed class MigrationFileReaderTests
     }
 
     [Fact]
+    public void Renaming_an_enum_type_and_converting_a_column_with_using_are_read_from_sql()
+    {
+        var script = MigrationFileReader.Read("m.py", """"
+            revision = 'a1'
+            down_revision = None
+            def upgrade():
+                op.execute("ALTER TYPE state_enum RENAME TO old_state_enum")
+                op.execute("CREATE TYPE state_enum AS ENUM ('active', 'updating')")
+                op.execute("ALTER TABLE resource_type ALTER COLUMN state TYPE state_enum USING state::text::state_enum")
+                op.execute("DROP TYPE old_state_enum")
+            """");
+
+        var parts = script.Operations.OfType<ExecuteOperation>().SelectMany(e => e.Recognized).ToList();
+        var rename = Assert.IsType<RenameEnumOperation>(parts[0]);
+        Assert.Equal(("state_enum", "old_state_enum"), (rename.Name, rename.NewName));
+        var alter = Assert.IsType<AlterColumnOperation>(parts[2]);
+        Assert.Equal(("state", "state_enum", true), (alter.Column, alter.NewType, alter.HasUsing));
+    }
+
+    [Fact]
     public void Recognizes_ddl_in_op_execute_and_keeps_the_rest_opaque()
     {
         var script = MigrationFileReader.Read("m.py", """"

@@ -185,6 +185,22 @@ public sealed record CreateEnumOperation : MigrationOperation
     public override string Summary => $"{Kind} {Enum.Name}";
 }
 
+/// <summary><c>ALTER TYPE … RENAME TO</c> in <c>op.execute</c>: the type, and the columns of that type, take the new name.</summary>
+public sealed record RenameEnumOperation : MigrationOperation
+{
+    /// <inheritdoc />
+    public override string Kind => "rename_enum";
+
+    /// <summary>The type's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Its new name.</summary>
+    public required string NewName { get; init; }
+
+    /// <inheritdoc />
+    public override string Summary => $"{Kind} {Name} to {NewName}";
+}
+
 /// <summary><c>ALTER TYPE … ADD VALUE</c> or <c>RENAME VALUE</c> in <c>op.execute</c>.</summary>
 public sealed record AlterEnumOperation : MigrationOperation
 {

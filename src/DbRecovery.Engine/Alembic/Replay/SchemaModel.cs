@@ -147,6 +147,8 @@ internal sealed class SchemaModel
                 return null;
             case AlterEnumOperation alter:
                 return AlterEnum(schema, alter);
+            case RenameEnumOperation rename:
+                return RenameEnum(schema, rename);
             case DropEnumOperation drop:
                 return _enums.Remove((schema, drop.Name)) ? null : $"type {drop.Name} does not exist";
             case { Table: null } when operation is not DropIndexOperation:
@@ -313,6 +315,22 @@ internal sealed class SchemaModel
         {
             _enums[(type.Schema ?? schema, type.Name)] = type.Labels;
         }
+    }
+
+    private string? RenameEnum(string schema, RenameEnumOperation rename)
+    {
+        if (!_enums.Remove((schema, rename.Name), out var labels))
+        {
+            return $"type {rename.Name} does not exist";
+        }
+
+        _enums[(schema, rename.NewName)] = labels;
+        foreach (var (key, table) in _tables.Where(t => t.Value.Schema == schema && t.Value.Columns.Any(c => c.Type == rename.Name)).ToList())
+        {
+            Put(key, table with { Columns = table.Columns.Select(c => c.Type == rename.Name ? c with { Type = rename.NewName } : c).ToList() });
+        }
+
+        return null;
     }
 
     private string? AlterEnum(string schema, AlterEnumOperation alter)

@@ -130,6 +130,10 @@ public static class StaticUpgradeCheck
                     }
 
                     return false;
+                case RenameEnumOperation rename when !model.HasEnum(schema, rename.Name) || model.HasEnum(schema, rename.NewName):
+                    Add(operation, $"{schema}.{rename.Name}", model.HasEnum(schema, rename.Name) ? UpgradeFindingKind.AlreadyExists : UpgradeFindingKind.Missing,
+                        model.HasEnum(schema, rename.Name) ? $"type \"{rename.NewName}\" already exists" : $"type \"{rename.Name}\" does not exist");
+                    return false;
                 case DropEnumOperation drop when !model.HasEnum(schema, drop.Name):
                     Add(operation, $"{schema}.{drop.Name}", UpgradeFindingKind.Missing, $"type \"{drop.Name}\" does not exist");
                     return false;
