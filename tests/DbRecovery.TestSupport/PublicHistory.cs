@@ -8,13 +8,15 @@ namespace DbRecovery.TestSupport;
 /// <param name="Name">A short name for test output.</param>
 /// <param name="Package">The Debian package.</param>
 /// <param name="Versions">The versions folder, relative to the system's Python packages.</param>
-/// <param name="Seed">Rows for a table every revision has with the same columns, so a drifted database holds data to keep.</param>
+/// <param name="Seed">Rows for a table every revision has with the same columns, so a drifted database holds data to
+/// keep.</param>
 /// <param name="Setup">Python lines env.py runs first (a project whose migrations read its own configuration).</param>
 public sealed record PublicHistory(string Name, string Package, string Versions, string Seed, string Setup = "")
 {
     private const string PythonPackages = "/usr/lib/python3/dist-packages";
 
-    /// <summary>Gnocchi's indexer: 28 revisions, tables made in loops with computed names, enums rebuilt by raw SQL.</summary>
+    /// <summary>Gnocchi's indexer: 28 revisions, tables made in loops with computed names, enums rebuilt by raw
+    /// SQL.</summary>
     public static readonly PublicHistory Gnocchi = new("gnocchi", "python3-gnocchi", "gnocchi/indexer/alembic/versions", """
         INSERT INTO archive_policy (name, back_window, definition, aggregation_methods)
         VALUES ('low', 0, '[{"granularity": 300, "points": 12}]', '["mean"]'), ('high', 0, '[{"granularity": 1, "points": 3600}]', '["max", "min"]')
@@ -24,7 +26,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
     public static readonly PublicHistory Mistral = new("mistral", "python3-mistral", "mistral/db/sqlalchemy/migration/alembic_migrations/versions",
         "INSERT INTO environments_v2 (id, name, created_at, variables) VALUES ('env-1', 'staging', now(), '{}'), ('env-2', 'production', now(), '{\"a\": 1}')");
 
-    /// <summary>Ironic: 59 revisions, oslo.db types, batch operations and a migration that opens oslo.db's own engine.</summary>
+    /// <summary>Ironic: 59 revisions, oslo.db types, batch operations and a migration that opens oslo.db's own
+    /// engine.</summary>
     public static readonly PublicHistory Ironic = new("ironic", "python3-ironic", "ironic/db/sqlalchemy/alembic/versions",
         "INSERT INTO chassis (id, uuid, description, created_at) VALUES (1, 'c0ffee00-0000-4000-8000-000000000001', 'rack one', now()), (2, NULL, 'rack two', now())",
         """
@@ -38,7 +41,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
     public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic];
 
     /// <summary>A project running this history; fails with how to install the package when it is missing.</summary>
-    /// <param name="edit">Edits the copied migration files (file name, text → new text), for a history changed after it ran.</param>
+    /// <param name="edit">Edits the copied migration files (file name, text → new text), for a history changed after it
+    /// ran.</param>
     public AlembicTestProject CreateProject(Func<string, string, string>? edit = null)
     {
         var source = Path.Combine(PythonPackages, Versions);
@@ -81,7 +85,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
             .Replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n", StringComparison.Ordinal);
     }
 
-    /// <summary>The revisions from base to head, as <c>alembic history</c> lists them (these histories are linear).</summary>
+    /// <summary>The revisions from base to head, as <c>alembic history</c> lists them (these histories are
+    /// linear).</summary>
     public static IReadOnlyList<string> Revisions(AlembicTestProject project)
     {
         ArgumentNullException.ThrowIfNull(project);

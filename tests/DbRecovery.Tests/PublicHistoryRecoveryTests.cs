@@ -89,7 +89,8 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
 
-        // The static replay equals real Alembic on these histories (ReplayDifferentialTests), so the checklist needs nothing but -Path.
+        // The static replay equals real Alembic on these histories (ReplayDifferentialTests), so the checklist needs
+        // nothing but -Path.
         var predicted = shell.Run("Test-RecoveryState -Path $project -ConnectionString $url -FailOnError", vars).ThrowOnError();
         Assert.Contains(predicted.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the head's");
     }

@@ -52,7 +52,8 @@ public sealed class AlembicStepper : IAsyncDisposable
         });
     }
 
-    /// <summary>Starts Alembic's Python for <paramref name="cli"/>'s project with <paramref name="target"/>'s URL, as env.py expects it.</summary>
+    /// <summary>Starts Alembic's Python for <paramref name="cli"/>'s project with <paramref name="target"/>'s URL, as
+    /// env.py expects it.</summary>
     /// <exception cref="RecoveryException">The interpreter cannot be started (<c>AlembicNotFound</c>).</exception>
     public static AlembicStepper Start(AlembicCli cli, ConnectionTarget target, IRecoveryLog log)
     {
@@ -72,7 +73,8 @@ public sealed class AlembicStepper : IAsyncDisposable
         start.ArgumentList.Add(Driver);
         start.ArgumentList.Add(cli.IniFile);
         start.Environment[cli.UrlVariable] = target.ToUrlWithPassword();
-        log.Verbose($"Running: {interpreter} -c <alembic upgrade, a revision at a time> {cli.IniFile} (database URL in ${cli.UrlVariable})");
+        log.Verbose($"Running: {interpreter} -c <alembic upgrade, a revision at a time> {cli.IniFile} "
+            + $"(database URL in ${cli.UrlVariable})");
         try
         {
             var process = Process.Start(start) ?? throw new InvalidOperationException($"{interpreter} did not start");
@@ -81,12 +83,14 @@ public sealed class AlembicStepper : IAsyncDisposable
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
             throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
-                $"Alembic could not be started as '{interpreter}' ({ex.Message}). Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.",
+                $"Alembic could not be started as '{interpreter}' ({ex.Message}). "
+                + "Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.",
                 interpreter, ex);
         }
     }
 
-    /// <summary>Runs <c>alembic upgrade <paramref name="to"/></c>; returns null when it succeeded, else Alembic's error.</summary>
+    /// <summary>Runs <c>alembic upgrade <paramref name="to"/></c>; returns null when it succeeded, else Alembic's
+    /// error.</summary>
     /// <exception cref="RecoveryException">The Python process ended (<c>AlembicProcessEnded</c>).</exception>
     public async Task<string?> UpgradeAsync(string to, CancellationToken cancellationToken)
     {
@@ -108,7 +112,8 @@ public sealed class AlembicStepper : IAsyncDisposable
             if (line is null)
             {
                 throw new RecoveryException("AlembicProcessEnded", FailureKind.InvalidOperation,
-                    $"Alembic's Python ended while upgrading to {to} (exit code {(_process.HasExited ? _process.ExitCode : -1)}); see -Verbose.", to);
+                    $"Alembic's Python ended while upgrading to {to} "
+                    + $"(exit code {(_process.HasExited ? _process.ExitCode : -1)}); see -Verbose.", to);
             }
 
             if (line == Ok)

@@ -22,7 +22,8 @@ internal static partial class DialectCondition
         PythonBinary { Operator: "and" } both => !Or(Negate(OnPostgres(both.Left)), Negate(OnPostgres(both.Right))),
         PythonBinary { Operator: "or" } either => Or(OnPostgres(either.Left), OnPostgres(either.Right)),
         PythonBinary { Operator: "==" or "!=" or "is" or "is not" } compare => Equality(compare),
-        PythonBinary { Operator: "in" or "not in" } member when IsDialectName(member.Left) && Strings(member.Right) is { } names =>
+        PythonBinary { Operator: "in" or "not in" } member
+            when IsDialectName(member.Left) && Strings(member.Right) is { } names =>
             names.Contains(Dialect, StringComparer.Ordinal) == (member.Operator == "in"),
         PythonCall { FunctionName: "op.get_bind" or "op.get_context" } => true,
         PythonCall call => Call(call),
@@ -32,11 +33,14 @@ internal static partial class DialectCondition
     private static bool? Negate(bool? value) => !value;
 
     // Three-valued: true wins over unknown.
-    private static bool? Or(bool? left, bool? right) => left == true || right == true ? true : left == false && right == false ? false : null;
+    private static bool? Or(bool? left, bool? right) =>
+        left == true || right == true ? true : left == false && right == false ? false : null;
 
     private static bool? Equality(PythonBinary compare)
     {
-        var (dialect, literal) = IsDialectName(compare.Left) ? (compare.Left, compare.Right) : (compare.Right, compare.Left);
+        var (dialect, literal) = IsDialectName(compare.Left)
+            ? (compare.Left, compare.Right)
+            : (compare.Right, compare.Left);
         if (!IsDialectName(dialect) || literal.AsString() is not { } name)
         {
             return null;
@@ -54,26 +58,30 @@ internal static partial class DialectCondition
             return helper.Groups[1].Value.StartsWith("postgres", StringComparison.Ordinal);
         }
 
-        if (function.EndsWith(".startswith", StringComparison.Ordinal) && function.Contains("url", StringComparison.OrdinalIgnoreCase)
+        if (function.EndsWith(".startswith", StringComparison.Ordinal)
+            && function.Contains("url", StringComparison.OrdinalIgnoreCase)
             && Strings(call.Argument(0, "prefix") ?? new PythonOpaque(string.Empty, call.Line)) is { } prefixes)
         {
-            return prefixes.Any(p => Dialect.StartsWith(p, StringComparison.Ordinal) || "postgres".StartsWith(p, StringComparison.Ordinal));
+            return prefixes.Any(p => Dialect.StartsWith(p, StringComparison.Ordinal));
         }
 
         return null;
     }
 
-    /// <summary>Whether the expression is the dialect's name: <c>…dialect.name</c>, <c>…engine.name</c>, <c>dialect_name</c>.</summary>
+    /// <summary>Whether the expression is the dialect's name: <c>…dialect.name</c>, <c>…engine.name</c>,
+    /// <c>dialect_name</c>.</summary>
     private static bool IsDialectName(PythonExpression expression)
     {
         var text = Describe(expression);
-        return text.EndsWith("dialect.name", StringComparison.Ordinal) || text.EndsWith("engine.name", StringComparison.Ordinal)
+        return text.EndsWith("dialect.name", StringComparison.Ordinal)
+            || text.EndsWith("engine.name", StringComparison.Ordinal)
             || text.EndsWith("dialect_name", StringComparison.Ordinal);
     }
 
     private static IReadOnlyList<string>? Strings(PythonExpression expression) => expression switch
     {
-        PythonSequence sequence when sequence.Items.All(i => i.AsString() is not null) => sequence.Items.Select(i => i.AsString()!).ToList(),
+        PythonSequence sequence when sequence.Items.All(i => i.AsString() is not null) =>
+            sequence.Items.Select(i => i.AsString()!).ToList(),
         _ when expression.AsString() is { } single => [single],
         _ => null,
     };

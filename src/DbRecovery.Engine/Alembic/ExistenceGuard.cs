@@ -5,8 +5,9 @@ namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
 /// A condition that asks whether an object exists, the way migrations make themselves safe to rerun:
-/// <c>"x_key" in unique_constraints</c>, <c>not index_exists(engine, "nodes", "ix")</c>, <c>inspector.has_table("t")</c>.
-/// An operation on that very object under it is a <see cref="GuardedOperation"/>; the replay's model answers the question.
+/// <c>"x_key" in unique_constraints</c>, <c>not index_exists(engine, "nodes", "ix")</c>,
+/// <c>inspector.has_table("t")</c>. An operation on that very object under it is a <see cref="GuardedOperation"/>; the
+/// replay's model answers the question.
 /// </summary>
 /// <param name="Name">The object asked about.</param>
 /// <param name="MustExist">Whether the condition holds when it exists.</param>
@@ -19,14 +20,15 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
         PythonNot not => Of(not.Operand) is { } inner ? inner with { MustExist = !inner.MustExist } : null,
         PythonBinary { Operator: "in" or "not in" } member when member.Left.AsString() is { } name =>
             new(name, member.Operator == "in", AmongOf(Words(member.Right))),
-        PythonCall call when Asks(call) && call.Arguments.LastOrDefault(a => a.AsString() is not null)?.AsString() is { } name =>
+        PythonCall call when Asks(call) && LastString(call) is { } name =>
             new(name, true, AmongOf(Words(call.Function))),
         _ => null,
     };
 
     private static string AmongOf(string words) =>
         words.Contains("unique", StringComparison.OrdinalIgnoreCase) ? "unique"
-        : words.Contains("foreign", StringComparison.OrdinalIgnoreCase) || words.Contains("fk", StringComparison.OrdinalIgnoreCase) ? "foreignkey"
+        : words.Contains("foreign", StringComparison.OrdinalIgnoreCase)
+            || words.Contains("fk", StringComparison.OrdinalIgnoreCase) ? "foreignkey"
         : words.Contains("index", StringComparison.OrdinalIgnoreCase) ? "index"
         : words.Contains("column", StringComparison.OrdinalIgnoreCase) ? "column"
         : words.Contains("table", StringComparison.OrdinalIgnoreCase) ? "table"
@@ -43,16 +45,21 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
         _ => expression.AsString() ?? string.Empty,
     };
 
-    /// <summary>The operation as it runs under this guard, or null when it works on another object (then it is unknown).</summary>
+    /// <summary>The operation as it runs under this guard, or null when it works on another object (then it is
+    /// unknown).</summary>
     public GuardedOperation? Guard(MigrationOperation operation) => NameOf(operation) == Name
         ? new GuardedOperation
         {
-            Inner = operation, Name = Name, MustExist = MustExist, Among = Among, Schema = operation.Schema, Table = operation.Table, Line = operation.Line,
+            Inner = operation, Name = Name, MustExist = MustExist, Among = Among,
+            Schema = operation.Schema, Table = operation.Table, Line = operation.Line,
         }
         : null;
 
     /// <inheritdoc />
     public override string ToString() => $"whether {Name} exists";
+
+    private static string? LastString(PythonCall call) =>
+        call.Arguments.LastOrDefault(a => a.AsString() is not null)?.AsString();
 
     private static bool Asks(PythonCall call)
     {
@@ -62,7 +69,8 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
             PythonAttribute attribute => attribute.Name,
             _ => string.Empty,
         };
-        return function.EndsWith("exists", StringComparison.Ordinal) || function.StartsWith("has_", StringComparison.Ordinal);
+        return function.EndsWith("exists", StringComparison.Ordinal)
+            || function.StartsWith("has_", StringComparison.Ordinal);
     }
 
     private static string? NameOf(MigrationOperation operation) => operation switch

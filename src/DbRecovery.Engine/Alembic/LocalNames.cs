@@ -12,7 +12,8 @@ internal sealed partial class LocalNames
 {
     private readonly Dictionary<string, PythonExpression> _values = new(StringComparer.Ordinal);
 
-    /// <summary>Binds <paramref name="name"/> to <paramref name="value"/> (already substituted), or forgets it when null.</summary>
+    /// <summary>Binds <paramref name="name"/> to <paramref name="value"/> (already substituted), or forgets it when
+    /// null.</summary>
     public void Bind(string name, PythonExpression? value)
     {
         if (value is null)
@@ -37,29 +38,39 @@ internal sealed partial class LocalNames
         return copy;
     }
 
-    /// <summary><paramref name="expression"/> with every bound name replaced by its value and string formatting done.</summary>
+    /// <summary><paramref name="expression"/> with every bound name replaced by its value and string formatting
+    /// done.</summary>
     public PythonExpression Substitute(PythonExpression expression) => expression switch
     {
         PythonName name => Lookup(name) ?? name,
         PythonCall { Function: PythonName function, Keywords.Count: 0 } call
-            when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count => Call(helper, call),
+            when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count
+            => Call(helper, call),
         PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
         PythonCall call => call with
         {
-            Function = call.Function is PythonAttribute attribute ? attribute with { Target = Substitute(attribute.Target) } : call.Function,
+            Function = call.Function is PythonAttribute attribute
+                ? attribute with { Target = Substitute(attribute.Target) }
+                : call.Function,
             Arguments = call.Arguments.Select(Substitute).ToList(),
             Keywords = call.Keywords.ToDictionary(k => k.Key, k => Substitute(k.Value), StringComparer.Ordinal),
         },
         PythonSequence sequence => sequence with { Items = sequence.Items.Select(Substitute).ToList() },
-        PythonDictionary dictionary => dictionary with { Entries = dictionary.Entries.Select(e => (Substitute(e.Key), Substitute(e.Value))).ToList() },
+        PythonDictionary dictionary =>
+            dictionary with
+            {
+                Entries = dictionary.Entries.Select(e => (Substitute(e.Key), Substitute(e.Value))).ToList(),
+            },
         PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
-        PythonSubscript subscript => subscript with { Target = Substitute(subscript.Target), Index = Substitute(subscript.Index) },
+        PythonSubscript subscript =>
+            subscript with { Target = Substitute(subscript.Target), Index = Substitute(subscript.Index) },
         PythonNot not => not with { Operand = Substitute(not.Operand) },
         PythonBinary binary => Format(binary with { Left = Substitute(binary.Left), Right = Substitute(binary.Right) }),
         _ => expression,
     };
 
-    /// <summary>A bound name, or a bound name's attribute (<c>dialect.name</c> where <c>dialect = op.get_bind().dialect</c>).</summary>
+    /// <summary>A bound name, or a bound name's attribute (<c>dialect.name</c> where <c>dialect =
+    /// op.get_bind().dialect</c>).</summary>
     private PythonExpression? Lookup(PythonName name)
     {
         if (_values.TryGetValue(name.Dotted, out var value))
@@ -85,7 +96,8 @@ internal sealed partial class LocalNames
         return scope.Substitute(helper.Body) with { Line = call.Line };
     }
 
-    /// <summary>A comprehension over a literal sequence, as the sequence it makes; null when its items are not known.</summary>
+    /// <summary>A comprehension over a literal sequence, as the sequence it makes; null when its items are not
+    /// known.</summary>
     private PythonSequence? Evaluate(PythonComprehension comprehension)
     {
         if (Substitute(comprehension.Iterable) is not PythonSequence source)
@@ -117,7 +129,8 @@ internal sealed partial class LocalNames
         return new PythonSequence(items, comprehension.Line);
     }
 
-    /// <summary>Binds <paramref name="targets"/> to <paramref name="item"/> (unpacking a tuple for several); false when it does not fit.</summary>
+    /// <summary>Binds <paramref name="targets"/> to <paramref name="item"/> (unpacking a tuple for several); false when
+    /// it does not fit.</summary>
     public bool BindAll(IReadOnlyList<string> targets, PythonExpression item)
     {
         ArgumentNullException.ThrowIfNull(targets);

@@ -11,12 +11,14 @@ namespace DbRecovery.Engine.Alembic;
 public static class RevisionFileHistory
 {
     /// <summary>
-    /// Says where <paramref name="revision"/> was last seen under <paramref name="folder"/>'s git history, or null when the
-    /// folder is no git repository, git is missing, or no commit ever held it.
+    /// Says where <paramref name="revision"/> was last seen under <paramref name="folder"/>'s git history, or null when
+    /// the folder is no git repository, git is missing, or no commit ever held it.
     /// </summary>
     public static async Task<string?> LastSeenAsync(string folder, string revision, CancellationToken cancellationToken)
     {
-        var log = await GitAsync(folder, ["log", "--all", "-n", "1", "--format=%h%x09%cs%x09%s", "--name-only", "-S", revision, "--", "."], cancellationToken)
+        string[] pickaxe =
+            ["log", "--all", "-n", "1", "--format=%h%x09%cs%x09%s", "--name-only", "-S", revision, "--", "."];
+        var log = await GitAsync(folder, pickaxe, cancellationToken)
             .ConfigureAwait(false);
         var lines = log?.Where(l => l.Length > 0).ToList();
         if (lines is not { Count: > 1 } || lines[0].Split('\t') is not [var commit, var date, var subject])
@@ -25,14 +27,17 @@ public static class RevisionFileHistory
         }
 
         var file = lines[1];
-        var present = await GitAsync(folder, ["cat-file", "-e", $"{commit}:{file}"], cancellationToken).ConfigureAwait(false) is not null;
+        var present = await GitAsync(folder, ["cat-file", "-e", $"{commit}:{file}"], cancellationToken)
+            .ConfigureAwait(false) is not null;
         return present
             ? $"{file} has it at commit {commit} ({date}, \"{subject}\"), in no branch checked out here"
-            : $"{file} had it until commit {commit} ({date}, \"{subject}\") removed it; git show {commit}^:{file} prints it";
+            : $"{file} had it until commit {commit} ({date}, \"{subject}\") removed it; "
+                + $"git show {commit}^:{file} prints it";
     }
 
     /// <summary>The output lines of git, or null when it fails or cannot be started.</summary>
-    private static async Task<IReadOnlyList<string>?> GitAsync(string folder, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>?> GitAsync(
+        string folder, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = folder };
         foreach (var argument in new[] { "-c", "core.quotepath=off" }.Concat(arguments))
@@ -42,7 +47,8 @@ public static class RevisionFileHistory
 
         try
         {
-            var (exitCode, lines) = await ChildProcess.RunAsync(start, null, null, cancellationToken).ConfigureAwait(false);
+            var (exitCode, lines) = await ChildProcess.RunAsync(start, null, null, cancellationToken)
+                .ConfigureAwait(false);
             return exitCode == 0 ? lines : null;
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)

@@ -13,7 +13,12 @@ namespace DbRecovery.Engine.Alembic;
 internal sealed class UpgradeBodyReader
 {
     // op's functions that read or name things and change nothing.
-    private static readonly HashSet<string> Helpers = ["op.get_bind", "op.get_context", "op.f", "op.inline_literal", "op.implementation_for"];
+    // Statements that change nothing in the database.
+    private static readonly HashSet<string> Inert =
+        ["pass", "import", "from", "global", "nonlocal", "assert", "del", "break", "continue"];
+
+    private static readonly HashSet<string> Helpers =
+        ["op.get_bind", "op.get_context", "op.f", "op.inline_literal", "op.implementation_for"];
 
     private readonly PythonExpressionParser _parser;
     private readonly MigrationScript _script;
@@ -27,20 +32,27 @@ internal sealed class UpgradeBodyReader
         _script = script;
     }
 
-    /// <summary>How a block's statements run: all, none, unknown (with why), or only when an object exists (or not).</summary>
+    /// <summary>How a block's statements run: all, none, unknown (with why), or only when an object exists (or
+    /// not).</summary>
     private readonly record struct Mode(bool Skip, string? Unknown, ExistenceGuard? Guard = null)
     {
         public static readonly Mode Run = new(false, null);
 
         public Mode Within(bool? taken, string why) =>
-            Skip || taken == false ? new(true, null) : Unknown is not null ? this : taken is null ? new(false, why) : this;
+            Skip || taken == false ? new(true, null)
+            : Unknown is not null ? this
+            : taken is null ? new(false, why)
+            : this;
 
         // A guard inside a guard, or under an unknown, is unknown.
-        public Mode Guarded(ExistenceGuard guard, string why) => Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
+        public Mode Guarded(ExistenceGuard guard, string why) =>
+            Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
     }
 
-    /// <summary>Reads the body; <paramref name="module"/> holds the names the module bound before it (a copy is used).</summary>
-    public static List<MigrationOperation> Read(PythonExpressionParser parser, MigrationScript script, int defColumn, LocalNames module)
+    /// <summary>Reads the body; <paramref name="module"/> holds the names the module bound before it (a copy is
+    /// used).</summary>
+    public static List<MigrationOperation> Read(
+        PythonExpressionParser parser, MigrationScript script, int defColumn, LocalNames module)
     {
         ArgumentNullException.ThrowIfNull(module);
         var reader = new UpgradeBodyReader(parser, script);
@@ -55,7 +67,9 @@ internal sealed class UpgradeBodyReader
         {
             var start = _parser.Position;
             var line = _parser.Current;
-            var effective = _afterReturn is not { } after || mode.Skip ? mode : after.Skip ? after : mode.Within(null, after.Unknown!);
+            var effective = _afterReturn is not { } after || mode.Skip ? mode
+                : after.Skip ? after
+                : mode.Within(null, after.Unknown!);
             try
             {
                 if (ReadCompound(line, effective, names))
@@ -76,7 +90,8 @@ internal sealed class UpgradeBodyReader
         }
     }
 
-    /// <summary>Reads an <c>if</c>, <c>for</c>, <c>with</c> … with its body; false when the statement is a simple one.</summary>
+    /// <summary>Reads an <c>if</c>, <c>for</c>, <c>with</c> … with its body; false when the statement is a simple
+    /// one.</summary>
     private bool ReadCompound(PythonToken first, Mode mode, LocalNames names)
     {
         var column = first.Column;
@@ -123,12 +138,16 @@ internal sealed class UpgradeBodyReader
             {
                 taken = anyTaken is null ? null : !anyTaken;
                 why = "the else of a condition DbRecovery cannot evaluate";
-                body = guard is not null && branches == 1 ? mode.Guarded(guard with { MustExist = !guard.MustExist }, why) : mode.Within(taken, why);
+                body = guard is not null && branches == 1
+                    ? mode.Guarded(guard with { MustExist = !guard.MustExist }, why)
+                    : mode.Within(taken, why);
             }
             else
             {
                 var condition = names.Substitute(_parser.Parse());
-                taken = anyTaken == true ? false : DialectCondition.OnPostgres(condition) is { } value ? (anyTaken is null && value ? null : value) : null;
+                taken = anyTaken == true ? false
+                    : DialectCondition.OnPostgres(condition) is { } value ? (anyTaken is null && value ? null : value)
+                    : null;
                 why = $"a condition DbRecovery cannot evaluate ({Text(condition)})";
                 guard = taken is null && anyTaken == false ? ExistenceGuard.Of(condition) : null;
                 body = guard is null ? mode.Within(taken, why) : mode.Guarded(guard, why);
@@ -184,7 +203,8 @@ internal sealed class UpgradeBodyReader
     {
         _parser.Next();
         var context = names.Substitute(_parser.Parse());
-        if (context is PythonCall { FunctionName: "op.batch_alter_table" } batch && _parser.Accept("as") && _parser.Current.Kind == PythonTokenKind.Name)
+        if (context is PythonCall { FunctionName: "op.batch_alter_table" } batch && _parser.Accept("as")
+            && _parser.Current.Kind == PythonTokenKind.Name)
         {
             var alias = _parser.Next().Text;
             _batches[alias] = (batch.Argument(0, "table_name")?.AsString(), batch.Keyword("schema")?.AsString());
@@ -205,18 +225,20 @@ internal sealed class UpgradeBodyReader
 
     private void ReadSimple(PythonToken first, Mode mode, LocalNames names)
     {
-        if (first.Kind == PythonTokenKind.String || first.Is("pass") || first.Is("import") || first.Is("from") || first.Is("global")
-            || first.Is("nonlocal") || first.Is("assert") || first.Is("del") || first.Is("break") || first.Is("continue"))
+        if (first.Kind == PythonTokenKind.String || Inert.Contains(first.Text))
         {
             return;
         }
 
         if (first.Is("return") || first.Is("raise"))
         {
-            // What follows runs only when this did not: after a certain return nothing does, after a possible one it is unknown.
+            // What follows runs only when this did not: after a certain return nothing does, after a possible one it is
+            // unknown.
             if (!mode.Skip && _afterReturn is not { Skip: true })
             {
-                _afterReturn = mode.Unknown is null ? new Mode(true, null) : new Mode(false, $"code after a return under {mode.Unknown}");
+                _afterReturn = mode.Unknown is null
+                    ? new Mode(true, null)
+                    : new Mode(false, $"code after a return under {mode.Unknown}");
             }
 
             return;
@@ -263,7 +285,9 @@ internal sealed class UpgradeBodyReader
         var method = name[(dot + 1)..];
         var operation = owner == "op"
             ? OperationCalls.FromOp(method, call)
-            : _batches.TryGetValue(owner, out var batch) ? OperationCalls.FromBatch(method, call, batch.Table, batch.Schema) : null;
+            : _batches.TryGetValue(owner, out var batch)
+                ? OperationCalls.FromBatch(method, call, batch.Table, batch.Schema)
+            : null;
         return operation ?? new OpaqueOperation { Description = name.Length > 0 ? name : "call", Line = call.Line };
     }
 
@@ -287,7 +311,9 @@ internal sealed class UpgradeBodyReader
         new() { Description = $"{Describe(operation)} under {why}", Line = operation.Line };
 
     private static string Describe(MigrationOperation operation) =>
-        operation is OpaqueOperation opaque ? opaque.Description : operation.GetType().Name.Replace("Operation", string.Empty, StringComparison.Ordinal);
+        operation is OpaqueOperation opaque
+            ? opaque.Description
+            : operation.GetType().Name.Replace("Operation", string.Empty, StringComparison.Ordinal);
 
     private static bool Binds(List<string> targets, PythonExpression item) =>
         targets.Count == 1 || (item is PythonSequence { Items.Count: var count } && count == targets.Count);

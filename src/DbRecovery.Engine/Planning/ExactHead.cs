@@ -14,15 +14,18 @@ namespace DbRecovery.Engine.Planning;
 /// </summary>
 public static class ExactHead
 {
-    /// <summary>Builds the head of <paramref name="history"/>; returns it, or Alembic's error where even the resolution does not help.</summary>
+    /// <summary>Builds the head of <paramref name="history"/>; returns it, or Alembic's error where even the resolution
+    /// does not help.</summary>
     /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
     public static async Task<(SchemaState? Head, string? Error)> BuildAsync(
-        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
+        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(log);
         var contradictions = HistoryContradiction.Find(StaticReplay.Run(history)).ToList();
-        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
+        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken)
+            .ConfigureAwait(false);
         try
         {
             await using (var stepper = AlembicStepper.Start(cli, scratch, log))
@@ -31,7 +34,8 @@ public static class ExactHead
                 for (var i = 0; i < revisions.Count; i++)
                 {
                     var revision = revisions[i].Revision;
-                    log.Progress(new ProgressReport("Building the head with real Alembic", revision, i, revisions.Count));
+                    log.Progress(new ProgressReport("Building the head with real Alembic", revision, i,
+                        revisions.Count));
                     if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is not { } error)
                     {
                         continue;
@@ -46,7 +50,8 @@ public static class ExactHead
                     contradictions.RemoveAll(resolved.Contains);
                     var keys = resolved.Select(c => new KeyConversion
                     {
-                        Schema = c.Schema, Table = c.Table, Column = c.Column, From = c.CreatedType, To = c.ReferencedAs, Reason = c.ToString(),
+                        Schema = c.Schema, Table = c.Table, Column = c.Column,
+                        From = c.CreatedType, To = c.ReferencedAs, Reason = c.ToString(),
                     }).ToList();
                     await ExactUpgradeCheck.ConvertAsync(scratch, keys, log, cancellationToken).ConfigureAwait(false);
                     if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is { } again)
@@ -56,12 +61,14 @@ public static class ExactHead
                 }
             }
 
-            var head = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false);
+            var head = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
+                .ConfigureAwait(false);
             return (head with { Origin = $"real Alembic: {string.Join(" + ", history.Heads)} built from empty" }, null);
         }
         finally
         {
-            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "building the head", log).ConfigureAwait(false);
+            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "building the head", log)
+                .ConfigureAwait(false);
         }
     }
 }

@@ -2,8 +2,8 @@ namespace DbRecovery.Engine.Alembic.Operations;
 
 /// <summary>
 /// An operation a migration runs only when an object of that name exists (or does not): <c>if "x_key" in
-/// unique_constraints: op.drop_constraint("x_key", …)</c>, <c>if not index_exists(…, "ix"): op.create_index("ix", …)</c>.
-/// The replay asks its own model of the schema, as the migration asks the catalog.
+/// unique_constraints: op.drop_constraint("x_key", …)</c>, <c>if not index_exists(…, "ix"): op.create_index("ix",
+/// …)</c>. The replay asks its own model of the schema, as the migration asks the catalog.
 /// </summary>
 public sealed record GuardedOperation : MigrationOperation
 {

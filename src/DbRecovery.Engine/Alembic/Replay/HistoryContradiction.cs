@@ -10,7 +10,8 @@ namespace DbRecovery.Engine.Alembic.Replay;
 /// </summary>
 public sealed record HistoryContradiction
 {
-    private static readonly HashSet<string> KeyTypes = ["uuid", "text", "character varying", "character", "smallint", "integer", "bigint"];
+    private static readonly HashSet<string> KeyTypes =
+        ["uuid", "text", "character varying", "character", "smallint", "integer", "bigint"];
 
     /// <summary>The schema of the key's table.</summary>
     public required string Schema { get; init; }
@@ -56,8 +57,10 @@ public sealed record HistoryContradiction
                 var type = head.FindTable(fk.Schema, fk.Table)?.FindColumn(column)?.Type;
                 var keyType = head.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type;
                 if (type is null || keyType is null || !KeyTypes.Contains(TypeCompatibility.BaseOf(type))
-                    || !KeyTypes.Contains(TypeCompatibility.BaseOf(keyType)) || TypeCompatibility.CanReference(type, keyType)
-                    || found.Any(f => f.Schema == fk.ReferencedSchema && f.Table == fk.ReferencedTable && f.Column == referenced))
+                    || !KeyTypes.Contains(TypeCompatibility.BaseOf(keyType))
+                    || TypeCompatibility.CanReference(type, keyType)
+                    || found.Any(f =>
+                        (f.Schema, f.Table, f.Column) == (fk.ReferencedSchema, fk.ReferencedTable, referenced)))
                 {
                     continue;
                 }
@@ -68,10 +71,13 @@ public sealed record HistoryContradiction
                     Table = fk.ReferencedTable,
                     Column = referenced,
                     CreatedType = PostgresTypeName.Normalize(keyType),
-                    CreatedBy = First(replay, s => s.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type == keyType),
+                    CreatedBy = First(replay,
+                        s => s.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type
+                            == keyType),
                     ReferencingColumn = $"{fk.Schema}.{fk.Table}.{column}",
                     ReferencedAs = PostgresTypeName.Normalize(type),
-                    ReferencedBy = First(replay, s => s.ForeignKeys.Any(f => f.Schema == fk.Schema && f.Table == fk.Table && f.Name == fk.Name)),
+                    ReferencedBy = First(replay,
+                        s => s.ForeignKeys.Any(f => (f.Schema, f.Table, f.Name) == (fk.Schema, fk.Table, fk.Name))),
                 });
             }
         }
@@ -81,8 +87,10 @@ public sealed record HistoryContradiction
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"this history cannot build a database from empty: revision {CreatedBy} creates {Schema}.{Table}.{Column} {CreatedType}, " +
-        $"revision {ReferencedBy} references it from {ReferencingColumn} as {ReferencedAs}; the recovery gives the key {ReferencedAs}, " +
+        "this history cannot build a database from empty: " +
+        $"revision {CreatedBy} creates {Schema}.{Table}.{Column} {CreatedType}, " +
+        $"revision {ReferencedBy} references it from {ReferencingColumn} as {ReferencedAs}; " +
+        $"the recovery gives the key {ReferencedAs}, " +
         "the type the later reference needs";
 
     private static string First(StaticReplay replay, Func<SchemaState, bool> holds) =>
