@@ -395,6 +395,10 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         Assert.True(await database.ScalarAsync<long>(ForeignKeys) >= foreignKeys);
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"));
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+
+        // The checklist alone, with nothing from the plan, judges by the same target: the runbook's second run would pass it.
+        var alone = shell.Run("Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars);
+        Assert.True(!alone.AllErrors.Any(), string.Join("; ", alone.AllErrors.Select(e => e.ToString())));
         return result;
     }
 

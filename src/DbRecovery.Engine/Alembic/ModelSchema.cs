@@ -80,4 +80,22 @@ public static class ModelSchema
             }
         }
     }
+
+    /// <summary>
+    /// The single-column keys the models declare with a key type (uuid, the string types), as schema.table.column=type:
+    /// the code's declaration, which wins over any revision's.
+    /// </summary>
+    public static IReadOnlyList<string> DeclaredKeys(SchemaState models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        return models.Tables
+            .Where(t => t.PrimaryKey is { Columns.Count: 1 })
+            .Select(t => (Table: t, Column: t.FindColumn(t.PrimaryKey!.Columns[0])))
+            .Where(k => k.Column is not null && IsKeyType(k.Column.Type))
+            .Select(k => $"{k.Table.Schema}.{k.Table.Name}.{k.Column!.Name}={PostgresTypeName.Normalize(k.Column.Type)}")
+            .ToList();
+    }
+
+    private static bool IsKeyType(string type) =>
+        PostgresTypeName.Normalize(type) is var normal && (normal is "uuid" or "text" || normal.StartsWith("character varying", StringComparison.Ordinal));
 }

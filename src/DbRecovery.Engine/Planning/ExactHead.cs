@@ -14,6 +14,20 @@ namespace DbRecovery.Engine.Planning;
 /// </summary>
 public static class ExactHead
 {
+    /// <summary>
+    /// What a recovered database is judged by, exactly: the head real Alembic builds from empty, and the key types the
+    /// application's models declare (env.py's target_metadata built with create_all()), which win over the revisions'.
+    /// </summary>
+    /// <returns>The head (null with Alembic's error when even the resolution does not help) and the declared keys.</returns>
+    public static async Task<(SchemaState? Head, string? Error, IReadOnlyList<string> DeclaredKeys)> ReferenceAsync(
+        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log,
+        CancellationToken cancellationToken)
+    {
+        var models = await ModelSchema.BuildAsync(cli, scratch, log, cancellationToken).ConfigureAwait(false);
+        var (head, error) = await BuildAsync(history, cli, scratch, log, cancellationToken).ConfigureAwait(false);
+        return (head, error, models is null ? [] : ModelSchema.DeclaredKeys(models));
+    }
+
     /// <summary>Builds the head of <paramref name="history"/>; returns it, or Alembic's error where even the resolution
     /// does not help.</summary>
     /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>

@@ -64,7 +64,8 @@ public static class RecoveryPlanner
         var contradictions = HistoryContradiction.Find(replay);
 
         // The type a key ends with: the models' declaration wins over any revision's, then a contradiction's resolution.
-        var declared = models is null ? [] : DeclaredKeys(models, live);
+        var declared = models is null ? []
+            : ModelSchema.DeclaredKeys(models with { Tables = models.Tables.Where(t => live.FindTable(t.Schema, t.Name) is not null).ToList() });
         var resolved = RecoveryChecklist.IntendedTypes(live, contradictions.Select(c => c.Expectation).Concat(declared));
         var optional = modelled.Concat(DriftedKeys(best, live, [.. needed, .. modelled], resolved)).ToList();
 
@@ -238,15 +239,6 @@ public static class RecoveryPlanner
 
         return said;
     }
-
-    /// <summary>The single-column keys the models declare, as schema.table.column=type.</summary>
-    private static List<string> DeclaredKeys(SchemaState models, SchemaState live) =>
-        live.Tables
-            .Where(t => t.PrimaryKey is { Columns.Count: 1 })
-            .Select(t => (Table: t, Column: t.PrimaryKey!.Columns[0], Declared: models.FindTable(t.Schema, t.Name)?.FindColumn(t.PrimaryKey.Columns[0])?.Type))
-            .Where(k => k.Declared is not null && IsKeyType(k.Declared))
-            .Select(k => $"{k.Table.Schema}.{k.Table.Name}.{k.Column}={PostgresTypeName.Normalize(k.Declared!)}")
-            .ToList();
 
     /// <summary>Keys whose type differs from what the models declare; where a remaining revision needs another type, the revision wins and the reviewer is told.</summary>
     private static List<KeyConversion> ModelledKeys(SchemaState models, SchemaState live, IReadOnlyList<KeyConversion> needed, List<string> warnings)

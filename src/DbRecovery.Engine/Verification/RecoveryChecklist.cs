@@ -32,6 +32,12 @@ public sealed record ChecklistOptions
     /// </summary>
     public SchemaState? Reference { get; init; }
 
+    /// <summary>
+    /// Key types the recovery resolved as <c>schema.table.column=type</c> (the models' declarations): a column of that type
+    /// (or one referencing it) is no difference from the head, but unlike <see cref="ExpectedColumnTypes"/> no check of its own.
+    /// </summary>
+    public IReadOnlyList<string> ResolvedColumnTypes { get; init; } = [];
+
     /// <summary>The rows each table must hold (schema.table → rows), or null: the rehearsal copy's after its steps, or the backup's.</summary>
     public IReadOnlyDictionary<string, long>? ExpectedRows { get; init; }
 
@@ -86,7 +92,8 @@ public static class RecoveryChecklist
             var replay = StaticReplay.Run(history);
 
             // A key the history contradicts itself about is judged by the type the later reference needs, as the plan resolves it.
-            var intended = IntendedTypes(live, options.ExpectedColumnTypes.Concat(HistoryContradiction.Find(replay).Select(c => c.Expectation)));
+            var intended = IntendedTypes(live, options.ExpectedColumnTypes.Concat(options.ResolvedColumnTypes)
+                .Concat(HistoryContradiction.Find(replay).Select(c => c.Expectation)));
             var reference = options.Reference ?? replay.SchemaOf(heads);
             var differences = SchemaComparer.Compare(reference, live)
                 .Where(d => !options.AllowedDifferences.Contains(d.Kind.ToString()) && !options.AllowedDifferences.Contains($"{d.Schema}.{d.Table}") && !options.AllowedDifferences.Contains(d.Table))

@@ -11,8 +11,8 @@ namespace DbRecovery.Commands;
 /// <remarks>
 /// Checks that the database is reachable (with its server version); with -Path, that alembic_version is at
 /// the history's head(s) and that the schema has no differences from the head's: the head real Alembic builds from
-/// empty with -ScratchConnectionString (a key the history contradicts itself about converted as the recovery resolves it),
-/// else the static replay's prediction of it (-AllowDifference lists kinds
+/// empty with -ScratchConnectionString (a key the history contradicts itself about converted as the recovery resolves it,
+/// and the key types the application's models declare taken over the revisions'), else the static replay's prediction of it (-AllowDifference lists kinds
 /// or tables that may differ); each -ExpectTable exists; each -ExpectColumnType holds (users.id=varchar(36));
 /// every foreign key is validated and has no orphan rows (one anti-join per key, in one batch); each -HealthUrl
 /// answers 2xx within -TimeoutSec, optionally with a JSON property ('https://app/health|database_configured=true').
@@ -101,13 +101,14 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
                 if (scratch is not null && options.AlembicPath is { } path)
                 {
                     var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
-                    var (head, error) = await ExactHead.BuildAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel).ConfigureAwait(false);
+                    var (head, error, declared) = await ExactHead.ReferenceAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel)
+                        .ConfigureAwait(false);
                     if (error is not null)
                     {
                         log.Warning($"Real Alembic cannot build this history's head from empty ({error}); the schema is compared with the static replay's head.");
                     }
 
-                    options = options with { Reference = head };
+                    options = options with { Reference = head, ResolvedColumnTypes = declared };
                 }
 
                 return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
