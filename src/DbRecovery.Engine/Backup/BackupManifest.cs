@@ -55,7 +55,7 @@ public sealed record BackupManifest
     public string DbRecoveryVersion { get; init; } = typeof(BackupManifest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>Writes the manifest into <paramref name="folder"/>.</summary>
-    public void Save(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
+    public void Save(string folder) => PrivateFiles.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
 
     /// <summary>Reads the manifest of the backup in <paramref name="folder"/>.</summary>
     /// <exception cref="RecoveryException">No manifest, or not a readable one (<c>BackupManifestInvalid</c>).</exception>

@@ -48,7 +48,7 @@ public static partial class DatabaseBackup
             var dumped = 0;
             var directory = format == "directory";
             var output = directory ? temporary : Path.Combine(temporary, "database.dump");
-            Directory.CreateDirectory(temporary);
+            PrivateFiles.CreateFolder(temporary);
             List<string> arguments = ["--format", directory ? "directory" : "custom", "--file", output, "--snapshot", snapshot, "--verbose", .. PgTools.ConnectionArguments(target)];
             if (directory)
             {
@@ -76,7 +76,7 @@ public static partial class DatabaseBackup
                 }
 
                 var sql = string.Join('\n', globals.Split('\n').Where(l => l.Length == 0 || !l.StartsWith("pg_dumpall:", StringComparison.Ordinal)));
-                await File.WriteAllTextAsync(Path.Combine(temporary, "globals.sql"), sql, cancellationToken).ConfigureAwait(false);
+                await PrivateFiles.WriteAllTextAsync(Path.Combine(temporary, "globals.sql"), sql, cancellationToken).ConfigureAwait(false);
             }
 
             var manifest = new BackupManifest
@@ -92,6 +92,9 @@ public static partial class DatabaseBackup
                 FinishedAt = DateTimeOffset.UtcNow,
             };
             manifest.Save(temporary);
+
+            // pg_dump writes its files with the process's umask; inside the 0700 folder no one else could read them, and 0600 keeps them so.
+            PrivateFiles.Restrict(temporary);
             Directory.Move(temporary, path);
             log.Verbose($"Backup of {target.DisplayName} written to {path}.");
             return new BackupInfo

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
@@ -70,6 +71,23 @@ public sealed class BackupTests : DatabaseTest, IDisposable
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
         Assert.DoesNotContain(Database.Settings.Password!, File.ReadAllText(Path.Combine(BackupPath, BackupManifest.FileName)), StringComparison.Ordinal);
         Assert.DoesNotContain(Database.Settings.Password!, Log.All, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("directory")]
+    [InlineData("custom")]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_backup_is_private_its_folder_0700_and_every_file_0600(string format)
+    {
+        await Database.ExecuteAsync(IncidentSchema.Sql);
+
+        await BackupAsync(format);
+
+        const UnixFileMode Owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(Owner | UnixFileMode.UserExecute, File.GetUnixFileMode(BackupPath));
+        var files = Directory.GetFiles(BackupPath, "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => Path.GetFileName(f) == BackupManifest.FileName);
+        Assert.All(files, f => Assert.True(File.GetUnixFileMode(f) == Owner, $"{f} is {File.GetUnixFileMode(f)}"));
     }
 
     [Fact]
