@@ -116,6 +116,16 @@ public sealed class AlembicTestProject : IDisposable
         return this;
     }
 
+    /// <summary>Reads the migrations from <paramref name="folders"/> (alembic.ini's <c>version_locations</c>)
+    /// instead of the project's own versions folder.</summary>
+    public AlembicTestProject VersionLocations(IEnumerable<string> folders)
+    {
+        var ini = Path.Combine(Root, "alembic.ini");
+        var line = "version_locations = " + string.Join(' ', folders);
+        File.WriteAllText(ini, File.ReadAllText(ini).Replace("prepend_sys_path = .\n", $"prepend_sys_path = .\n{line}\n", StringComparison.Ordinal));
+        return this;
+    }
+
     /// <summary>Writes a Python file of the project (a models module, a package of constants), relative to its root.</summary>
     public AlembicTestProject Module(string relativePath, string source)
     {

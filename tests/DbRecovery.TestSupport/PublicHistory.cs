@@ -37,6 +37,16 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         CONF([], project="ironic")
         """);
 
+    /// <summary>Manila: 60 revisions, data migrations through ORM sessions (one uses <c>sa.orm</c> without importing
+    /// it, which works in Manila because its models import it first).</summary>
+    public static readonly PublicHistory Manila = new("manila", "python3-manila", "manila/db/migrations/alembic/versions",
+        "INSERT INTO share_types (id, name, created_at, deleted) VALUES ('st-1', 'default', now(), 'False')", "import sqlalchemy.orm");
+
+    /// <summary>Neutron: 126 revisions in expand and contract branches over a folder per release, an initial revision
+    /// that calls functions of 24 project modules, raw SQL and dialect branches.</summary>
+    public static readonly PublicHistory Neutron = new("neutron", "python3-neutron", "neutron/db/migration/alembic_migrations/versions",
+        "INSERT INTO networks (id, name, status, admin_state_up) VALUES ('net-1', 'public', 'ACTIVE', true)");
+
     /// <summary>The histories the recovery is tested on.</summary>
     public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic];
 
@@ -53,10 +63,19 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         }
 
         var project = new AlembicTestProject("target_metadata = None\n" + Setup);
+        if (edit is null)
+        {
+            // In place, as the project ships it: its own modules beside the migrations, every folder with migrations
+            // listed (Alembic before 1.10 does not read sub-folders).
+            var folders = Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Prepend(source)
+                .Where(d => Directory.EnumerateFiles(d, "*.py").Any(f => Path.GetFileName(f) != "__init__.py")).Order(StringComparer.Ordinal);
+            return project.VersionLocations(folders);
+        }
+
         foreach (var file in Directory.EnumerateFiles(source, "*.py").Where(f => Path.GetFileName(f) != "__init__.py"))
         {
             var name = Path.GetFileName(file);
-            File.WriteAllText(Path.Combine(project.VersionsDirectory, name), edit is null ? File.ReadAllText(file) : edit(name, File.ReadAllText(file)));
+            File.WriteAllText(Path.Combine(project.VersionsDirectory, name), edit(name, File.ReadAllText(file)));
         }
 
         return project;

@@ -17,6 +17,13 @@ public sealed record AlembicProject
     /// <summary>Whether sub-folders of the version locations are read too.</summary>
     public bool Recursive { get; init; }
 
+    /// <summary>The script folder (env.py's), when alembic.ini names it.</summary>
+    public string? ScriptLocation { get; init; }
+
+    /// <summary>The folders <c>prepend_sys_path</c> puts first on Python's path (relative ones from the ini's
+    /// folder, where Alembic is run).</summary>
+    public IReadOnlyList<string> SysPath { get; init; } = [];
+
     /// <summary>Finds the project at <paramref name="path"/>: an alembic.ini, a folder with one, a script folder or a versions folder.</summary>
     /// <exception cref="RecoveryException">Nothing there looks like an Alembic project (<c>AlembicProjectNotFound</c>).</exception>
     public static AlembicProject Locate(string path)
@@ -48,6 +55,7 @@ public sealed record AlembicProject
         VersionLocations.Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.py", Recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly))
             .Where(f => !string.Equals(System.IO.Path.GetFileName(f), "__init__.py", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal) // a location listed as well as read recursively from its parent
             .Order(StringComparer.Ordinal);
 
     private static AlembicProject FromIni(string ini)
@@ -71,7 +79,15 @@ public sealed record AlembicProject
             ? Split(versionLocations, settings.GetValueOrDefault("version_path_separator")).Select(Expand).ToList()
             : [System.IO.Path.Combine(Expand(scriptLocation), "versions")];
         var recursive = settings.TryGetValue("recursive_version_locations", out var flag) && flag.Trim().ToLowerInvariant() is "true" or "1" or "yes" or "on";
-        return new AlembicProject { IniFile = ini, VersionLocations = locations, Recursive = recursive };
+        var sysPath = settings.TryGetValue("prepend_sys_path", out var prepend)
+            ? prepend.Split([' ', ',', ':', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(Expand).ToList()
+            : [];
+        return new AlembicProject
+        {
+            IniFile = ini, VersionLocations = locations, Recursive = recursive, ScriptLocation = Expand(scriptLocation),
+            SysPath = sysPath,
+        };
     }
 
     private static IEnumerable<string> Split(string value, string? separator) => (separator?.Trim() switch

@@ -20,7 +20,7 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
         PythonNot not => Of(not.Operand) is { } inner ? inner with { MustExist = !inner.MustExist } : null,
         PythonBinary { Operator: "in" or "not in" } member when member.Left.AsString() is { } name =>
             new(name, member.Operator == "in", AmongOf(Words(member.Right))),
-        PythonCall call when Asks(call) && LastString(call) is { } name =>
+        PythonCall call when Asks(call) && (LastString(call) ?? TableAsked(call)) is { } name =>
             new(name, true, AmongOf(Words(call.Function))),
         _ => null,
     };
@@ -57,6 +57,12 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
 
     /// <inheritdoc />
     public override string ToString() => $"whether {Name} exists";
+
+    // sa.Table("t", meta, ...).exists()
+    private static string? TableAsked(PythonCall call) =>
+        call.Function is PythonAttribute { Target: var target } && OperationCalls.TableOf(target) is { } table
+            ? table.Argument(0, "name")?.AsString()
+            : null;
 
     private static string? LastString(PythonCall call) =>
         call.Arguments.LastOrDefault(a => a.AsString() is not null)?.AsString();

@@ -12,6 +12,10 @@ internal sealed partial class LocalNames
 {
     private readonly Dictionary<string, PythonExpression> _values = new(StringComparer.Ordinal);
 
+    /// <summary>What a name the code does not bind stands for elsewhere (a constant of an imported module), or
+    /// null.</summary>
+    public Func<PythonName, PythonExpression?>? Imported { get; init; }
+
     /// <summary>Binds <paramref name="name"/> to <paramref name="value"/> (already substituted), or forgets it when
     /// null.</summary>
     public void Bind(string name, PythonExpression? value)
@@ -29,7 +33,7 @@ internal sealed partial class LocalNames
     /// <summary>A copy, for a loop iteration's bindings.</summary>
     public LocalNames Copy()
     {
-        var copy = new LocalNames();
+        var copy = new LocalNames { Imported = Imported };
         foreach (var (name, value) in _values)
         {
             copy._values[name] = value;
@@ -49,9 +53,14 @@ internal sealed partial class LocalNames
         PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
         PythonCall call => call with
         {
-            Function = call.Function is PythonAttribute attribute
-                ? attribute with { Target = Substitute(attribute.Target) }
-                : call.Function,
+            Function = call.Function switch
+            {
+                PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
+                // table.create() where table = sa.Table("t", meta, ...): the method of that table.
+                PythonName function when Lookup(function) is PythonAttribute { Target: var target } method
+                    && OperationCalls.TableOf(target) is not null => method,
+                _ => call.Function,
+            },
             Arguments = call.Arguments.Select(Substitute).ToList(),
             Keywords = call.Keywords.ToDictionary(k => k.Key, k => Substitute(k.Value), StringComparer.Ordinal),
         },
@@ -81,8 +90,16 @@ internal sealed partial class LocalNames
         var parts = name.Dotted.Split('.');
         return parts.Length > 1 && _values.TryGetValue(parts[0], out var root)
             ? parts.Skip(1).Aggregate(root, (target, part) => new PythonAttribute(target, part, name.Line))
-            : null;
+            : Imported?.Invoke(name) is { } imported && IsLiteral(imported) ? imported with { Line = name.Line } : null;
     }
+
+    // Only literals are taken from other modules: a constant's length or label, never another module's objects.
+    private static bool IsLiteral(PythonExpression value) => value switch
+    {
+        PythonString or PythonNumber => true,
+        PythonSequence sequence => sequence.Items.All(i => i is PythonString or PythonNumber),
+        _ => false,
+    };
 
     /// <summary>What a one-expression function returns for the call's arguments.</summary>
     private PythonExpression Call(PythonFunction helper, PythonCall call)

@@ -11,10 +11,28 @@ namespace DbRecovery.Engine.Alembic;
 /// </summary>
 internal static class MigrationFileReader
 {
-    /// <summary>Reads the file at <paramref name="path"/> whose text is <paramref name="source"/>; <paramref name="modules"/>, when given, resolve names such as <c>cli.CONTRACT_BRANCH</c> that a module of the project assigns.</summary>
+    /// <summary>Reads the file at <paramref name="path"/> whose text is <paramref name="source"/>; <paramref name="modules"/>,
+    /// when given, resolve names such as <c>cli.CONTRACT_BRANCH</c> that a module of the project assigns, and the
+    /// functions of project modules that <c>upgrade()</c> calls.</summary>
     public static MigrationScript Read(string path, string source, ProjectModules? modules = null)
     {
         var script = new MigrationScript(path);
+        if (ReadModule(script, source, modules) is { } code
+            && code.Names.Substitute(new PythonName("upgrade", 0)) is ModuleProcedure upgrade)
+        {
+            // upgrade() runs once the module is loaded: helpers defined after it are known.
+            script.Operations.AddRange(UpgradeBodyReader.Read(upgrade, script, code));
+        }
+
+        return script;
+    }
+
+    /// <summary>The top level of a project module that a migration calls into (its warnings are not kept).</summary>
+    public static ModuleCode? ReadModule(string path, ProjectModules modules) =>
+        ReadModule(new MigrationScript(path), File.ReadAllText(path), modules);
+
+    private static ModuleCode? ReadModule(MigrationScript script, string source, ProjectModules? modules)
+    {
         var resolve = modules is null ? null : Resolver(modules, source);
         List<PythonToken> tokens;
         try
@@ -24,18 +42,22 @@ internal static class MigrationFileReader
         catch (PythonSyntaxException ex)
         {
             script.Warn(ex.Line, ex.Message);
-            return script;
+            return null;
         }
 
+        PythonModuleScope? scope = null;
+        var code = new ModuleCode(
+            tokens,
+            dotted => modules?.Procedure(scope ??= PythonModuleScope.Read(source), dotted),
+            modules is null ? null : name => modules.Resolve(scope ??= PythonModuleScope.Read(source), name));
         var parser = new PythonExpressionParser(tokens);
         var first = true;
-        var module = new LocalNames();
         while (parser.Current.Kind != PythonTokenKind.EndOfFile)
         {
             var start = parser.Position;
             try
             {
-                ReadTopLevelStatement(parser, script, first, resolve, module);
+                ReadTopLevelStatement(parser, script, first, resolve, code);
             }
             catch (PythonSyntaxException ex)
             {
@@ -47,7 +69,7 @@ internal static class MigrationFileReader
             first = false;
         }
 
-        return script;
+        return code;
     }
 
     /// <summary>Follows a name to the literal the migration's module, or a project module it imports, assigns to it.</summary>
@@ -58,8 +80,10 @@ internal static class MigrationFileReader
     }
 
     private static void ReadTopLevelStatement(
-        PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve, LocalNames module)
+        PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve,
+        ModuleCode code)
     {
+        var module = code.Names;
         var token = parser.Current;
         if (token.Column > 0)
         {
@@ -78,17 +102,10 @@ internal static class MigrationFileReader
         {
             parser.Next();
             var name = parser.Next().Text;
-            var start = parser.Position;
+            var (parameters, defaults) = ReadSignature(parser, module);
             SkipLogicalLine(parser);
-            if (name == "upgrade")
-            {
-                script.Operations.AddRange(UpgradeBodyReader.Read(parser, script, token.Column, module));
-            }
-            else if (Helper(parser, start) is { } helper)
-            {
-                module.Bind(name, helper);
-            }
-
+            module.Bind(name, (PythonExpression?)Helper(parser, parameters, defaults)
+                ?? new ModuleProcedure(code, parameters, defaults, parser.Position, token.Column, token.Line));
             return;
         }
 
@@ -117,32 +134,58 @@ internal static class MigrationFileReader
     }
 
     /// <summary>
-    /// A module-level helper whose body is one <c>return</c> (after an optional docstring), as a function the reader can call;
-    /// the parser stands at its parameter list (<paramref name="parameters"/>) and, after the header, at its body.
+    /// The parameters of a <c>def</c> (the parser at its parameter list): names in order, without <c>*args</c>,
+    /// <c>**kwargs</c> and annotations, and the defaults given (resolved in <paramref name="module"/>).
     /// </summary>
-    private static PythonFunction? Helper(PythonExpressionParser parser, int parameters)
+    private static (List<string> Parameters, Dictionary<string, PythonExpression> Defaults) ReadSignature(
+        PythonExpressionParser parser, LocalNames module)
     {
-        var body = parser.Position;
-        parser.Position = parameters;
-        var names = new List<string>();
+        var parameters = new List<string>();
+        var defaults = new Dictionary<string, PythonExpression>(StringComparer.Ordinal);
         if (!parser.Accept("("))
         {
-            parser.Position = body;
-            return null;
+            return (parameters, defaults);
         }
 
-        while (parser.Current.Kind == PythonTokenKind.Name)
+        while (!parser.Accept(")"))
         {
-            names.Add(parser.Next().Text);
-            if (!parser.Accept(","))
+            var starred = parser.Accept("*") || parser.Accept("**");
+            if (parser.Accept("/") || parser.Accept(","))
             {
-                break;
+                continue;
             }
+
+            var name = parser.Next().Text;
+            if (parser.Accept(":"))
+            {
+                parser.Parse();
+            }
+
+            if (parser.Accept("="))
+            {
+                defaults[name] = module.Substitute(parser.Parse());
+            }
+
+            if (!starred)
+            {
+                parameters.Add(name);
+            }
+
+            parser.Accept(",");
         }
 
-        var simple = parser.Accept(")");
-        parser.Position = body;
-        if (!simple)
+        return (parameters, defaults);
+    }
+
+    /// <summary>
+    /// A module-level helper whose body is one <c>return</c> (after an optional docstring) and whose parameters have
+    /// no defaults, as a function the reader can evaluate; the parser stands at its body and stays there.
+    /// </summary>
+    private static PythonFunction? Helper(
+        PythonExpressionParser parser, List<string> parameters, Dictionary<string, PythonExpression> defaults)
+    {
+        var body = parser.Position;
+        if (defaults.Count > 0)
         {
             return null;
         }
@@ -153,7 +196,16 @@ internal static class MigrationFileReader
         }
 
         var line = parser.Current.Line;
-        return parser.Current.Column > 0 && parser.Accept("return") ? new PythonFunction(names, parser.Parse(allowTuple: true), line) : null;
+        try
+        {
+            return parser.Current.Column > 0 && parser.Accept("return")
+                ? new PythonFunction(parameters, parser.Parse(allowTuple: true), line)
+                : null;
+        }
+        finally
+        {
+            parser.Position = body;
+        }
     }
 
     private static void Assign(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)

@@ -36,6 +36,18 @@ internal static class OperationCalls
         };
     }
 
+    /// <summary><c>create()</c>/<c>drop()</c> of a SQLAlchemy Core table the migration defines:
+    /// <c>sa.Table("t", meta, sa.Column(...)).create()</c> creates it as <c>op.create_table</c> would.</summary>
+    public static MigrationOperation? FromTable(string method, PythonCall table) => method switch
+    {
+        "create" => FromOp("create_table", table),
+        "drop" => FromOp("drop_table", table),
+        _ => null,
+    };
+
+    /// <summary>The <c>Table(...)</c> call <paramref name="value"/> is, or null.</summary>
+    public static PythonCall? TableOf(PythonExpression value) => value is PythonCall call && LastName(call) == "Table" ? call : null;
+
     public static MigrationOperation? FromBatch(string method, PythonCall call, string? table, string? schema)
     {
         MigrationOperation? operation = method switch
@@ -43,6 +55,8 @@ internal static class OperationCalls
             "add_column" when call.Argument(0, "column") is PythonCall column => new AddColumnOperation { Column = Column(column) },
             "drop_column" when call.Argument(0, "column_name")?.AsString() is { } column => new DropColumnOperation { Column = column },
             "alter_column" when call.Argument(0, "column_name")?.AsString() is { } column => AlterColumn(call, column),
+            "rename_table" when call.Argument(1, "new_table_name")?.AsString() is { } newName =>
+                new RenameTableOperation { NewName = newName },
             "create_index" => CreateIndex(call, 1),
             "drop_index" when call.Argument(0, "index_name")?.AsString() is { } index => new DropIndexOperation { Name = index },
             "create_foreign_key" => ForeignKey(call, 1, 2),

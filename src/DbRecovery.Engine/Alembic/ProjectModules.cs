@@ -5,7 +5,7 @@ namespace DbRecovery.Engine.Alembic;
 /// <summary>
 /// The project's own Python modules, read statically: a dotted module name is found by walking up from
 /// the versions folders (<c>neutron.db.migration.cli</c> is <c>…/neutron/db/migration/cli.py</c> under
-/// some ancestor), and a name in a migration or in env.py is followed through imports and module-level
+/// some ancestor, or under a folder alembic.ini's <c>prepend_sys_path</c> names), and a name in a migration or in env.py is followed through imports and module-level
 /// assignments to the literal it stands for. Modules outside the project (installed packages) are not read.
 /// </summary>
 internal sealed class ProjectModules
@@ -14,6 +14,7 @@ internal sealed class ProjectModules
 
     private readonly IReadOnlyList<string> _roots;
     private readonly Dictionary<string, PythonModuleScope?> _scopes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModuleCode?> _code = new(StringComparer.Ordinal);
 
     private ProjectModules(IReadOnlyList<string> roots)
     {
@@ -26,7 +27,7 @@ internal sealed class ProjectModules
     public static ProjectModules For(AlembicProject project)
     {
         ArgumentNullException.ThrowIfNull(project);
-        var roots = new List<string>();
+        var roots = new List<string>(project.SysPath);
         foreach (var location in project.VersionLocations)
         {
             for (var folder = new DirectoryInfo(location); folder is not null; folder = folder.Parent)
@@ -38,7 +39,11 @@ internal sealed class ProjectModules
             }
         }
 
-        var env = project.VersionLocations.Select(l => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar)) ?? l, "env.py")).FirstOrDefault(File.Exists);
+        var env = project.ScriptLocation is { } script && File.Exists(Path.Combine(script, "env.py"))
+            ? Path.Combine(script, "env.py")
+            : project.VersionLocations
+                .Select(l => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar)) ?? l, "env.py"))
+                .FirstOrDefault(File.Exists);
         return new ProjectModules(roots) { EnvFile = env };
     }
 
@@ -59,6 +64,18 @@ internal sealed class ProjectModules
     /// </summary>
     public PythonExpression? Resolve(PythonModuleScope scope, PythonExpression value, int depth = 0)
     {
+        if (value is PythonSequence sequence && depth <= MaxDepth)
+        {
+            // (ANY, *VALID_DIRECTIONS): names inside a constant tuple are constants of the same module; a name that is
+            // a tuple itself is unpacked (starred, as such tuples are).
+            return sequence with
+            {
+                Items = sequence.Items.SelectMany(i => i is PythonName && Resolve(scope, i, depth + 1) is { } item
+                    ? item is PythonSequence inner ? inner.Items : [item]
+                    : [i]).ToList(),
+            };
+        }
+
         if (value is not PythonName name || depth > MaxDepth)
         {
             return value is PythonName ? null : value;
@@ -95,6 +112,45 @@ internal sealed class ProjectModules
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The procedure a called name stands for when <paramref name="scope"/> imports it from a project module:
+    /// <c>agent_init_ops.upgrade</c> with <c>from neutron.db.migration.alembic_migrations import agent_init_ops</c>, or
+    /// <c>create_table</c> with <c>from app.migration_helpers import create_table</c>.
+    /// </summary>
+    public ModuleProcedure? Procedure(PythonModuleScope scope, string dotted)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(dotted);
+        var parts = dotted.Split('.');
+        for (var length = parts.Length; length > 0; length--)
+        {
+            if (!scope.Imports.TryGetValue(string.Join('.', parts[..length]), out var import))
+            {
+                continue;
+            }
+
+            var module = import.Attribute is null ? import.Module : $"{import.Module}.{import.Attribute}";
+            var (file, function) = length == parts.Length - 1 ? (FileOf(module), parts[^1])
+                : length == parts.Length && import.Attribute is not null ? (FileOf(import.Module), import.Attribute)
+                : (null, null);
+            return file is null || CodeOf(file) is not { } code ? null
+                : code.Names.Substitute(new PythonName(function!, 0)) as ModuleProcedure;
+        }
+
+        return null;
+    }
+
+    private ModuleCode? CodeOf(string file)
+    {
+        if (!_code.TryGetValue(file, out var code))
+        {
+            _code[file] = null; // a module that imports itself back is read once
+            _code[file] = code = MigrationFileReader.ReadModule(file, this);
+        }
+
+        return code;
     }
 
     /// <summary>The project modules <paramref name="scope"/> imports from (for following a setting into them).</summary>

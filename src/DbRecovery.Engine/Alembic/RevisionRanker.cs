@@ -86,10 +86,7 @@ public static class RevisionRanker
                 continue;
             }
 
-            if (!scores.TryGetValue(table, out var score))
-            {
-                scores[table] = score = TableScore.Of(table, actual);
-            }
+            var score = ScoreOf(table, actual, candidate.Expected.UnknownOf(key), scores);
 
             shared++;
             matched += score.Matched;
@@ -100,6 +97,24 @@ public static class RevisionRanker
         var enums = EnumScore(candidate.Expected.Enums, liveEnums);
         var extra = live.Count - shared;
         candidate.Score = (shared + matched + enums.Matched) / Math.Max(1, candidate.Expected.Tables.Count + extra + union + enums.Union);
+    }
+
+    // The parts of a table the replay cannot know match the live ones whole. A table object is shared by the revisions
+    // that did not touch it, but what is unknown about it may differ between them: those scores are not kept.
+    private static TableScore ScoreOf(
+        TableState expected, TableState actual, UnknownParts unknown, Dictionary<TableState, TableScore> scores)
+    {
+        if (unknown != UnknownParts.None)
+        {
+            return TableScore.Of(expected, actual, unknown);
+        }
+
+        if (!scores.TryGetValue(expected, out var score))
+        {
+            scores[expected] = score = TableScore.Of(expected, actual, unknown);
+        }
+
+        return score;
     }
 
     /// <summary>Enum types by name: the same labels in the same order count whole, other labels half.</summary>
@@ -125,7 +140,8 @@ public static class RevisionRanker
         var expected = candidate.Expected.Tables.Keys.ToHashSet();
         var missing = expected.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
         var extra = live.Keys.Where(k => !expected.Contains(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
-        var shared = candidate.Expected.Tables.Where(t => live.ContainsKey(t.Key)).Select(t => scores[t.Value]).ToList();
+        var shared = candidate.Expected.Tables.Where(t => live.ContainsKey(t.Key))
+            .Select(t => ScoreOf(t.Value, live[t.Key], candidate.Expected.UnknownOf(t.Key), scores)).ToList();
         var later = headTables.Where(k => !expected.Contains(k)).ToList();
         var laterAbsent = later.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
         var isStamped = candidate.Expected.Revisions.Order(StringComparer.Ordinal).SequenceEqual(stamped);
@@ -208,10 +224,13 @@ public static class RevisionRanker
 
     private static string Display((string Schema, string Name) key) => key.Schema == "public" ? key.Name : $"{key.Schema}.{key.Name}";
 
-    /// <summary>Identical by every measure the comparison has, so a live schema cannot tell them apart.</summary>
+    /// <summary>Identical by every measure the comparison has (but what either cannot know), so a live schema cannot
+    /// tell them apart.</summary>
     private static bool SameSchema(ExpectedSchema left, ExpectedSchema right) =>
         left.Tables.Count == right.Tables.Count
-        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other) && (ReferenceEquals(t.Value, other) || SchemaComparer.CompareTable(t.Value, other).Count == 0))
+        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other)
+            && (ReferenceEquals(t.Value, other) || SchemaComparer.CompareTable(t.Value, other)
+                .All(d => SchemaComparer.IsUnknown(d, left.UnknownOf(t.Key) | right.UnknownOf(t.Key)))))
         && SchemaComparer.Compare(left.ToState("left") with { Tables = [] }, right.ToState("right") with { Tables = [] }).Count == 0;
 
     private sealed class Candidate(ExpectedSchema expected)
@@ -234,9 +253,9 @@ public static class RevisionRanker
     /// </summary>
     private sealed record TableScore(double Matched, int Union, IReadOnlyList<SchemaDifference> ColumnDifferences, IReadOnlyList<SchemaDifference> TypeMismatches)
     {
-        public static TableScore Of(TableState expected, TableState actual)
+        public static TableScore Of(TableState expected, TableState actual, UnknownParts unknown)
         {
-            var differences = SchemaComparer.CompareTable(expected, actual);
+            var differences = SchemaComparer.CompareTable(expected, actual).Where(d => !SchemaComparer.IsUnknown(d, unknown)).ToList();
             var union = 1
                 + expected.Columns.Select(c => c.Name).Union(actual.Columns.Select(c => c.Name), StringComparer.Ordinal).Count()
                 + expected.ForeignKeys.Select(ForeignKeyColumns).Union(actual.ForeignKeys.Select(ForeignKeyColumns), StringComparer.Ordinal).Count()

@@ -1,3 +1,4 @@
+using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Alembic.Operations;
 using DbRecovery.Engine.Alembic.Python;
 
@@ -17,19 +18,42 @@ internal sealed class UpgradeBodyReader
     private static readonly HashSet<string> Inert =
         ["pass", "import", "from", "global", "nonlocal", "assert", "del", "break", "continue"];
 
+    // op's (and batch_op's) functions that change the schema, and what they change: one the reader cannot model
+    // still changes that.
+    private static readonly Dictionary<string, UnknownParts> SchemaChanges = new(StringComparer.Ordinal)
+    {
+        ["create_table"] = UnknownParts.All, ["drop_table"] = UnknownParts.All, ["rename_table"] = UnknownParts.All,
+        ["add_column"] = UnknownParts.All, ["drop_column"] = UnknownParts.All, ["alter_column"] = UnknownParts.All,
+        ["create_index"] = UnknownParts.Indexes, ["drop_index"] = UnknownParts.Indexes,
+        ["create_foreign_key"] = UnknownParts.Keys, ["create_primary_key"] = UnknownParts.Keys | UnknownParts.Indexes,
+        ["create_unique_constraint"] = UnknownParts.Keys | UnknownParts.Indexes,
+        ["drop_constraint"] = UnknownParts.Keys | UnknownParts.Indexes,
+    };
+
+    private static readonly HashSet<string> TableFirst =
+        ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "alter_column"];
+
     private static readonly HashSet<string> Helpers =
         ["op.get_bind", "op.get_context", "op.f", "op.inline_literal", "op.implementation_for"];
 
+    // How deep calls into procedures are followed (a recursive helper stops there, unknown).
+    private const int MaxDepth = 8;
+
     private readonly PythonExpressionParser _parser;
     private readonly MigrationScript _script;
-    private readonly List<MigrationOperation> _operations = [];
+    private readonly ModuleCode _code;
+    private readonly int _depth;
+    private readonly List<MigrationOperation> _operations;
     private readonly Dictionary<string, (string? Table, string? Schema)> _batches = new(StringComparer.Ordinal);
     private Mode? _afterReturn;
 
-    private UpgradeBodyReader(PythonExpressionParser parser, MigrationScript script)
+    private UpgradeBodyReader(ModuleProcedure procedure, MigrationScript script, int depth, List<MigrationOperation> operations)
     {
-        _parser = parser;
+        _parser = new PythonExpressionParser(procedure.Module.Tokens) { Position = procedure.Body };
         _script = script;
+        _code = procedure.Module;
+        _depth = depth;
+        _operations = operations;
     }
 
     /// <summary>How a block's statements run: all, none, unknown (with why), or only when an object exists (or
@@ -49,15 +73,41 @@ internal sealed class UpgradeBodyReader
             Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
     }
 
-    /// <summary>Reads the body; <paramref name="module"/> holds the names the module bound before it (a copy is
-    /// used).</summary>
-    public static List<MigrationOperation> Read(
-        PythonExpressionParser parser, MigrationScript script, int defColumn, LocalNames module)
+    /// <summary>Reads the body of <paramref name="upgrade"/>, a procedure of <paramref name="module"/>.</summary>
+    public static List<MigrationOperation> Read(ModuleProcedure upgrade, MigrationScript script, ModuleCode module)
     {
+        ArgumentNullException.ThrowIfNull(upgrade);
         ArgumentNullException.ThrowIfNull(module);
-        var reader = new UpgradeBodyReader(parser, script);
-        reader.ReadBlock(defColumn, Mode.Run, module.Copy());
+        var reader = new UpgradeBodyReader(upgrade, script, 0, []);
+        reader.ReadBlock(upgrade.Column, Mode.Run, module.Names.Copy());
         return reader._operations;
+    }
+
+    /// <summary>Reads the body of a procedure <c>upgrade()</c> calls, in place, its parameters bound to the call's
+    /// arguments (what the caller binds, else the defaults).</summary>
+    private void Inline(ModuleProcedure procedure, PythonCall call, Mode mode, LocalNames names)
+    {
+        if (mode.Skip)
+        {
+            return;
+        }
+
+        if (_depth >= MaxDepth)
+        {
+            Add(mode, new OpaqueOperation { Description = Text(call.Function) + " (calls nested too deep)", Line = call.Line });
+            return;
+        }
+
+        var scope = procedure.Module.Names.Copy();
+        for (var i = 0; i < procedure.Parameters.Count; i++)
+        {
+            var parameter = procedure.Parameters[i];
+            var argument = call.Keyword(parameter) ?? (i < call.Arguments.Count ? call.Arguments[i] : null);
+            scope.Bind(parameter, argument is null ? procedure.Defaults.GetValueOrDefault(parameter) : names.Substitute(argument));
+        }
+
+        var reader = new UpgradeBodyReader(procedure, _script, _depth + 1, _operations);
+        reader.ReadBlock(procedure.Column, mode, scope);
     }
 
     /// <summary>Reads the statements indented deeper than <paramref name="outer"/>.</summary>
@@ -230,7 +280,13 @@ internal sealed class UpgradeBodyReader
             return;
         }
 
-        if (first.Is("return") || first.Is("raise"))
+        if (first.Is("raise"))
+        {
+            // A database the migration upgraded is one where it did not raise: nothing follows from it.
+            return;
+        }
+
+        if (first.Is("return"))
         {
             // What follows runs only when this did not: after a certain return nothing does, after a possible one it is
             // unknown.
@@ -247,7 +303,13 @@ internal sealed class UpgradeBodyReader
         var expression = _parser.Parse(allowTuple: true);
         if (_parser.Accept("="))
         {
-            var value = names.Substitute(_parser.Parse(allowTuple: true));
+            PythonExpression? value = names.Substitute(_parser.Parse(allowTuple: true));
+            if (value is PythonCall assigned && ProcedureOf(assigned, names) is { } procedure)
+            {
+                Inline(procedure, assigned, mode, names);
+                value = null;
+            }
+
             if (expression is PythonName target && !mode.Skip)
             {
                 names.Bind(target.Dotted, mode.Unknown is null ? value : null);
@@ -267,18 +329,34 @@ internal sealed class UpgradeBodyReader
             return;
         }
 
-        if (!Helpers.Contains(statement.FunctionName))
+        if (ProcedureOf(statement, names) is { } called)
+        {
+            Inline(called, statement, mode, names);
+        }
+        else if (!Helpers.Contains(statement.FunctionName))
         {
             Add(mode, Operation((PythonCall)names.Substitute(statement)));
         }
     }
 
+    private ModuleProcedure? ProcedureOf(PythonCall call, LocalNames names) =>
+        call.Function is PythonName { Dotted: var dotted } && !dotted.StartsWith("op.", StringComparison.Ordinal)
+            ? _code.Procedure(dotted, names)
+            : null;
+
     private bool IsOperation(PythonCall call) =>
         (call.FunctionName.StartsWith("op.", StringComparison.Ordinal) && !Helpers.Contains(call.FunctionName))
-        || _batches.ContainsKey(call.FunctionName.Split('.')[0]);
+        || _batches.ContainsKey(call.FunctionName.Split('.')[0])
+        || call.Function is PythonAttribute { Target: var target } && OperationCalls.TableOf(target) is not null;
 
     private MigrationOperation Operation(PythonCall call)
     {
+        if (call.Function is PythonAttribute { Target: var target, Name: var called } && OperationCalls.TableOf(target) is { } table)
+        {
+            return OperationCalls.FromTable(called, table)
+                ?? new OpaqueOperation { Description = $"Table(…).{called}", Line = call.Line };
+        }
+
         var name = call.FunctionName;
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var owner = dot < 0 ? string.Empty : name[..dot];
@@ -288,7 +366,13 @@ internal sealed class UpgradeBodyReader
             : _batches.TryGetValue(owner, out var batch)
                 ? OperationCalls.FromBatch(method, call, batch.Table, batch.Schema)
             : null;
-        return operation ?? new OpaqueOperation { Description = name.Length > 0 ? name : "call", Line = call.Line };
+        return operation ?? new OpaqueOperation
+        {
+            Description = name.Length > 0 ? name : "call", Line = call.Line,
+            Changes = owner.Length > 0 ? SchemaChanges.GetValueOrDefault(method) : UnknownParts.None,
+            Table = _batches.TryGetValue(owner, out var batched) ? batched.Table
+                : (call.Keyword("table_name") ?? (TableFirst.Contains(method) ? call.Argument(0, "table_name") : null))?.AsString(),
+        };
     }
 
     private void Add(Mode mode, MigrationOperation operation)
@@ -307,8 +391,21 @@ internal sealed class UpgradeBodyReader
         _operations.Add(mode.Unknown is null ? operation : Unknown(operation, mode.Unknown));
     }
 
-    private static OpaqueOperation Unknown(MigrationOperation operation, string why) =>
-        new() { Description = $"{Describe(operation)} under {why}", Line = operation.Line };
+    private static OpaqueOperation Unknown(MigrationOperation operation, string why) => new()
+    {
+        Description = $"{Describe(operation)} under {why}", Line = operation.Line,
+        Changes = operation switch
+        {
+            OpaqueOperation opaque => opaque.Changes,
+            ExecuteOperation { Recognized.Count: 0 } => UnknownParts.None,
+            CreateIndexOperation or DropIndexOperation => UnknownParts.Indexes,
+            CreateForeignKeyOperation => UnknownParts.Keys,
+            CreateUniqueConstraintOperation or CreatePrimaryKeyOperation or DropConstraintOperation =>
+                UnknownParts.Keys | UnknownParts.Indexes,
+            _ => UnknownParts.All,
+        },
+        Table = operation.Table, Schema = operation.Schema,
+    };
 
     private static string Describe(MigrationOperation operation) =>
         operation is OpaqueOperation opaque

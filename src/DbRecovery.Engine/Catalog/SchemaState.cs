@@ -47,6 +47,10 @@ public sealed record SchemaState
     /// <summary>The rows of the version table; empty when it does not exist.</summary>
     public IReadOnlyList<string> AlembicVersion { get; init; } = [];
 
+    /// <summary>For a schema the static replay expects: the tables, and parts of them, whose shape it cannot know.
+    /// They are not compared.</summary>
+    public IReadOnlyList<UnknownTablePart> Unknown { get; init; } = [];
+
     /// <summary>Every foreign key of every captured table.</summary>
     [JsonIgnore]
     public IReadOnlyList<ForeignKeyState> ForeignKeys => Tables.SelectMany(t => t.ForeignKeys).ToList();

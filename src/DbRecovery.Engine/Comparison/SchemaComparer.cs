@@ -38,7 +38,31 @@ public static class SchemaComparer
         }
 
         CompareEnums(reference, difference, differences);
-        return differences;
+        if (reference.Unknown.Count == 0)
+        {
+            return differences;
+        }
+
+        // What the reference cannot know is not a difference (the parts of tables the static replay lost track of).
+        var unknown = reference.Unknown.ToDictionary(u => (u.Schema, u.Table), u => u.Parts);
+        return differences.Where(d => !IsUnknown(d, unknown.GetValueOrDefault((d.Schema, d.Table)))).ToList();
+    }
+
+    /// <summary>Whether <paramref name="difference"/> is about a part of its table that is unknown (whether the table
+    /// exists is always known).</summary>
+    public static bool IsUnknown(SchemaDifference difference, UnknownParts parts)
+    {
+        ArgumentNullException.ThrowIfNull(difference);
+        var part = difference.Kind switch
+        {
+            DifferenceKind.MissingColumn or DifferenceKind.ExtraColumn or DifferenceKind.TypeMismatch
+                or DifferenceKind.NullabilityMismatch => UnknownParts.Columns,
+            DifferenceKind.MissingForeignKey or DifferenceKind.ExtraForeignKey or DifferenceKind.ForeignKeyMismatch
+                or DifferenceKind.PrimaryKeyMismatch => UnknownParts.Keys,
+            DifferenceKind.MissingIndex or DifferenceKind.ExtraIndex or DifferenceKind.IndexMismatch => UnknownParts.Indexes,
+            _ => UnknownParts.None,
+        };
+        return part != UnknownParts.None && (parts & part) == part;
     }
 
     /// <summary>The differences between two versions of one table: columns, primary key, foreign keys, indexes.</summary>
@@ -168,7 +192,8 @@ public static class SchemaComparer
     private static string Nullability(ColumnState column) => column.IsNullable ? "NULL" : "NOT NULL";
 
     private static Dictionary<(string, string), TableState> Tables(SchemaState state, HashSet<string> ignored) =>
-        state.Tables.Where(t => !ignored.Contains(t.Name)).ToDictionary(t => (t.Schema, t.Name));
+        state.Tables.Where(t => !ignored.Contains(t.Name) && !ignored.Contains($"{t.Schema}.{t.Name}"))
+            .ToDictionary(t => (t.Schema, t.Name));
 
     private static string Unqualified(string table) => Sql.QualifiedName.Parse(table).Name;
 }

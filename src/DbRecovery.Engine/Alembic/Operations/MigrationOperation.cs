@@ -1,3 +1,5 @@
+using DbRecovery.Engine.Catalog;
+
 namespace DbRecovery.Engine.Alembic.Operations;
 
 /// <summary>One operation of a migration's <c>upgrade()</c>, as read statically from its source.</summary>
@@ -263,6 +265,10 @@ public sealed record OpaqueOperation : MigrationOperation
 
     /// <summary>What was found, e.g. the call's name.</summary>
     public required string Description { get; init; }
+
+    /// <summary>What it may change when it is a schema change the reader cannot tell whether (or to what) it applies:
+    /// those parts of the table it names (of every table, when it names none) are then unknown to the replay.</summary>
+    public UnknownParts Changes { get; init; }
 
     /// <inheritdoc />
     public override string Summary => $"opaque {Description} (line {Line})";

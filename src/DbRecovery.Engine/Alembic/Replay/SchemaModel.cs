@@ -15,6 +15,9 @@ internal sealed class SchemaModel
     private readonly ObjectNaming _naming;
     private bool _inSql;
 
+    /// <summary>Tables changed by operations the replay cannot apply for certain.</summary>
+    private Dictionary<(string Schema, string Name), UnknownParts> _unknown = [];
+
     /// <summary>How many tables of each schema use each index or foreign key name, for PostgreSQL's numbering of chosen names.</summary>
     private Dictionary<(string Schema, string Name), int> _names = [];
 
@@ -34,6 +37,9 @@ internal sealed class SchemaModel
     public string DefaultSchema { get; }
 
     public IReadOnlyCollection<TableModel> Tables => _tables.Values;
+
+    /// <summary>The tables whose shape the replay cannot know (see <see cref="OpaqueOperation.Changes"/>).</summary>
+    public IReadOnlyDictionary<(string Schema, string Name), UnknownParts> Unknown => _unknown;
 
     public IEnumerable<EnumTypeState> Enums => _enums.Select(e => new EnumTypeState { Schema = e.Key.Schema, Name = e.Key.Name, Labels = e.Value });
 
@@ -89,7 +95,8 @@ internal sealed class SchemaModel
         return exists == guarded.MustExist;
     }
 
-    public SchemaModel Clone() => new(DefaultSchema, _naming, new(_tables), new(_enums)) { _names = new(_names) };
+    public SchemaModel Clone() =>
+        new(DefaultSchema, _naming, new(_tables), new(_enums)) { _names = new(_names), _unknown = new(_unknown) };
 
     /// <summary>Sets (or, with null, removes) a table, keeping the schema-wide count of index and constraint names current.</summary>
     private void Put((string Schema, string Name) key, TableModel? table)
@@ -138,7 +145,15 @@ internal sealed class SchemaModel
                     _inSql = false;
                 }
 
-            case OpaqueOperation:
+            case OpaqueOperation opaque:
+                IEnumerable<(string, string)> touched = opaque.Changes == UnknownParts.None ? []
+                    : opaque.Table is { } named ? [(schema, named)]
+                    : _tables.Keys;
+                foreach (var key in touched.ToList())
+                {
+                    _unknown[key] = _unknown.GetValueOrDefault(key) | opaque.Changes;
+                }
+
                 return null;
             case GuardedOperation guarded:
                 return Lets(guarded) ? Apply(guarded.Inner) : null;
@@ -171,8 +186,14 @@ internal sealed class SchemaModel
         {
             case DropTableOperation:
                 Put((schema, table.Name), null);
+                _unknown.Remove((schema, table.Name));
                 return null;
             case RenameTableOperation rename:
+                if (_unknown.Remove((schema, table.Name), out var parts))
+                {
+                    _unknown[(schema, rename.NewName)] = parts;
+                }
+
                 Put((schema, table.Name), null);
                 Put((schema, rename.NewName), table with { Name = rename.NewName });
                 Retarget(schema, table.Name, fk => fk with { ReferencedTable = rename.NewName });
