@@ -30,6 +30,7 @@ internal sealed class UpgradeBodyReader
         ["drop_constraint"] = UnknownParts.Keys | UnknownParts.Indexes,
     };
 
+    // Where op's functions take the table (the first argument, or the second after a name).
     private static readonly HashSet<string> TableFirst =
         ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "alter_column"];
 
@@ -263,6 +264,12 @@ internal sealed class UpgradeBodyReader
             return;
         }
 
+        if (context is PythonCall call && ProcedureOf(call, names) is { } procedure)
+        {
+            // A context manager of the project (a generator): what it does around the block is read before it.
+            Inline(procedure, call, mode, names);
+        }
+
         Body(column, mode, names);
     }
 
@@ -371,7 +378,9 @@ internal sealed class UpgradeBodyReader
             Description = name.Length > 0 ? name : "call", Line = call.Line,
             Changes = owner.Length > 0 ? SchemaChanges.GetValueOrDefault(method) : UnknownParts.None,
             Table = _batches.TryGetValue(owner, out var batched) ? batched.Table
-                : (call.Keyword("table_name") ?? (TableFirst.Contains(method) ? call.Argument(0, "table_name") : null))?.AsString(),
+                : (call.Keyword("table_name") ?? call.Keyword("source_table")
+                    ?? (call.Arguments.Count > (TableFirst.Contains(method) ? 0 : 1) ? call.Arguments[TableFirst.Contains(method) ? 0 : 1] : null))
+                    ?.AsString(),
         };
     }
 
