@@ -116,6 +116,11 @@ internal static class PostgresUrl
             }
 
             host = entry[1..close];
+            if (host.Length == 0)
+            {
+                throw Malformed("an IPv6 host address may not be empty ('[]'), as libpq says");
+            }
+
             var after = entry[(close + 1)..];
             if (after.Length > 0)
             {

@@ -133,6 +133,8 @@ public sealed class ConnectionTargetTests
     [InlineData("postgresql://u:Ex4mple-S3cret@h/d?frobnicate=1", "'frobnicate'")]
     [InlineData("postgresql://u:Ex4mple-S3cret@h/d?novalue", "name=value")]
     [InlineData("postgresql://u:Ex4mple-S3cret@[::1/d", "IPv6")]
+    [InlineData("postgres://[]", "may not be empty")]
+    [InlineData("postgresql://u:Ex4mple-S3cret@[]:5432/d", "may not be empty")]
     [InlineData("postgresql://u:Ex4mple-S3cret@h1,,h2/d", "host name is empty")]
     [InlineData("mysql://u:Ex4mple-S3cret@h/d", "postgresql://")]
     [InlineData("Host=h;Password=Ex4mple-S3cret;Frobnicate=yes", "'frobnicate'")]

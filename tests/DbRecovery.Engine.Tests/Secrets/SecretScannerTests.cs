@@ -46,6 +46,23 @@ public sealed class SecretScannerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("**DB Password**: `s3cr3t-Example-9`", "s3cr3t-Example-9")]
+    [InlineData("DATABASE_URL=postgresql://app:s3cr3t-Sample-9@db:5432/app", "s3cr3t-Sample-9")]
+    [InlineData("password = \"TestPassword-77x\"", "TestPassword-77x")]
+    public void A_secret_that_merely_contains_a_placeholder_word_is_still_a_secret(string line, string secret) =>
+        Assert.Equal(Key.Fingerprint(secret), Assert.Single(Scan(line)).Fingerprint);
+
+    [Theory]
+    [InlineData("psql \"postgresql://app_user:PASSWORD@db.example.internal/app\"")]
+    [InlineData("DATABASE_URL=postgresql://app:CHANGE_ME@db/app")]
+    [InlineData("DATABASE_URL=postgresql://app:xxxxxxxx@db/app")]
+    [InlineData("DATABASE_URL=postgresql://app:%(password)s@db/app")]
+    [InlineData("DATABASE_URL=postgresql://app:{{ db_password }}@db/app")]
+    [InlineData("password: [REDACTED]")]
+    [InlineData("password = your_password")]
+    public void A_placeholder_by_the_shape_of_the_whole_value_is_not_a_secret(string line) => Assert.Empty(Scan(line));
+
+    [Theory]
     [InlineData("id = \"8d3c1a4e-1111-4222-8333-944455556666\"")]
     [InlineData("\"integrity\": \"sha512-9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"")]
     [InlineData("checksum token = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"")]
