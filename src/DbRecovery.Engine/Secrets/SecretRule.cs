@@ -21,7 +21,8 @@ public sealed record SecretRule
     /// <summary>The capture group holding the secret (0: group <c>secret</c>, else the first group that matched, else the whole match).</summary>
     public int SecretGroup { get; init; }
 
-    /// <summary>Lower-case words one of which a line must contain for the rule to run on it; empty runs it on every line.</summary>
+    /// <summary>Lower-case words one of which the text must contain for the rule to run on it; empty runs it
+    /// everywhere.</summary>
     public IReadOnlyList<string> Keywords { get; init; } = [];
 
     /// <summary>The minimum Shannon entropy (bits per character) of a secret, or null.</summary>
@@ -36,24 +37,27 @@ public sealed record SecretRule
     /// <summary>The line of the rule file that declares it (0 for built-in rules read from text without lines).</summary>
     public int SourceLine { get; init; }
 
-    /// <summary>Whether the rule may run on <paramref name="lowerLine"/> (the line in lower case) of <paramref name="path"/>.</summary>
-    public bool AppliesTo(string lowerLine, string path) =>
-        (Keywords.Count == 0 || Keywords.Any(k => lowerLine.Contains(k, StringComparison.Ordinal))) && (Path is null || Path.IsMatch(path));
+    /// <summary>Whether the rule may run on <paramref name="lowerText"/> (the text in lower case) of
+    /// <paramref name="path"/>: the text has one of its keywords, the path matches its path regex.</summary>
+    public bool AppliesTo(string lowerText, string path) =>
+        (Keywords.Count == 0 || Keywords.Any(k => lowerText.Contains(k, StringComparison.Ordinal))) && (Path is null || Path.IsMatch(path));
 
-    /// <summary>The secrets the rule finds in <paramref name="line"/>: where each starts, the secret and the whole match.</summary>
-    public IEnumerable<(int Index, string Secret, string Match)> Find(string line)
+    /// <summary>The secrets the rule finds in <paramref name="text"/> (a match may span its lines): where each starts,
+    /// the secret and the whole match.</summary>
+    public IEnumerable<(int Index, string Secret, string Match)> Find(string text)
     {
         if (Regex is null)
         {
             yield break;
         }
 
-        foreach (Match match in Regex.Matches(line))
+        foreach (Match match in Regex.Matches(text))
         {
             var group = SecretGroup > 0 && SecretGroup < match.Groups.Count ? match.Groups[SecretGroup]
                 : match.Groups["secret"] is { Success: true } named ? named
                 : match.Groups.Cast<Group>().Skip(1).FirstOrDefault(g => g.Success && g.Length > 0) ?? match.Groups[0];
-            if (group.Length > 0 && (Entropy is null || ShannonEntropy(group.Value) >= Entropy))
+            // As gitleaks: a secret at or below the rule's entropy is not one.
+            if (group.Length > 0 && (Entropy is null || ShannonEntropy(group.Value) > Entropy))
             {
                 yield return (group.Index, group.Value, match.Value);
             }

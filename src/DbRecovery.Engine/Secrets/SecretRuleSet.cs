@@ -32,7 +32,7 @@ public sealed partial class SecretRuleSet
     /// <summary>The built-in rules.</summary>
     public static SecretRuleSet BuiltIn => Default.Value;
 
-    /// <summary>The rules, in order: where two find the same text, the first wins.</summary>
+    /// <summary>The rules, each reporting on its own (only a <c>generic</c> rule gives way, as in gitleaks).</summary>
     public IReadOnlyList<SecretRule> Rules { get; }
 
     /// <summary>What every rule lets pass.</summary>
@@ -234,6 +234,9 @@ public sealed partial class SecretRuleSet
         : value is TomlArray array && array.All(v => v is string) ? array.Cast<string>().ToList()
         : throw Invalid(source, line, id, $"'{key}' must be an array of strings");
 
+    // ^ and $ match at line ends: rules run on several lines at once, and the built-in ones are written for lines.
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Multiline;
+
     /// <summary>An RE2 (Go) regex as .NET reads it: <c>(?P&lt;name&gt;</c> groups and POSIX classes translated; linear-time where it can be.</summary>
     private static Regex Compile(string pattern, string source, int line, string? id)
     {
@@ -254,11 +257,11 @@ public sealed partial class SecretRuleSet
         {
             try
             {
-                return new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+                return new Regex(translated, Options | RegexOptions.NonBacktracking);
             }
             catch (NotSupportedException)
             {
-                return new Regex(translated, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                return new Regex(translated, Options, TimeSpan.FromSeconds(1));
             }
         }
         catch (ArgumentException ex)

@@ -18,31 +18,37 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
 {
     private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
 
+    // How far past the candidate lines a rule's match may run (a PEM key, a Kubernetes Secret, a continued command).
+    private const int Reach = 4096;
+
     /// <summary>
-    /// Scans text in blocks of whole lines: the candidate pattern is searched across each block at once
-    /// (blocks in parallel, one per core), and only the lines it matches are given to the detectors.
-    /// Findings come out in order.
+    /// Scans text as gitleaks scans a fragment: every rule runs on its own and reports under its own id, a regex may
+    /// match across lines, a <c>generic</c> rule's finding gives way to a more specific rule's finding of a secret
+    /// containing it on the same line, and a line with <c>gitleaks:allow</c> reports nothing. The text is read in
+    /// blocks of about a million characters ending at line ends (searched in parallel, one per core); in each, the
+    /// union of every rule's regex finds the candidate lines, and the rules run on those lines and the
+    /// <see cref="Reach"/> characters after them. Findings come out in order.
     /// </summary>
-    public IEnumerable<SecretFinding> ScanText(TextReader reader, string path)
+    /// <param name="reader">The text.</param>
+    /// <param name="path">Its name in findings, and what rules' <c>path</c> regexes see.</param>
+    /// <param name="firstLine">The number of its first line.</param>
+    public IEnumerable<SecretFinding> ScanText(TextReader reader, string path, int firstLine = 1)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(path);
-        var lineNumber = 1;
+        var lineNumber = firstLine;
 
         // A rule limited to this path that has no keywords must see every line of the file.
-        var candidate = rules.Rules.Any(r => r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidate;
+        var candidate = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidate;
         var blocks = Blocks(reader).AsParallel().AsOrdered()
             .WithDegreeOfParallelism(Environment.ProcessorCount)
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(block => CandidateLines(block.Span, candidate));
-        foreach (var (lines, newlines) in blocks)
+            .Select(block => (Findings: Regions(block.Span, candidate).SelectMany(r => ScanRegion(r.Text, r.Line, path)).ToList(), Newlines: block.Span.Count('\n')));
+        foreach (var (findings, newlines) in blocks)
         {
-            foreach (var (line, offset) in lines)
+            foreach (var finding in findings)
             {
-                foreach (var finding in ScanLine(line, path, lineNumber + offset))
-                {
-                    yield return finding;
-                }
+                yield return finding with { Line = finding.Line + lineNumber };
             }
 
             lineNumber += newlines;
@@ -80,51 +86,132 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         }
     }
 
-    /// <summary>The lines of a block the candidate pattern matches (every line without one), with the number of line ends before each, and the block's line ends.</summary>
-    private static (List<(string Line, int Offset)> Lines, int Newlines) CandidateLines(ReadOnlySpan<char> text, Regex? candidate)
+    /// <summary>
+    /// The parts of a block the rules must see: from the start of each line the candidate pattern matches to the end of
+    /// the line <see cref="Reach"/> characters past its match, overlapping parts merged; the whole block without a
+    /// pattern. Each with the number of line ends before it in the block.
+    /// </summary>
+    private static List<(string Text, int Line)> Regions(ReadOnlySpan<char> text, Regex? candidate)
     {
-        var lines = new List<(string, int)>();
+        var regions = new List<(string, int)>();
         if (candidate is null)
         {
-            var all = new string(text).Split('\n');
-            var count = all.Length - (text.Length > 0 && text[^1] == '\n' ? 1 : 0);
-            return (all.Take(count).Select((l, i) => (l.TrimEnd('\r'), i)).ToList(), text.Count('\n'));
+            return text.Length == 0 ? regions : [(new string(text), 0)];
         }
 
-        var counted = 0;
-        var newlines = 0;
-        var skipUntil = 0;
+        int start = -1, stop = -1, counted = 0, newlines = 0;
         foreach (var match in candidate.EnumerateMatches(text))
         {
-            if (match.Index < skipUntil)
+            if (match.Index < stop)
+            {
+                stop = LineEnd(text, match.Index + match.Length + Reach);
+                continue;
+            }
+
+            if (start >= 0)
+            {
+                regions.Add((new string(text[start..stop]), newlines));
+            }
+
+            start = text[..match.Index].LastIndexOf('\n') + 1;
+            newlines += text[counted..start].Count('\n');
+            counted = start;
+            stop = LineEnd(text, match.Index + match.Length + Reach);
+        }
+
+        if (start >= 0)
+        {
+            regions.Add((new string(text[start..stop]), newlines));
+        }
+
+        return regions;
+    }
+
+    private static int LineEnd(ReadOnlySpan<char> text, int from)
+    {
+        if (from >= text.Length)
+        {
+            return text.Length;
+        }
+
+        var end = text[from..].IndexOf('\n');
+        return end < 0 ? text.Length : from + end;
+    }
+
+    /// <summary>Every rule's findings in one region whose first line is <paramref name="line"/> lines into the block,
+    /// in order of line, column and rule.</summary>
+    private IEnumerable<SecretFinding> ScanRegion(string text, int line, string path)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var lower = text.ToLowerInvariant();
+        var found = new List<(int Index, int Rule, SecretRule Source, string Secret)>();
+        for (var r = 0; r < rules.Rules.Count; r++)
+        {
+            var rule = rules.Rules[r];
+            if (rule.Regex is null || !rule.AppliesTo(lower, path))
             {
                 continue;
             }
 
-            // A match may run over line ends (\s matches them); every line it touches is a candidate.
-            var start = text[..match.Index].LastIndexOf('\n') + 1;
-            var last = Math.Max(match.Index, match.Index + match.Length - 1);
-            var length = text[last..].IndexOf('\n');
-            var stop = length < 0 ? text.Length : last + length;
-            newlines += text[counted..start].Count('\n');
-            counted = start;
-            foreach (var line in new string(text[start..stop]).Split('\n'))
+            foreach (var (index, secret, match) in rule.Find(text))
             {
-                lines.Add((line.TrimEnd('\r'), newlines));
-                newlines++;
+                var lines = LinesOf(text, index, secret.Length);
+                if (!lines.Contains(AllowSignature, StringComparison.Ordinal)
+                    && !rule.Allowlists.Concat(rules.Allowlists).Any(a => a.Allows(secret, match, lines, path)))
+                {
+                    found.Add((index, r, rule, secret));
+                }
             }
-
-            newlines--;
-            counted = stop;
-            skipUntil = stop;
         }
 
-        return (lines, newlines + text[counted..].Count('\n'));
+        var starts = found.Select(f => text.AsSpan(0, f.Index).Count('\n')).ToList();
+        return found
+            .Select((f, i) => (Finding: f, Line: starts[i]))
+            .Where((f, i) => !IsGeneric(f.Finding.Source) || !found.Where((o, j) => starts[j] == f.Line && !IsGeneric(o.Source)
+                && o.Secret.Contains(f.Finding.Secret, StringComparison.Ordinal)).Any())
+            .OrderBy(f => f.Finding.Index).ThenBy(f => f.Finding.Rule)
+            .Select(f => Finding(f.Finding.Source, f.Finding.Secret, path, line + f.Line, ColumnOf(text, f.Finding.Index)));
     }
 
-    /// <summary>Scans a file, unless it is binary (a NUL byte in its first 8 KiB).</summary>
+    private const string AllowSignature = "gitleaks:allow";
+
+    private static int ColumnOf(string text, int index) => index - (index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1) + 1;
+
+    // gitleaks' rule: a rule whose id says "generic" gives way to a more specific one.
+    private static bool IsGeneric(SecretRule rule) => rule.Id.Contains("generic", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The whole lines a span of the text lies on.</summary>
+    private static string LinesOf(string text, int index, int length)
+    {
+        var start = index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
+        var end = text.IndexOf('\n', index + length);
+        return text[start..(end < 0 ? text.Length : end)];
+    }
+
+    private SecretFinding Finding(SecretRule rule, string secret, string path, int line, int column)
+    {
+        var fingerprint = key.Fingerprint(secret);
+        return new SecretFinding
+        {
+            Path = path,
+            Line = line,
+            Column = column,
+            Kind = rule.Id,
+            Preview = rule.Id.StartsWith("known-secret", StringComparison.Ordinal) ? "********" : secret[..Math.Min(4, secret.Length / 4)] + "********",
+            Fingerprint = fingerprint,
+            IsKnown = _known.Contains(fingerprint),
+        };
+    }
+
+    /// <summary>Reports the file when a path-only rule names it, then scans it unless it is binary (a NUL byte in its
+    /// first 8 KiB).</summary>
     public IEnumerable<SecretFinding> ScanFile(string path)
     {
+        foreach (var finding in PathFindings(path, path, path))
+        {
+            yield return finding;
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
         var head = new byte[8192];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
@@ -182,8 +269,30 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         {
             string commit = string.Empty, file = string.Empty;
             var number = 0;
+            var hunk = new StringBuilder();
+            var first = 0;
+
+            // The lines a hunk adds are one fragment, so a secret that spans them is found.
+            IEnumerable<SecretFinding> Flush()
+            {
+                var text = hunk.ToString();
+                hunk.Clear();
+                return text.Length == 0 ? [] : ScanText(new StringReader(text), $"{commit}:{file}", first);
+            }
+
             while (process.StandardOutput.ReadLine() is { } line)
             {
+                if (line.StartsWith('+') && !line.StartsWith("+++ ", StringComparison.Ordinal))
+                {
+                    hunk.Append(line.AsSpan(1)).Append('\n');
+                    continue;
+                }
+
+                foreach (var finding in Flush())
+                {
+                    yield return finding;
+                }
+
                 if (line.StartsWith("commit ", StringComparison.Ordinal))
                 {
                     commit = line[7..];
@@ -191,53 +300,44 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
                 else if (line.StartsWith("+++ ", StringComparison.Ordinal))
                 {
                     file = line.StartsWith("+++ b/", StringComparison.Ordinal) ? line[6..] : line[4..];
-                }
-                else if (HunkHeader().Match(line) is { Success: true } hunk)
-                {
-                    number = int.Parse(hunk.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                }
-                else if (line.StartsWith('+'))
-                {
-                    foreach (var finding in ScanLine(line[1..], $"{commit}:{file}", number))
+                    foreach (var finding in PathFindings(file, $"{commit}:{file}", null))
                     {
                         yield return finding;
                     }
-
-                    number++;
                 }
+                else if (HunkHeader().Match(line) is { Success: true } header)
+                {
+                    number = int.Parse(header.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    first = number;
+                }
+            }
+
+            foreach (var finding in Flush())
+            {
+                yield return finding;
             }
 
             process.WaitForExit();
         }
     }
 
-    private IEnumerable<SecretFinding> ScanLine(string line, string path, int number)
+    /// <summary>
+    /// What the rules with only a <c>path</c> find: the file itself (a <c>*.p12</c> key store, an <c>id_rsa</c>), at
+    /// line 0, fingerprinted by its content when it is given (else by its path).
+    /// </summary>
+    private IEnumerable<SecretFinding> PathFindings(string path, string shown, string? file)
     {
-        var taken = new List<(int Start, int End)>();
-        var lower = line.ToLowerInvariant();
-        foreach (var rule in rules.Rules.Where(r => r.AppliesTo(lower, path)))
+        foreach (var rule in rules.Rules.Where(r => r.Regex is null && r.Path!.IsMatch(path)))
         {
-            foreach (var (index, secret, match) in rule.Find(line))
+            var identity = file is null
+                ? "path:" + path
+                : "file:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+            var fingerprint = key.Fingerprint(identity);
+            yield return new SecretFinding
             {
-                if (taken.Any(t => index < t.End && t.Start < index + secret.Length)
-                    || rule.Allowlists.Concat(rules.Allowlists).Any(a => a.Allows(secret, match, line, path)))
-                {
-                    continue;
-                }
-
-                taken.Add((index, index + secret.Length));
-                var fingerprint = key.Fingerprint(secret);
-                yield return new SecretFinding
-                {
-                    Path = path,
-                    Line = number,
-                    Column = index + 1,
-                    Kind = rule.Id,
-                    Preview = rule.Id.StartsWith("known-secret", StringComparison.Ordinal) ? "********" : secret[..Math.Min(4, secret.Length / 4)] + "********",
-                    Fingerprint = fingerprint,
-                    IsKnown = _known.Contains(fingerprint),
-                };
-            }
+                Path = shown, Line = 0, Column = 0, Kind = rule.Id, Preview = "(the file)", Fingerprint = fingerprint,
+                IsKnown = _known.Contains(fingerprint),
+            };
         }
     }
 

@@ -160,6 +160,6 @@ public sealed class SecretFixtureTests : IDisposable
         Assert.Equal(findings.Select(f => f.Kind), results.Select(r => r.GetProperty("ruleId").GetString()));
         Assert.Equal(findings.Select(f => f.Line), results.Select(r => r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32()));
         Assert.Equal(findings[0].Fingerprint, results[0].GetProperty("partialFingerprints").GetProperty("dbrecovery/keyed-sha256/v1").GetString());
-        Assert.Contains(log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == "labelled-secret");
+        Assert.Contains(log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == "generic-labelled-secret");
     }
 }

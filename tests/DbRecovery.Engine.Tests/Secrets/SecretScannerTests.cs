@@ -32,7 +32,7 @@ public sealed class SecretScannerTests : IDisposable
     [InlineData("slack: xoxb-0000000000-FakeSlackToken", "slack-token", "xoxb-0000000000-FakeSlackToken")]
     [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----", "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----")]
     [InlineData("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz", "json-web-token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz")]
-    [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "labelled-secret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
+    [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "generic-labelled-secret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
     public void Finds_each_kind_and_keeps_only_a_preview_and_a_fingerprint(string line, string kind, string secret)
     {
         var finding = Assert.Single(Scan("first line\n" + line));
