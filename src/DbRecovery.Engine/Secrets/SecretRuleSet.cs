@@ -26,7 +26,7 @@ public sealed partial class SecretRuleSet
     {
         Rules = rules;
         Allowlists = allowlists;
-        Candidate = rules.Any(r => r.Keywords.Count == 0 && r.Path is null) ? null : CandidateOf(rules);
+        Candidates = rules.Any(r => r.Keywords.Count == 0 && r.Path is null) ? null : CandidatesOf(rules.Where(r => r.Regex is not null).ToList());
     }
 
     /// <summary>The built-in rules.</summary>
@@ -39,25 +39,30 @@ public sealed partial class SecretRuleSet
     public IReadOnlyList<RuleAllowlist> Allowlists { get; }
 
     /// <summary>
-    /// A pattern every line a rule can match matches, searched across whole blocks of text before any rule runs;
+    /// Patterns that together match wherever a rule can, searched across whole blocks of text before any rule runs;
     /// null when a rule without keywords or path must see every line.
     /// </summary>
-    public Regex? Candidate { get; }
+    public IReadOnlyList<Regex>? Candidates { get; }
 
     /// <summary>
-    /// The union of every rule's regex as one linear-time automaton, so a block of text is searched once and a line
-    /// becomes a candidate only if some rule can match it; the rules' keywords when a regex cannot join the union.
+    /// The union of every rule's regex as linear-time automata, so a block of text is searched once an automaton and a
+    /// line becomes a candidate only if some rule can match it. A union too large for one automaton is split in
+    /// halves; a rule whose regex no automaton takes (a backreference) is found by its keywords.
     /// </summary>
-    private static Regex CandidateOf(IReadOnlyList<SecretRule> rules)
+    private static List<Regex> CandidatesOf(IReadOnlyList<SecretRule> rules)
     {
         const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
         try
         {
-            return new Regex(string.Join("|", rules.Where(r => r.Regex is not null).Select(r => $"(?:{LineEnds(r.Regex!.ToString())})")), Options | RegexOptions.ExplicitCapture | RegexOptions.Multiline);
+            return [new Regex(string.Join("|", rules.Select(r => $"(?:{LineEnds(r.Regex!.ToString())})")), Options | RegexOptions.ExplicitCapture | RegexOptions.Multiline)];
+        }
+        catch (NotSupportedException) when (rules.Count > 1)
+        {
+            return [.. CandidatesOf(rules.Take(rules.Count / 2).ToList()), .. CandidatesOf(rules.Skip(rules.Count / 2).ToList())];
         }
         catch (NotSupportedException)
         {
-            return new Regex(string.Join("|", rules.SelectMany(r => r.Keywords).Distinct(StringComparer.Ordinal).Select(Regex.Escape)), Options | RegexOptions.IgnoreCase);
+            return [new Regex(string.Join("|", rules[0].Keywords.Select(Regex.Escape)), Options | RegexOptions.IgnoreCase)];
         }
     }
 
@@ -81,6 +86,9 @@ public sealed partial class SecretRuleSet
 
         return result.ToString();
     }
+
+    /// <summary>One of the rules alone, with the allowlists every rule has.</summary>
+    internal SecretRuleSet Only(SecretRule rule) => new([rule], Allowlists);
 
     /// <summary>Rules that look for the given values in every form they are pasted in: verbatim, URL-encoded, base64 (and base64 of user:value).</summary>
     public static SecretRuleSet ForValues(IReadOnlyList<(string? User, string Value)> secrets)

@@ -18,7 +18,8 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
 {
     private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
 
-    // How far past the candidate lines a rule's match may run (a PEM key, a Kubernetes Secret, a continued command).
+    // How far before and past the candidate lines a rule's match may run (a PEM key, a Kubernetes Secret, a continued
+    // command).
     private const int Reach = 4096;
 
     /// <summary>
@@ -27,7 +28,7 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
     /// containing it on the same line, and a line with <c>gitleaks:allow</c> reports nothing. The text is read in
     /// blocks of about a million characters ending at line ends (searched in parallel, one per core); in each, the
     /// union of every rule's regex finds the candidate lines, and the rules run on those lines and the
-    /// <see cref="Reach"/> characters after them. Findings come out in order.
+    /// <see cref="Reach"/> characters around them. Findings come out in order.
     /// </summary>
     /// <param name="reader">The text.</param>
     /// <param name="path">Its name in findings, and what rules' <c>path</c> regexes see.</param>
@@ -39,7 +40,7 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         var lineNumber = firstLine;
 
         // A rule limited to this path that has no keywords must see every line of the file.
-        var candidate = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidate;
+        var candidate = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidates;
         var blocks = Blocks(reader).AsParallel().AsOrdered()
             .WithDegreeOfParallelism(Environment.ProcessorCount)
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
@@ -87,22 +88,32 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
     }
 
     /// <summary>
-    /// The parts of a block the rules must see: from the start of each line the candidate pattern matches to the end of
-    /// the line <see cref="Reach"/> characters past its match, overlapping parts merged; the whole block without a
+    /// The parts of a block the rules must see: the lines from <see cref="Reach"/> characters before each match of the
+    /// candidate pattern to <see cref="Reach"/> characters past it, overlapping parts merged; the whole block without a
     /// pattern. Each with the number of line ends before it in the block.
     /// </summary>
-    private static List<(string Text, int Line)> Regions(ReadOnlySpan<char> text, Regex? candidate)
+    private static List<(string Text, int Line)> Regions(ReadOnlySpan<char> text, IReadOnlyList<Regex>? candidates)
     {
         var regions = new List<(string, int)>();
-        if (candidate is null)
+        if (candidates is null)
         {
             return text.Length == 0 ? regions : [(new string(text), 0)];
         }
 
-        int start = -1, stop = -1, counted = 0, newlines = 0;
-        foreach (var match in candidate.EnumerateMatches(text))
+        var matches = new List<(int Index, int Length)>();
+        foreach (var candidate in candidates)
         {
-            if (match.Index < stop)
+            foreach (var found in candidate.EnumerateMatches(text))
+            {
+                matches.Add((found.Index, found.Length));
+            }
+        }
+
+        int start = -1, stop = -1, counted = 0, newlines = 0;
+        matches.Sort();
+        foreach (var match in matches)
+        {
+            if (LineStart(text, match.Index - Reach) <= stop && start >= 0)
             {
                 stop = LineEnd(text, match.Index + match.Length + Reach);
                 continue;
@@ -113,7 +124,7 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
                 regions.Add((new string(text[start..stop]), newlines));
             }
 
-            start = text[..match.Index].LastIndexOf('\n') + 1;
+            start = LineStart(text, match.Index - Reach);
             newlines += text[counted..start].Count('\n');
             counted = start;
             stop = LineEnd(text, match.Index + match.Length + Reach);
@@ -126,6 +137,8 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
 
         return regions;
     }
+
+    private static int LineStart(ReadOnlySpan<char> text, int at) => at <= 0 ? 0 : text[..at].LastIndexOf('\n') + 1;
 
     private static int LineEnd(ReadOnlySpan<char> text, int from)
     {

@@ -146,4 +146,18 @@ public sealed class GitleaksSemanticsTests : IDisposable
         Assert.Empty(Scan(rules, "value=abababab\n"));
         Assert.Single(Scan(rules, "value=abcabcab\n"));
     }
+
+    [Fact]
+    public void The_candidate_search_is_the_union_of_the_rules_regexes_not_their_keywords_even_for_220_rules()
+    {
+        var builtIn = Assert.Single(SecretRuleSet.BuiltIn.Candidates!);
+        Assert.Contains("PRIVATE KEY", builtIn.ToString(), StringComparison.Ordinal);
+
+        var generated = SecretRuleSet.Parse(TestSupport.GeneratedRuleFile.Text(), "generated.toml");
+        var parts = generated.Candidates!;
+        Assert.InRange(parts.Count, 2, generated.Rules.Count / 8);
+        Assert.All(parts, p => Assert.Equal(
+            System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.Multiline,
+            p.Options & (System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.Multiline)));
+    }
 }
