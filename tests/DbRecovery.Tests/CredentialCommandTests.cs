@@ -97,6 +97,17 @@ public sealed class CredentialCommandTests(PowerShellSession shell) : IAsyncLife
     }
 
     [Fact]
+    public void Lines_piped_one_by_one_are_scanned_together_so_a_private_key_spread_over_them_is_one_finding()
+    {
+        var result = shell.Run("""
+            "notes`n-----BEGIN PRIVATE KEY-----`nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQInventedOnly0123456789`n-----END PRIVATE KEY-----" -split "`n" |
+                Find-ExposedSecret | ForEach-Object { '{0} {1} {2}' -f $_.Line, $_.Kind, $_.Preview }
+            """).ThrowOnError();
+
+        Assert.Equal(["2 private-key ----********"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public void A_known_password_is_found_in_the_tree_and_in_a_commit_that_removed_it_and_never_printed()
     {
         const string Leaked = "Vn4Bx7Cz0Lk3Jh6Gf9Ds2Aq";

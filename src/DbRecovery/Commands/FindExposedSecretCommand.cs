@@ -51,7 +51,7 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     private readonly List<SecretFinding> _findings = [];
     private SecretScanner? _scanner;
     private SecretRuleSet? _rules;
-    private int _line;
+    private readonly System.Text.StringBuilder _text = new();
 
     /// <summary>Files or folders to scan (folders recursively), or with -GitHistory the repository.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
@@ -59,7 +59,8 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>Text to scan, for example lines piped from Get-Content.</summary>
+    /// <summary>Text to scan, for example lines piped from Get-Content; the lines piped are scanned together when the
+    /// pipeline ends, so a secret spread over several of them is found.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TextSet)]
     [AllowEmptyString]
     public string? InputObject { get; set; }
@@ -125,6 +126,16 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (ParameterSetName == TextSet)
+        {
+            // Piped lines are one text, as gitleaks reads a file: a key or manifest spread over them is found.
+            using var reader = new StringReader(_text.ToString());
+            foreach (var finding in _scanner!.ScanText(reader, "InputObject"))
+            {
+                Emit(finding);
+            }
+        }
+
         if (SarifPath is not null)
         {
             SarifReport.Write(FileSystemPath(SarifPath), _findings, _rules!);
@@ -142,13 +153,7 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     {
         if (ParameterSetName == TextSet)
         {
-            using var reader = new StringReader(InputObject ?? string.Empty);
-            foreach (var finding in _scanner!.ScanText(reader, "InputObject"))
-            {
-                Emit(finding with { Line = _line + finding.Line });
-            }
-
-            _line += Math.Max(1, (InputObject ?? string.Empty).Split('\n').Length);
+            _text.Append(InputObject).Append('\n');
             return;
         }
 
