@@ -50,6 +50,8 @@ internal sealed partial class LocalNames
         PythonCall { Function: PythonName function, Keywords.Count: 0 } call
             when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count
             => Call(helper, call),
+        PythonCall { Function: PythonName function } call when Lookup(function) is TypeDecoratorClass type =>
+            type.Impl with { Line = call.Line },
         PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
         PythonCall call => call with
         {
@@ -90,10 +92,12 @@ internal sealed partial class LocalNames
         var parts = name.Dotted.Split('.');
         return parts.Length > 1 && _values.TryGetValue(parts[0], out var root)
             ? parts.Skip(1).Aggregate(root, (target, part) => new PythonAttribute(target, part, name.Line))
-            : Imported?.Invoke(name) is { } imported && IsLiteral(imported) ? imported with { Line = name.Line } : null;
+            : Imported?.Invoke(name) is { } imported && (IsLiteral(imported) || imported is TypeDecoratorClass)
+                ? imported with { Line = name.Line }
+                : null;
     }
 
-    // Only literals are taken from other modules: a constant's length or label, never another module's objects.
+    // Only literals (a constant's length or label) and column types are taken from other modules.
     private static bool IsLiteral(PythonExpression value) => value switch
     {
         PythonString or PythonNumber => true,

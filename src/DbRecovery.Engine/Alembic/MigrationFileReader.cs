@@ -49,7 +49,8 @@ internal static class MigrationFileReader
         var code = new ModuleCode(
             tokens,
             dotted => modules?.Procedure(scope ??= PythonModuleScope.Read(source), dotted),
-            modules is null ? null : name => modules.Resolve(scope ??= PythonModuleScope.Read(source), name));
+            modules is null ? null : name => modules.Resolve(scope ??= PythonModuleScope.Read(source), name)
+                ?? modules.Imported(scope, name.Dotted) as TypeDecoratorClass);
         var parser = new PythonExpressionParser(tokens);
         var first = true;
         while (parser.Current.Kind != PythonTokenKind.EndOfFile)
@@ -106,6 +107,20 @@ internal static class MigrationFileReader
             SkipLogicalLine(parser);
             module.Bind(name, (PythonExpression?)Helper(parser, parameters, defaults)
                 ?? new ModuleProcedure(code, parameters, defaults, parser.Position, token.Column, token.Line));
+            return;
+        }
+
+        if (token.Is("class"))
+        {
+            parser.Next();
+            var name = parser.Next().Text;
+            var bases = parser.Accept("(") && !parser.Current.Is(")") ? parser.Parse(allowTuple: true) : null;
+            SkipLogicalLine(parser);
+            if (TypeDecorator(parser, module, bases, token.Line) is { } type)
+            {
+                module.Bind(name, type);
+            }
+
             return;
         }
 
@@ -206,6 +221,47 @@ internal static class MigrationFileReader
         {
             parser.Position = body;
         }
+    }
+
+    /// <summary>
+    /// The class whose body the parser stands at as a column type, when it (or the first of its bases that is one)
+    /// says <c>impl = …</c> and does not choose by dialect (<c>load_dialect_impl</c>); the parser stays where it is.
+    /// </summary>
+    private static TypeDecoratorClass? TypeDecorator(PythonExpressionParser parser, LocalNames module, PythonExpression? bases, int line)
+    {
+        var body = parser.Position;
+        var column = parser.Current.Column;
+        TypeDecoratorClass? found = null;
+        try
+        {
+            while (column > 0 && parser.Current.Kind != PythonTokenKind.EndOfFile && parser.Current.Column >= column)
+            {
+                if (parser.Current.Column == column && parser.Current.Is("def") && parser.Peek(1).Is("load_dialect_impl"))
+                {
+                    return null; // the type depends on the dialect: its name decides (sqlalchemy_utils' UUIDType is uuid)
+                }
+
+                if (parser.Current.Column == column && parser.Current.Is("impl") && parser.Peek(1).Is("="))
+                {
+                    parser.Next();
+                    parser.Next();
+                    found = new TypeDecoratorClass(module.Substitute(parser.Parse()), line);
+                }
+
+                SkipLogicalLine(parser);
+            }
+        }
+        catch (PythonSyntaxException)
+        {
+            // An impl the parser cannot read: the class is not a known type.
+        }
+        finally
+        {
+            parser.Position = body;
+        }
+
+        var inherited = bases is PythonSequence sequence ? sequence.Items : bases is null ? [] : [bases];
+        return found ?? inherited.Select(module.Substitute).OfType<TypeDecoratorClass>().FirstOrDefault();
     }
 
     private static void Assign(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)

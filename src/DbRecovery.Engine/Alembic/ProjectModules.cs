@@ -119,7 +119,11 @@ internal sealed class ProjectModules
     /// <c>agent_init_ops.upgrade</c> with <c>from neutron.db.migration.alembic_migrations import agent_init_ops</c>, or
     /// <c>create_table</c> with <c>from app.migration_helpers import create_table</c>.
     /// </summary>
-    public ModuleProcedure? Procedure(PythonModuleScope scope, string dotted)
+    public ModuleProcedure? Procedure(PythonModuleScope scope, string dotted) => Imported(scope, dotted) as ModuleProcedure;
+
+    /// <summary>What a name <paramref name="scope"/> imports from a project module stands for there: a procedure, a
+    /// column type, a constant (as that module binds it), or null.</summary>
+    public PythonExpression? Imported(PythonModuleScope scope, string dotted)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(dotted);
@@ -136,7 +140,7 @@ internal sealed class ProjectModules
                 : length == parts.Length && import.Attribute is not null ? (FileOf(import.Module), import.Attribute)
                 : (null, null);
             return file is null || CodeOf(file) is not { } code ? null
-                : code.Names.Substitute(new PythonName(function!, 0)) as ModuleProcedure;
+                : code.Names.Substitute(new PythonName(function!, 0)) is var bound and not PythonName ? bound : null;
         }
 
         return null;

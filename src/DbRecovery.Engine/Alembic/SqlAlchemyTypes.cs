@@ -10,6 +10,14 @@ internal static class SqlAlchemyTypes
 {
     public static string Map(PythonExpression expression)
     {
+        switch (expression)
+        {
+            case TypeDecoratorClass type:
+                return Map(type.Impl);
+            case PythonCall { Function: PythonAttribute { Name: "with_variant", Target: var stored } }:
+                return Map(stored); // sa.Text().with_variant(mysql.LONGTEXT(), "mysql") is text on PostgreSQL
+        }
+
         var (name, call) = expression switch
         {
             PythonCall c => (LastName(c.Function), c),

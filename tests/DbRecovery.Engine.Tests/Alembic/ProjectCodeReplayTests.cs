@@ -73,6 +73,51 @@ public sealed class ProjectCodeReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_projects_own_column_types_are_stored_as_their_impl()
+    {
+        _project.Module("shop/__init__.py", string.Empty)
+            .Module("shop/types.py", """
+                import sqlalchemy as sa
+                from sqlalchemy.dialects import mysql
+
+
+                class JsonEncoded(sa.TypeDecorator):
+                    # Stored as JSON text.
+                    cache_ok = True
+                    impl = sa.Text
+
+                    def process_bind_param(self, value, dialect):
+                        return value
+
+
+                def LongText():
+                    return sa.Text().with_variant(mysql.LONGTEXT(), 'mysql')
+
+
+                class JsonLong(JsonEncoded):
+                    impl = LongText()
+
+
+                class Code(sa.TypeDecorator):
+                    impl = sa.String(12)
+
+
+                class ShortCode(Code):
+                    pass
+                """);
+        _project.Revision("a1", null, """
+            op.create_table("docs", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("body", st.JsonEncoded()),
+                            sa.Column("long", st.JsonLong()), sa.Column("code", st.ShortCode(), nullable=False))
+            """);
+        var file = Directory.GetFiles(_project.VersionsDirectory).Single();
+        File.WriteAllText(file, File.ReadAllText(file).Replace("from alembic import op\n", "from alembic import op\nfrom shop import types as st\n", StringComparison.Ordinal));
+
+        var docs = Assert.Single(Replay().SchemaOf("a1").Tables);
+
+        Assert.Equal(["id:integer", "body:text", "long:text", "code:character varying(12)"], docs.Columns.Select(c => $"{c.Name}:{c.Type}"));
+    }
+
+    [Fact]
     public void A_core_table_created_behind_an_existence_test_in_a_loop_is_created_once()
     {
         _project.Revision("a1", null, """
