@@ -80,8 +80,9 @@ public sealed record AlembicProject
             : [System.IO.Path.Combine(Expand(scriptLocation), "versions")];
         var recursive = settings.TryGetValue("recursive_version_locations", out var flag) && flag.Trim().ToLowerInvariant() is "true" or "1" or "yes" or "on";
         var sysPath = settings.TryGetValue("prepend_sys_path", out var prepend)
-            ? prepend.Split([' ', ',', ':', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(Expand).ToList()
+            ? prepend.Split([' ', ',', ':', '\n'], StringSplitOptions.RemoveEmptyEntries)
+                .Select(Expand)
+                .ToList()
             : [];
         return new AlembicProject
         {

@@ -11,9 +11,9 @@ namespace DbRecovery.Engine.Alembic;
 /// </summary>
 internal static class MigrationFileReader
 {
-    /// <summary>Reads the file at <paramref name="path"/> whose text is <paramref name="source"/>; <paramref name="modules"/>,
-    /// when given, resolve names such as <c>cli.CONTRACT_BRANCH</c> that a module of the project assigns, and the
-    /// functions of project modules that <c>upgrade()</c> calls.</summary>
+    /// <summary>Reads the file at <paramref name="path"/> whose text is <paramref name="source"/>;
+    /// <paramref name="modules"/>, when given, resolve names such as <c>cli.CONTRACT_BRANCH</c> that a module of the
+    /// project assigns, and the functions of project modules that <c>upgrade()</c> calls.</summary>
     public static MigrationScript Read(string path, string source, ProjectModules? modules = null)
     {
         var script = new MigrationScript(path);
@@ -81,7 +81,10 @@ internal static class MigrationFileReader
     }
 
     private static void ReadTopLevelStatement(
-        PythonExpressionParser parser, MigrationScript script, bool first, Func<PythonExpression, PythonExpression>? resolve,
+        PythonExpressionParser parser,
+        MigrationScript script,
+        bool first,
+        Func<PythonExpression, PythonExpression>? resolve,
         ModuleCode code)
     {
         var module = code.Names;
@@ -227,7 +230,8 @@ internal static class MigrationFileReader
     /// The class whose body the parser stands at as a column type, when it (or the first of its bases that is one)
     /// says <c>impl = …</c> and does not choose by dialect (<c>load_dialect_impl</c>); the parser stays where it is.
     /// </summary>
-    private static TypeDecoratorClass? TypeDecorator(PythonExpressionParser parser, LocalNames module, PythonExpression? bases, int line)
+    private static TypeDecoratorClass? TypeDecorator(
+        PythonExpressionParser parser, LocalNames module, PythonExpression? bases, int line)
     {
         var body = parser.Position;
         var column = parser.Current.Column;
@@ -236,12 +240,14 @@ internal static class MigrationFileReader
         {
             while (column > 0 && parser.Current.Kind != PythonTokenKind.EndOfFile && parser.Current.Column >= column)
             {
-                if (parser.Current.Column == column && parser.Current.Is("def") && parser.Peek(1).Is("load_dialect_impl"))
+                var atClassLevel = parser.Current.Column == column;
+                if (atClassLevel && parser.Current.Is("def") && parser.Peek(1).Is("load_dialect_impl"))
                 {
-                    return null; // the type depends on the dialect: its name decides (sqlalchemy_utils' UUIDType is uuid)
+                    // The type depends on the dialect: its name decides (sqlalchemy_utils' UUIDType is uuid).
+                    return null;
                 }
 
-                if (parser.Current.Column == column && parser.Current.Is("impl") && parser.Peek(1).Is("="))
+                if (atClassLevel && parser.Current.Is("impl") && parser.Peek(1).Is("="))
                 {
                     parser.Next();
                     parser.Next();

@@ -8,7 +8,9 @@ namespace DbRecovery.Engine.Alembic;
 /// other project modules it calls (<c>agent_init_ops.upgrade()</c> in Neutron's first revision).
 /// </summary>
 internal sealed class ModuleCode(
-    IReadOnlyList<PythonToken> tokens, Func<string, ModuleProcedure?> imported, Func<PythonName, PythonExpression?>? constants)
+    IReadOnlyList<PythonToken> tokens,
+    Func<string, ModuleProcedure?> imported,
+    Func<PythonName, PythonExpression?>? constants)
 {
     /// <summary>The module's tokens, which its procedures' bodies are read from.</summary>
     public IReadOnlyList<PythonToken> Tokens { get; } = tokens;

@@ -46,7 +46,8 @@ internal static class OperationCalls
     };
 
     /// <summary>The <c>Table(...)</c> call <paramref name="value"/> is, or null.</summary>
-    public static PythonCall? TableOf(PythonExpression value) => value is PythonCall call && LastName(call) == "Table" ? call : null;
+    public static PythonCall? TableOf(PythonExpression value) =>
+        value is PythonCall call && LastName(call) == "Table" ? call : null;
 
     public static MigrationOperation? FromBatch(string method, PythonCall call, string? table, string? schema)
     {

@@ -3,10 +3,11 @@ using DbRecovery.Engine.Alembic.Python;
 namespace DbRecovery.Engine.Alembic;
 
 /// <summary>
-/// The project's own Python modules, read statically: a dotted module name is found by walking up from
-/// the versions folders (<c>neutron.db.migration.cli</c> is <c>…/neutron/db/migration/cli.py</c> under
-/// some ancestor, or under a folder alembic.ini's <c>prepend_sys_path</c> names), and a name in a migration or in env.py is followed through imports and module-level
-/// assignments to the literal it stands for. Modules outside the project (installed packages) are not read.
+/// The project's own Python modules, read statically: a dotted module name is found by walking up from the versions
+/// folders (<c>neutron.db.migration.cli</c> is <c>…/neutron/db/migration/cli.py</c> under some ancestor, or under a
+/// folder alembic.ini's <c>prepend_sys_path</c> names), and a name in a migration or in env.py is followed through
+/// imports and module-level assignments to the literal it stands for. Only modules under those folders are read (a
+/// packaged project's neighbours among them, such as neutron_lib beside neutron).
 /// </summary>
 internal sealed class ProjectModules
 {
@@ -15,6 +16,7 @@ internal sealed class ProjectModules
     private readonly IReadOnlyList<string> _roots;
     private readonly Dictionary<string, PythonModuleScope?> _scopes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModuleCode?> _code = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _files = new(StringComparer.Ordinal);
 
     private ProjectModules(IReadOnlyList<string> roots)
     {
@@ -42,7 +44,8 @@ internal sealed class ProjectModules
         var env = project.ScriptLocation is { } script && File.Exists(Path.Combine(script, "env.py"))
             ? Path.Combine(script, "env.py")
             : project.VersionLocations
-                .Select(l => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar)) ?? l, "env.py"))
+                .Select(l => Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar))
+                .Select(l => Path.Combine(Path.GetDirectoryName(l) ?? l, "env.py"))
                 .FirstOrDefault(File.Exists);
         return new ProjectModules(roots) { EnvFile = env };
     }
@@ -119,7 +122,8 @@ internal sealed class ProjectModules
     /// <c>agent_init_ops.upgrade</c> with <c>from neutron.db.migration.alembic_migrations import agent_init_ops</c>, or
     /// <c>create_table</c> with <c>from app.migration_helpers import create_table</c>.
     /// </summary>
-    public ModuleProcedure? Procedure(PythonModuleScope scope, string dotted) => Imported(scope, dotted) as ModuleProcedure;
+    public ModuleProcedure? Procedure(PythonModuleScope scope, string dotted) =>
+        Imported(scope, dotted) as ModuleProcedure;
 
     /// <summary>What a name <paramref name="scope"/> imports from a project module stands for there: a procedure, a
     /// column type, a constant (as that module binds it), or null.</summary>
@@ -205,10 +209,16 @@ internal sealed class ProjectModules
         return null;
     }
 
+    // Every name a migration uses may ask (sa.Column asks for sqlalchemy): each module is looked for once.
     private string? FileOf(string module)
     {
-        var relative = Path.Combine(module.Split('.'));
-        return _roots.Select(root => Path.Combine(root, relative + ".py")).FirstOrDefault(File.Exists)
-            ?? _roots.Select(root => Path.Combine(root, relative, "__init__.py")).FirstOrDefault(File.Exists);
+        if (!_files.TryGetValue(module, out var file))
+        {
+            var relative = Path.Combine(module.Split('.'));
+            _files[module] = file = _roots.Select(root => Path.Combine(root, relative + ".py")).FirstOrDefault(File.Exists)
+                ?? _roots.Select(root => Path.Combine(root, relative, "__init__.py")).FirstOrDefault(File.Exists);
+        }
+
+        return file;
     }
 }

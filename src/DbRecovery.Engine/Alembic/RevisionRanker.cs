@@ -255,7 +255,9 @@ public static class RevisionRanker
     {
         public static TableScore Of(TableState expected, TableState actual, UnknownParts unknown)
         {
-            var differences = SchemaComparer.CompareTable(expected, actual).Where(d => !SchemaComparer.IsUnknown(d, unknown)).ToList();
+            var differences = SchemaComparer.CompareTable(expected, actual)
+                .Where(d => !SchemaComparer.IsUnknown(d, unknown))
+                .ToList();
             var union = 1
                 + expected.Columns.Select(c => c.Name).Union(actual.Columns.Select(c => c.Name), StringComparer.Ordinal).Count()
                 + expected.ForeignKeys.Select(ForeignKeyColumns).Union(actual.ForeignKeys.Select(ForeignKeyColumns), StringComparer.Ordinal).Count()

@@ -48,7 +48,8 @@ internal sealed class UpgradeBodyReader
     private readonly Dictionary<string, (string? Table, string? Schema)> _batches = new(StringComparer.Ordinal);
     private Mode? _afterReturn;
 
-    private UpgradeBodyReader(ModuleProcedure procedure, MigrationScript script, int depth, List<MigrationOperation> operations)
+    private UpgradeBodyReader(
+        ModuleProcedure procedure, MigrationScript script, int depth, List<MigrationOperation> operations)
     {
         _parser = new PythonExpressionParser(procedure.Module.Tokens) { Position = procedure.Body };
         _script = script;
@@ -95,7 +96,8 @@ internal sealed class UpgradeBodyReader
 
         if (_depth >= MaxDepth)
         {
-            Add(mode, new OpaqueOperation { Description = Text(call.Function) + " (calls nested too deep)", Line = call.Line });
+            var description = Text(call.Function) + " (calls nested too deep)";
+            Add(mode, new OpaqueOperation { Description = description, Line = call.Line });
             return;
         }
 
@@ -104,7 +106,8 @@ internal sealed class UpgradeBodyReader
         {
             var parameter = procedure.Parameters[i];
             var argument = call.Keyword(parameter) ?? (i < call.Arguments.Count ? call.Arguments[i] : null);
-            scope.Bind(parameter, argument is null ? procedure.Defaults.GetValueOrDefault(parameter) : names.Substitute(argument));
+            scope.Bind(parameter,
+                argument is null ? procedure.Defaults.GetValueOrDefault(parameter) : names.Substitute(argument));
         }
 
         var reader = new UpgradeBodyReader(procedure, _script, _depth + 1, _operations);
@@ -356,9 +359,16 @@ internal sealed class UpgradeBodyReader
         || _batches.ContainsKey(call.FunctionName.Split('.')[0])
         || call.Function is PythonAttribute { Target: var target } && OperationCalls.TableOf(target) is not null;
 
+    private static PythonExpression? TableArgument(PythonCall call, string method)
+    {
+        var position = TableFirst.Contains(method) ? 0 : 1;
+        return position < call.Arguments.Count ? call.Arguments[position] : null;
+    }
+
     private MigrationOperation Operation(PythonCall call)
     {
-        if (call.Function is PythonAttribute { Target: var target, Name: var called } && OperationCalls.TableOf(target) is { } table)
+        if (call.Function is PythonAttribute { Target: var target, Name: var called }
+            && OperationCalls.TableOf(target) is { } table)
         {
             return OperationCalls.FromTable(called, table)
                 ?? new OpaqueOperation { Description = $"Table(…).{called}", Line = call.Line };
@@ -378,8 +388,7 @@ internal sealed class UpgradeBodyReader
             Description = name.Length > 0 ? name : "call", Line = call.Line,
             Changes = owner.Length > 0 ? SchemaChanges.GetValueOrDefault(method) : UnknownParts.None,
             Table = _batches.TryGetValue(owner, out var batched) ? batched.Table
-                : (call.Keyword("table_name") ?? call.Keyword("source_table")
-                    ?? (call.Arguments.Count > (TableFirst.Contains(method) ? 0 : 1) ? call.Arguments[TableFirst.Contains(method) ? 0 : 1] : null))
+                : (call.Keyword("table_name") ?? call.Keyword("source_table") ?? TableArgument(call, method))
                     ?.AsString(),
         };
     }

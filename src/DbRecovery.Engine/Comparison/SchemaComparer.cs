@@ -59,7 +59,8 @@ public static class SchemaComparer
                 or DifferenceKind.NullabilityMismatch => UnknownParts.Columns,
             DifferenceKind.MissingForeignKey or DifferenceKind.ExtraForeignKey or DifferenceKind.ForeignKeyMismatch
                 or DifferenceKind.PrimaryKeyMismatch => UnknownParts.Keys,
-            DifferenceKind.MissingIndex or DifferenceKind.ExtraIndex or DifferenceKind.IndexMismatch => UnknownParts.Indexes,
+            DifferenceKind.MissingIndex or DifferenceKind.ExtraIndex or DifferenceKind.IndexMismatch =>
+                UnknownParts.Indexes,
             _ => UnknownParts.None,
         };
         return part != UnknownParts.None && (parts & part) == part;

@@ -40,7 +40,8 @@ public sealed record SecretRule
     /// <summary>Whether the rule may run on <paramref name="lowerText"/> (the text in lower case) of
     /// <paramref name="path"/>: the text has one of its keywords, the path matches its path regex.</summary>
     public bool AppliesTo(string lowerText, string path) =>
-        (Keywords.Count == 0 || Keywords.Any(k => lowerText.Contains(k, StringComparison.Ordinal))) && (Path is null || Path.IsMatch(path));
+        (Keywords.Count == 0 || Keywords.Any(k => lowerText.Contains(k, StringComparison.Ordinal)))
+        && (Path is null || Path.IsMatch(path));
 
     /// <summary>The secrets the rule finds in <paramref name="text"/> (a match may span its lines): where each starts,
     /// the secret and the whole match.</summary>

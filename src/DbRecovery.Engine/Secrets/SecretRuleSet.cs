@@ -15,6 +15,8 @@ namespace DbRecovery.Engine.Secrets;
 /// </summary>
 public sealed partial class SecretRuleSet
 {
+    private const string AutomataSize = "REGEX_NONBACKTRACKING_MAX_AUTOMATA_SIZE";
+
     private static readonly Lazy<SecretRuleSet> Default = new(() =>
     {
         using var stream = typeof(SecretRuleSet).Assembly.GetManifestResourceStream("DbRecovery.Engine.Secrets.BuiltInRules.toml")!;
@@ -22,11 +24,23 @@ public sealed partial class SecretRuleSet
         return Parse(reader.ReadToEnd(), "the built-in rules");
     });
 
+    static SecretRuleSet()
+    {
+        // .NET stops a linear-time automaton at 10,000 nodes; a union of a team's few hundred rules needs more, and one
+        // automaton searches text once (the limit is read when the first such regex of the process is built).
+        if (AppContext.GetData(AutomataSize) is null)
+        {
+            AppContext.SetData(AutomataSize, 200_000);
+        }
+    }
+
     private SecretRuleSet(IReadOnlyList<SecretRule> rules, IReadOnlyList<RuleAllowlist> allowlists)
     {
         Rules = rules;
         Allowlists = allowlists;
-        Candidates = rules.Any(r => r.Keywords.Count == 0 && r.Path is null) ? null : CandidatesOf(rules.Where(r => r.Regex is not null).ToList());
+        Candidates = rules.Any(r => r.Keywords.Count == 0 && r.Path is null)
+            ? null
+            : CandidatesOf(rules.Where(r => r.Regex is not null).ToList());
     }
 
     /// <summary>The built-in rules.</summary>
@@ -45,8 +59,8 @@ public sealed partial class SecretRuleSet
     public IReadOnlyList<Regex>? Candidates { get; }
 
     /// <summary>
-    /// The union of every rule's regex as linear-time automata, so a block of text is searched once an automaton and a
-    /// line becomes a candidate only if some rule can match it. A union too large for one automaton is split in
+    /// The union of every rule's (loosened) regex as linear-time automata, so a block of text is searched once an
+    /// automaton and a line becomes a candidate only if some rule can match it. A union too large for one automaton is split in
     /// halves; a rule whose regex no automaton takes (a backreference) is found by its keywords.
     /// </summary>
     private static List<Regex> CandidatesOf(IReadOnlyList<SecretRule> rules)
@@ -54,20 +68,28 @@ public sealed partial class SecretRuleSet
         const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
         try
         {
-            return [new Regex(string.Join("|", rules.Select(r => $"(?:{LineEnds(r.Regex!.ToString())})")), Options | RegexOptions.ExplicitCapture | RegexOptions.Multiline)];
+            var union = string.Join("|", rules.Select(r => $"(?:{Loosened(r.Regex!.ToString())})"));
+            return [new Regex(union, Options | RegexOptions.ExplicitCapture | RegexOptions.Multiline)];
         }
         catch (NotSupportedException) when (rules.Count > 1)
         {
-            return [.. CandidatesOf(rules.Take(rules.Count / 2).ToList()), .. CandidatesOf(rules.Skip(rules.Count / 2).ToList())];
+            var half = rules.Count / 2;
+            return [.. CandidatesOf(rules.Take(half).ToList()), .. CandidatesOf(rules.Skip(half).ToList())];
         }
         catch (NotSupportedException)
         {
-            return [new Regex(string.Join("|", rules[0].Keywords.Select(Regex.Escape)), Options | RegexOptions.IgnoreCase)];
+            var keywords = string.Join("|", rules[0].Keywords.Select(Regex.Escape));
+            return [new Regex(keywords, Options | RegexOptions.IgnoreCase)];
         }
     }
 
-    /// <summary>A pattern written for one line made to work across a block: <c>$</c> (outside classes, unescaped) also before a <c>\r\n</c>.</summary>
-    private static string LineEnds(string pattern)
+    /// <summary>
+    /// A rule's pattern as the candidate search uses it: <c>$</c> (outside classes, unescaped) also before a
+    /// <c>\r\n</c>, and every counted repetition loosened to <c>*</c> or <c>+</c>. It matches wherever the rule does
+    /// (and sometimes more), and stays small: counted repetitions are what make a union of hundreds of rules too large
+    /// for one automaton.
+    /// </summary>
+    private static string Loosened(string pattern)
     {
         var result = new System.Text.StringBuilder(pattern.Length + 8);
         var inClass = false;
@@ -77,6 +99,13 @@ public sealed partial class SecretRuleSet
             if (c == '\\' && i + 1 < pattern.Length)
             {
                 result.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            if (!inClass && c == '{' && CountedRepetition().Match(pattern, i) is { Success: true } counted)
+            {
+                result.Append(counted.Groups[1].Value is "0" or "" ? '*' : '+');
+                i += counted.Length - 1;
                 continue;
             }
 
@@ -284,6 +313,9 @@ public sealed partial class SecretRuleSet
 
     [GeneratedRegex(@"^[ \t]*\[\[[ \t]*rules[ \t]*\]\]", RegexOptions.Multiline)]
     private static partial Regex RuleHeader();
+
+    [GeneratedRegex(@"\G\{(\d*)(?:,\d*)?\}")]
+    private static partial Regex CountedRepetition();
 
     [GeneratedRegex(@"\[:(\w+):\]")]
     private static partial Regex PosixClass();

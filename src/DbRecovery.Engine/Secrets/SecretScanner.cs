@@ -40,11 +40,15 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         var lineNumber = firstLine;
 
         // A rule limited to this path that has no keywords must see every line of the file.
-        var candidate = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true) ? null : rules.Candidates;
+        var everyLine = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0
+            && r.Path?.IsMatch(path) == true);
+        var candidate = everyLine ? null : rules.Candidates;
         var blocks = Blocks(reader).AsParallel().AsOrdered()
             .WithDegreeOfParallelism(Environment.ProcessorCount)
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(block => (Findings: Regions(block.Span, candidate).SelectMany(r => ScanRegion(r.Text, r.Line, path)).ToList(), Newlines: block.Span.Count('\n')));
+            .Select(block => (
+                Findings: Regions(block.Span, candidate).SelectMany(r => ScanRegion(r.Text, r.Line, path)).ToList(),
+                Newlines: block.Span.Count('\n')));
         foreach (var (findings, newlines) in blocks)
         {
             foreach (var finding in findings)
@@ -177,18 +181,18 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             }
         }
 
-        var starts = found.Select(f => text.AsSpan(0, f.Index).Count('\n')).ToList();
-        return found
-            .Select((f, i) => (Finding: f, Line: starts[i]))
-            .Where((f, i) => !IsGeneric(f.Finding.Source) || !found.Where((o, j) => starts[j] == f.Line && !IsGeneric(o.Source)
-                && o.Secret.Contains(f.Finding.Secret, StringComparison.Ordinal)).Any())
-            .OrderBy(f => f.Finding.Index).ThenBy(f => f.Finding.Rule)
-            .Select(f => Finding(f.Finding.Source, f.Finding.Secret, path, line + f.Line, ColumnOf(text, f.Finding.Index)));
+        var lined = found.Select(f => (Found: f, Line: text.AsSpan(0, f.Index).Count('\n'))).ToList();
+        return lined
+            .Where(f => !IsGeneric(f.Found.Source) || !lined.Any(o => o.Line == f.Line && !IsGeneric(o.Found.Source)
+                && o.Found.Secret.Contains(f.Found.Secret, StringComparison.Ordinal)))
+            .OrderBy(f => f.Found.Index).ThenBy(f => f.Found.Rule)
+            .Select(f => Finding(f.Found.Source, f.Found.Secret, path, line + f.Line, ColumnOf(text, f.Found.Index)));
     }
 
     private const string AllowSignature = "gitleaks:allow";
 
-    private static int ColumnOf(string text, int index) => index - (index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1) + 1;
+    private static int ColumnOf(string text, int index) =>
+        index - (index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1) + 1;
 
     // gitleaks' rule: a rule whose id says "generic" gives way to a more specific one.
     private static bool IsGeneric(SecretRule rule) => rule.Id.Contains("generic", StringComparison.OrdinalIgnoreCase);
@@ -210,7 +214,9 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             Line = line,
             Column = column,
             Kind = rule.Id,
-            Preview = rule.Id.StartsWith("known-secret", StringComparison.Ordinal) ? "********" : secret[..Math.Min(4, secret.Length / 4)] + "********",
+            Preview = rule.Id.StartsWith("known-secret", StringComparison.Ordinal)
+                ? "********"
+                : secret[..Math.Min(4, secret.Length / 4)] + "********",
             Fingerprint = fingerprint,
             IsKnown = _known.Contains(fingerprint),
         };

@@ -8,11 +8,14 @@ namespace DbRecovery.Engine.Alembic.Replay;
 /// <param name="Enums">The enum types.</param>
 /// <param name="Unknown">The tables whose shape the replay cannot know (they exist; they are not compared).</param>
 internal sealed record ExpectedSchema(
-    IReadOnlyList<string> Revisions, IReadOnlyDictionary<(string Schema, string Name), TableState> Tables, IReadOnlyList<EnumTypeState> Enums,
+    IReadOnlyList<string> Revisions,
+    IReadOnlyDictionary<(string Schema, string Name), TableState> Tables,
+    IReadOnlyList<EnumTypeState> Enums,
     IReadOnlyDictionary<(string Schema, string Name), UnknownParts>? Unknown = null)
 {
     /// <summary>The parts of the table the replay cannot know.</summary>
-    public UnknownParts UnknownOf((string Schema, string Name) table) => Unknown?.GetValueOrDefault(table) ?? UnknownParts.None;
+    public UnknownParts UnknownOf((string Schema, string Name) table) =>
+        Unknown?.GetValueOrDefault(table) ?? UnknownParts.None;
 
     /// <summary>The tables of a snapshot, Alembic's version table left out.</summary>
     public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state)

@@ -71,7 +71,8 @@ public sealed class StaticReplay
     internal ExpectedSchema Expected(IReadOnlyList<string> revisions)
     {
         var model = revisions.Count == 1 ? _models[History.IndexOf(revisions[0])] : CombinedModel(revisions);
-        return new(revisions, model.Tables.ToDictionary(t => (t.Schema, t.Name), TableStateOf), model.Enums.ToList(), model.Unknown);
+        var tables = model.Tables.ToDictionary(t => (t.Schema, t.Name), TableStateOf);
+        return new(revisions, tables, model.Enums.ToList(), model.Unknown);
     }
 
     private TableState TableStateOf(TableModel model)
