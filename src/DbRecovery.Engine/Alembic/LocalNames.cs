@@ -53,6 +53,9 @@ internal sealed partial class LocalNames
         PythonCall { Function: PythonName function } call when Lookup(function) is TypeDecoratorClass type =>
             type.Impl with { Line = call.Line },
         PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
+        PythonCall { Function: PythonAttribute { Target: PythonString separator, Name: "join" }, Arguments: [var items] }
+            when Substitute(items) is PythonSequence { Items: var parts } && parts.All(p => p is PythonString)
+            => new PythonString(string.Join(separator.Value, parts.Select(p => p.AsString())), false, items.Line),
         PythonCall call => call with
         {
             Function = call.Function switch
@@ -91,18 +94,29 @@ internal sealed partial class LocalNames
 
         var parts = name.Dotted.Split('.');
         return parts.Length > 1 && _values.TryGetValue(parts[0], out var root)
-            ? parts.Skip(1).Aggregate(root, (target, part) => new PythonAttribute(target, part, name.Line))
-            : Imported?.Invoke(name) is { } imported && (IsLiteral(imported) || imported is TypeDecoratorClass)
+            ? parts.Skip(1).Aggregate(root, (target, part) => AttributeOf(target, part, name.Line))
+            : Imported?.Invoke(name) is { } imported && (IsLiteral(imported) || imported is TypeDecoratorClass or PythonFunction)
                 ? imported with { Line = name.Line }
                 : null;
     }
 
-    // Only literals (a constant's length or label) and column types are taken from other modules.
+    // Only literals (a constant's length or label), column types and one-expression helpers are taken from other
+    // modules.
     private static bool IsLiteral(PythonExpression value) => value switch
     {
         PythonString or PythonNumber => true,
         PythonSequence sequence => sequence.Items.All(i => i is PythonString or PythonNumber),
         _ => false,
+    };
+
+    /// <summary>An attribute of a value: what a call was given under that keyword (<c>enum.name</c> of
+    /// <c>sa.Enum("a", "b", name="x")</c>), an Enum's labels (<c>enum.enums</c>), else the attribute itself.</summary>
+    private static PythonExpression AttributeOf(PythonExpression target, string name, int line) => target switch
+    {
+        PythonCall call when call.Keyword(name) is { } given && IsLiteral(given) => given,
+        PythonCall { Function: PythonName { Last: "Enum" or "ENUM" } } call when name == "enums"
+            && call.Arguments.All(a => a is PythonString) => new PythonSequence(call.Arguments, line),
+        _ => new PythonAttribute(target, name, line),
     };
 
     /// <summary>What a one-expression function returns for the call's arguments.</summary>
@@ -205,6 +219,17 @@ internal sealed partial class LocalNames
             return binary;
         }
 
+        if (binary.Right is PythonDictionary named)
+        {
+            // "ALTER TYPE %(name)s ..." % {"name": ...}
+            var entries = named.Entries.Where(e => e.Key.AsString() is not null && e.Value.AsString() is not null)
+                .ToDictionary(e => e.Key.AsString()!, e => e.Value.AsString()!, StringComparer.Ordinal);
+            var wanted = NamedPlaceholder().Matches(left).Select(m => m.Groups[1].Value);
+            return wanted.All(entries.ContainsKey)
+                ? new PythonString(NamedPlaceholder().Replace(left, m => entries[m.Groups[1].Value]), false, binary.Line)
+                : binary;
+        }
+
         var values = binary.Right is PythonSequence sequence ? sequence.Items : [binary.Right];
         var texts = values.Select(v => v.AsString() ?? (v as PythonNumber)?.Text).ToList();
         var placeholders = Placeholder().Matches(left);
@@ -219,4 +244,7 @@ internal sealed partial class LocalNames
 
     [GeneratedRegex("%[sdr]")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"%\((\w+)\)[sdr]")]
+    private static partial Regex NamedPlaceholder();
 }

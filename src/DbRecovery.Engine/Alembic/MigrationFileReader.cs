@@ -50,7 +50,12 @@ internal static class MigrationFileReader
             tokens,
             dotted => modules?.Procedure(scope ??= PythonModuleScope.Read(source), dotted),
             modules is null ? null : name => modules.Resolve(scope ??= PythonModuleScope.Read(source), name)
-                ?? modules.Imported(scope, name.Dotted) as TypeDecoratorClass);
+                ?? modules.Imported(scope, name.Dotted) switch
+                {
+                    TypeDecoratorClass type => type,
+                    PythonFunction helper => helper,
+                    _ => null,
+                });
         var parser = new PythonExpressionParser(tokens);
         var first = true;
         while (parser.Current.Kind != PythonTokenKind.EndOfFile)

@@ -140,11 +140,25 @@ internal sealed class ProjectModules
             }
 
             var module = import.Attribute is null ? import.Module : $"{import.Module}.{import.Attribute}";
-            var (file, function) = length == parts.Length - 1 ? (FileOf(module), parts[^1])
-                : length == parts.Length && import.Attribute is not null ? (FileOf(import.Module), import.Attribute)
-                : (null, null);
-            return file is null || CodeOf(file) is not { } code ? null
-                : code.Names.Substitute(new PythonName(function!, 0)) is var bound and not PythonName ? bound : null;
+            var (file, name, rest) = length < parts.Length ? (FileOf(module), parts[length], parts[(length + 1)..])
+                : import.Attribute is not null ? (FileOf(import.Module), import.Attribute, [])
+                : ((string?)null, string.Empty, Array.Empty<string>());
+            var bound = file is null || CodeOf(file) is not { } code ? null
+                : code.Names.Substitute(new PythonName(name, 0)) switch
+                {
+                    PythonName => null,
+                    // A helper's body is read where it is defined: its names are that module's.
+                    PythonFunction helper => helper with { Body = code.Names.Substitute(helper.Body) },
+                    var value => value,
+                };
+
+            // JsonEncodedDict.impl: what a column type is stored as.
+            return rest switch
+            {
+                [] => bound,
+                ["impl"] when bound is TypeDecoratorClass type => type.Impl,
+                _ => null,
+            };
         }
 
         return null;

@@ -78,11 +78,20 @@ public static class RevisionRanker
         var shared = 0;
         var matched = 0.0;
         var union = 0;
+        var mayBeAbsent = 0;
         foreach (var (key, table) in candidate.Expected.Tables)
         {
             if (!live.TryGetValue(key, out var actual))
             {
-                candidate.MissingCount++;
+                if (candidate.Expected.UnknownOf(key).HasFlag(UnknownParts.Existence))
+                {
+                    mayBeAbsent++;
+                }
+                else
+                {
+                    candidate.MissingCount++;
+                }
+
                 continue;
             }
 
@@ -96,7 +105,8 @@ public static class RevisionRanker
 
         var enums = EnumScore(candidate.Expected.Enums, liveEnums);
         var extra = live.Count - shared;
-        candidate.Score = (shared + matched + enums.Matched) / Math.Max(1, candidate.Expected.Tables.Count + extra + union + enums.Union);
+        var expected = candidate.Expected.Tables.Count - mayBeAbsent;
+        candidate.Score = (shared + matched + enums.Matched) / Math.Max(1, expected + extra + union + enums.Union);
     }
 
     // The parts of a table the replay cannot know match the live ones whole. A table object is shared by the revisions
@@ -138,7 +148,8 @@ public static class RevisionRanker
         AlembicHistory history)
     {
         var expected = candidate.Expected.Tables.Keys.ToHashSet();
-        var missing = expected.Where(k => !live.ContainsKey(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
+        var missing = expected.Where(k => !live.ContainsKey(k) && !candidate.Expected.UnknownOf(k).HasFlag(UnknownParts.Existence))
+            .Select(Display).Order(StringComparer.Ordinal).ToList();
         var extra = live.Keys.Where(k => !expected.Contains(k)).Select(Display).Order(StringComparer.Ordinal).ToList();
         var shared = candidate.Expected.Tables.Where(t => live.ContainsKey(t.Key))
             .Select(t => ScoreOf(t.Value, live[t.Key], candidate.Expected.UnknownOf(t.Key), scores)).ToList();
@@ -227,11 +238,15 @@ public static class RevisionRanker
     /// <summary>Identical by every measure the comparison has (but what either cannot know), so a live schema cannot
     /// tell them apart.</summary>
     private static bool SameSchema(ExpectedSchema left, ExpectedSchema right) =>
-        left.Tables.Count == right.Tables.Count
-        && left.Tables.All(t => right.Tables.TryGetValue(t.Key, out var other)
-            && (ReferenceEquals(t.Value, other) || SchemaComparer.CompareTable(t.Value, other)
-                .All(d => SchemaComparer.IsUnknown(d, left.UnknownOf(t.Key) | right.UnknownOf(t.Key)))))
+        Covers(left, right) && Covers(right, left)
         && SchemaComparer.Compare(left.ToState("left") with { Tables = [] }, right.ToState("right") with { Tables = [] }).Count == 0;
+
+    // Every table of one is in the other alike (but for what either cannot know), or may not exist at all.
+    private static bool Covers(ExpectedSchema one, ExpectedSchema other) =>
+        one.Tables.All(t => other.Tables.TryGetValue(t.Key, out var twin)
+            ? ReferenceEquals(t.Value, twin) || SchemaComparer.CompareTable(t.Value, twin)
+                .All(d => SchemaComparer.IsUnknown(d, one.UnknownOf(t.Key) | other.UnknownOf(t.Key)))
+            : one.UnknownOf(t.Key).HasFlag(UnknownParts.Existence));
 
     private sealed class Candidate(ExpectedSchema expected)
     {

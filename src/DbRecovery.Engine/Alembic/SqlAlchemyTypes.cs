@@ -16,6 +16,10 @@ internal static class SqlAlchemyTypes
                 return Map(type.Impl);
             case PythonCall { Function: PythonAttribute { Name: "with_variant", Target: var stored } }:
                 return Map(stored); // sa.Text().with_variant(mysql.LONGTEXT(), "mysql") is text on PostgreSQL
+            case PythonAttribute { Name: "impl", Target: var decorated }:
+                return Map(decorated); // JsonEncodedDict(mysql_as_long=True).impl, once the class became its impl
+            case PythonCall { Function: PythonName { Last: "as_mutable" }, Arguments: [var wrapped, ..] }:
+                return Map(wrapped); // MutableDict.as_mutable(JsonEncoded) stores what it wraps
         }
 
         var (name, call) = expression switch

@@ -423,6 +423,7 @@ internal sealed class UpgradeBodyReader
             _ => UnknownParts.All,
         },
         Table = operation.Table, Schema = operation.Schema,
+        Possible = operation is OpaqueOperation inner ? inner.Possible : operation,
     };
 
     private static string Describe(MigrationOperation operation) =>

@@ -21,4 +21,8 @@ public enum UnknownParts
 
     /// <summary>All of it: only that the table exists is known.</summary>
     All = Columns | Keys | Indexes,
+
+    /// <summary>Whether it exists at all (a table created only when a condition the replay cannot evaluate
+    /// holds).</summary>
+    Existence = 8,
 }

@@ -48,13 +48,13 @@ public static class SchemaComparer
         return differences.Where(d => !IsUnknown(d, unknown.GetValueOrDefault((d.Schema, d.Table)))).ToList();
     }
 
-    /// <summary>Whether <paramref name="difference"/> is about a part of its table that is unknown (whether the table
-    /// exists is always known).</summary>
+    /// <summary>Whether <paramref name="difference"/> is about a part of its table that is unknown.</summary>
     public static bool IsUnknown(SchemaDifference difference, UnknownParts parts)
     {
         ArgumentNullException.ThrowIfNull(difference);
         var part = difference.Kind switch
         {
+            DifferenceKind.MissingTable or DifferenceKind.ExtraTable => UnknownParts.Existence,
             DifferenceKind.MissingColumn or DifferenceKind.ExtraColumn or DifferenceKind.TypeMismatch
                 or DifferenceKind.NullabilityMismatch => UnknownParts.Columns,
             DifferenceKind.MissingForeignKey or DifferenceKind.ExtraForeignKey or DifferenceKind.ForeignKeyMismatch

@@ -19,21 +19,6 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
         {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s", "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
         """;
 
-    /// <summary>Differences the replay still has, each with why (the test fails when one goes away, too).</summary>
-    private static readonly Dictionary<string, string[]> KnownMismatches = new(StringComparer.Ordinal)
-    {
-        // Neutron's migration.alter_enum_add_value builds CREATE TYPE's labels with
-        // ", ".join("'" + i + "'" for i in enum.enums): a generator over an attribute of an object the reader does not
-        // evaluate, so the SQL is opaque and the enum keeps its old labels.
-        // f4b9654dd40c returns early when `A in table_names and B in table_names`: a guard on two objects at once is
-        // not evaluated, so the tables it creates after the return are unknown and left out.
-        ["neutron"] =
-        [
-            "EnumMismatch public.l3_ha_states: expected 'active', 'standby', actual 'active', 'standby', 'unknown'",
-            "ExtraTable public.ovn_hash_ring", "ExtraTable public.ovn_revision_numbers",
-        ],
-    };
-
     public static TheoryData<string> Histories => ["incident", "incident-uuid", "branch-and-merge", "batch-rename-execute", "look-alikes", "sweep", "sweep-convention-in-env", "sweep-convention-in-module", "library-types", "raw-sql-indexes", "gnocchi", "mistral", "ironic", "manila", "neutron"];
 
     [Theory]
@@ -64,32 +49,23 @@ public sealed class ReplayDifferentialTests(ITestOutputHelper output) : Database
             + $"{unknown.Count(s => s.Unknown.Count > 0)} revisions with parts the replay cannot know "
             + $"({unknown.Sum(s => s.Unknown.Count)} of {unknown.Sum(s => s.Tables.Count)} table states, "
             + $"{unknown.Sum(s => s.Unknown.Count(u => u.Parts == UnknownParts.All))} of them whole)");
-        var known = KnownMismatches.GetValueOrDefault(name, []);
-        var unexpected = first.Where(d => !known.Contains(d.Key)).ToList();
-        Assert.True(unexpected.Count == 0, "the static replay differs from real Alembic:\n" + string.Join("\n", unexpected.Select(d => $"{d.Value}: {d.Key}")));
-        Assert.True(known.All(first.ContainsKey), "a known mismatch is gone (take it off the list): " + string.Join(", ", known.Where(k => !first.ContainsKey(k))));
+        Assert.True(first.Count == 0, "the static replay differs from real Alembic:\n" + string.Join("\n", first.Select(d => $"{d.Value}: {d.Key}")));
 
         // Each snapshot is a database real Alembic built at a known revision: ranked against the history, that
         // revision scores exactly 1 with nothing listed, and the revisions scoring 1 are exactly those whose
         // real schemas are identical to it.
         var wrong = new List<string>();
-        var mismatched = exact.Schemas.Where(e => SchemaComparer.Compare(replay.SchemaOf(e.Key), e.Value).Count > 0).Select(e => e.Key).ToHashSet();
         foreach (var (revision, built) in exact.Schemas)
         {
             var ranked = RevisionRanker.Rank(replay, built, top: history.Revisions.Count + 1);
-            var best = ranked.Where(m => m.Score == 1 && !mismatched.Contains(m.Revision)).Select(m => m.Revision).Order(StringComparer.Ordinal).ToList();
-            if (mismatched.Contains(revision))
-            {
-                continue; // a known mismatch: the replay cannot rank what it models wrongly
-            }
-
+            var best = ranked.Where(m => m.Score == 1).Select(m => m.Revision).Order(StringComparer.Ordinal).ToList();
             // Identical as far as the replay can know: the parts of tables it cannot know are not compared.
             var identical = exact.Schemas
-                .Where(o => !mismatched.Contains(o.Key) && SchemaComparer.Compare(o.Value with { Unknown = replay.SchemaOf(o.Key).Unknown }, built).Count == 0)
+                .Where(o => SchemaComparer.Compare(o.Value with { Unknown = replay.SchemaOf(o.Key).Unknown }, built).Count == 0)
                 .Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
             var top = ranked[0];
             if (!best.SequenceEqual(identical) || top.Missing.Count + top.Extra.Count + top.ColumnDifferences.Count + top.TypeMismatches.Count > 0
-                || !top.Revisions.Concat(top.EquallyLikely).Where(r => !mismatched.Contains(r)).Order(StringComparer.Ordinal).SequenceEqual(identical))
+                || !top.Revisions.Concat(top.EquallyLikely).Order(StringComparer.Ordinal).SequenceEqual(identical))
             {
                 var missed = ranked.Where(m => identical.Except(best).Contains(m.Revision)).Select(m => $"{m.Revision} {m.Score}: {m.Explanation}");
                 wrong.Add($"built at {revision}: scoring 1 [{string.Join(", ", best)}], identical [{string.Join(", ", identical)}], first {top} with {top.Explanation}"

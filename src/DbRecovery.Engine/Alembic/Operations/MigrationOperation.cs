@@ -270,6 +270,9 @@ public sealed record OpaqueOperation : MigrationOperation
     /// those parts of the table it names (of every table, when it names none) are then unknown to the replay.</summary>
     public UnknownParts Changes { get; init; }
 
+    /// <summary>The operation the reader understood but cannot tell whether it runs, when there is one.</summary>
+    public MigrationOperation? Possible { get; init; }
+
     /// <inheritdoc />
     public override string Summary => $"opaque {Description} (line {Line})";
 }

@@ -194,6 +194,12 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         Expect("(");
         var arguments = new List<PythonExpression>();
         var keywords = new Dictionary<string, PythonExpression>(StringComparer.Ordinal);
+        if (Comprehension(line, ")") is { } generator)
+        {
+            // f(x for x in items): a generator as the only argument, its parentheses the call's.
+            return new PythonCall(function, [generator], keywords, line);
+        }
+
         while (!Accept(")"))
         {
             if (Current.Kind == PythonTokenKind.Name && tokens[Position + 1].Is("="))

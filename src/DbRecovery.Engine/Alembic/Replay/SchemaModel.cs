@@ -145,6 +145,12 @@ internal sealed class SchemaModel
                     _inSql = false;
                 }
 
+            case OpaqueOperation { Possible: CreateTableOperation { Table: { } created } create }
+                when !_tables.ContainsKey((schema, created)):
+                // A table created only if a condition holds: it is there, but whether it exists is unknown.
+                Apply(create);
+                _unknown[(schema, created)] = UnknownParts.All | UnknownParts.Existence;
+                return null;
             case OpaqueOperation opaque:
                 IEnumerable<(string, string)> touched = opaque.Changes == UnknownParts.None ? []
                     : opaque.Table is { } named ? [(schema, named)]
