@@ -40,7 +40,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
     /// <summary>Manila: 60 revisions, data migrations through ORM sessions (one uses <c>sa.orm</c> without importing
     /// it, which works in Manila because its models import it first).</summary>
     public static readonly PublicHistory Manila = new("manila", "python3-manila", "manila/db/migrations/alembic/versions",
-        "INSERT INTO share_types (id, name, created_at, deleted) VALUES ('st-1', 'default', now(), 'False')", "import sqlalchemy.orm");
+        "INSERT INTO quotas (id, project_id, resource, hard_limit) VALUES (1, 'p-1', 'shares', 10), (2, 'p-2', 'gigabytes', 100)",
+        "import sqlalchemy.orm");
 
     /// <summary>Neutron: 126 revisions in expand and contract branches over a folder per release, an initial revision
     /// that calls functions of 24 project modules, raw SQL and dialect branches.</summary>
@@ -48,7 +49,7 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         "INSERT INTO networks (id, name, status, admin_state_up) VALUES ('net-1', 'public', 'ACTIVE', true)");
 
     /// <summary>The histories the recovery is tested on.</summary>
-    public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic];
+    public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic, Manila];
 
     /// <summary>A project running this history; fails with how to install the package when it is missing.</summary>
     /// <param name="edit">Edits the copied migration files (file name, text → new text), for a history changed after it

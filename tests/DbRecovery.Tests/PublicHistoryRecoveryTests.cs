@@ -3,7 +3,8 @@ using DbRecovery.TestSupport;
 namespace DbRecovery.Tests;
 
 /// <summary>
-/// Drifted databases built by real Alembic from public projects' histories (Debian's gnocchi, mistral and ironic),
+/// Drifted databases built by real Alembic from public projects' histories (Debian's gnocchi, mistral, ironic and
+/// manila),
 /// recovered unattended by the shipped runbook in the hosted PowerShell engine, then judged by real Alembic and the
 /// catalog alone: alembic current is the heads, alembic upgrade heads runs nothing, the catalog equals a database real
 /// Alembic built at head, the next plan is empty and Test-RecoveryState passes on its own.
@@ -74,8 +75,12 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         var again = project.Run(database.Url, "upgrade", "heads");
         Assert.Equal(0, again.ExitCode);
         Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
+        // Every table the later revisions keep keeps its rows (Manila's drops and renames some tables on the way).
         var after = (await database.ScalarAsync<string>(RowCounts)).Split(',');
-        Assert.All(rows.Split(',', StringSplitOptions.RemoveEmptyEntries), table => Assert.Contains(table, after));
+        var kept = after.Select(t => t.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.All(rows.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(t => kept.Contains(t.Split('=')[0])),
+            table => Assert.Contains(table, after));
+        Assert.Contains(after, t => t.EndsWith("=2", StringComparison.Ordinal));
 
         var differences = shell.Run("Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference (Get-SchemaState -ConnectionString $url)", vars)
             .ThrowOnError();
