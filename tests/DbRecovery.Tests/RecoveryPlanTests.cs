@@ -217,6 +217,14 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         Assert.Contains("ran every step, but its end check fails: ForeignKeysValidated: Not validated: public.comments.comments_author_again", error.Exception.Message,
             StringComparison.Ordinal);
         Assert.EndsWith("The database itself was not changed.", error.Exception.Message, StringComparison.Ordinal);
+
+        // The journal says which entries ran on the rehearsal copy, as a property and in its default view.
+        var changes = shell.Run("Get-RecoveryJournal -JournalPath $journal -Operation '*: Stamp', '*: Upgrade'", vars).ThrowOnError().Output;
+        Assert.Equal(2, changes.Count);
+        Assert.All(changes, e => Assert.True((bool)e.Properties["Rehearsal"].Value));
+        var view = shell.Run("Get-RecoveryJournal -JournalPath $journal | Out-String -Width 120", vars).ThrowOnError().Output.Single().ToString()!;
+        Assert.Contains(view.Split('\n'), l => l.Contains(": Stamp", StringComparison.Ordinal) && l.Contains(" rehearsal ", StringComparison.Ordinal));
+        Assert.Contains(view.Split('\n'), l => l.Contains(": Backup", StringComparison.Ordinal) && l.Contains(" database ", StringComparison.Ordinal));
         Assert.Equal(AlembicHistories.IncidentHead, await database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'folders'"));
         Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));

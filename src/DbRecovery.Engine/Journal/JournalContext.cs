@@ -5,8 +5,12 @@ namespace DbRecovery.Engine.Journal;
 /// <param name="Operation">The cmdlet or operation name.</param>
 /// <param name="Parameters">Parameters as text, secrets left out.</param>
 /// <param name="Forced">Whether a safety check was overridden.</param>
-public sealed record JournalContext(RecoveryJournal Journal, string Operation, IReadOnlyDictionary<string, string> Parameters, bool Forced = false)
+public sealed record JournalContext(
+    RecoveryJournal Journal, string Operation, IReadOnlyDictionary<string, string> Parameters, bool Forced = false)
 {
+    /// <summary>Whether the operation runs on a rehearsal copy, not on the database it rehearses for.</summary>
+    public bool Rehearsal { get; init; }
+
     /// <summary>Journals the start of the operation on <paramref name="target"/> (URL without password) as <paramref name="role"/>; returns the entry to complete.</summary>
     public JournalEntry Start(string target, string? role, IReadOnlyList<string> sql)
     {
@@ -22,6 +26,7 @@ public sealed record JournalContext(RecoveryJournal Journal, string Operation, I
             Sql = sql,
             Outcome = "Started",
             Forced = Forced,
+            Rehearsal = Rehearsal,
             ProcessId = Environment.ProcessId,
             Host = Environment.MachineName,
         };

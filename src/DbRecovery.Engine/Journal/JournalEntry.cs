@@ -45,6 +45,9 @@ public sealed record JournalEntry
     /// <summary>Whether a safety check was overridden with -Force.</summary>
     public bool Forced { get; init; }
 
+    /// <summary>Whether it ran on a rehearsal copy (Invoke-RecoveryPlan -Rehearse), not on the database.</summary>
+    public bool Rehearsal { get; init; }
+
     /// <summary>How long it held the locks of its changes (its transactions and external commands), once completed.</summary>
     public TimeSpan? LockWindow { get; init; }
 

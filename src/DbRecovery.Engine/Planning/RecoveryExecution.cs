@@ -125,7 +125,7 @@ public static class RecoveryExecution
             {
                 log.Progress(new ProgressReport($"Recovering {database.DisplayName} ({on.ToLowerInvariant()})", step.Description, step.Order - 1, plan.Steps.Count));
                 var operation = $"{options.Journal.Operation}: {step.Kind}";
-                var journal = options.Journal with { Operation = operation };
+                var journal = options.Journal with { Operation = operation, Rehearsal = on == "Rehearsal" };
                 var watch = Stopwatch.StartNew();
                 try
                 {
