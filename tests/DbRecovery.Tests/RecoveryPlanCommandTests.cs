@@ -106,6 +106,18 @@ public sealed class RecoveryPlanCommandTests(PowerShellSession shell) : IAsyncLi
 
         Assert.False(Directory.Exists(Path.Combine(_root, "backup")));
         Assert.Equal("acct0002", await _database!.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+
+        // -Rehearse -WhatIf shows the rehearsal too: the proof keeps its copy, the steps and the end check run on it.
+        vars["plan"] = plan;
+        shell.Run(invoke + " -Rehearse", vars).ThrowOnError();
+        var rehearsed = string.Join("\n", shell.Host.Lines);
+        Assert.Contains("-ScratchConnectionString $ScratchConnectionString -Keep", rehearsed, StringComparison.Ordinal);
+        Assert.Contains("# Rehearsal on the copy the backup's proof restored in the scratch database", rehearsed, StringComparison.Ordinal);
+        Assert.Contains("$null = Set-AlembicVersion @rehearsal -Path '" + _project.Root + "' -Revision 'acct0001' -ExpectedCurrent 'acct0002' -Confirm:$false",
+            rehearsed, StringComparison.Ordinal);
+        Assert.True(rehearsed.IndexOf("Test-RecoveryState @rehearsal", StringComparison.Ordinal)
+            < rehearsed.IndexOf("Set-AlembicVersion @database", StringComparison.Ordinal), rehearsed);
+        Assert.Equal("acct0002", await _database!.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
     }
 
     [Fact]

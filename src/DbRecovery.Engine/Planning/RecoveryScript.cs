@@ -4,7 +4,7 @@ namespace DbRecovery.Engine.Planning;
 public static class RecoveryScript
 {
     /// <summary>The script: parameters, one confirmation, then each step with its reason as a comment.</summary>
-    public static string Render(RecoveryPlan plan)
+    public static string Render(RecoveryPlan plan, bool rehearse = false)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var script = new List<string>();
@@ -55,18 +55,42 @@ public static class RecoveryScript
         {
             script.Add(string.Empty);
             script.Add($"# {step.Order}. {step.Description}");
-            var space = step.Command.IndexOf(' ', StringComparison.Ordinal);
-            var (cmdlet, rest) = space < 0 ? (step.Command, string.Empty) : (step.Command[..space], step.Command[space..]);
-            var confirm = step.ChangesDatabase ? " -Confirm:$false" : string.Empty;
-            script.Add(step.Kind switch
+            script.Add(Line(step, "database", rehearse && step.Kind == RecoveryStepKind.ProveBackup ? " -Keep" : string.Empty));
+            if (rehearse && step.Kind == RecoveryStepKind.ProveBackup && !plan.IsEmpty)
             {
-                RecoveryStepKind.ProveBackup => $"$proof = {cmdlet} @database{rest}\nif (-not $proof.Passed) {{ throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')\" }}",
-                RecoveryStepKind.Backup => $"$null = {cmdlet} @database{rest}",
-                RecoveryStepKind.Verify => $"{cmdlet} @database{rest}",
-                _ => $"$null = {cmdlet} @database{rest}{confirm}",
-            });
+                script.AddRange(Rehearsal(plan));
+            }
         }
 
         return string.Join(Environment.NewLine, script) + Environment.NewLine;
+    }
+
+    /// <summary>The rehearsal Invoke-RecoveryPlan -Rehearse runs after proving the backup: the changing steps and the end
+    /// check on the copy restored in the scratch database, before the database is touched.</summary>
+    private static IEnumerable<string> Rehearsal(RecoveryPlan plan)
+    {
+        yield return string.Empty;
+        yield return "# Rehearsal on the copy the backup's proof restored in the scratch database: the changing steps, then";
+        yield return "# the end check. A failure stops here: the database has not been touched. The scratch database is";
+        yield return "# emptied afterwards.";
+        yield return "$rehearsal = @{ ConnectionString = $ScratchConnectionString }";
+        foreach (var step in plan.Steps.Where(s => s.ChangesDatabase || s.Kind == RecoveryStepKind.Verify))
+        {
+            yield return Line(step, "rehearsal", string.Empty);
+        }
+    }
+
+    private static string Line(RecoveryStep step, string on, string extra)
+    {
+        var space = step.Command.IndexOf(' ', StringComparison.Ordinal);
+        var (cmdlet, rest) = space < 0 ? (step.Command, string.Empty) : (step.Command[..space], step.Command[space..]);
+        var confirm = step.ChangesDatabase ? " -Confirm:$false" : string.Empty;
+        return step.Kind switch
+        {
+            RecoveryStepKind.ProveBackup => $"$proof = {cmdlet} @{on}{rest}{extra}\nif (-not $proof.Passed) {{ throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')\" }}",
+            RecoveryStepKind.Backup => $"$null = {cmdlet} @{on}{rest}",
+            RecoveryStepKind.Verify => $"{cmdlet} @{on}{rest}",
+            _ => $"$null = {cmdlet} @{on}{rest}{confirm}",
+        };
     }
 }

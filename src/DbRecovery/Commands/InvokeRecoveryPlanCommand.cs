@@ -96,7 +96,7 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
 
             var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
             Mask.Add(scratch.Password);
-            var script = RecoveryScript.Render(Plan);
+            var script = RecoveryScript.Render(Plan, Rehearse);
             if (!ShouldChange(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
             {
                 return;
