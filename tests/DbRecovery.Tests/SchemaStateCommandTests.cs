@@ -40,6 +40,25 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_table_never_analyzed_says_so_and_is_sized_from_its_files()
+    {
+        // autovacuum_enabled = off: nothing analyzes it behind the test's back.
+        await Database.ExecuteAsync("""
+            CREATE TABLE fresh (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off);
+            INSERT INTO fresh SELECT g, repeat('x', 100) FROM generate_series(1, 5000) g;
+            """);
+        var table = shell.Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh'", Vars)
+            .ThrowOnError().Output.Single();
+        Assert.Null(table.Properties["EstimatedRows"].Value);
+        Assert.Equal(await Database.ScalarAsync<long>("SELECT pg_total_relation_size('fresh')"), (long)table.Properties["EstimatedSizeBytes"].Value);
+        Assert.True((long)table.Properties["EstimatedSizeBytes"].Value > 500_000);
+
+        var view = shell.Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh' | Out-String -Width 120", Vars)
+            .ThrowOnError().Output.Single().ToString()!;
+        Assert.Contains("not analyzed", view, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Schema_parameter_takes_wildcards_and_verbose_shows_sql_without_the_password()
     {
         var result = shell.Run("Get-SchemaState -ConnectionString $url -Schema 'bill*' -Verbose | ForEach-Object Tables | ForEach-Object Name", Vars).ThrowOnError();

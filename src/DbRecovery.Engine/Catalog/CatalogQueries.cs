@@ -28,9 +28,10 @@ internal static class CatalogQueries
                pg_get_expr(c.relpartbound, c.oid),
                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                c.reltuples::bigint,
+               CASE WHEN c.reltuples < 0 THEN pg_total_relation_size(c.oid) ELSE
                (c.relpages::bigint + COALESCE(toast.relpages, 0)
                  + COALESCE((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0)
-               ) * current_setting('block_size')::bigint,
+               ) * current_setting('block_size')::bigint END,
                c.relrowsecurity, c.relforcerowsecurity
         FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -26,7 +26,8 @@ public sealed record TableState
     /// <summary>The planner's row estimate; null when the table was never analyzed.</summary>
     public long? EstimatedRows { get; init; }
 
-    /// <summary>Size including indexes and TOAST, in bytes, from the planner's page counts (as of the last VACUUM or ANALYZE).</summary>
+    /// <summary>Size including indexes and TOAST, in bytes: from the planner's page counts (as of the last VACUUM or
+    /// ANALYZE), or, for a table never analyzed (whose counts say nothing), from its files.</summary>
     public long EstimatedSizeBytes { get; init; }
 
     /// <summary>Whether row-level security is enabled.</summary>
