@@ -366,6 +366,10 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         await killer;
 
         Assert.True(error is RecoveryException { Kind: FailureKind.ConnectionError } or OperationCanceledException, error.ToString());
+        if (error is RecoveryException interrupted)
+        {
+            Assert.EndsWith(OnlineConversion.Resume, interrupted.Message, StringComparison.Ordinal);
+        }
         var types = await TypesAsync(plan.Columns);
         Assert.Equal(phase == "contract" ? "character varying(36)" : source, types);
         if (abort)

@@ -64,9 +64,22 @@ public static class OnlineConversion
     {
         ArgumentNullException.ThrowIfNull(plan);
         var run = new OnlineConversionRun(plan, log, beforeStep);
-        await PlanExecutor.RunAsync(target, plan, journal, run, log, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PlanExecutor.RunAsync(target, plan, journal, run, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RecoveryException ex) when (ex.Kind is FailureKind.ConnectionError or FailureKind.ServerError)
+        {
+            // Interrupted (a crash, a terminated session): say that nothing is lost and how to go on.
+            throw new RecoveryException(ex.ErrorId, ex.Kind, $"{ex.Message.TrimEnd('.')}. {Resume}", ex.Target, ex.InnerException ?? ex);
+        }
+
         return run.Results;
     }
+
+    /// <summary>What an interrupted online conversion's error adds.</summary>
+    public const string Resume = "The online conversion keeps its state in the database: run the same Convert-IdColumns -Online "
+        + "command again to resume where it stopped, or Convert-IdColumns -Abort to remove it (until its swap has committed).";
 
     /// <summary>Plans the removal of an unfinished online conversion: its shadows, triggers, indexes, CHECKs and state.</summary>
     /// <exception cref="RecoveryException">There is none (NoOnlineConversion), or its swap already committed.</exception>
