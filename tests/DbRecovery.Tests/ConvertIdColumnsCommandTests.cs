@@ -142,13 +142,22 @@ public sealed class ConvertIdColumnsCommandTests(PowerShellSession shell) : Inci
                 Complete "Convert-IdColumns -ConnectionString '$url' -Table dea"
                 Complete "Convert-IdColumns -ConnectionString '$url' -Table au"
                 Complete "Convert-IdColumns -ConnectionString '$url' -Table deals -Column o"
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table public.dea"
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table public."
+                Complete "Convert-IdColumns -ConnectionString '$url' -Table public.deals -Column "
                 Complete "Get-SchemaState -ConnectionString '$url' -Schema a"
                 Complete "Reset-DatabasePassword -ConnectionString '$url' -Role dbr_compl"
                 Complete "Get-AlembicVersion -ConnectionString '$url' -VersionTable a"
                 Complete "Convert-IdColumns -ConnectionString 'postgresql://nobody@127.0.0.1:1/none' -Table dea"
                 """, Vars).ThrowOnError();
 
-            Assert.Equal(["deal_watchers,deals", "audit.alembic_version,audit.events", "organization_id,owner_id", "audit", "dbr_completion_reader", "audit.alembic_version", string.Empty], result.Output.Select(o => o.ToString()));
+            var tables = result.Output[4].ToString().Split(',');
+            Assert.Equal(["deal_watchers,deals", "audit.alembic_version,audit.events", "organization_id,owner_id",
+                "public.deal_watchers,public.deals", "id,organization_id,created_by,updated_by,owner_id,assignee_id",
+                "audit", "dbr_completion_reader", "audit.alembic_version", string.Empty],
+                result.Output.Where((_, i) => i != 4).Select(o => o.ToString()));
+            Assert.Contains("public.users", tables);
+            Assert.All(tables, t => Assert.StartsWith("public.", t, StringComparison.Ordinal));
         }
         finally
         {

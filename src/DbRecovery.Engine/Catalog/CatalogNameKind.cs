@@ -17,4 +17,8 @@ public enum CatalogNameKind
 
     /// <summary>Tables with a <c>version_num</c> column, the shape of Alembic's version table.</summary>
     VersionTable,
+
+    /// <summary>The columns of a table that are in one of its keys (primary, unique or foreign): what a key conversion
+    /// can convert.</summary>
+    KeyColumn,
 }

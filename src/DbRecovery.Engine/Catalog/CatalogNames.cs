@@ -23,7 +23,7 @@ public static class CatalogNames
 
     internal static async Task<IReadOnlyList<string>> ReadAsync(DatabaseSession session, CatalogNameKind kind, string? table, CancellationToken cancellationToken)
     {
-        if (kind == CatalogNameKind.Column && string.IsNullOrEmpty(table))
+        if (kind is CatalogNameKind.Column or CatalogNameKind.KeyColumn && string.IsNullOrEmpty(table))
         {
             return [];
         }
@@ -31,13 +31,25 @@ public static class CatalogNames
         const string tableName = "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END";
         await using var command = session.CreateCommand(kind switch
         {
-            CatalogNameKind.Table => $"SELECT {tableName} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND {UserSchema} ORDER BY 1",
+            // Tables of public also as public.name, for a user who types the schema.
+            CatalogNameKind.Table => $"""
+                SELECT name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+                    LATERAL (VALUES ({tableName}), (CASE WHEN n.nspname = 'public' THEN 'public.' || c.relname END)) v (name)
+                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND {UserSchema} AND name IS NOT NULL ORDER BY 1
+                """,
             CatalogNameKind.Schema => $"SELECT n.nspname FROM pg_namespace n WHERE {UserSchema} ORDER BY 1",
             CatalogNameKind.Column => "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(@table) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            CatalogNameKind.KeyColumn => """
+                SELECT a.attname FROM pg_attribute a
+                WHERE a.attrelid = to_regclass(@table) AND a.attnum > 0 AND NOT a.attisdropped
+                  AND EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype IN ('p', 'u', 'f')
+                              AND a.attnum = ANY (k.conkey))
+                ORDER BY a.attnum
+                """,
             CatalogNameKind.Role => "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY 1",
             _ => $"SELECT {tableName} FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attname = 'version_num' AND c.relkind = 'r' AND {UserSchema} ORDER BY 1",
         });
-        if (kind == CatalogNameKind.Column)
+        if (kind is CatalogNameKind.Column or CatalogNameKind.KeyColumn)
         {
             command.Parameters.AddWithValue("table", table!);
         }

@@ -90,7 +90,7 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     /// <summary>The key column; defaults to the single-column primary key.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = OfflineSet)]
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = OnlineSet)]
-    [ArgumentCompleter(typeof(ColumnCompleter))]
+    [ArgumentCompleter(typeof(KeyColumnCompleter))]
     public string? Column { get; set; }
 
     /// <summary>The target type: varchar(36) (or any varchar of 36 or more, or text) or uuid.</summary>

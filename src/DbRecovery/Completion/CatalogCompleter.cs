@@ -40,7 +40,9 @@ public abstract class CatalogCompleter : IArgumentCompleter
             return [];
         }
 
-        var table = Kind == CatalogNameKind.Column ? LanguagePrimitives.ConvertTo<string[]>(fakeBoundParameters["Table"])?.FirstOrDefault() : null;
+        var table = Kind is CatalogNameKind.Column or CatalogNameKind.KeyColumn
+            ? LanguagePrimitives.ConvertTo<string[]>(fakeBoundParameters["Table"])?.FirstOrDefault()
+            : null;
         var entry = Cache.AddOrUpdate(
             (target.DisplayName, Kind, table),
             _ => Read(target, table),
@@ -57,7 +59,11 @@ public abstract class CatalogCompleter : IArgumentCompleter
             return [];
         }
 
-        return CompletionMatches.Of(wordToComplete, entry.Names.Result.Select(name => (name, name)));
+        // public's tables complete bare (cu → customers) and, once the schema is typed, qualified (public.cu).
+        var qualified = wordToComplete.Contains('.', StringComparison.Ordinal);
+        var names = entry.Names.Result.Where(n => Kind != CatalogNameKind.Table
+            || (qualified ? n.Contains('.', StringComparison.Ordinal) : !n.StartsWith("public.", StringComparison.Ordinal)));
+        return CompletionMatches.Of(wordToComplete, names.Select(name => (name, name)));
     }
 
     private (DateTime At, Task<IReadOnlyList<string>> Names) Read(ConnectionTarget target, string? table) =>
@@ -83,6 +89,14 @@ public sealed class ColumnCompleter : CatalogCompleter
 {
     /// <inheritdoc />
     protected override CatalogNameKind Kind => CatalogNameKind.Column;
+}
+
+/// <summary>Completes -Column of a key conversion from the key columns (primary, unique or foreign) of the -Table on the
+/// command line: the columns it can convert.</summary>
+public sealed class KeyColumnCompleter : CatalogCompleter
+{
+    /// <inheritdoc />
+    protected override CatalogNameKind Kind => CatalogNameKind.KeyColumn;
 }
 
 /// <summary>Completes -Role from the roles of the database's server.</summary>
