@@ -387,6 +387,7 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         Assert.False(Directory.Exists((string)vars["backup"]!));
 
         var result = shell.Run("& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal -Verbose", vars).ThrowOnError();
+        Assert.True(result.Warnings.Distinct().Count() == result.Warnings.Count, "a warning repeated:\n" + string.Join("\n", result.Warnings));
         var checks = result.Output.Select(o => (Name: o.Properties["Name"].Value.ToString(), Status: o.Properties["Status"].Value.ToString(), Detail: o.Properties["Detail"].Value.ToString())).ToList();
         Assert.Contains(checks, c => c.Name == "SchemaMatchesHead");
         Assert.All(checks, c => Assert.True(c.Status == "Pass", $"{c.Name}: {c.Detail}"));

@@ -111,9 +111,13 @@ public static class VersionStamp
 
     private static void Check(StampPlan plan, IRecoveryLog log)
     {
-        foreach (var drift in plan.TypeDrift)
+        if (plan.TypeDrift.Count > 0)
         {
-            log.Warning($"Type-only drift: {drift.Table}.{drift.Column} is {drift.Actual}, the revision expects {drift.Expected}.");
+            var columns = string.Join(", ", plan.TypeDrift.Select(d => $"{d.Table}.{d.Column} is {d.Actual} ({d.Expected} there)"));
+            log.Warning($"Stamping {string.Join(", ", plan.Current.DefaultIfEmpty("base"))} leaves {plan.TypeDrift.Count} column(s) "
+                + $"whose type differs from what its migration files create: {columns}. A stamp writes alembic_version only "
+                + "and Alembic never compares column types, so nothing fails because of it; Convert-IdColumns converts a "
+                + "key if the application needs the other type.");
         }
 
         if (plan.Differences.Count == 0)

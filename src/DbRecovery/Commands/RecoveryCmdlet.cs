@@ -25,6 +25,10 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    // The warnings this command wrote: the engine may meet one fact several times (planning, the rehearsal, the
+    // database), and a warning repeated says nothing new.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
+
     /// <summary>How long a stopped command waits for the engine to clean up.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
@@ -33,7 +37,7 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
     /// <exception cref="PipelineStoppedException">The user pressed Ctrl+C (or the pipeline was stopped): a cancellation, never a failure.</exception>
     protected T Run<T>(Func<IRecoveryLog, CancellationToken, Task<T>> work)
     {
-        var log = new PipelineLog(Mask, ActivityId);
+        var log = new PipelineLog(Mask, ActivityId, _warned);
         var task = Task.Run(() => work(log, _cancellation.Token), _cancellation.Token);
         try
         {

@@ -12,13 +12,18 @@ namespace DbRecovery.Hosting;
 internal sealed class PipelineLog : IRecoveryLog
 {
     private readonly BlockingCollection<Action<Cmdlet>> _pending = new();
+    private readonly ConcurrentDictionary<string, bool> _warned;
     private readonly SecretMask _mask;
     private readonly int _activityId;
 
-    public PipelineLog(SecretMask mask, int activityId)
+    /// <param name="mask">The secrets to mask.</param>
+    /// <param name="activityId">The progress activity.</param>
+    /// <param name="warned">The warnings the command already wrote (one set for all its work).</param>
+    public PipelineLog(SecretMask mask, int activityId, ConcurrentDictionary<string, bool> warned)
     {
         _mask = mask;
         _activityId = activityId;
+        _warned = warned;
     }
 
     /// <summary>Whether any progress was reported, so the cmdlet knows to complete it.</summary>
@@ -30,10 +35,14 @@ internal sealed class PipelineLog : IRecoveryLog
         _pending.Add(c => c.WriteVerbose(masked));
     }
 
+    /// <summary>Writes a warning the command has not written yet.</summary>
     public void Warning(string message)
     {
         var masked = _mask.Apply(message);
-        _pending.Add(c => c.WriteWarning(masked));
+        if (_warned.TryAdd(masked, true))
+        {
+            _pending.Add(c => c.WriteWarning(masked));
+        }
     }
 
     public void Progress(ProgressReport report)
