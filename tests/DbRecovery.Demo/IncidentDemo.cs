@@ -14,7 +14,8 @@ public static class IncidentDemo
     public static async Task<int> RunAsync(TextWriter? output)
     {
         var say = output ?? Console.Out;
-        await say.WriteLineAsync("Staging the incident: a throwaway PostgreSQL, migrated with real Alembic while the files said uuid ...");
+        await say.WriteLineAsync("Staging the incident: a throwaway PostgreSQL, migrated with real Alembic");
+        await say.WriteLineAsync("while the files said uuid ...");
         var server = await PostgresServer.GetAsync();
         await using var database = await server.CreateDatabaseAsync();
         await using var scratch = await server.CreateDatabaseAsync();

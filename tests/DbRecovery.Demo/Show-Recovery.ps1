@@ -18,13 +18,14 @@ Compare-SchemaState -Reference (Get-RevisionSchema -Path $project -Revision head
 Step '3. The revision the schema really is at, with its evidence'
 $candidates = Find-AlembicRevision -Path $project -Top 3
 $candidates | Format-Table
-$candidates[0] | Format-List Revision, Score, EquallyLikely, Explanation
+$candidates[0] | Format-List Revision, Score, EquallyLikely,
+    @{ Name = 'Explanation'; Expression = { [DbRecovery.Formatting.ViewText]::Wrap($_.Explanation) } }
 
 Step '4. The plan (changes nothing)'
 $plan = Get-RecoveryPlan -Path $project
 $plan | Format-List
 
-Step '5. The recovery: backup, proof, rehearsal on a copy, conversion, stamp, upgrade, checks'
+Step '5. The recovery: backup, proof, rehearsal, conversion, stamp, upgrade'
 $result = $plan | Invoke-RecoveryPlan -BackupPath (Join-Path $env:DEMO_WORK 'before-repair') -ScratchConnectionString $env:DEMO_SCRATCH_URL -Rehearse `
     -AlembicCommand $alembic -JournalPath $journal -Confirm:$false
 $result | Format-List
@@ -39,6 +40,7 @@ Step 'Verdict'
 $failed = @($result.Checks | Where-Object Status -EQ 'Fail').Count
 if ($result.Passed) {
     Write-Host "RECOVERED: $($result.Database) is at $($result.AlembicVersion -join ', '), $(@($result.Checks).Count) checks pass, backup at $($result.BackupPath)." -ForegroundColor Green
+    Write-Host 'The demo leaves nothing behind: databases, backup and journal go at exit.'
 }
 else {
     Write-Host "NOT RECOVERED: $failed checks fail; restore with Restore-Database -Path $($result.BackupPath) -Clean." -ForegroundColor Red

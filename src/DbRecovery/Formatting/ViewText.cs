@@ -4,13 +4,14 @@ using System.Text;
 namespace DbRecovery.Formatting;
 
 /// <summary>
-/// Text for the default views: lines wrapped at word boundaries, so a list view at 120 columns never splits a
-/// word (PowerShell's list view wraps values character by character). Called from DbRecovery.format.ps1xml.
+/// Text for the default views: lines wrapped at word boundaries, so a list view at 80 columns (a log, CI) or wider
+/// never splits a word (PowerShell's list view wraps values character by character). Called from
+/// DbRecovery.format.ps1xml.
 /// </summary>
 public static class ViewText
 {
-    /// <summary>The width of a list view's value column at 120 columns, with room for the longest label.</summary>
-    public const int ValueWidth = 100;
+    /// <summary>The width of a list view's value column at 80 columns, with room for the longest label.</summary>
+    public const int ValueWidth = 62;
 
     /// <summary>Each item (a string, or each element of a list) wrapped at <see cref="ValueWidth"/>, continuation lines indented by two; one line per item.</summary>
     public static string Wrap(object? items)
@@ -56,7 +57,7 @@ public static class ViewText
     {
         var current = new StringBuilder();
         var empty = true;
-        foreach (var word in line.Split(' ').SelectMany(w => w.Length <= width - indent.Length ? [w] : w.Chunk(width - indent.Length).Select(c => new string(c))))
+        foreach (var word in line.Split(' ').SelectMany(w => Pieces(w, width - indent.Length)))
         {
             if (!empty && current.Length + 1 + word.Length > width)
             {
@@ -70,5 +71,19 @@ public static class ViewText
         }
 
         yield return current.ToString();
+    }
+
+    // A word too long for the line, broken after its separators (public.pipeline_ | template_stages), else in chunks.
+    private static IEnumerable<string> Pieces(string word, int width)
+    {
+        while (word.Length > width)
+        {
+            var cut = word.AsSpan(0, width).LastIndexOfAny("_.-/,") + 1;
+            cut = cut > 0 ? cut : width;
+            yield return word[..cut];
+            word = word[cut..];
+        }
+
+        yield return word;
     }
 }
