@@ -11,6 +11,7 @@
     FormatsToProcess     = @('DbRecovery.format.ps1xml')
     CmdletsToExport      = @(
         'Get-SchemaState'
+        'Get-KeyCapacity'
         'Export-SchemaState'
         'Import-SchemaState'
         'Get-AlembicHistory'

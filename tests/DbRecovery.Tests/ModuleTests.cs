@@ -12,7 +12,7 @@ public sealed class ModuleTests(PowerShellSession shell)
     private static readonly string[] ExpectedCommands =
     [
         "Backup-Database", "Compare-SchemaState", "Convert-IdColumns", "Export-SchemaState", "Find-AlembicRevision", "Find-ExposedSecret", "Get-AlembicHistory", "Get-AlembicVersion",
-        "Get-RecoveryJournal", "Get-RecoveryPlan", "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Invoke-RecoveryPlan", "Reset-DatabasePassword",
+        "Get-KeyCapacity", "Get-RecoveryJournal", "Get-RecoveryPlan", "Get-RevisionSchema", "Get-SchemaState", "Import-SchemaState", "Invoke-AlembicUpgrade", "Invoke-RecoveryPlan", "Reset-DatabasePassword",
         "Restore-Database", "Set-AlembicVersion", "Test-AlembicUpgrade", "Test-CredentialRevoked", "Test-DatabaseBackup", "Test-RecoveryState",
     ];
 

@@ -22,6 +22,11 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
             INSERT INTO organizations SELECT gen_random_uuid() FROM generate_series(1, 10);
             INSERT INTO users SELECT gen_random_uuid(), o.id FROM organizations o, generate_series(1, 20);
             """);
+        await using var keys = await server.CreateDatabaseAsync();
+        await keys.ExecuteAsync("""
+            CREATE TABLE invoices (id serial PRIMARY KEY); CREATE TABLE payments (invoice_id smallint REFERENCES invoices (id));
+            SELECT setval('invoices_id_seq', 2000000000);
+            """);
         var pester = PesterManifest();
         var script = $$"""
             $ErrorActionPreference = 'Stop'
@@ -38,6 +43,7 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
         {
             [PostgresServer.UrlVariable] = database.Url,
             ["DBRECOVERY_TEST_SCRATCH_URL"] = scratch.Url,
+            ["DBRECOVERY_TEST_KEYS_URL"] = keys.Url,
             ["DBRECOVERY_TEST_ALEMBIC"] = string.Join(",", AlembicTestProject.AlembicCommand),
         });
         output.WriteLine(text.Replace(database.Settings.Password!, "********", StringComparison.Ordinal));

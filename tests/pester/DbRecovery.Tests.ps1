@@ -21,7 +21,7 @@ Describe 'The DbRecovery module' {
     It 'exports exactly the expected cmdlets' {
         (Get-Command -Module DbRecovery).Name | Sort-Object |
             Should -Be @('Backup-Database', 'Compare-SchemaState', 'Convert-IdColumns', 'Export-SchemaState', 'Find-AlembicRevision', 'Find-ExposedSecret', 'Get-AlembicHistory',
-                'Get-AlembicVersion', 'Get-RecoveryJournal', 'Get-RecoveryPlan', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
+                'Get-AlembicVersion', 'Get-KeyCapacity', 'Get-RecoveryJournal', 'Get-RecoveryPlan', 'Get-RevisionSchema', 'Get-SchemaState', 'Import-SchemaState', 'Invoke-AlembicUpgrade',
                 'Invoke-RecoveryPlan', 'Reset-DatabasePassword', 'Restore-Database', 'Set-AlembicVersion', 'Test-AlembicUpgrade', 'Test-CredentialRevoked',
                 'Test-DatabaseBackup', 'Test-RecoveryState')
     }
@@ -114,6 +114,28 @@ Describe 'Get-SchemaState against a real database' {
         $state = Get-SchemaState -ConnectionString $env:DBRECOVERY_TEST_DATABASE_URL
         $state | Export-SchemaState -Path $path
         (Import-SchemaState -Path $path).Tables.Count | Should -Be $state.Tables.Count
+    }
+}
+
+Describe 'Get-KeyCapacity as an operator reads it' {
+    BeforeAll {
+        if (-not $env:DBRECOVERY_TEST_KEYS_URL) {
+            throw 'Set DBRECOVERY_TEST_KEYS_URL to a postgresql:// URL of a database with public.invoices (id serial at 2000000000) and public.payments (invoice_id smallint referencing it).'
+        }
+    }
+
+    It 'shows the serial key at 93 % with its narrower reference, whole at 120 columns' {
+        $keys = @(Get-KeyCapacity -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -WarningVariable warned -WarningAction SilentlyContinue)
+        $invoices = $keys | Where-Object { $_.Key.Table -eq 'invoices' }
+        $invoices.UsedPercent | Should -BeGreaterThan 93
+        $invoices.Narrower | Should -Be 'public.payments.invoice_id (smallint)'
+        $warned | Should -Match 'public.payments.invoice_id \(smallint\) references public.invoices.id \(integer\)'
+
+        $lines = ($invoices | Out-String -Width 120) -split "`n" | ForEach-Object TrimEnd
+        $lines | Where-Object Length -GT 120 | Should -BeNullOrEmpty
+        $lines | Should -Contain 'Key                                Type         Used           LastValue             Maximum TimeLeft   Referencing'
+        ($lines -match '^public\.invoices\.id\s+integer\s+93\.13 %\s+2000000000\s+2147483647\s+unknown\s+1 \(1 narrower\)$').Count |
+            Should -Be 1
     }
 }
 

@@ -38,6 +38,9 @@
     'Get-RevisionSchema' = @{
         '__AllParameterSets' = @('AlembicCommand', 'Models', 'Path:Position0', 'Replay', 'Revision:Position1,ByPropertyName', 'ScratchConnectionString', 'UrlVariable')
     }
+    'Get-KeyCapacity' = @{
+        '__AllParameterSets' = @('ConnectionString', 'Credential', 'LockTimeout')
+    }
     'Get-SchemaState' = @{
         '__AllParameterSets' = @('ConnectionString', 'Credential', 'LockTimeout', 'Schema:Position0', 'VersionTable')
     }
