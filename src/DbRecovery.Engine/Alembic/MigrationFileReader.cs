@@ -69,7 +69,7 @@ internal static class MigrationFileReader
             {
                 script.Warn(ex.Line, ex.Message);
                 parser.Position = start;
-                SkipLogicalLine(parser);
+                parser.SkipLogicalLine();
             }
 
             first = false;
@@ -96,14 +96,14 @@ internal static class MigrationFileReader
         var token = parser.Current;
         if (token.Column > 0)
         {
-            SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
             return;
         }
 
         if (first && token.Kind == PythonTokenKind.String)
         {
             ReadDocstring(token, script);
-            SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
             return;
         }
 
@@ -112,7 +112,7 @@ internal static class MigrationFileReader
             parser.Next();
             var name = parser.Next().Text;
             var (parameters, defaults) = ReadSignature(parser, module);
-            SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
             module.Bind(name, (PythonExpression?)Helper(parser, parameters, defaults)
                 ?? new ModuleProcedure(code, parameters, defaults, parser.Position, token.Column, token.Line));
             return;
@@ -123,7 +123,7 @@ internal static class MigrationFileReader
             parser.Next();
             var name = parser.Next().Text;
             var bases = parser.Accept("(") && !parser.Current.Is(")") ? parser.Parse(allowTuple: true) : null;
-            SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
             if (TypeDecorator(parser, module, bases, token.Line) is { } type)
             {
                 module.Bind(name, type);
@@ -153,7 +153,7 @@ internal static class MigrationFileReader
             module.Bind(name, module.Substitute(parser.Parse(allowTuple: true)));
         }
 
-        SkipLogicalLine(parser);
+        parser.SkipLogicalLine();
     }
 
     /// <summary>
@@ -215,7 +215,7 @@ internal static class MigrationFileReader
 
         if (parser.Current.Kind == PythonTokenKind.String)
         {
-            SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
         }
 
         var line = parser.Current.Line;
@@ -259,7 +259,7 @@ internal static class MigrationFileReader
                     found = new TypeDecoratorClass(module.Substitute(parser.Parse()), line);
                 }
 
-                SkipLogicalLine(parser);
+                parser.SkipLogicalLine();
             }
         }
         catch (PythonSyntaxException)
@@ -334,19 +334,6 @@ internal static class MigrationFileReader
         if (created is not null && DateTime.TryParse(created["Create Date:".Length..].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var date))
         {
             script.CreateDate = date;
-        }
-    }
-
-    internal static void SkipLogicalLine(PythonExpressionParser parser)
-    {
-        while (parser.Current.Kind is not (PythonTokenKind.Newline or PythonTokenKind.EndOfFile))
-        {
-            parser.Next();
-        }
-
-        if (parser.Current.Kind == PythonTokenKind.Newline)
-        {
-            parser.Next();
         }
     }
 }

@@ -140,7 +140,7 @@ internal sealed class UpgradeBodyReader
                 _parser.Position = start;
             }
 
-            MigrationFileReader.SkipLogicalLine(_parser);
+            _parser.SkipLogicalLine();
         }
     }
 
@@ -231,7 +231,7 @@ internal sealed class UpgradeBodyReader
 
         _parser.Expect("in");
         var iterable = names.Substitute(_parser.Parse(allowTuple: true));
-        MigrationFileReader.SkipLogicalLine(_parser);
+        _parser.SkipLogicalLine();
         var body = _parser.Position;
         if (mode.Skip || iterable is not PythonSequence { Items: var items } || items.Any(i => !Binds(targets, i)))
         {
@@ -279,7 +279,7 @@ internal sealed class UpgradeBodyReader
     /// <summary>Skips the rest of the header line and reads the block under it.</summary>
     private void Body(int column, Mode mode, LocalNames names)
     {
-        MigrationFileReader.SkipLogicalLine(_parser);
+        _parser.SkipLogicalLine();
         ReadBlock(column, mode, names);
     }
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Connections;
-using DbRecovery.Engine.Conversion.Online;
 using Npgsql;
 
 namespace DbRecovery.Engine.Conversion;
@@ -9,6 +8,10 @@ namespace DbRecovery.Engine.Conversion;
 /// <summary>Reads the <see cref="ConversionFacts"/> from pg_catalog in one batch, inside a read-only snapshot.</summary>
 internal static class ConversionCatalogReader
 {
+    /// <summary>The trigger an online conversion keeps its shadow columns in step with: not the application's, so
+    /// never part of the facts.</summary>
+    public const string OnlineSyncTrigger = "zzzz_dbrecovery_sync";
+
     private static readonly string UserSchemas = CatalogQueries.UserSchema("n");
 
     private static readonly string Columns = $"""
@@ -114,7 +117,7 @@ internal static class ConversionCatalogReader
                ARRAY(SELECT a.attname::text FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                      WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid AND d.refobjsubid > 0)
         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgname <> '{OnlineNames.Trigger}' AND {UserSchemas}
+        WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgname <> '{OnlineSyncTrigger}' AND {UserSchemas}
         """;
 
     private static readonly string Functions = $"""

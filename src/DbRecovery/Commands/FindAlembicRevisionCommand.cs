@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using DbRecovery.Engine.Alembic;
+using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;

@@ -50,6 +50,35 @@ public sealed partial class LayeringTests
         Assert.Empty(violations);
     }
 
+    [Fact]
+    public void No_namespace_at_any_depth_is_in_a_cycle()
+    {
+        var cycles = NamespaceGraph.Cycles(NamespaceGraph.Of(EngineFiles()));
+
+        Assert.True(cycles.Count == 0, "namespaces that use each other:\n" + string.Join("\n", cycles));
+    }
+
+    [Fact]
+    public void A_cycle_between_a_namespace_and_its_child_is_caught()
+    {
+        var files = new Dictionary<string, string>(EngineFiles())
+        {
+            ["Injected/Parent.cs"] = "namespace DbRecovery.Engine.Injected;\nusing DbRecovery.Engine.Injected.Child;\npublic sealed class Parent { ChildThing? Thing { get; } }\n",
+            ["Injected/Child/ChildThing.cs"] = "namespace DbRecovery.Engine.Injected.Child;\npublic sealed class ChildThing { Parent? Owner { get; } }\n",
+        };
+
+        Assert.Contains("Injected ⇄ Injected.Child", NamespaceGraph.Cycles(NamespaceGraph.Of(files)));
+    }
+
+    private static Dictionary<string, string> EngineFiles()
+    {
+        var engine = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "DbRecovery.Engine");
+        return Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetRelativePath(engine, f), File.ReadAllText);
+    }
+
     private static int? Rank(string ns)
     {
         var index = Array.FindIndex(Layers, layer => layer.Contains(ns));

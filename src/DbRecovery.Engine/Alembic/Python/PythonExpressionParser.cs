@@ -40,6 +40,20 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         }
     }
 
+    /// <summary>Moves past the rest of the logical line and its end.</summary>
+    public void SkipLogicalLine()
+    {
+        while (Current.Kind is not (PythonTokenKind.Newline or PythonTokenKind.EndOfFile))
+        {
+            Next();
+        }
+
+        if (Current.Kind == PythonTokenKind.Newline)
+        {
+            Next();
+        }
+    }
+
     /// <summary>Parses an expression; bare tuples (<c>a, b</c>) only when <paramref name="allowTuple"/>.</summary>
     public PythonExpression Parse(bool allowTuple = false)
     {

@@ -49,7 +49,7 @@ internal sealed class PythonModuleScope
                 parser.Position = start;
             }
 
-            MigrationFileReader.SkipLogicalLine(parser);
+            parser.SkipLogicalLine();
         }
 
         return scope;

@@ -13,7 +13,7 @@ internal static class OnlineNames
     public const string Schema = CatalogQueries.WorkSchema;
 
     /// <summary>Sorts after every ordinary trigger name, so the sync runs after the application's BEFORE triggers have set the row.</summary>
-    public const string Trigger = "zzzz_dbrecovery_sync";
+    public const string Trigger = ConversionCatalogReader.OnlineSyncTrigger;
 
     public static readonly string StateTable = SqlIdentifier.Quote(Schema, "online_conversion");
 

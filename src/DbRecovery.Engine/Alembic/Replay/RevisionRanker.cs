@@ -1,8 +1,7 @@
-using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 
-namespace DbRecovery.Engine.Alembic;
+namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>
 /// Ranks every revision of a history (and, with several heads, the set of all heads) by how well its

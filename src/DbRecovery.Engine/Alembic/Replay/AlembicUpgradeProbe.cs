@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
-using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 
-namespace DbRecovery.Engine.Alembic;
+namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>
 /// Runs real Alembic on a copy of a database (never on the database itself): stamps the revisions it is at,

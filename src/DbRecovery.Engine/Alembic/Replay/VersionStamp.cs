@@ -1,4 +1,3 @@
-using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
@@ -8,7 +7,7 @@ using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
 using DbRecovery.Engine.Sql;
 
-namespace DbRecovery.Engine.Alembic;
+namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>
 /// Sets <c>alembic_version</c> the guarded way: unlike <c>alembic stamp</c>, planning checks that the live

@@ -1,10 +1,9 @@
-using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 
-namespace DbRecovery.Engine.Alembic;
+namespace DbRecovery.Engine.Alembic.Replay;
 
 /// <summary>Which revision a schema really is at: the static replay by default, real Alembic on a scratch database when asked.</summary>
 public static class RevisionFinder
