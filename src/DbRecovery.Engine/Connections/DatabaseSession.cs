@@ -18,8 +18,9 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         Target = target;
         Connection = connection;
         Log = log;
+        // The monitor must have named the holder before a short lock timeout ends the wait, even on a busy machine.
         var firstPoll = TimeSpan.FromSeconds(1);
-        _monitor = new LockWaitMonitor(target, connection.ProcessID, target.LockTimeout is { } timeout && timeout / 2 < firstPoll ? timeout / 2 : firstPoll, log);
+        _monitor = new LockWaitMonitor(target, connection.ProcessID, target.LockTimeout is { } timeout && timeout / 4 < firstPoll ? timeout / 4 : firstPoll, log);
     }
 
     /// <summary>The database this session is connected to.</summary>
