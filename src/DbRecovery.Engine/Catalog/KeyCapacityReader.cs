@@ -12,7 +12,8 @@ public static class KeyCapacityReader
 {
     private static readonly string Query = $"""
         WITH keys AS (
-            SELECT c.oid AS relid, a.attnum, n.nspname AS schema_name, c.relname AS table_name, a.attname AS column_name,
+            SELECT c.oid AS relid, a.attnum, n.nspname AS schema_name, c.relname AS table_name,
+                   a.attname AS column_name,
                    a.atttypid, format_type(a.atttypid, NULL) AS type_name, a.attidentity <> '' AS is_identity,
                    s.oid AS seqid, format('%I.%I', sn.nspname, s.relname) AS sequence_name, q.seqmax
             FROM pg_depend d
@@ -31,8 +32,9 @@ public static class KeyCapacityReader
                pg_sequence_last_value(k.seqid),
                st.n_tup_ins,
                extract(epoch FROM now() - db.stats_reset)::float8,
-               coalesce((SELECT json_agg(json_build_object('column', format('%s.%s.%s', rn.nspname, rc.relname, ra.attname),
-                                                           'type', format_type(ra.atttypid, NULL), 'size', rt.typlen)
+               coalesce((SELECT json_agg(json_build_object(
+                                             'column', format('%s.%s.%s', rn.nspname, rc.relname, ra.attname),
+                                             'type', format_type(ra.atttypid, NULL), 'size', rt.typlen)
                                          ORDER BY rn.nspname, rc.relname, ra.attname)
                          FROM pg_constraint f
                          CROSS JOIN LATERAL unnest(f.conkey, f.confkey) AS u (local, remote)
@@ -48,7 +50,8 @@ public static class KeyCapacityReader
         """;
 
     /// <summary>Reads the keys of <paramref name="target"/>, most used first.</summary>
-    public static async Task<IReadOnlyList<KeyCapacity>> ReadAsync(ConnectionTarget target, IRecoveryLog log, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<KeyCapacity>> ReadAsync(
+        ConnectionTarget target, IRecoveryLog log, CancellationToken cancellationToken)
     {
         await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
@@ -60,7 +63,8 @@ public static class KeyCapacityReader
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 keys.Add(Capacity(
-                    new ColumnReference(reader.GetString(0), reader.GetString(1), reader.GetString(2)), reader.GetString(3),
+                    new ColumnReference(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+                    reader.GetString(3),
                     reader.GetBoolean(4), reader.GetString(5), reader.GetInt64(6),
                     reader.IsDBNull(7) ? null : reader.GetInt64(7),
                     reader.IsDBNull(8) ? null : reader.GetInt64(8),
@@ -68,7 +72,9 @@ public static class KeyCapacityReader
                     reader.GetString(10), reader.GetInt16(11)));
             }
 
-            return keys.OrderByDescending(k => k.UsedPercent).ThenBy(k => k.Key.ToString(), StringComparer.Ordinal).ToList();
+            return keys.OrderByDescending(k => k.UsedPercent)
+                .ThenBy(k => k.Key.ToString(), StringComparer.Ordinal)
+                .ToList();
         }
         catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
         {
@@ -98,7 +104,9 @@ public static class KeyCapacityReader
             Referencing = references.Select(r => $"{r.Column} ({r.Type})").ToList(),
             Narrower = references.Where(r => r.Size < size).Select(r => $"{r.Column} ({r.Type})").ToList(),
             InsertsPerDay = perDay,
-            TimeLeft = perDay is > 0 ? TimeSpan.FromDays(Math.Min((maximum - (last ?? 0)) / perDay.Value, TimeSpan.MaxValue.TotalDays - 1)) : null,
+            TimeLeft = perDay is > 0
+                ? TimeSpan.FromDays(Math.Min((maximum - (last ?? 0)) / perDay.Value, TimeSpan.MaxValue.TotalDays - 1))
+                : null,
         };
     }
 }

@@ -13,7 +13,7 @@ namespace DbRecovery.Commands;
 /// bigint) is listed under Narrower and warned about: inserts fail at the first id beyond its type.
 /// </remarks>
 /// <example>
-/// <code>Get-KeyCapacity -ConnectionString 'postgresql://ops@db.internal/app' | Where-Object UsedPercent -gt 50</code>
+/// <code>Get-KeyCapacity -ConnectionString 'postgresql://ops@db.internal/app' | Where-Object UsedPercent -GT 50</code>
 /// <para>Lists the keys past half their capacity, the ones to convert to bigint before they run out.</para>
 /// </example>
 /// <example>
@@ -36,8 +36,8 @@ public sealed class GetKeyCapacityCommand : DatabaseCmdlet
             {
                 foreach (var narrower in key.Narrower)
                 {
-                    WriteWarning($"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id beyond "
-                        + "its type, whatever the key's capacity.");
+                    WriteWarning($"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id "
+                        + "beyond its type, whatever the key's capacity.");
                 }
             }
 

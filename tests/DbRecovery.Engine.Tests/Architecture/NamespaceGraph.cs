@@ -4,21 +4,25 @@ namespace DbRecovery.Engine.Tests.Architecture;
 
 /// <summary>
 /// Which engine namespace uses which, at full depth (<c>Alembic.Replay</c>, not just <c>Alembic</c>), read from the
-/// source: <c>using</c> directives, qualified names, names relative to an enclosing namespace (<c>Replay.StaticReplay</c>)
-/// and the types of an enclosing namespace a file uses without any directive (C# lets <c>Alembic.Replay</c> see
-/// <c>Alembic</c>'s types), which is how a child and its parent end up in a cycle.
+/// source: <c>using</c> directives, qualified names, names relative to an enclosing namespace
+/// (<c>Replay.StaticReplay</c>) and the types of an enclosing namespace a file uses without any directive (C# lets
+/// <c>Alembic.Replay</c> see <c>Alembic</c>'s types), which is how a child and its parent end up in a cycle.
 /// </summary>
 internal static partial class NamespaceGraph
 {
-    /// <summary>The uses between namespaces (relative to DbRecovery.Engine) of the files given as path and text.</summary>
+    /// <summary>The uses between namespaces (relative to DbRecovery.Engine) of the files given as path and
+    /// text.</summary>
     public static Dictionary<string, HashSet<string>> Of(IReadOnlyDictionary<string, string> files)
     {
-        var code = files.ToDictionary(f => f.Key, f => Strings().Replace(Comments().Replace(f.Value, string.Empty), "\"\""));
+        var code = files.ToDictionary(
+            f => f.Key, f => Strings().Replace(Comments().Replace(f.Value, string.Empty), "\"\""));
         var namespaceOf = code.ToDictionary(f => f.Key, f => FileNamespace().Match(f.Value).Groups[1].Value);
         var declared = namespaceOf.Values.ToHashSet(StringComparer.Ordinal);
-        var types = code.GroupBy(f => namespaceOf[f.Key])
-            .ToDictionary(g => g.Key, g => g.SelectMany(f => TypeDeclaration().Matches(f.Value).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal));
-        var graph = declared.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var types = code.GroupBy(f => namespaceOf[f.Key]).ToDictionary(
+            g => g.Key,
+            g => g.SelectMany(f => TypeDeclaration().Matches(f.Value).Select(m => m.Groups[1].Value))
+                .ToHashSet(StringComparer.Ordinal));
+        var graph = declared.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal));
         foreach (var (file, text) in code)
         {
             var own = namespaceOf[file];
