@@ -57,21 +57,19 @@ public sealed class BackupDatabaseCommand : StateChangingCmdlet
     protected override void EndProcessing()
     {
         var path = FileSystemPath(Path);
-        try
-        {
-            if (!ShouldChange(path, $"Write a {Format.ToLowerInvariant()}-format backup of {Target.DisplayName}"))
+        Guarded(
+            () =>
             {
-                return;
-            }
+                if (!ShouldChange(path, $"Write a {Format.ToLowerInvariant()}-format backup of {Target.DisplayName}"))
+                {
+                    return;
+                }
 
-            var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-            var journal = Journal();
-            WriteObject(Run((log, cancel) => JournaledStep.RunAsync(journal, Target, $"pg_dump --format {Format.ToLowerInvariant()} --file {path}",
-                () => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel))));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, path);
-        }
+                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                var journal = Journal();
+                WriteObject(Run((log, cancel) => JournaledStep.RunAsync(journal, Target, $"pg_dump --format {Format.ToLowerInvariant()} --file {path}",
+                    () => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel))));
+            },
+            () => path);
     }
 }

@@ -168,47 +168,45 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            if (Abort)
+        Guarded(
+            () =>
             {
-                AbortOnline();
-                return;
-            }
+                if (Abort)
+                {
+                    AbortOnline();
+                    return;
+                }
 
-            IConversionPlan plan = Online
-                ? Run((log, cancel) => OnlineConversion.PlanAsync(Target, _roots, To, new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds, Jobs), log, cancel))
-                : Run((log, cancel) => IdConversion.PlanAsync(Target, _roots, To, log, cancel));
-            Report(plan);
-            if (AsScript)
-            {
-                WriteObject(Inverse ? plan.ToInverseScript(LockTimeout) : plan.ToScript(LockTimeout));
-                return;
-            }
+                IConversionPlan plan = Online
+                    ? Run((log, cancel) => OnlineConversion.PlanAsync(Target, _roots, To, new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds, Jobs), log, cancel))
+                    : Run((log, cancel) => IdConversion.PlanAsync(Target, _roots, To, log, cancel));
+                Report(plan);
+                if (AsScript)
+                {
+                    WriteObject(Inverse ? plan.ToInverseScript(LockTimeout) : plan.ToScript(LockTimeout));
+                    return;
+                }
 
-            if (plan.IsEmpty)
-            {
-                WriteWarning($"Nothing to convert: every column linked to {string.Join(", ", _roots)} is already {To}.");
-                return;
-            }
+                if (plan.IsEmpty)
+                {
+                    WriteWarning($"Nothing to convert: every column linked to {string.Join(", ", _roots)} is already {To}.");
+                    return;
+                }
 
-            if (!ShouldApply(plan))
-            {
-                return;
-            }
+                if (!ShouldApply(plan))
+                {
+                    return;
+                }
 
-            var journal = Journal();
-            WriteObject(plan switch
-            {
-                OnlineConversionPlan online => Run((log, cancel) => OnlineConversion.ApplyAsync(Target, online, journal, log, cancel)),
-                IdConversionPlan offline => Run((log, cancel) => IdConversion.ApplyAsync(Target, offline, journal, log, cancel)),
-                _ => throw new InvalidOperationException("Unknown conversion plan " + plan.GetType().Name),
-            }, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, string.Join(", ", _roots));
-        }
+                var journal = Journal();
+                WriteObject(plan switch
+                {
+                    OnlineConversionPlan online => Run((log, cancel) => OnlineConversion.ApplyAsync(Target, online, journal, log, cancel)),
+                    IdConversionPlan offline => Run((log, cancel) => IdConversion.ApplyAsync(Target, offline, journal, log, cancel)),
+                    _ => throw new InvalidOperationException("Unknown conversion plan " + plan.GetType().Name),
+                }, enumerateCollection: true);
+            },
+            () => string.Join(", ", _roots));
     }
 
     private void AbortOnline()

@@ -82,23 +82,21 @@ public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        try
-        {
-            var path = FileSystemPath(Path);
-            var matches = Run(async (log, cancel) =>
+        Guarded(
+            () =>
             {
-                var history = AlembicHistory.Load(path, log);
-                var actual = InputObject ?? await SchemaReader.CaptureAsync(Target, new SchemaReadOptions(), log, cancel).ConfigureAwait(false);
-                var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
-                Mask.Add(scratch?.Password);
-                var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
-                return await RevisionFinder.FindAsync(history, actual, cli, scratch, Top, log, cancel).ConfigureAwait(false);
-            });
-            WriteObject(matches, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+                var path = FileSystemPath(Path);
+                var matches = Run(async (log, cancel) =>
+                {
+                    var history = AlembicHistory.Load(path, log);
+                    var actual = InputObject ?? await SchemaReader.CaptureAsync(Target, new SchemaReadOptions(), log, cancel).ConfigureAwait(false);
+                    var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
+                    Mask.Add(scratch?.Password);
+                    var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
+                    return await RevisionFinder.FindAsync(history, actual, cli, scratch, Top, log, cancel).ConfigureAwait(false);
+                });
+                WriteObject(matches, enumerateCollection: true);
+            },
+            () => Path);
     }
 }

@@ -39,14 +39,12 @@ public sealed class GetAlembicHistoryCommand : RecoveryCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var history = Run((log, _) => Task.FromResult(AlembicHistory.Load(FileSystemPath(Path), log)));
-            WriteObject(history.Revisions, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+        Guarded(
+            () =>
+            {
+                var history = Run((log, _) => Task.FromResult(AlembicHistory.Load(FileSystemPath(Path), log)));
+                WriteObject(history.Revisions, enumerateCollection: true);
+            },
+            () => Path);
     }
 }

@@ -34,23 +34,21 @@ public sealed class GetAlembicVersionCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel));
-            if (rows is null)
+        Guarded(
+            () =>
             {
-                WriteFailure(new RecoveryException(
-                    "VersionTableNotFound", FailureKind.ObjectNotFound,
-                    $"{Target.DisplayName} has no version table '{VersionTable}': it was never stamped, or Alembic keeps it elsewhere (-VersionTable schema.table). Find-AlembicRevision names the revision its schema matches.",
-                    VersionTable), VersionTable);
-                return;
-            }
+                var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel));
+                if (rows is null)
+                {
+                    WriteFailure(new RecoveryException(
+                        "VersionTableNotFound", FailureKind.ObjectNotFound,
+                        $"{Target.DisplayName} has no version table '{VersionTable}': it was never stamped, or Alembic keeps it elsewhere (-VersionTable schema.table). Find-AlembicRevision names the revision its schema matches.",
+                        VersionTable), VersionTable);
+                    return;
+                }
 
-            WriteObject(rows, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Target.DisplayName);
-        }
+                WriteObject(rows, enumerateCollection: true);
+            },
+            () => Target.DisplayName);
     }
 }

@@ -29,23 +29,21 @@ public sealed class GetKeyCapacityCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var keys = Run((log, cancel) => KeyCapacityReader.ReadAsync(Target, log, cancel));
-            foreach (var key in keys)
+        Guarded(
+            () =>
             {
-                foreach (var narrower in key.Narrower)
+                var keys = Run((log, cancel) => KeyCapacityReader.ReadAsync(Target, log, cancel));
+                foreach (var key in keys)
                 {
-                    WriteWarning($"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id "
-                        + "beyond its type, whatever the key's capacity.");
+                    foreach (var narrower in key.Narrower)
+                    {
+                        WriteWarning($"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id "
+                            + "beyond its type, whatever the key's capacity.");
+                    }
                 }
-            }
 
-            WriteObject(keys, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Target.DisplayName);
-        }
+                WriteObject(keys, enumerateCollection: true);
+            },
+            () => Target.DisplayName);
     }
 }

@@ -57,17 +57,15 @@ public sealed class GetRecoveryJournalCommand : RecoveryCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var journal = new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath));
-            var since = Since is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
-            var entries = journal.Read().Where(e => e.StartedAt >= since && Matches(Operation, e.Operation) && Matches(Target, e.Target));
-            WriteObject(entries.TakeLast(Last), enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, JournalPath);
-        }
+        Guarded(
+            () =>
+            {
+                var journal = new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath));
+                var since = Since is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+                var entries = journal.Read().Where(e => e.StartedAt >= since && Matches(Operation, e.Operation) && Matches(Target, e.Target));
+                WriteObject(entries.TakeLast(Last), enumerateCollection: true);
+            },
+            () => JournalPath);
     }
 
     private static bool Matches(string[]? patterns, string value) =>

@@ -100,34 +100,32 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var path = FileSystemPath(Path);
-            var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-            Mask.Add(scratch?.Password);
-            var plan = Run(async (log, cancel) =>
+        Guarded(
+            () =>
             {
-                var history = AlembicHistory.Load(path, log);
-                var exact = scratch is null ? null : new ExactCheckOptions(scratch, AlembicCli.For(path, AlembicCommand, UrlVariable), PgTools.Locate(PgBinPath));
-                var models = exact is null ? null : await ModelSchema.BuildAsync(exact.Cli, exact.Scratch, log, cancel).ConfigureAwait(false);
-                if (exact is not null && models is null)
+                var path = FileSystemPath(Path);
+                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
+                Mask.Add(scratch?.Password);
+                var plan = Run(async (log, cancel) =>
                 {
-                    log.Verbose("env.py hands Alembic no target_metadata: the types come from the head real Alembic builds.");
+                    var history = AlembicHistory.Load(path, log);
+                    var exact = scratch is null ? null : new ExactCheckOptions(scratch, AlembicCli.For(path, AlembicCommand, UrlVariable), PgTools.Locate(PgBinPath));
+                    var models = exact is null ? null : await ModelSchema.BuildAsync(exact.Cli, exact.Scratch, log, cancel).ConfigureAwait(false);
+                    if (exact is not null && models is null)
+                    {
+                        log.Verbose("env.py hands Alembic no target_metadata: the types come from the head real Alembic builds.");
+                    }
+
+                    return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, exact, log, cancel)
+                        .ConfigureAwait(false);
+                });
+                foreach (var blocker in plan.Blockers)
+                {
+                    WriteWarning("Blocker: " + blocker);
                 }
 
-                return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, exact, log, cancel)
-                    .ConfigureAwait(false);
-            });
-            foreach (var blocker in plan.Blockers)
-            {
-                WriteWarning("Blocker: " + blocker);
-            }
-
-            WriteObject(AsScript ? RecoveryScript.Render(plan) : plan);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+                WriteObject(AsScript ? RecoveryScript.Render(plan) : plan);
+            },
+            () => Path);
     }
 }

@@ -74,40 +74,38 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        try
-        {
-            var path = FileSystemPath(Path);
-            var states = Run(async (log, cancel) =>
+        Guarded(
+            () =>
             {
-                if (Models)
+                var path = FileSystemPath(Path);
+                var states = Run(async (log, cancel) =>
                 {
-                    var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
-                    Mask.Add(modelsScratch.Password);
-                    var models = await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), modelsScratch, log, cancel).ConfigureAwait(false)
-                        ?? throw new Engine.Diagnostics.RecoveryException("NoTargetMetadata", Engine.Diagnostics.FailureKind.ObjectNotFound,
-                            $"The env.py of '{path}' hands Alembic no target_metadata, so there are no models to read.", path);
-                    return [models];
-                }
+                    if (Models)
+                    {
+                        var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
+                        Mask.Add(modelsScratch.Password);
+                        var models = await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), modelsScratch, log, cancel).ConfigureAwait(false)
+                            ?? throw new Engine.Diagnostics.RecoveryException("NoTargetMetadata", Engine.Diagnostics.FailureKind.ObjectNotFound,
+                                $"The env.py of '{path}' hands Alembic no target_metadata, so there are no models to read.", path);
+                        return [models];
+                    }
 
-                var history = AlembicHistory.Load(path, log);
-                var revisions = Revision.SelectMany(r => r == "heads" ? history.Heads : [history.Resolve(r).Revision]).Distinct().ToList();
-                var replay = StaticReplay.Run(history);
-                if (!Replay)
-                {
-                    return revisions.Select(replay.SchemaOf).ToList();
-                }
+                    var history = AlembicHistory.Load(path, log);
+                    var revisions = Revision.SelectMany(r => r == "heads" ? history.Heads : [history.Resolve(r).Revision]).Distinct().ToList();
+                    var replay = StaticReplay.Run(history);
+                    if (!Replay)
+                    {
+                        return revisions.Select(replay.SchemaOf).ToList();
+                    }
 
-                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
-                Mask.Add(scratch.Password);
-                var exact = await AlembicReplay.RunAsync(history, AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, revisions, log, cancel).ConfigureAwait(false);
-                return revisions.Select(r => exact.Schemas.TryGetValue(r, out var state) ? state : Fallback(replay, history, exact, r)).ToList();
-            });
-            WriteObject(states, enumerateCollection: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+                    var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
+                    Mask.Add(scratch.Password);
+                    var exact = await AlembicReplay.RunAsync(history, AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, revisions, log, cancel).ConfigureAwait(false);
+                    return revisions.Select(r => exact.Schemas.TryGetValue(r, out var state) ? state : Fallback(replay, history, exact, r)).ToList();
+                });
+                WriteObject(states, enumerateCollection: true);
+            },
+            () => Path);
     }
 
     private static SchemaState Fallback(StaticReplay replay, AlembicHistory history, AlembicReplayResult exact, string revision)

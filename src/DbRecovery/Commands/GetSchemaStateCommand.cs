@@ -50,15 +50,13 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var options = new SchemaReadOptions { Schemas = Schema.Select(SchemaPattern.Parse).ToList(), VersionTable = VersionTable };
-            var state = Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel));
-            WriteObject(state);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Target.DisplayName);
-        }
+        Guarded(
+            () =>
+            {
+                var options = new SchemaReadOptions { Schemas = Schema.Select(SchemaPattern.Parse).ToList(), VersionTable = VersionTable };
+                var state = Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel));
+                WriteObject(state);
+            },
+            () => Target.DisplayName);
     }
 }

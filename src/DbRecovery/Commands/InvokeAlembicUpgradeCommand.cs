@@ -63,44 +63,42 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var path = FileSystemPath(Path);
-            var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
-            var versionTable = QualifiedName.Parse(VersionTable);
-            if (Sql)
+        Guarded(
+            () =>
             {
-                WriteObject(Run((log, cancel) => AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)));
-                return;
-            }
+                var path = FileSystemPath(Path);
+                var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
+                var versionTable = QualifiedName.Parse(VersionTable);
+                if (Sql)
+                {
+                    WriteObject(Run((log, cancel) => AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)));
+                    return;
+                }
 
-            var (before, pending) = Run(async (log, cancel) =>
-            {
-                var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
-                return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
-            });
-            if (!ShouldApply(AlembicUpgrade.Plan(cli, Revision, pending, versionTable)))
-            {
-                return;
-            }
+                var (before, pending) = Run(async (log, cancel) =>
+                {
+                    var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
+                    return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
+                });
+                if (!ShouldApply(AlembicUpgrade.Plan(cli, Revision, pending, versionTable)))
+                {
+                    return;
+                }
 
-            var journal = Journal();
-            var after = Run(async (log, cancel) =>
-            {
-                await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, versionTable, journal, log, cancel).ConfigureAwait(false);
-                return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
-            });
-            WriteObject(new AlembicVersionChange
-            {
-                Target = Target.DisplayName,
-                VersionTable = VersionTable,
-                Previous = before?.Select(r => r.Revision).ToList() ?? [],
-                Current = after?.Select(r => r.Revision).ToList() ?? [],
-            });
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+                var journal = Journal();
+                var after = Run(async (log, cancel) =>
+                {
+                    await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, versionTable, journal, log, cancel).ConfigureAwait(false);
+                    return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
+                });
+                WriteObject(new AlembicVersionChange
+                {
+                    Target = Target.DisplayName,
+                    VersionTable = VersionTable,
+                    Previous = before?.Select(r => r.Revision).ToList() ?? [],
+                    Current = after?.Select(r => r.Revision).ToList() ?? [],
+                });
+            },
+            () => Path);
     }
 }

@@ -86,43 +86,41 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
     /// <inheritdoc />
     protected override void Change()
     {
-        try
-        {
-            if (Plan.Database != Target.DisplayName)
+        Guarded(
+            () =>
             {
-                throw new RecoveryException("RecoveryPlanForAnotherDatabase", FailureKind.InvalidArgument,
-                    $"The plan was made for {Plan.Database}, not {Target.DisplayName}; nothing was changed.", Plan.Database);
-            }
+                if (Plan.Database != Target.DisplayName)
+                {
+                    throw new RecoveryException("RecoveryPlanForAnotherDatabase", FailureKind.InvalidArgument,
+                        $"The plan was made for {Plan.Database}, not {Target.DisplayName}; nothing was changed.", Plan.Database);
+                }
 
-            var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
-            Mask.Add(scratch.Password);
-            var script = RecoveryScript.Render(Plan, Rehearse);
-            if (!ShouldChange(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
-            {
-                return;
-            }
+                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
+                Mask.Add(scratch.Password);
+                var script = RecoveryScript.Render(Plan, Rehearse);
+                if (!ShouldChange(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
+                {
+                    return;
+                }
 
-            var options = new RecoveryRunOptions
-            {
-                BackupPath = FileSystemPath(BackupPath),
-                Scratch = scratch,
-                Cli = AlembicCli.For(Plan.Project, AlembicCommand, UrlVariable),
-                Tools = PgTools.Locate(PgBinPath),
-                Journal = Journal(),
-                Rehearse = Rehearse,
-                Jobs = Jobs,
-            };
-            var result = Run((log, cancel) => RecoveryExecution.RunAsync(Target, Plan, options, log, cancel));
-            WriteObject(result);
-            if (!result.Passed)
-            {
-                throw new RecoveryException("RecoveryCheckFailed", FailureKind.InvalidOperation,
-                    $"The recovery ran, but the end state fails: {string.Join("; ", result.Checks.Where(c => c.Status == "Fail").Select(c => $"{c.Name}: {c.Detail}"))}", Target.DisplayName);
-            }
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Plan?.Database);
-        }
+                var options = new RecoveryRunOptions
+                {
+                    BackupPath = FileSystemPath(BackupPath),
+                    Scratch = scratch,
+                    Cli = AlembicCli.For(Plan.Project, AlembicCommand, UrlVariable),
+                    Tools = PgTools.Locate(PgBinPath),
+                    Journal = Journal(),
+                    Rehearse = Rehearse,
+                    Jobs = Jobs,
+                };
+                var result = Run((log, cancel) => RecoveryExecution.RunAsync(Target, Plan, options, log, cancel));
+                WriteObject(result);
+                if (!result.Passed)
+                {
+                    throw new RecoveryException("RecoveryCheckFailed", FailureKind.InvalidOperation,
+                        $"The recovery ran, but the end state fails: {string.Join("; ", result.Checks.Where(c => c.Status == "Fail").Select(c => $"{c.Name}: {c.Detail}"))}", Target.DisplayName);
+                }
+            },
+            () => Plan?.Database);
     }
 }

@@ -108,6 +108,25 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
     /// <summary>Stops the cmdlet with a terminating error.</summary>
     protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, Mask, target));
 
+    /// <summary>
+    /// The cmdlets' one error boundary: runs <paramref name="work"/>, and turns any failure into a terminating
+    /// ErrorRecord with a stable ErrorId, the secrets masked, naming <paramref name="target"/> (evaluated only then). A
+    /// stopped pipeline (Ctrl+C) stays a stop.
+    /// </summary>
+    protected void Guarded(Action work, Func<object?> target)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(target);
+        try
+        {
+            work();
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowFailure(ex, target());
+        }
+    }
+
     /// <inheritdoc />
     protected override void StopProcessing() => _cancellation.Cancel();
 }

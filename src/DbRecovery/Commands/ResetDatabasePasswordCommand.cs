@@ -56,26 +56,24 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            if (!ShouldApply(PasswordRotation.Plan(Role, newPassword: null)))
+        Guarded(
+            () =>
             {
-                return;
-            }
+                if (!ShouldApply(PasswordRotation.Plan(Role, newPassword: null)))
+                {
+                    return;
+                }
 
-            var password = NewPassword is null ? PasswordGenerator.Generate(Length) : new NetworkCredential(string.Empty, NewPassword).Password;
-            var old = OldCredential?.GetNetworkCredential().Password;
-            Mask.Add(password);
-            Mask.Add(old);
-            var journal = Journal();
-            var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
-            var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;
-            secure.MakeReadOnly();
-            WriteObject(AsConnectionString ? secure : new PSCredential(Role, secure));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Role);
-        }
+                var password = NewPassword is null ? PasswordGenerator.Generate(Length) : new NetworkCredential(string.Empty, NewPassword).Password;
+                var old = OldCredential?.GetNetworkCredential().Password;
+                Mask.Add(password);
+                Mask.Add(old);
+                var journal = Journal();
+                var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
+                var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;
+                secure.MakeReadOnly();
+                WriteObject(AsConnectionString ? secure : new PSCredential(Role, secure));
+            },
+            () => Role);
     }
 }

@@ -49,21 +49,19 @@ public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
     protected override void Change()
     {
         var path = FileSystemPath(Path);
-        try
-        {
-            var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-            var plan = Run((log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel));
-            if (!ShouldApply(plan))
+        Guarded(
+            () =>
             {
-                return;
-            }
+                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                var plan = Run((log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel));
+                if (!ShouldApply(plan))
+                {
+                    return;
+                }
 
-            var journal = Journal();
-            WriteObject(Run((log, cancel) => DatabaseRestore.RestoreAsync(path, plan, Target, Jobs, tools, journal, log, cancel)));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, path);
-        }
+                var journal = Journal();
+                WriteObject(Run((log, cancel) => DatabaseRestore.RestoreAsync(path, plan, Target, Jobs, tools, journal, log, cancel)));
+            },
+            () => path);
     }
 }

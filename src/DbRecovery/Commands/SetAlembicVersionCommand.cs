@@ -70,28 +70,26 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
     /// <inheritdoc />
     protected override void Change()
     {
-        try
-        {
-            var path = FileSystemPath(MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : ProjectPath ?? Path);
-            var plan = Run(async (log, cancel) =>
+        Guarded(
+            () =>
             {
-                var history = AlembicHistory.Load(path, log);
-                var revisions = Revision.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    .Where(r => r != "base").Select(r => Validate(history, r, log)).Distinct().ToList();
-                return await VersionStamp.PlanAsync(Target, StaticReplay.Run(history), revisions, QualifiedName.Parse(VersionTable), ExpectedCurrent, Force, log, cancel).ConfigureAwait(false);
-            });
-            if (!ShouldApply(plan))
-            {
-                return;
-            }
+                var path = FileSystemPath(MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : ProjectPath ?? Path);
+                var plan = Run(async (log, cancel) =>
+                {
+                    var history = AlembicHistory.Load(path, log);
+                    var revisions = Revision.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        .Where(r => r != "base").Select(r => Validate(history, r, log)).Distinct().ToList();
+                    return await VersionStamp.PlanAsync(Target, StaticReplay.Run(history), revisions, QualifiedName.Parse(VersionTable), ExpectedCurrent, Force, log, cancel).ConfigureAwait(false);
+                });
+                if (!ShouldApply(plan))
+                {
+                    return;
+                }
 
-            var journal = Journal(Force);
-            WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, journal, log, cancel)));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, string.Join(",", Revision));
-        }
+                var journal = Journal(Force);
+                WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, journal, log, cancel)));
+            },
+            () => string.Join(",", Revision));
     }
 
     private string Validate(AlembicHistory history, string revision, Engine.Diagnostics.IRecoveryLog log)

@@ -86,32 +86,30 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            var path = FileSystemPath(Path);
-            var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-            Mask.Add(scratch?.Password);
-            var report = Run(async (log, cancel) =>
+        Guarded(
+            () =>
             {
-                var history = AlembicHistory.Load(path, log);
-                var versionTable = QualifiedName.Parse(VersionTable);
-                var live = await SchemaReader.CaptureAsync(Target, new SchemaReadOptions { VersionTable = VersionTable }, log, cancel).ConfigureAwait(false);
-                var from = From?.Select(f => history.Resolve(f).Revision).ToList() ?? TrueRevision(history, live, log);
-                var to = To == "heads" ? history.Heads : [history.Resolve(To).Revision];
-                if (scratch is not null)
+                var path = FileSystemPath(Path);
+                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
+                Mask.Add(scratch?.Password);
+                var report = Run(async (log, cancel) =>
                 {
-                    return await UpgradeRehearsal.RunAsync(Target, scratch, history, AlembicCli.For(path, AlembicCommand, UrlVariable), from, to, To, PgTools.Locate(PgBinPath), log, cancel).ConfigureAwait(false);
-                }
+                    var history = AlembicHistory.Load(path, log);
+                    var versionTable = QualifiedName.Parse(VersionTable);
+                    var live = await SchemaReader.CaptureAsync(Target, new SchemaReadOptions { VersionTable = VersionTable }, log, cancel).ConfigureAwait(false);
+                    var from = From?.Select(f => history.Resolve(f).Revision).ToList() ?? TrueRevision(history, live, log);
+                    var to = To == "heads" ? history.Heads : [history.Resolve(To).Revision];
+                    if (scratch is not null)
+                    {
+                        return await UpgradeRehearsal.RunAsync(Target, scratch, history, AlembicCli.For(path, AlembicCommand, UrlVariable), from, to, To, PgTools.Locate(PgBinPath), log, cancel).ConfigureAwait(false);
+                    }
 
-                var rows = await TableRows.NonEmptyAsync(Target, StaticUpgradeCheck.RowSensitiveTables(history.Path(from, to)), log, cancel).ConfigureAwait(false);
-                return StaticUpgradeCheck.Run(history, live, from, to, rows) with { Database = Target.DisplayName };
-            });
-            WriteObject(report);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Path);
-        }
+                    var rows = await TableRows.NonEmptyAsync(Target, StaticUpgradeCheck.RowSensitiveTables(history.Path(from, to)), log, cancel).ConfigureAwait(false);
+                    return StaticUpgradeCheck.Run(history, live, from, to, rows) with { Database = Target.DisplayName };
+                });
+                WriteObject(report);
+            },
+            () => Path);
     }
 
     private static List<string> TrueRevision(AlembicHistory history, SchemaState live, Engine.Diagnostics.IRecoveryLog log)

@@ -70,21 +70,19 @@ public sealed class TestCredentialRevokedCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        try
-        {
-            if (ParameterSetName == HttpSet)
+        Guarded(
+            () =>
             {
-                var token = new System.Net.NetworkCredential(string.Empty, Token).Password;
-                Mask.Add(token);
-                WriteObject(Run((log, cancel) => HttpCredentialCheck.TestAsync(Uri!, token, Scheme, HeaderName, TimeSpan.FromSeconds(TimeoutSec), cancel)));
-                return;
-            }
+                if (ParameterSetName == HttpSet)
+                {
+                    var token = new System.Net.NetworkCredential(string.Empty, Token).Password;
+                    Mask.Add(token);
+                    WriteObject(Run((log, cancel) => HttpCredentialCheck.TestAsync(Uri!, token, Scheme, HeaderName, TimeSpan.FromSeconds(TimeoutSec), cancel)));
+                    return;
+                }
 
-            WriteObject(Run((log, cancel) => CredentialCheck.TestAsync(Target, log, cancel)));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, ParameterSetName == HttpSet ? Uri?.GetLeftPart(UriPartial.Path) : Target.DisplayName);
-        }
+                WriteObject(Run((log, cancel) => CredentialCheck.TestAsync(Target, log, cancel)));
+            },
+            () => ParameterSetName == HttpSet ? Uri?.GetLeftPart(UriPartial.Path) : Target.DisplayName);
     }
 }

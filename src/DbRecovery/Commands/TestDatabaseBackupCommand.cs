@@ -54,16 +54,14 @@ public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
     protected override void ProcessRecord()
     {
         var path = FileSystemPath(Path);
-        try
-        {
-            var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Test-DatabaseBackup");
-            Mask.Add(scratch.Password);
-            var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-            WriteObject(Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel)));
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, path);
-        }
+        Guarded(
+            () =>
+            {
+                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Test-DatabaseBackup");
+                Mask.Add(scratch.Password);
+                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                WriteObject(Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel)));
+            },
+            () => path);
     }
 }

@@ -82,43 +82,40 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        IReadOnlyList<RecoveryCheck> checks;
-        try
-        {
-            var options = new ChecklistOptions
+        IReadOnlyList<RecoveryCheck> checks = [];
+        Guarded(
+            () =>
             {
-                AlembicPath = Path is null ? null : FileSystemPath(Path),
-                AllowedDifferences = AllowDifference,
-                ExpectedTables = ExpectTable,
-                ExpectedColumnTypes = ExpectColumnType,
-                HealthUrls = HealthUrl,
-                HealthTimeout = TimeSpan.FromSeconds(TimeoutSec),
-            };
-            var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-            Mask.Add(scratch?.Password);
-            checks = Run(async (log, cancel) =>
-            {
-                if (scratch is not null && options.AlembicPath is { } path)
+                var options = new ChecklistOptions
                 {
-                    var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
-                    var (head, error, declared) = await ExactHead.ReferenceAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel)
-                        .ConfigureAwait(false);
-                    if (error is not null)
+                    AlembicPath = Path is null ? null : FileSystemPath(Path),
+                    AllowedDifferences = AllowDifference,
+                    ExpectedTables = ExpectTable,
+                    ExpectedColumnTypes = ExpectColumnType,
+                    HealthUrls = HealthUrl,
+                    HealthTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                };
+                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
+                Mask.Add(scratch?.Password);
+                checks = Run(async (log, cancel) =>
+                {
+                    if (scratch is not null && options.AlembicPath is { } path)
                     {
-                        log.Warning($"Real Alembic cannot build this history's head from empty ({error}); the schema is compared with the static replay's head.");
+                        var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
+                        var (head, error, declared) = await ExactHead.ReferenceAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel)
+                            .ConfigureAwait(false);
+                        if (error is not null)
+                        {
+                            log.Warning($"Real Alembic cannot build this history's head from empty ({error}); the schema is compared with the static replay's head.");
+                        }
+
+                        options = options with { Reference = head, ResolvedColumnTypes = declared };
                     }
 
-                    options = options with { Reference = head, ResolvedColumnTypes = declared };
-                }
-
-                return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
-            });
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            ThrowFailure(ex, Target.DisplayName);
-            return;
-        }
+                    return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
+                });
+            },
+            () => Target.DisplayName);
 
         WriteObject(checks, enumerateCollection: true);
         var failed = checks.Where(c => c.Status == "Fail").ToList();
