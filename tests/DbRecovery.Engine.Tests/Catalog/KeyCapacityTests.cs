@@ -46,4 +46,22 @@ public sealed class KeyCapacityTests : DatabaseTest
         Assert.Equal(["public.events.user_id (integer)"], users.Narrower);
         Assert.Equal(("smallint", 32767L), (keys.Single(k => k.Key.Table == "tags").Type, keys.Single(k => k.Key.Table == "tags").Maximum));
     }
+
+    [Fact]
+    public void The_time_left_comes_from_the_insert_rate_over_the_statistics_window_and_is_unknown_without_one()
+    {
+        var key = new ColumnReference("public", "events", "id");
+
+        // 8,640 inserts over one day, 86,400 ids left: ten days.
+        var known = KeyCapacityReader.Capacity(key, "integer", false, "public.events_id_seq", 2_147_483_647, 2_147_397_247, 8_640, 86_400,
+            """[{"column": "public.audit.event_id", "type": "smallint", "size": 2}]""", 4);
+        Assert.Equal(8_640, known.InsertsPerDay!.Value, 6);
+        Assert.Equal(10, known.TimeLeft!.Value.TotalDays, 6);
+        Assert.Equal(["public.audit.event_id (smallint)"], known.Narrower);
+
+        var unknown = KeyCapacityReader.Capacity(key, "integer", false, "public.events_id_seq", 2_147_483_647, null, 8_640, null, "[]", 4);
+        Assert.Null(unknown.InsertsPerDay);
+        Assert.Null(unknown.TimeLeft);
+        Assert.Equal(0, unknown.UsedPercent);
+    }
 }
