@@ -83,7 +83,8 @@ public static class KeyCapacityReader
     }
 
     /// <summary>One key's capacity from its row: the referencing columns as JSON, the insert count over a statistics
-    /// window of <paramref name="windowSeconds"/> (null when unknown), <paramref name="size"/> the key type's width.</summary>
+    /// window of <paramref name="windowSeconds"/> (null when unknown), <paramref name="size"/> the key type's
+    /// width.</summary>
     internal static KeyCapacity Capacity(
         ColumnReference key, string type, bool identity, string sequence, long maximum, long? last, long? inserts,
         double? windowSeconds, string referencing, short size)
