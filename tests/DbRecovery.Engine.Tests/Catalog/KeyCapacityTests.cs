@@ -63,7 +63,8 @@ public sealed class KeyCapacityTests : DatabaseTest
         Assert.Equal(10, known.TimeLeft!.Value.TotalDays, 6);
         Assert.Equal(["public.audit.event_id (smallint)"], known.Narrower);
 
-        var unknown = KeyCapacityReader.Capacity(key, "integer", false, Sequence, 2_147_483_647, null, 8_640, null, "[]", 4);
+        var unknown = KeyCapacityReader.Capacity(
+            key, "integer", false, Sequence, 2_147_483_647, null, 8_640, null, "[]", 4);
         Assert.Null(unknown.InsertsPerDay);
         Assert.Null(unknown.TimeLeft);
         Assert.Equal(0, unknown.UsedPercent);
