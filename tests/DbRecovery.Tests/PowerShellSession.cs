@@ -14,8 +14,6 @@ public sealed class PowerShellSession : IDisposable
 
     public PowerShellSession()
     {
-        // Fingerprint keys of test runs stay out of the user's ~/.dbrecovery.
-        Environment.SetEnvironmentVariable("DBRECOVERY_FINGERPRINT_KEY", Path.Combine(Path.GetTempPath(), $"dbrecovery-test-{Environment.ProcessId}", "fingerprint.key"));
         var state = InitialSessionState.CreateDefault2();
         _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
