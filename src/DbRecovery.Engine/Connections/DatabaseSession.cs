@@ -18,9 +18,12 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         Target = target;
         Connection = connection;
         Log = log;
-        // The monitor must have named the holder before a short lock timeout ends the wait, even on a busy machine.
-        var firstPoll = TimeSpan.FromSeconds(1);
-        _monitor = new LockWaitMonitor(target, connection.ProcessID, target.LockTimeout is { } timeout && timeout / 4 < firstPoll ? timeout / 4 : firstPoll, log);
+        // The monitor must have named the holder before a short lock timeout ends the wait, even on a busy machine:
+        // with a short timeout it polls early and often (a quarter of it), else after a second and every half second.
+        var quarter = target.LockTimeout is { } timeout ? timeout / 4 : TimeSpan.MaxValue;
+        var firstPoll = quarter < TimeSpan.FromSeconds(1) ? quarter : TimeSpan.FromSeconds(1);
+        var interval = quarter < TimeSpan.FromMilliseconds(500) ? quarter : TimeSpan.FromMilliseconds(500);
+        _monitor = new LockWaitMonitor(target, connection.ProcessID, firstPoll, interval, log);
     }
 
     /// <summary>The database this session is connected to.</summary>

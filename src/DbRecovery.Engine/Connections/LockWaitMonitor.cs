@@ -16,8 +16,8 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
     private volatile IReadOnlyList<LockHolder> _blockers = [];
     private volatile string? _waitingFor;
 
-    public LockWaitMonitor(ConnectionTarget target, int pid, TimeSpan firstPoll, IRecoveryLog log) =>
-        _watch = WatchAsync(target, pid, firstPoll, log, _stop.Token);
+    public LockWaitMonitor(ConnectionTarget target, int pid, TimeSpan firstPoll, TimeSpan interval, IRecoveryLog log) =>
+        _watch = WatchAsync(target, pid, firstPoll, interval, log, _stop.Token);
 
     /// <summary>The holders seen the last time the backend was found waiting.</summary>
     public IReadOnlyList<LockHolder> LastBlockers => _blockers;
@@ -32,7 +32,8 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task WatchAsync(ConnectionTarget target, int pid, TimeSpan firstPoll, IRecoveryLog log, CancellationToken stop)
+    private async Task WatchAsync(
+        ConnectionTarget target, int pid, TimeSpan firstPoll, TimeSpan interval, IRecoveryLog log, CancellationToken stop)
     {
         var waitedSince = (DateTimeOffset?)null;
         try
@@ -78,7 +79,7 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
                     waitedSince = null;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(500), stop).ConfigureAwait(false);
+                await Task.Delay(interval, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
