@@ -34,6 +34,32 @@ public sealed class OnlineConversionCommandTests(PowerShellSession shell) : Inci
     }
 
     [Fact]
+    public async Task The_journal_of_an_online_conversion_holds_exactly_the_text_WhatIf_printed()
+    {
+        await Database.ExecuteAsync("DROP MATERIALIZED VIEW deals_per_owner");
+        const string convert = "Convert-IdColumns -ConnectionString $url -Table users -Online -BatchSize 7";
+        Shell.Run(convert + " -WhatIf", Vars).ThrowOnError();
+        var whatIf = string.Join("\n", Shell.Host.Lines);
+        Shell.Run(convert + " -JournalPath $journal -Confirm:$false", Vars).ThrowOnError();
+        var entry = Assert.Single(Shell.Run("Get-RecoveryJournal -JournalPath $journal", Vars).ThrowOnError().Output);
+        var journaled = ((IEnumerable<object>)entry.Properties["Sql"].Value).Select(s => s.ToString()!).ToList();
+
+        var at = 0;
+        foreach (var text in journaled)
+        {
+            var found = whatIf.IndexOf(text, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"the journal holds a statement -WhatIf did not print (after {at}):\n{text}");
+            at = found + text.Length;
+        }
+
+        Assert.Contains(journaled, s => s.Contains("DO $dbrecovery$", StringComparison.Ordinal));
+        Assert.All(journaled.Where(s => s.Contains("$1", StringComparison.Ordinal)),
+            s => Assert.Contains("EXECUTE", s, StringComparison.Ordinal));
+        Assert.Equal(whatIf.Split("\n").Count(l => l.StartsWith("-- Build ", StringComparison.Ordinal)),
+            journaled.Count(s => s.Contains("INDEX CONCURRENTLY", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Abort_shows_and_removes_an_unfinished_online_conversion_and_a_rerun_refuses_another()
     {
         await Database.ExecuteAsync("DROP MATERIALIZED VIEW deals_per_owner");

@@ -47,10 +47,9 @@ public static partial class AlembicUpgrade
         ArgumentNullException.ThrowIfNull(pending);
         return new OperationPlan($"alembic upgrade {revision} ({pending.Count} revisions)",
         [
-            new PlanStep
+            new ExternalStep
             {
                 Kind = StepKind.Command,
-                Phase = StepPhase.External,
                 Targets = [versionTable],
                 Action = $"alembic upgrade {revision}: apply {string.Join(", ", pending.Select(p => p.Revision).DefaultIfEmpty("nothing"))} (database URL in ${cli.UrlVariable})",
                 Command = new ExternalCommand(cli.Command[0], [.. cli.Command.Skip(1), "-c", cli.IniFile, "upgrade", revision]),
@@ -86,7 +85,7 @@ public static partial class AlembicUpgrade
     /// <summary>Runs alembic for the executor and reads back the version it left when it fails.</summary>
     private sealed class UpgradeRun(ConnectionTarget target, AlembicCli cli, string revision, IReadOnlyList<AlembicRevision> pending, QualifiedName versionTable) : PlanHooks
     {
-        public override async Task<ExternalResult> RunExternalAsync(PlanStep step, IRecoveryLog log, CancellationToken cancellationToken)
+        public override async Task<ExternalResult> RunExternalAsync(ExternalStep step, IRecoveryLog log, CancellationToken cancellationToken)
         {
             var done = 0;
             var run = await cli.RunAsync(target, ["upgrade", revision], log, line =>
@@ -107,7 +106,7 @@ public static partial class AlembicUpgrade
                 : $"{located} reads [{string.Join(", ", await VersionTable.ReadRowsAsync(session, located, cancellationToken).ConfigureAwait(false))}]; revisions before the failing one stay applied when the project commits per migration";
         }
 
-        public override RecoveryException ExternalFailure(PlanStep step, ExternalResult result, string state) => new(
+        public override RecoveryException ExternalFailure(ExternalStep step, ExternalResult result, string state) => new(
             "AlembicUpgradeFailed", FailureKind.InvalidOperation,
             $"alembic upgrade failed on {target.DisplayName} (exit code {result.ExitCode}): {result.Error} Now: {state}.", target.DisplayName);
     }

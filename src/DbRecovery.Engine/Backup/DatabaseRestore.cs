@@ -36,10 +36,9 @@ public static class DatabaseRestore
         }
 
         var steps = clean ? ScratchDatabase.EmptyingSteps(state.Schemas, ["public"]).ToList() : [];
-        steps.Add(new PlanStep
+        steps.Add(new ExternalStep
         {
             Kind = StepKind.Command,
-            Phase = StepPhase.External,
             Targets = [new QualifiedName(null, target.Database)],
             Action = $"Restore the backup in {path} with pg_restore (password in PGPASSWORD)",
             Command = new ExternalCommand("pg_restore", BackupVerifier.RestoreArguments(path, manifest, target, jobs, ownership: true)),
@@ -68,13 +67,13 @@ public static class DatabaseRestore
 
     private sealed class RestoreRun(string path, BackupManifest manifest, ConnectionTarget target, int jobs, PgTools tools) : PlanHooks
     {
-        public override async Task<ExternalResult> RunExternalAsync(PlanStep step, IRecoveryLog log, CancellationToken cancellationToken)
+        public override async Task<ExternalResult> RunExternalAsync(ExternalStep step, IRecoveryLog log, CancellationToken cancellationToken)
         {
             var (code, error) = await BackupVerifier.RestoreIntoAsync(path, manifest, target, jobs, ownership: true, tools, log, cancellationToken).ConfigureAwait(false);
             return new ExternalResult(code, error);
         }
 
-        public override RecoveryException ExternalFailure(PlanStep step, ExternalResult result, string state) => new(
+        public override RecoveryException ExternalFailure(ExternalStep step, ExternalResult result, string state) => new(
             "RestoreFailed", FailureKind.InvalidOperation, $"pg_restore failed (exit code {result.ExitCode}): {result.Error} Now: {state}.", target.DisplayName);
     }
 }

@@ -33,7 +33,7 @@ public static class ScratchDatabase
 
     /// <summary>The steps that drop every schema of <paramref name="schemas"/>, re-creating those in <paramref name="keep"/> empty.</summary>
     public static IReadOnlyList<PlanStep> EmptyingSteps(IEnumerable<string> schemas, IReadOnlyCollection<string> keep) =>
-        schemas.Select(schema => PlanStep.Statement(StepKind.Destroy,
+        schemas.Select(schema => SqlStep.Of(StepKind.Destroy,
             keep.Contains(schema) ? $"Drop schema {schema} with everything in it, and re-create it empty" : $"Drop schema {schema} with everything in it",
             $"DROP SCHEMA {SqlIdentifier.Quote(schema)} CASCADE" + (keep.Contains(schema) ? $";\nCREATE SCHEMA {SqlIdentifier.Quote(schema)}" : string.Empty),
             new QualifiedName(null, schema))).ToList();

@@ -12,8 +12,8 @@ internal static partial class ConversionSql
 
     public static string Table(string schema, string table) => SqlIdentifier.Quote(schema, table);
 
-    public static PlanStep Step(StepKind kind, string schema, string table, string action, string sql, StepPhase phase = StepPhase.InTransaction) =>
-        PlanStep.Statement(kind, action, sql, new QualifiedName(schema, table)) with { Phase = phase };
+    public static SqlStep Step(StepKind kind, string schema, string table, string action, string sql, StepPhase phase = StepPhase.InTransaction) =>
+        SqlStep.Of(kind, action, sql, new QualifiedName(schema, table)) with { Phase = phase };
 
     public static string NewDefault(string? old, string target)
     {

@@ -33,8 +33,8 @@ public static partial class IdConversionPlanner
             // Writes stop first while the values are fingerprinted; reads stop only for the rewrite itself.
             var steps = new List<PlanStep>
             {
-                new() { Kind = StepKind.Lock, Targets = names, Action = "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN SHARE MODE" },
-                new() { Kind = StepKind.Lock, Targets = names, Action = "Lock every affected table for the rewrite (waits at most lock_timeout)", Sql = $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE" },
+                new SqlStep { Kind = StepKind.Lock, Targets = names, Action = "Block writes to every affected table while their values are fingerprinted (waits at most lock_timeout)", Statement = $"LOCK TABLE {quoted} IN SHARE MODE" },
+                new SqlStep { Kind = StepKind.Lock, Targets = names, Action = "Lock every affected table for the rewrite (waits at most lock_timeout)", Statement = $"LOCK TABLE {quoted} IN ACCESS EXCLUSIVE MODE" },
             };
             steps.AddRange(views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
             steps.AddRange(policies.Select(ConversionSql.DropPolicy));

@@ -83,12 +83,14 @@ public static class PlanExecutor
 
     private static async Task ExecuteAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand(step.SecretSql ?? step.Sql ?? string.Empty, step.Display);
+        var sql = step as SqlStep ?? throw new InvalidOperationException(
+            $"'{step.Action}' is a {step.GetType().Name}, which cannot run in phase {step.Phase}.");
+        await using var command = session.CreateCommand(sql.SecretStatement ?? sql.Statement, sql.Display);
 
         // A step runs as long as its work takes (a rewrite, an index build, a validation of millions of rows): its
         // lock waits are bounded by lock_timeout, and cancelling the run (Ctrl+C) cancels the statement.
         command.CommandTimeout = 0;
-        foreach (var value in step.Parameters)
+        foreach (var value in sql.Parameters)
         {
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
         }
@@ -174,15 +176,17 @@ public static class PlanExecutor
             try
             {
                 await hooks.BeforeStepAsync(session, step, index, cancellationToken).ConfigureAwait(false);
-                if (step.Kind == StepKind.Backfill)
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                if (step is ProceduralStep procedure)
                 {
-                    await hooks.BackfillAsync(session, step, cancellationToken).ConfigureAwait(false);
+                    await procedure.RunAsync(session, log, cancellationToken).ConfigureAwait(false);
+                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
                     return;
                 }
 
-                // An index built CONCURRENTLY cannot run inside a transaction; every other step has one of its own.
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                await using var transaction = step.Kind == StepKind.Index ? null : await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = step is SqlStep { Transactional: true }
+                    ? await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+                    : null;
                 await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
                 await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
                 if (transaction is not null)
@@ -266,7 +270,7 @@ public static class PlanExecutor
                 ExternalResult result;
                 try
                 {
-                    result = await hooks.RunExternalAsync(step, log, cancellationToken).ConfigureAwait(false);
+                    result = await hooks.RunExternalAsync((ExternalStep)step, log, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -278,7 +282,7 @@ public static class PlanExecutor
                 {
                     var state = await StateAfterAsync(step).ConfigureAwait(false);
                     Outcome = ExecutionOutcome.ExternalFailed(result.ExitCode, state);
-                    throw hooks.ExternalFailure(step, result, state);
+                    throw hooks.ExternalFailure((ExternalStep)step, result, state);
                 }
 
                 Committed.Add(step.Action);

@@ -25,25 +25,21 @@ public class PlanHooks
     /// <summary>Whether after-commit steps (validations, ANALYZE, whose locks hold back no read or write) wait for their locks without a lock timeout.</summary>
     public virtual bool WaitsForLocksAfterCommit => false;
 
-    /// <summary>Runs an online backfill step: its batches, each its own transaction, resuming where an earlier run stopped.</summary>
-    public virtual Task BackfillAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"This plan cannot run the backfill '{step?.Action}'.");
-
-    /// <summary>Runs after an in-transaction or online step, in its transaction (an index built CONCURRENTLY has none).</summary>
+    /// <summary>Runs after an in-transaction or online step, in its transaction (an index built CONCURRENTLY or a procedure has none).</summary>
     public virtual Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Runs in the transaction before it commits; throwing rolls it back.</summary>
     public virtual Task BeforeCommitAsync(DatabaseSession session, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Runs an external step's program; returns its exit code and, when it failed, its error text (no secrets).</summary>
-    public virtual Task<ExternalResult> RunExternalAsync(PlanStep step, IRecoveryLog log, CancellationToken cancellationToken) =>
+    public virtual Task<ExternalResult> RunExternalAsync(ExternalStep step, IRecoveryLog log, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"This plan cannot run the external step '{step?.Action}'.");
 
     /// <summary>After an external step failed: what the database can be seen to hold now, for the journal and the error.</summary>
     public virtual Task<string?> DescribeStateAsync(DatabaseSession session, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     /// <summary>The error for a failed external step; <paramref name="state"/> is what the journal records of the database.</summary>
-    public virtual RecoveryException ExternalFailure(PlanStep step, ExternalResult result, string state) => new(
+    public virtual RecoveryException ExternalFailure(ExternalStep step, ExternalResult result, string state) => new(
         "ExternalStepFailed", FailureKind.InvalidOperation,
         $"{step?.Action} failed (exit code {result?.ExitCode}): {result?.Error} Database state: {state}", step?.Target);
 

@@ -39,13 +39,7 @@ public static class PlanScript
             }
 
             script.AppendLine("-- " + step.Action);
-            script.AppendLine(step switch
-            {
-                { Phase: StepPhase.External } => "-- $ " + step.Display,
-                { Script: not null } => step.Script + ";",
-                { Phase: StepPhase.Online, Kind: not StepKind.Index } => "BEGIN;" + Environment.NewLine + step.Display + ";" + Environment.NewLine + "COMMIT;",
-                _ => step.Display + ";",
-            });
+            script.AppendLine(step.Scripted);
         }
 
         if (phase == StepPhase.InTransaction)
@@ -63,7 +57,7 @@ public static class PlanScript
         var inTransaction = plan.Steps.Count(s => s.Phase == StepPhase.InTransaction);
         var online = plan.Steps.Count(s => s.Phase == StepPhase.Online);
         var after = plan.Steps.Count(s => s.Phase == StepPhase.AfterCommit);
-        var external = plan.Steps.Where(s => s.Phase == StepPhase.External).Select(s => s.Command?.Program ?? s.Action).ToList();
+        var external = plan.Steps.OfType<ExternalStep>().Select(s => s.Command.Program).ToList();
         var objects = plan.Steps.SelectMany(s => s.Targets).Distinct().ToList();
         var parts = new List<string>();
         if (online > 0)

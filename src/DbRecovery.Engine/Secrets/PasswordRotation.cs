@@ -22,13 +22,13 @@ public static class PasswordRotation
     public static OperationPlan Plan(string role, string? newPassword) =>
         new($"Set the password of role {role}",
         [
-            new PlanStep
+            new SqlStep
             {
                 Kind = StepKind.Write,
                 Targets = [new QualifiedName(null, role)],
                 Action = $"Set the password of role {role} (only a SCRAM-SHA-256 verifier computed on this machine is sent)",
-                Sql = $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD {VerifierShown}",
-                SecretSql = newPassword is null ? null : $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD '{ScramVerifier.Compute(newPassword)}'",
+                Statement = $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD {VerifierShown}",
+                SecretStatement = newPassword is null ? null : $"ALTER ROLE {SqlIdentifier.Quote(role)} PASSWORD '{ScramVerifier.Compute(newPassword)}'",
             },
         ]);
 

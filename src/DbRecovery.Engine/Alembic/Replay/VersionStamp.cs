@@ -44,18 +44,18 @@ public static class VersionStamp
         var steps = new List<PlanStep>();
         if (located is null)
         {
-            steps.Add(PlanStep.Statement(StepKind.Create, "Create the version table as Alembic does",
+            steps.Add(SqlStep.Of(StepKind.Create, "Create the version table as Alembic does",
                 $"CREATE TABLE {table.Quoted} (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))", table));
         }
         else
         {
-            steps.Add(PlanStep.Statement(StepKind.Lock, $"Lock the version table and check it still holds [{string.Join(", ", previous)}]", $"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE", table));
-            steps.Add(PlanStep.Statement(StepKind.Write, $"Remove the rows [{string.Join(", ", previous)}]", $"DELETE FROM {table.Quoted}", table));
+            steps.Add(SqlStep.Of(StepKind.Lock, $"Lock the version table and check it still holds [{string.Join(", ", previous)}]", $"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE", table));
+            steps.Add(SqlStep.Of(StepKind.Write, $"Remove the rows [{string.Join(", ", previous)}]", $"DELETE FROM {table.Quoted}", table));
         }
 
-        steps.AddRange(revisions.Select(r => new PlanStep
+        steps.AddRange(revisions.Select(r => new SqlStep
         {
-            Kind = StepKind.Write, Targets = [table], Action = $"Stamp revision {r}", Sql = $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)", Parameters = [r],
+            Kind = StepKind.Write, Targets = [table], Action = $"Stamp revision {r}", Statement = $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)", Parameters = [r],
         }));
         var plan = new StampPlan
         {

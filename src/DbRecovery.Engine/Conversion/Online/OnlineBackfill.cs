@@ -11,11 +11,13 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// <summary>
 /// Copies a table's converted columns into their shadows: its pages, as they were when the backfill first started
 /// (rows added later come through the trigger), are split into chunks recorded in the state table, and
-/// <see cref="OnlineConversionPlan.Jobs"/> sessions work through them in batches of page ranges, each batch one
+/// <see cref="OnlineThrottle.Jobs"/> sessions work through them in batches of page ranges, each batch one
 /// transaction that also records how far its chunk got. A rerun continues every chunk where it stopped.
 /// </summary>
-internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable table, string batchSql, IRecoveryLog log)
+internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 {
+    private readonly OnlineTable _table = step.Table;
+    private readonly OnlineThrottle _throttle = step.Throttle;
     private long _rows;
     private long _pagesDone;
 
@@ -28,7 +30,7 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
         var (chunks, rowsPerPage, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
         var pending = new ConcurrentQueue<Chunk>(chunks);
         var pages = chunks.Sum(c => c.End - c.Next);
-        var pagesPerBatch = Math.Max(1, (long)(plan.BatchSize / Math.Max(1.0, rowsPerPage)));
+        var pagesPerBatch = BatchPages(rowsPerPage);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task WorkAsync()
         {
@@ -59,7 +61,7 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
             }
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(plan.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToList();
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_throttle.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToList();
         try
         {
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -76,7 +78,7 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
             throw;
         }
 
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {plan.Jobs} session(s)"));
+        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{_table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {_throttle.Jobs} session(s)"));
         return watch.Elapsed;
     }
 
@@ -94,17 +96,17 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
             FROM first, generate_series(1, (first.pages - 1) / @chunkPages) n
             """))
         {
-            split.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
-            split.Parameters.AddWithValue("schema", table.Schema);
-            split.Parameters.AddWithValue("table", table.Table);
+            split.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
+            split.Parameters.AddWithValue("schema", _table.Schema);
+            split.Parameters.AddWithValue("table", _table.Table);
             split.Parameters.AddWithValue("chunkPages", await ChunkPagesAsync(session, cancellationToken).ConfigureAwait(false));
             await split.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using (var empty = session.CreateCommand($"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name = @table AND done_at IS NULL AND next_page >= end_page"))
         {
-            empty.Parameters.AddWithValue("schema", table.Schema);
-            empty.Parameters.AddWithValue("table", table.Table);
+            empty.Parameters.AddWithValue("schema", _table.Schema);
+            empty.Parameters.AddWithValue("table", _table.Table);
             await empty.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -118,9 +120,9 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
             WHERE b.table_schema = @schema AND b.table_name = @table ORDER BY b.chunk
             """))
         {
-            read.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
-            read.Parameters.AddWithValue("schema", table.Schema);
-            read.Parameters.AddWithValue("table", table.Table);
+            read.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
+            read.Parameters.AddWithValue("schema", _table.Schema);
+            read.Parameters.AddWithValue("table", _table.Table);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -141,12 +143,12 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
     private async Task<long> ChunkPagesAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
         await using var command = session.CreateCommand("SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint, GREATEST(c.reltuples, 0) / GREATEST(c.relpages, 1) FROM pg_class c WHERE c.oid = @oid::oid");
-        command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = table.Oid });
+        command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var (pages, rowsPerPage) = (reader.GetInt64(0), Math.Max(1.0, reader.GetDouble(1)));
-        var batchPages = Math.Max(1, (long)(plan.BatchSize / rowsPerPage));
-        return Math.Max(batchPages, (pages + (plan.Jobs * 4) - 1) / (plan.Jobs * 4));
+        var jobs = _throttle.Jobs;
+        return Math.Max(BatchPages(rowsPerPage), (pages + (jobs * 4) - 1) / (jobs * 4));
     }
 
     private async Task ChunkAsync(DatabaseSession session, Chunk chunk, long pagesPerBatch, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch, CancellationToken cancellationToken)
@@ -158,17 +160,17 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
             var upto = Math.Min(next + pagesPerBatch, chunk.End);
             await using (var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                await using var batch = session.CreateCommand(batchSql, string.Empty);
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(next) });
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(upto) });
+                await using var batch = session.CreateCommand(step.Batch, string.Empty);
+                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(next), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid });
+                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(upto), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid });
                 var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await using var progress = session.CreateCommand(
                     $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows, done_at = CASE WHEN @next >= end_page THEN now() END WHERE table_schema = @schema AND table_name = @table AND chunk = @chunk",
                     string.Empty);
                 progress.Parameters.AddWithValue("next", upto);
                 progress.Parameters.AddWithValue("rows", (long)updated);
-                progress.Parameters.AddWithValue("schema", table.Schema);
-                progress.Parameters.AddWithValue("table", table.Table);
+                progress.Parameters.AddWithValue("schema", _table.Schema);
+                progress.Parameters.AddWithValue("table", _table.Table);
                 progress.Parameters.AddWithValue("chunk", chunk.Number);
                 await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -178,13 +180,13 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
 
             Report(Interlocked.Add(ref _pagesDone, upto - next), pages, rowsPerPage, alreadyDone, watch);
             next = upto;
-            if (plan.BatchDelay > TimeSpan.Zero)
+            if (_throttle.BatchDelay > TimeSpan.Zero)
             {
-                await Task.Delay(plan.BatchDelay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_throttle.BatchDelay, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name} chunk {chunk.Number}: backfilled {rows} rows over pages {chunk.Next} to {chunk.End}"));
+        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{_table.Name} chunk {chunk.Number}: backfilled {rows} rows over pages {chunk.Next} to {chunk.End}"));
     }
 
     private void Report(long pagesDone, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch)
@@ -193,7 +195,7 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
         var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
         var left = (pages - pagesDone) * rowsPerPage;
         log.Progress(new ProgressReport(
-            $"Backfilling {table.Name}",
+            $"Backfilling {_table.Name}",
             string.Create(CultureInfo.InvariantCulture, $"{alreadyDone + rows:N0} of about {Math.Max(alreadyDone + rows, alreadyDone + (long)(pages * rowsPerPage)):N0} rows, {rate:N0} rows/s"),
             (int)(pagesDone * 1000 / Math.Max(1, pages)), 1000)
         { SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, left / rate) : null });
@@ -206,15 +208,18 @@ internal sealed class OnlineBackfill(OnlineConversionPlan plan, OnlineTable tabl
         {
             await using var command = session.CreateCommand("SELECT COALESCE(EXTRACT(epoch FROM max(replay_lag)), 0)::float8 FROM pg_stat_replication", string.Empty);
             var lag = (double)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            if (lag <= plan.MaxLagSeconds)
+            if (lag <= _throttle.MaxLagSeconds)
             {
                 return;
             }
 
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"A replica is {lag:F1} s behind (more than {plan.MaxLagSeconds:F1} s); the backfill waits"));
+            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"A replica is {lag:F1} s behind (more than {_throttle.MaxLagSeconds:F1} s); the backfill waits"));
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static string Tid(long page) => string.Create(CultureInfo.InvariantCulture, $"({page},0)");
+    /// <summary>How many pages a batch covers: about a batch's rows, never less than one page.</summary>
+    private long BatchPages(double rowsPerPage) => Math.Max(1, (long)(_throttle.BatchSize / Math.Max(1.0, rowsPerPage)));
+
+    private static NpgsqlTypes.NpgsqlTid Tid(long page) => new(checked((uint)page), 0);
 }

@@ -113,15 +113,15 @@ internal static class OnlineConversionPlanner
         var tablesJson = JsonSerializer.Serialize(tables.Select(t => new[] { t.Schema, t.Table }));
         var steps = new List<PlanStep> { OnlineSql.CreateState(), OnlineSql.RecordState(change[0].To, columnsJson, tablesJson) };
         steps.AddRange(tables.Select(OnlineSql.Expand));
-        steps.AddRange(tables.Select(t => OnlineSql.Backfill(t, throttle)));
+        steps.AddRange(tables.Select(t => BackfillStep.Of(t, throttle)));
         steps.AddRange(tables.SelectMany(t => t.Indexes.Select(i => OnlineSql.CreateIndex(t, i))));
         steps.AddRange(tables.Select(OnlineSql.Validate));
-        steps.Add(new PlanStep
+        steps.Add(new SqlStep
         {
             Kind = StepKind.Lock,
             Targets = lockTables.Select(t => new QualifiedName(t.Schema, t.Table)).ToList(),
             Action = "Lock every affected table for the swap, which changes only metadata (waits at most lock_timeout, then tries again)",
-            Sql = $"LOCK TABLE {string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Schema, t.Table)))} IN ACCESS EXCLUSIVE MODE",
+            Statement = $"LOCK TABLE {string.Join(", ", lockTables.Select(t => ConversionSql.Table(t.Schema, t.Table)))} IN ACCESS EXCLUSIVE MODE",
         });
         steps.AddRange(scope.Views.AsEnumerable().Reverse().Select(ConversionSql.DropView));
         steps.AddRange(scope.Policies.Select(ConversionSql.DropPolicy));

@@ -8,7 +8,7 @@ using DbRecovery.Engine.Sql;
 namespace DbRecovery.Engine.Conversion.Online;
 
 /// <summary>
-/// What an online conversion adds to the executor's run: the backfill (<see cref="OnlineBackfill"/>), index builds that first drop an
+/// What an online conversion adds to the executor's run: index builds that first drop an
 /// invalid leftover and wait for old snapshots without a lock timeout, the in-lock proof that every shadow equals
 /// its cast (the validated CHECK), and the catalog checks before the swap commits.
 /// </summary>
@@ -39,9 +39,9 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             await session.SetLockTimeoutAsync(null, cancellationToken).ConfigureAwait(false);
         }
 
-        if (step.Kind == StepKind.Index)
+        if (step is IndexBuildStep build)
         {
-            await DropInvalidIndexAsync(session, step, cancellationToken).ConfigureAwait(false);
+            await DropInvalidIndexAsync(session, build.Index, cancellationToken).ConfigureAwait(false);
         }
         else if (step.Kind is StepKind.Lock or StepKind.Create or StepKind.Destroy)
         {
@@ -51,6 +51,11 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
     public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
     {
+        if (step is BackfillStep backfill)
+        {
+            _durations[backfill.Table.Name] = elapsed;
+        }
+
         if (step.Phase == StepPhase.Online)
         {
             log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Target}: {step.Kind} done in {elapsed.TotalSeconds:F1} s"));
@@ -64,14 +69,6 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         {
             await ProveShadowsAsync(session, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public override async Task BackfillAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
-    {
-        var table = plan.Tables.Single(t => t.Name == step.Targets[0]);
-        var elapsed = await new OnlineBackfill(plan, table, step.Sql!, log).RunAsync(session, cancellationToken).ConfigureAwait(false);
-        _durations[table.Name] = elapsed;
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{table.Name}: {StepKind.Backfill} done in {elapsed.TotalSeconds:F1} s"));
     }
 
     public override async Task BeforeCommitAsync(DatabaseSession session, CancellationToken cancellationToken)
@@ -122,29 +119,16 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         }
     }
 
-    /// <summary>Drops the shadow indexes of the step's table that an interrupted CONCURRENTLY build left invalid, so they are built again.</summary>
-    private async Task DropInvalidIndexAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
+    /// <summary>Drops the shadow index an interrupted CONCURRENTLY build left invalid, so it is built again.</summary>
+    private async Task DropInvalidIndexAsync(DatabaseSession session, QualifiedName index, CancellationToken cancellationToken)
     {
-        var table = plan.Tables.Single(t => t.Name == step.Targets[0]);
-        await using var command = session.CreateCommand("""
-            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = @schema AND c.relname = ANY(@names) AND NOT i.indisvalid
-            """);
-        command.Parameters.AddWithValue("schema", table.Schema);
-        command.Parameters.AddWithValue("names", table.Indexes.Select(i => OnlineNames.ShadowIndex(i.Name)).ToArray());
-        var invalid = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                invalid.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var index in invalid)
+        await using var command = session.CreateCommand(
+            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(@index)");
+        command.Parameters.AddWithValue("index", index.Quoted);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
         {
             log.Warning($"{index} was left invalid by an interrupted build; dropping it to build it again.");
-            await ExecuteAsync(session, $"DROP INDEX CONCURRENTLY IF EXISTS {index}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(session, $"DROP INDEX CONCURRENTLY IF EXISTS {index.Quoted}", cancellationToken).ConfigureAwait(false);
         }
     }
 

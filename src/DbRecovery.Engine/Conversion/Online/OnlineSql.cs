@@ -18,11 +18,14 @@ internal static class OnlineSql
         """);
 
     /// <summary>Records what is converted; a rerun that finds the row continues this conversion and refuses another.</summary>
-    public static PlanStep RecordState(string target, string columnsJson, string tablesJson) => Online(StepKind.Write, StateName, "Record the columns being converted and a backfill row per table",
+    public static SqlStep RecordState(string target, string columnsJson, string tablesJson) => Online(StepKind.Write, StateName, "Record the columns being converted and a backfill row per table",
         $"""
         WITH conversion AS (INSERT INTO {OnlineNames.StateTable} (target, columns) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO NOTHING)
         INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name) SELECT t->>0, t->>1 FROM jsonb_array_elements($3::jsonb) t ON CONFLICT DO NOTHING
-        """) with { Parameters = [target, columnsJson, tablesJson] };
+        """) with
+        {
+            Parameters = [target, columnsJson, tablesJson],
+        };
 
     /// <summary>
     /// Shadow columns, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID until
@@ -57,32 +60,6 @@ internal static class OnlineSql
             $"Add shadow column(s) {string.Join(", ", table.Columns.Select(c => c.Shadow))} to {table.Name}, the trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID)", sql);
     }
 
-    /// <summary>One batch: every row in a range of pages gets its shadows set ($1 and $2 are the range as '(page,0)').</summary>
-    public static PlanStep Backfill(OnlineTable table, OnlineThrottle throttle)
-    {
-        var batch = $"UPDATE {table.Quoted} SET {string.Join(", ", table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))} WHERE ctid >= $1::tid AND ctid < $2::tid";
-        var relation = ConversionSql.Literal(table.Quoted) + "::regclass";
-        var loop = string.Create(CultureInfo.InvariantCulture, $"""
-            -- one transaction a batch:
-            DO $dbrecovery$
-            DECLARE
-                next_page bigint := 0;
-                end_page bigint := pg_relation_size({relation}) / current_setting('block_size')::bigint;
-                batch_pages bigint := GREATEST(1, ({throttle.BatchSize} / GREATEST(1, (SELECT reltuples / GREATEST(relpages, 1) FROM pg_class WHERE oid = {relation})))::bigint);
-            BEGIN
-                WHILE next_page < end_page LOOP
-                    EXECUTE {ConversionSql.Literal(batch)} USING format('(%s,0)', next_page), format('(%s,0)', next_page + batch_pages);
-                    COMMIT;
-                    next_page := next_page + batch_pages;
-                END LOOP;
-            END
-            $dbrecovery$
-            """);
-        return Online(StepKind.Backfill, table.Name,
-            string.Create(CultureInfo.InvariantCulture, $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} (about {table.EstimatedRows} rows) into the shadows, about {throttle.BatchSize} rows a transaction in {throttle.Jobs} session(s), resuming where a run stopped"),
-            batch) with { Script = loop };
-    }
-
     /// <summary>The twin of <paramref name="index"/> on the shadow columns, built without blocking writes.</summary>
     public static PlanStep CreateIndex(OnlineTable table, IndexFact index)
     {
@@ -101,7 +78,15 @@ internal static class OnlineSql
             + (index.StorageOptions.Count > 0 ? $" WITH ({string.Join(", ", index.StorageOptions)})" : string.Empty)
             + (index.Tablespace is null ? string.Empty : $" TABLESPACE {SqlIdentifier.Quote(index.Tablespace)}")
             + (index.Predicate is null ? string.Empty : $" WHERE {index.Predicate}");
-        return Online(StepKind.Index, table.Name, $"Build {OnlineNames.ShadowIndex(index.Name)}, the twin of {index.Name} on the shadows, CONCURRENTLY (writes continue)", sql);
+        return new IndexBuildStep
+        {
+            Kind = StepKind.Index,
+            Phase = StepPhase.Online,
+            Targets = [table.Name],
+            Index = new QualifiedName(table.Schema, OnlineNames.ShadowIndex(index.Name)),
+            Action = $"Build {OnlineNames.ShadowIndex(index.Name)}, the twin of {index.Name} on the shadows, CONCURRENTLY (writes continue)",
+            Statement = sql,
+        };
     }
 
     public static PlanStep Validate(OnlineTable table) => Online(StepKind.Validate, table.Name,
@@ -164,7 +149,7 @@ internal static class OnlineSql
             string.Join(";\n", statements));
     }
 
-    public static PlanStep MarkSwapped() => PlanStep.Statement(StepKind.Write, "Record that the swap committed (with it)", $"UPDATE {OnlineNames.StateTable} SET swapped_at = now()", StateName);
+    public static PlanStep MarkSwapped() => SqlStep.Of(StepKind.Write, "Record that the swap committed (with it)", $"UPDATE {OnlineNames.StateTable} SET swapped_at = now()", StateName);
 
     public static PlanStep Contract(string schema, string table, IReadOnlyList<string> columns) => Online(StepKind.Destroy, new QualifiedName(schema, table),
         $"Drop the old column(s) {string.Join(", ", columns.Select(OnlineNames.Old))} of {schema}.{table} (metadata only: their values leave each row when it is next written; VACUUM reclaims the backfill's dead row versions)",
@@ -182,6 +167,6 @@ internal static class OnlineSql
         ALTER TABLE {SqlIdentifier.Quote(schema, table)} DROP CONSTRAINT IF EXISTS {SqlIdentifier.Quote(OnlineNames.Check(table))}, {string.Join(", ", columns.Select(c => $"DROP COLUMN IF EXISTS {SqlIdentifier.Quote(OnlineNames.Shadow(c))}"))}
         """);
 
-    private static PlanStep Online(StepKind kind, QualifiedName target, string action, string sql) =>
-        PlanStep.Statement(kind, action, sql, target) with { Phase = StepPhase.Online };
+    private static SqlStep Online(StepKind kind, QualifiedName target, string action, string sql) =>
+        SqlStep.Of(kind, action, sql, target) with { Phase = StepPhase.Online };
 }
