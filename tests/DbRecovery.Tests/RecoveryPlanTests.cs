@@ -341,6 +341,70 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
         await RecoverAsync(project, database, "SELECT md5(string_agg(id::text || organization_id::text, ',' ORDER BY id)) FROM users");
     }
 
+    [Fact]
+    public async Task The_printed_script_and_Invoke_RecoveryPlan_reach_one_end_state_on_a_dotted_table_and_a_unique_key()
+    {
+        // The key is a UNIQUE column, not the primary key, of a table whose name holds a dot.
+        var project = Project(new AlembicTestProject()
+            .Revision("dots0001", null, """
+                op.create_table("my.codes", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("code", postgresql.UUID(), nullable=False, unique=True))
+                op.create_table("labels", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("code", postgresql.UUID()))
+                op.create_foreign_key("labels_code_fkey", "labels", "my.codes", ["code"], ["code"])
+                """)
+            .Revision("dots0002", "dots0001", """
+                op.create_table("orders", sa.Column("id", sa.Integer(), primary_key=True), sa.Column("code", sa.String(36), nullable=False))
+                op.create_foreign_key("orders_code_fkey", "orders", "my.codes", ["code"], ["code"])
+                """));
+        var (scripted, invoked) = (await DatabaseAsync(), await DatabaseAsync());
+        foreach (var database in new[] { scripted, invoked })
+        {
+            project.Upgrade(database.Url, "dots0001");
+            await database.ExecuteAsync("""
+                INSERT INTO "my.codes" (code) SELECT ('00000000-0000-0000-0000-00000000000' || n)::uuid FROM generate_series(1, 3) n;
+                INSERT INTO labels (code) SELECT code FROM "my.codes";
+                UPDATE alembic_version SET version_num = 'dots0002';
+                """);
+        }
+
+        var vars = Variables(project, scripted, await DatabaseAsync());
+        var script = Assert.Single(shell.Run("Get-RecoveryPlan -Path $project -ConnectionString $url -AsScript", vars).ThrowOnError().Output).ToString();
+        Assert.Contains("Convert-IdColumns @database -Table 'public.\"my.codes\"' -Column 'code'", script, StringComparison.Ordinal);
+        var file = Path.Combine(_root, "recover.ps1");
+        await File.WriteAllTextAsync(file, script);
+        var (exitCode, output) = await RealPwsh.RunScriptAsync(
+            $"$ErrorActionPreference = 'Stop'; & '{file}' -ConnectionString $env:DBR_URL -ScratchConnectionString $env:DBR_SCRATCH -BackupPath '{vars["backup"]}' "
+            + $"-AlembicCommand {string.Join(",", AlembicTestProject.AlembicCommand.Select(a => $"'{a}'"))} -Confirm:$false",
+            new Dictionary<string, string>
+            {
+                ["DBR_URL"] = scripted.Url,
+                ["DBR_SCRATCH"] = (string)vars["scratch"]!,
+                ["PSModulePath"] = Path.GetDirectoryName(RepositoryPaths.ModuleDirectory)!,
+            });
+        Assert.True(exitCode == 0, output);
+
+        vars = Variables(project, invoked, await DatabaseAsync());
+        vars["plan"] = Assert.Single(shell.Run("Get-RecoveryPlan -Path $project -ConnectionString $url", vars).ThrowOnError().Output);
+        shell.Run("Invoke-RecoveryPlan -Plan $plan -ConnectionString $url -BackupPath $backup -ScratchConnectionString $scratch "
+            + "-AlembicCommand $alembic -JournalPath $journal -Confirm:$false", vars).ThrowOnError();
+
+        Assert.Equal("character varying(36)", await ColumnTypeAsync(invoked, "\"my.codes\"", "code"));
+        Assert.Equal(await EndStateAsync(invoked), await EndStateAsync(scripted));
+    }
+
+    /// <summary>Every column's type, every constraint, alembic_version and the keys' values.</summary>
+    private static Task<string> EndStateAsync(TestDatabase database) => database.ScalarAsync<string>("""
+        SELECT concat_ws(' | ',
+            (SELECT string_agg(format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY 1)
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped),
+            (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname)
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace),
+            (SELECT string_agg(version_num, ', ') FROM alembic_version),
+            (SELECT string_agg(code::text, ', ' ORDER BY id) FROM "my.codes"),
+            (SELECT string_agg(code::text, ', ' ORDER BY id) FROM labels))
+        """);
+
     private static IEnumerable<string> StepKinds(PSObject plan) =>
         ((IEnumerable<object>)plan.Properties["Steps"].Value).Select(s => PSObject.AsPSObject(s).Properties["Kind"].Value.ToString()!);
 

@@ -1,3 +1,5 @@
+using DbRecovery.Engine.Sql;
+
 namespace DbRecovery.Engine.Catalog;
 
 /// <summary>A column named by schema, table and column.</summary>
@@ -6,6 +8,6 @@ namespace DbRecovery.Engine.Catalog;
 /// <param name="Column">The column.</param>
 public sealed record ColumnReference(string Schema, string Table, string Column)
 {
-    /// <inheritdoc />
-    public override string ToString() => $"{Schema}.{Table}.{Column}";
+    /// <summary>schema.table.column, each part that holds a dot or a quote double-quoted (as <see cref="QualifiedName.ParseColumn"/> reads it).</summary>
+    public override string ToString() => $"{new QualifiedName(Schema, Table)}.{new QualifiedName(null, Column)}";
 }

@@ -24,8 +24,8 @@ public sealed record KeyConversion
     /// <summary>The columns the conversion changes (the key and every column that references it), as schema.table.column.</summary>
     public IReadOnlyList<string> Columns { get; init; } = [];
 
-    /// <summary>The DbRecovery command that makes the change.</summary>
-    public string Command => $"Convert-IdColumns -Table '{Schema}.{Table}' -To '{To}'";
+    /// <summary>Whether the key is its table's single-column primary key (else a single-column UNIQUE key).</summary>
+    public bool IsPrimaryKey { get; init; } = true;
 
     /// <inheritdoc />
     public override string ToString() => $"{Schema}.{Table}.{Column}: {From} -> {To}";

@@ -95,7 +95,6 @@ public static class RecoveryExecution
     {
         private readonly List<StepResult> _results = [];
         private readonly StaticReplay _replay = StaticReplay.Run(history);
-        private readonly string _upgradeTo = plan.Target.SequenceEqual(history.Heads) ? "heads" : plan.Target[0];
         private ChecklistOptions _checks = new()
         {
             AlembicPath = plan.Project,
@@ -118,8 +117,6 @@ public static class RecoveryExecution
         /// <summary>Runs the changing steps on <paramref name="database"/>; a failure says what the completed ones left.</summary>
         public async Task StepsAsync(ConnectionTarget database, string on, CancellationToken cancellationToken)
         {
-            var groups = RecoverySteps.ConversionGroups(plan);
-            var converted = 0;
             var completed = new List<RecoveryStep>();
             foreach (var step in plan.Steps.Where(s => s.ChangesDatabase))
             {
@@ -129,11 +126,12 @@ public static class RecoveryExecution
                 var watch = Stopwatch.StartNew();
                 try
                 {
-                    var outcome = step.Kind switch
+                    var outcome = step switch
                     {
-                        RecoveryStepKind.Convert => await ConvertAsync(database, groups[converted++], journal, cancellationToken).ConfigureAwait(false),
-                        RecoveryStepKind.Stamp => await StampAsync(database, journal, cancellationToken).ConfigureAwait(false),
-                        _ => await UpgradeAsync(database, journal, cancellationToken).ConfigureAwait(false),
+                        ConvertStep convert => await ConvertAsync(database, convert, journal, cancellationToken).ConfigureAwait(false),
+                        StampStep stamp => await StampAsync(database, stamp, journal, cancellationToken).ConfigureAwait(false),
+                        UpgradeStep upgrade => await UpgradeAsync(database, upgrade, journal, cancellationToken).ConfigureAwait(false),
+                        _ => throw new InvalidOperationException($"A {step.GetType().Name} does not change the database."),
                     };
                     var entry = options.Journal.Journal.Read().LastOrDefault(e => e.Operation == operation && e.Target == database.DisplayName && e.CompletedAt is not null);
                     Record(step, on, watch.Elapsed, outcome == "Done" ? entry?.LockWindow ?? watch.Elapsed : TimeSpan.Zero, outcome);
@@ -186,9 +184,10 @@ public static class RecoveryExecution
             };
         }
 
-        private async Task<string> ConvertAsync(ConnectionTarget database, IGrouping<string, KeyConversion> group, JournalContext journal, CancellationToken cancellationToken)
+        private async Task<string> ConvertAsync(ConnectionTarget database, ConvertStep step, JournalContext journal, CancellationToken cancellationToken)
         {
-            var conversion = await IdConversion.PlanAsync(database, group.Select(c => new ConversionRoot(c.Schema, c.Table, c.Column)).ToList(), group.Key, log, cancellationToken).ConfigureAwait(false);
+            var roots = step.Keys.Select(k => new ConversionRoot(k.Schema, k.Table, k.Column)).ToList();
+            var conversion = await IdConversion.PlanAsync(database, roots, step.To, log, cancellationToken).ConfigureAwait(false);
             if (conversion.IsEmpty)
             {
                 return "Skipped: already converted";
@@ -198,24 +197,24 @@ public static class RecoveryExecution
             return "Done";
         }
 
-        private async Task<string> StampAsync(ConnectionTarget database, JournalContext journal, CancellationToken cancellationToken)
+        private async Task<string> StampAsync(ConnectionTarget database, StampStep step, JournalContext journal, CancellationToken cancellationToken)
         {
             // An exact plan's revision was proven by real Alembic, so the static replay's guard does not get a veto (as the script's -Force says).
-            var stamp = await VersionStamp.PlanAsync(database, _replay, plan.Stamp, versionTable, plan.AlembicVersion, plan.IsExact, log, cancellationToken)
+            var stamp = await VersionStamp.PlanAsync(database, _replay, step.Revisions, versionTable, step.ExpectedCurrent, step.Force, log, cancellationToken)
                 .ConfigureAwait(false);
             await VersionStamp.ApplyAsync(database, stamp, journal, log, cancellationToken).ConfigureAwait(false);
             return "Done";
         }
 
-        private async Task<string> UpgradeAsync(ConnectionTarget database, JournalContext journal, CancellationToken cancellationToken)
+        private async Task<string> UpgradeAsync(ConnectionTarget database, UpgradeStep step, JournalContext journal, CancellationToken cancellationToken)
         {
-            var pending = await AlembicUpgrade.PreflightAsync(database, history, _upgradeTo, versionTable, log, cancellationToken).ConfigureAwait(false);
+            var pending = await AlembicUpgrade.PreflightAsync(database, history, step.Revision, versionTable, log, cancellationToken).ConfigureAwait(false);
             if (pending.Count == 0)
             {
                 return "Skipped: already at the target";
             }
 
-            await AlembicUpgrade.RunAsync(database, options.Cli, _upgradeTo, pending, versionTable, journal, log, cancellationToken).ConfigureAwait(false);
+            await AlembicUpgrade.RunAsync(database, options.Cli, step.Revision, pending, versionTable, journal, log, cancellationToken).ConfigureAwait(false);
             return "Done";
         }
 

@@ -121,7 +121,7 @@ public static class RecoveryPlanner
         var stamp = live.AlembicVersion.Order(StringComparer.Ordinal).SequenceEqual(revisions.Order(StringComparer.Ordinal)) && versionLocated is not null ? [] : revisions;
         // The end state has the converted types, and keeps those a remaining revision needs (a rerun after a failure finds them converted).
         var expectedTypes = conversions.SelectMany(c => c.Columns.Select(column => $"{column}={c.To}"))
-            .Concat(harmful.Select(h => $"{h.Schema}.{h.Table}.{h.Column}={h.From}"))
+            .Concat(harmful.Select(h => $"{new ColumnReference(h.Schema, h.Table, h.Column)}={h.From}"))
             .Concat(contradictions.Select(c => c.Expectation))
             .Concat(declared)
             .Distinct(StringComparer.Ordinal).ToList();
@@ -195,7 +195,9 @@ public static class RecoveryPlanner
         foreach (var finding in report.Findings.Where(f => f.Kind == UpgradeFindingKind.IncompatibleForeignKey))
         {
             var table = live.FindTable(finding.ReferencedSchema!, finding.ReferencedTable!);
-            if (table?.PrimaryKey is not { Columns.Count: 1 } key || key.Columns[0] != finding.ReferencedColumn)
+            var key = table?.Constraints.FirstOrDefault(c => c.Type is ConstraintType.PrimaryKey or ConstraintType.Unique
+                && c.Columns.Count == 1 && c.Columns[0] == finding.ReferencedColumn);
+            if (table is null || key is null)
             {
                 continue;
             }
@@ -209,6 +211,7 @@ public static class RecoveryPlanner
                     Schema = table.Schema,
                     Table = table.Name,
                     Column = key.Columns[0],
+                    IsPrimaryKey = key.Type == ConstraintType.PrimaryKey,
                     From = PostgresTypeName.Normalize(finding.ReferencedType!),
                     To = to,
                     Reason = $"revision {finding.Revision} references it from {finding.Object} as {to}; PostgreSQL refuses that foreign key while the key is {PostgresTypeName.Normalize(finding.ReferencedType!)}",
@@ -337,7 +340,7 @@ public static class RecoveryPlanner
                 types[(column.Schema, column.Table, column.Column)] = column.To;
             }
 
-            planned.Add(conversion with { Columns = plan.Columns.Select(p => $"{p.Schema}.{p.Table}.{p.Column}").ToList() });
+            planned.Add(conversion with { Columns = plan.Columns.Select(p => new ColumnReference(p.Schema, p.Table, p.Column).ToString()).ToList() });
         }
 
         var converted = live with

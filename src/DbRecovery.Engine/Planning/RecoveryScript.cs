@@ -55,8 +55,8 @@ public static class RecoveryScript
         {
             script.Add(string.Empty);
             script.Add($"# {step.Order}. {step.Description}");
-            script.Add(Line(step, "database", rehearse && step.Kind == RecoveryStepKind.ProveBackup ? " -Keep" : string.Empty));
-            if (rehearse && step.Kind == RecoveryStepKind.ProveBackup && !plan.IsEmpty)
+            script.Add(step.ScriptLine("@database", rehearse));
+            if (rehearse && step is ProveBackupStep && !plan.IsEmpty)
             {
                 script.AddRange(Rehearsal(plan));
             }
@@ -74,23 +74,9 @@ public static class RecoveryScript
         yield return "# the end check. A failure stops here: the database has not been touched. The scratch database is";
         yield return "# emptied afterwards.";
         yield return "$rehearsal = @{ ConnectionString = $ScratchConnectionString }";
-        foreach (var step in plan.Steps.Where(s => s.ChangesDatabase || s.Kind == RecoveryStepKind.Verify))
+        foreach (var step in plan.Steps.Where(s => s.ChangesDatabase || s is CheckStep))
         {
-            yield return Line(step, "rehearsal", string.Empty);
+            yield return step.ScriptLine("@rehearsal", rehearse: false);
         }
-    }
-
-    private static string Line(RecoveryStep step, string on, string extra)
-    {
-        var space = step.Command.IndexOf(' ', StringComparison.Ordinal);
-        var (cmdlet, rest) = space < 0 ? (step.Command, string.Empty) : (step.Command[..space], step.Command[space..]);
-        var confirm = step.ChangesDatabase ? " -Confirm:$false" : string.Empty;
-        return step.Kind switch
-        {
-            RecoveryStepKind.ProveBackup => $"$proof = {cmdlet} @{on}{rest}{extra}\nif (-not $proof.Passed) {{ throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')\" }}",
-            RecoveryStepKind.Backup => $"$null = {cmdlet} @{on}{rest}",
-            RecoveryStepKind.Verify => $"{cmdlet} @{on}{rest}",
-            _ => $"$null = {cmdlet} @{on}{rest}{confirm}",
-        };
     }
 }

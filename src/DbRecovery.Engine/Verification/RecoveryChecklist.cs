@@ -198,7 +198,7 @@ public static class RecoveryChecklist
         var counts = await TableRows.CountAsync(target, live, log, cancellationToken).ConfigureAwait(false);
         var versionTable = QualifiedName.Parse(versionTableName);
         var differ = expected
-            .Where(e => !(QualifiedName.Parse(e.Key) is var table && versionTable.Matches(table.Schema ?? "public", table.Name)))
+            .Where(e => !live.Tables.Any(t => t.QualifiedName == e.Key && versionTable.Matches(t.Schema, t.Name)))
             .Where(e => !counts.TryGetValue(e.Key, out var now) || now != e.Value)
             .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}: {e.Value} then, {(counts.TryGetValue(e.Key, out var now) ? now : 0)} now"))
             .ToList();

@@ -38,7 +38,7 @@ public sealed record HistoryContradiction
     public required string ReferencedBy { get; init; }
 
     /// <summary>The key as schema.table.column=type, the form of Test-RecoveryState -ExpectColumnType.</summary>
-    public string Expectation => $"{Schema}.{Table}.{Column}={ReferencedAs}";
+    public string Expectation => $"{new Catalog.ColumnReference(Schema, Table, Column)}={ReferencedAs}";
 
     /// <summary>
     /// The contradictions of <paramref name="replay"/>'s heads: foreign keys between key types (uuid, the string and
