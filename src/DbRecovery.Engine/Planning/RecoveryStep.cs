@@ -6,13 +6,7 @@ namespace DbRecovery.Engine.Planning;
 /// One step of a recovery plan, carrying what it acts on. Its command is rendered once, from that data: the plan
 /// shows it, the script of <see cref="RecoveryScript"/> runs it, and Invoke-RecoveryPlan does what it says.
 /// </summary>
-[JsonPolymorphic]
-[JsonDerivedType(typeof(BackupStep), "Backup")]
-[JsonDerivedType(typeof(ProveBackupStep), "ProveBackup")]
-[JsonDerivedType(typeof(ConvertStep), "Convert")]
-[JsonDerivedType(typeof(StampStep), "Stamp")]
-[JsonDerivedType(typeof(UpgradeStep), "Upgrade")]
-[JsonDerivedType(typeof(CheckStep), "Verify")]
+[JsonConverter(typeof(RecoveryStepJsonConverter))]
 public abstract record RecoveryStep
 {
     /// <summary>Its place in the plan, from 1.</summary>
