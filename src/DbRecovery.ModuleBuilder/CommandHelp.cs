@@ -3,7 +3,9 @@ using System.Reflection;
 
 namespace DbRecovery.ModuleBuilder;
 
-/// <summary>Everything help says about one cmdlet, gathered from its attributes, its defaults and its XML docs.</summary>
+/// <summary>
+/// Everything help says about one cmdlet, gathered from its attributes, its defaults and its XML docs.
+/// </summary>
 internal sealed record CommandHelp(
     string Name,
     string Verb,
@@ -15,23 +17,29 @@ internal sealed record CommandHelp(
     IReadOnlyList<string> InputTypes,
     IReadOnlyList<string> OutputTypes,
     IReadOnlyList<ExampleHelp> Examples,
-    IReadOnlyList<string> RelatedCommands)
+    IReadOnlyList<string> RelatedCommands
+)
 {
     private static readonly ParameterHelp[] ShouldProcessParameters =
     [
-        ParameterHelp.Switch("WhatIf", "Shows what would happen if the cmdlet runs, including the exact statements; nothing is changed."),
+        ParameterHelp.Switch(
+            "WhatIf",
+            "Shows what would happen if the cmdlet runs, including the exact statements; nothing is changed."
+        ),
         ParameterHelp.Switch("Confirm", "Asks for confirmation before each change."),
     ];
 
     public static IReadOnlyList<CommandHelp> Collect(Assembly assembly, XmlDocs docs)
     {
-        var cmdlets = assembly.GetExportedTypes()
+        var cmdlets = assembly
+            .GetExportedTypes()
             .Select(t => (Type: t, Cmdlet: t.GetCustomAttribute<CmdletAttribute>()))
             .Where(x => x.Cmdlet is not null && !x.Type.IsAbstract)
             .ToDictionary(x => x.Type, x => x.Cmdlet!);
         var names = cmdlets.ToDictionary(c => "T:" + c.Key.FullName, c => $"{c.Value.VerbName}-{c.Value.NounName}");
         return cmdlets
-            .OrderBy(x => x.Value.NounName, StringComparer.Ordinal).ThenBy(x => x.Value.VerbName, StringComparer.Ordinal)
+            .OrderBy(x => x.Value.NounName, StringComparer.Ordinal)
+            .ThenBy(x => x.Value.VerbName, StringComparer.Ordinal)
             .Select(x => FromType(x.Key, x.Value, docs, names))
             .ToList();
     }
@@ -64,7 +72,12 @@ internal sealed record CommandHelp(
         }
     }
 
-    private static CommandHelp FromType(Type type, CmdletAttribute cmdlet, XmlDocs docs, IReadOnlyDictionary<string, string> cmdletNames)
+    private static CommandHelp FromType(
+        Type type,
+        CmdletAttribute cmdlet,
+        XmlDocs docs,
+        IReadOnlyDictionary<string, string> cmdletNames
+    )
     {
         var member = docs.Member("T:" + type.FullName);
         var defaults = Activator.CreateInstance(type);
@@ -92,17 +105,33 @@ internal sealed record CommandHelp(
             parameters,
             parameters.Where(p => p.PipelineInput != "False").Select(p => p.Type).Distinct().ToList(),
             type.GetCustomAttributes<OutputTypeAttribute>().SelectMany(o => o.Type).Select(t => t.Name).ToList(),
-            member?.Elements("example").Select(e => new ExampleHelp(
-                e.Element("code")?.Value.Trim() ?? string.Empty,
-                string.Join(" ", e.Elements("para").Select(XmlDocs.Text)))).ToList() ?? [],
-            member?.Elements("seealso").Select(s => cmdletNames.GetValueOrDefault((string?)s.Attribute("cref") ?? string.Empty))
-                .OfType<string>().ToList() ?? []);
+            member
+                ?.Elements("example")
+                .Select(e => new ExampleHelp(
+                    e.Element("code")?.Value.Trim() ?? string.Empty,
+                    string.Join(" ", e.Elements("para").Select(XmlDocs.Text))
+                ))
+                .ToList()
+                ?? [],
+            member
+                ?.Elements("seealso")
+                .Select(s => cmdletNames.GetValueOrDefault((string?)s.Attribute("cref") ?? string.Empty))
+                .OfType<string>()
+                .ToList()
+                ?? []
+        );
     }
 
-    /// <summary>The parameter sets as PowerShell binds them: the default set first, then the named sets in declaration order.</summary>
+    /// <summary>
+    /// The parameter sets as PowerShell binds them: the default set first, then the named sets in declaration order.
+    /// </summary>
     private static List<string> SetsOf(CmdletAttribute cmdlet, IEnumerable<ParameterHelp> parameters)
     {
-        var named = parameters.SelectMany(p => p.Sets).Select(s => s.Name).Where(s => s != ParameterAttribute.AllParameterSets).Distinct();
+        var named = parameters
+            .SelectMany(p => p.Sets)
+            .Select(s => s.Name)
+            .Where(s => s != ParameterAttribute.AllParameterSets)
+            .Distinct();
         var sets = new[] { cmdlet.DefaultParameterSetName }.OfType<string>().Concat(named).Distinct().ToList();
         return sets.Count == 0 ? [ParameterAttribute.AllParameterSets] : sets;
     }
@@ -119,7 +148,8 @@ internal sealed record ParameterHelp(
     IReadOnlyList<string> Aliases,
     bool Globbing,
     string DefaultValue,
-    IReadOnlyList<ParameterSetHelp> Sets)
+    IReadOnlyList<ParameterSetHelp> Sets
+)
 {
     /// <summary>Required in the parameters section: in every set the parameter belongs to.</summary>
     public bool Mandatory => Sets.All(s => s.Mandatory);
@@ -130,12 +160,26 @@ internal sealed record ParameterHelp(
 
     /// <summary>How the parameter binds in a set, or null when it is not part of it.</summary>
     public ParameterSetHelp? In(string set) =>
-        Sets.FirstOrDefault(s => s.Name == set) ?? Sets.FirstOrDefault(s => s.Name == ParameterAttribute.AllParameterSets);
+        Sets.FirstOrDefault(s => s.Name == set)
+        ?? Sets.FirstOrDefault(s => s.Name == ParameterAttribute.AllParameterSets);
 
     public static ParameterHelp Switch(string name, string description) =>
-        new(name, nameof(SwitchParameter), description, [], false, "False", [new(ParameterAttribute.AllParameterSets, false, "named", "False")]);
+        new(
+            name,
+            nameof(SwitchParameter),
+            description,
+            [],
+            false,
+            "False",
+            [new(ParameterAttribute.AllParameterSets, false, "named", "False")]
+        );
 
-    public static ParameterHelp From(PropertyInfo property, IReadOnlyList<ParameterAttribute> attributes, XmlDocs docs, object? defaultValue)
+    public static ParameterHelp From(
+        PropertyInfo property,
+        IReadOnlyList<ParameterAttribute> attributes,
+        XmlDocs docs,
+        object? defaultValue
+    )
     {
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         return new ParameterHelp(
@@ -145,34 +189,48 @@ internal sealed record ParameterHelp(
             property.GetCustomAttribute<AliasAttribute>()?.AliasNames.ToList() ?? [],
             property.GetCustomAttribute<SupportsWildcardsAttribute>() is not null,
             // A default that depends on the machine (<value> in the docs) is described, not printed as this machine's.
-            XmlDocs.Text(docs.Member($"P:{property.DeclaringType!.FullName}.{property.Name}")?.Element("value")) is { Length: > 0 } described ? described : DefaultText(defaultValue),
-            attributes.Select(a => new ParameterSetHelp(
-                a.ParameterSetName,
-                a.Mandatory,
-                a.Position < 0 ? "named" : a.Position.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                (a.ValueFromPipeline, a.ValueFromPipelineByPropertyName) switch
-                {
-                    (true, true) => "True (ByValue, ByPropertyName)",
-                    (true, false) => "True (ByValue)",
-                    (false, true) => "True (ByPropertyName)",
-                    _ => "False",
-                })).ToList());
+            XmlDocs.Text(docs.Member($"P:{property.DeclaringType!.FullName}.{property.Name}")?.Element("value"))
+                is { Length: > 0 } described
+                ? described
+                : DefaultText(defaultValue),
+            attributes
+                .Select(a => new ParameterSetHelp(
+                    a.ParameterSetName,
+                    a.Mandatory,
+                    a.Position < 0 ? "named" : a.Position.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    (a.ValueFromPipeline, a.ValueFromPipelineByPropertyName) switch
+                    {
+                        (true, true) => "True (ByValue, ByPropertyName)",
+                        (true, false) => "True (ByValue)",
+                        (false, true) => "True (ByPropertyName)",
+                        _ => "False",
+                    }
+                ))
+                .ToList()
+        );
     }
 
-    /// <summary>A default as the user would type it: None when the cmdlet decides (or there is none), seconds for timeouts.</summary>
-    private static string DefaultText(object? value) => value switch
-    {
-        null => "None",
-        SwitchParameter s => s.IsPresent ? "True" : "False",
-        bool b => b ? "True" : "False",
-        string { Length: 0 } => "None",
-        string s => s,
-        TimeSpan t => t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " (seconds)",
-        Enum e => e.ToString(),
-        System.Collections.IEnumerable items => items.Cast<object>().Select(DefaultText).DefaultIfEmpty("None").Aggregate((a, b) => a + ", " + b),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "None",
-    };
+    /// <summary>
+    /// A default as the user would type it: None when the cmdlet decides (or there is none), seconds for timeouts.
+    /// </summary>
+    private static string DefaultText(object? value) =>
+        value switch
+        {
+            null => "None",
+            SwitchParameter s => s.IsPresent ? "True" : "False",
+            bool b => b ? "True" : "False",
+            string { Length: 0 } => "None",
+            string s => s,
+            TimeSpan t => t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " (seconds)",
+            Enum e => e.ToString(),
+            System.Collections.IEnumerable items => items
+                .Cast<object>()
+                .Select(DefaultText)
+                .DefaultIfEmpty("None")
+                .Aggregate((a, b) => a + ", " + b),
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "None",
+        };
 }
 
 /// <summary>One example: the code and what it does.</summary>

@@ -36,17 +36,52 @@ internal static partial class ConversionBenchmark
         await source.ExecuteAsync(Schema(scale), timeoutSeconds: 0);
         await source.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await source.ScalarAsync<string>(Sizes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"
+            )
+        );
 
         var a = await OnCopyAsync(server, source, PerColumnAsync);
         var b = await OnCopyAsync(server, source, ConvertIdColumnsAsync);
         var c = await OnCopyAsync(server, source, FloorAsync);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(a) per-column script   total {a.Total,7:F1} s   downtime {a.Downtime,7:F1} s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(b) Convert-IdColumns   total {b.Total,7:F1} s   downtime {b.Downtime,7:F1} s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(c) floor (CTAS+index)  total {c.Total,7:F1} s   downtime {c.Downtime,7:F1} s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"b downtime / c downtime = {b.Downtime / c.Downtime:F2} (target <= 1.15)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a downtime / b downtime = {a.Downtime / b.Downtime:F2} (target >= 2.5)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a total / b total       = {a.Total / b.Total:F2} (target >= 1.7)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(a) per-column script   total {a.Total, 7:F1} s   downtime {a.Downtime, 7:F1} s"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(b) Convert-IdColumns   total {b.Total, 7:F1} s   downtime {b.Downtime, 7:F1} s"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(c) floor (CTAS+index)  total {c.Total, 7:F1} s   downtime {c.Downtime, 7:F1} s"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"b downtime / c downtime = {b.Downtime / c.Downtime:F2} (target <= 1.15)"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"a downtime / b downtime = {a.Downtime / b.Downtime:F2} (target >= 2.5)"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"a total / b total       = {a.Total / b.Total:F2} (target >= 1.7)"
+            )
+        );
     }
 
     internal const string Sizes = """
@@ -57,7 +92,8 @@ internal static partial class ConversionBenchmark
     internal static string Schema(double scale)
     {
         long N(double n) => Math.Max(10, (long)(n * scale));
-        return FormattableString.Invariant($"""
+        return FormattableString.Invariant(
+            $"""
             CREATE TABLE organizations (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
             CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE, email text NOT NULL);
             CREATE TABLE deals (id bigserial PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
@@ -67,33 +103,56 @@ internal static partial class ConversionBenchmark
             CREATE TABLE comments (id bigserial PRIMARY KEY, author_id uuid NOT NULL REFERENCES users (id), body text);
             INSERT INTO organizations (name) SELECT 'org ' || g FROM generate_series(1, {N(10_000)}) g;
             CREATE TEMP TABLE o AS SELECT row_number() OVER () AS n, id FROM organizations;
-            INSERT INTO users (organization_id, email) SELECT o.id, 'user' || g || '@example.test' FROM generate_series(1, {N(1_000_000)}) g JOIN o ON o.n = 1 + g % {N(10_000)};
+            INSERT INTO users (organization_id, email) SELECT o.id, 'user' || g || '@example.test' FROM generate_series(1, {N(
+                1_000_000
+            )}) g JOIN o ON o.n = 1 + g % {N(10_000)};
             CREATE TEMP TABLE u AS SELECT row_number() OVER () AS n, id, organization_id FROM users;
             CREATE INDEX ON u (n);
             INSERT INTO deals (organization_id, created_by, updated_by, owner_id, assignee_id, title)
-                SELECT u.organization_id, u.id, u.id, u.id, u.id, 'deal ' || g FROM generate_series(1, {N(5_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
-            INSERT INTO documents (uploaded_by, name) SELECT u.id, 'doc ' || g FROM generate_series(1, {N(2_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
-            INSERT INTO comments (author_id, body) SELECT u.id, 'comment ' || g FROM generate_series(1, {N(1_000_000)}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+                SELECT u.organization_id, u.id, u.id, u.id, u.id, 'deal ' || g FROM generate_series(1, {N(
+                5_000_000
+            )}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+            INSERT INTO documents (uploaded_by, name) SELECT u.id, 'doc ' || g FROM generate_series(1, {N(
+                2_000_000
+            )}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
+            INSERT INTO comments (author_id, body) SELECT u.id, 'comment ' || g FROM generate_series(1, {N(
+                1_000_000
+            )}) g JOIN u ON u.n = 1 + g % {N(1_000_000)};
             CREATE INDEX deals_owner_idx ON deals (owner_id);
             CREATE INDEX documents_uploaded_by_idx ON documents (uploaded_by);
-            """);
+            """
+        );
     }
 
-    private static Task<(double Total, double Downtime)> OnCopyAsync(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<double>> approach) =>
-        OnCopyAsync(server, source, async target =>
+    private static Task<(double Total, double Downtime)> OnCopyAsync(
+        PostgresServer server,
+        TestDatabase source,
+        Func<TestDatabase, Task<double>> approach
+    ) => OnCopyAsync(server, source, async target =>
         {
             var watch = Stopwatch.StartNew();
             var downtime = await approach(target);
             return (watch.Elapsed.TotalSeconds, downtime);
         });
 
-    /// <summary>Runs <paramref name="work"/> on a fresh copy of <paramref name="source"/>, dropped afterwards.</summary>
-    internal static async Task<T> OnCopyAsync<T>(PostgresServer server, TestDatabase source, Func<TestDatabase, Task<T>> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a fresh copy of <paramref name="source"/>, dropped afterwards.
+    /// </summary>
+    internal static async Task<T> OnCopyAsync<T>(
+        PostgresServer server,
+        TestDatabase source,
+        Func<TestDatabase, Task<T>> work
+    )
     {
         await using var admin = new NpgsqlConnection(server.Admin.ConnectionString);
         await admin.OpenAsync();
         var name = source.Name + "_copy";
-        await using (var copy = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"; CREATE DATABASE \"{name}\" TEMPLATE \"{source.Name}\"", admin))
+        await using (
+            var copy = new NpgsqlCommand(
+                $"DROP DATABASE IF EXISTS \"{name}\"; CREATE DATABASE \"{name}\" TEMPLATE \"{source.Name}\"",
+                admin
+            )
+        )
         {
             await copy.ExecuteNonQueryAsync();
         }
@@ -102,12 +161,20 @@ internal static partial class ConversionBenchmark
         return await work(target);
     }
 
-    /// <summary>(a) The hand-written script: drop the keys, one ALTER per column, re-create the keys validated, all locked.</summary>
+    /// <summary>
+    /// (a) The hand-written script: drop the keys, one ALTER per column, re-create the keys validated, all locked.
+    /// </summary>
     internal static async Task<double> PerColumnAsync(TestDatabase database)
     {
         await using var connection = await database.OpenAsync();
         var foreignKeys = new List<(string Table, string Name, string Definition)>();
-        await using (var read = new NpgsqlCommand("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'", connection))
+        await using (
+            var read = new NpgsqlCommand(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                    + "contype = 'f'",
+                connection
+            )
+        )
         await using (var reader = await read.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -118,7 +185,11 @@ internal static partial class ConversionBenchmark
 
         var sql = new List<string> { "BEGIN" };
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} DROP CONSTRAINT {f.Name}"));
-        sql.AddRange(Referencing.SelectMany(t => t.Columns.Select(c => $"ALTER TABLE {t.Table} ALTER COLUMN {c} TYPE varchar(36) USING {c}::text")));
+        sql.AddRange(
+            Referencing.SelectMany(t =>
+                t.Columns.Select(c => $"ALTER TABLE {t.Table} ALTER COLUMN {c} TYPE varchar(36) USING {c}::text")
+            )
+        );
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} ADD CONSTRAINT {f.Name} {f.Definition}"));
         sql.Add("COMMIT");
         var locked = Stopwatch.StartNew();
@@ -133,10 +204,16 @@ internal static partial class ConversionBenchmark
 
     internal static readonly ConversionRoot[] Roots = [new(null, "users", null), new(null, "organizations", null)];
 
-    internal static JournalContext Journal => new(new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")), "benchmark", new Dictionary<string, string>());
+    internal static JournalContext Journal =>
+        new(
+            new RecoveryJournal(Path.Combine(Path.GetTempPath(), "dbrecovery-benchmark-journal.jsonl")),
+            "benchmark",
+            new Dictionary<string, string>()
+        );
 
     /// <summary>(b) The engine, timing the locked window from its ACCESS EXCLUSIVE lock to COMMIT.</summary>
-    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database) => (await ConvertOfflineAsync(database)).Downtime.TotalSeconds;
+    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database) =>
+        (await ConvertOfflineAsync(database)).Downtime.TotalSeconds;
 
     /// <summary>The offline conversion of <paramref name="database"/>, with the times of its locks.</summary>
     internal static async Task<TimingLog> ConvertOfflineAsync(TestDatabase database)
@@ -144,7 +221,13 @@ internal static partial class ConversionBenchmark
         var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
         var log = new TimingLog();
         var plan = await IdConversion.PlanAsync(target, Roots, "varchar(36)", log, CancellationToken.None);
-        await IdConversion.ApplyAsync(target.WithLockTimeout(TimeSpan.FromSeconds(30)), plan, Journal, log, CancellationToken.None);
+        await IdConversion.ApplyAsync(
+            target.WithLockTimeout(TimeSpan.FromSeconds(30)),
+            plan,
+            Journal,
+            log,
+            CancellationToken.None
+        );
         return log;
     }
 
@@ -156,10 +239,22 @@ internal static partial class ConversionBenchmark
         foreach (var (table, columns) in Referencing)
         {
             var select = await new NpgsqlCommand(
-                $"SELECT string_agg(CASE WHEN attname = ANY(@c) THEN attname || '::varchar(36) AS ' || attname ELSE attname END, ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attnum > 0 AND NOT attisdropped",
-                connection) { Parameters = { new("c", columns) } }.ExecuteScalarAsync();
+                "SELECT string_agg(CASE WHEN attname = ANY(@c) THEN attname || '::varchar(36) AS ' || attname ELSE "
+                    + $"attname END, ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND "
+                    + "attnum > 0 AND NOT attisdropped",
+                connection
+            )
+            {
+                Parameters = { new("c", columns) },
+            }.ExecuteScalarAsync();
             var indexes = new List<string>();
-            await using (var read = new NpgsqlCommand($"SELECT replace(pg_get_indexdef(indexrelid), ' ON public.{table} ', ' ON public.{table}_copy ') FROM pg_index WHERE indrelid = '{table}'::regclass", connection))
+            await using (
+                var read = new NpgsqlCommand(
+                    $"SELECT replace(pg_get_indexdef(indexrelid), ' ON public.{table} ', ' ON public.{table}_copy ') "
+                        + $"FROM pg_index WHERE indrelid = '{table}'::regclass",
+                    connection
+                )
+            )
             await using (var reader = await read.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())
@@ -178,15 +273,21 @@ internal static partial class ConversionBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Times the locked windows from the engine's own messages: the SHARE lock (writes blocked) and the ACCESS EXCLUSIVE lock (reads too) to COMMIT.</summary>
-    /// <param name="phases">Where to add the time of each online step the engine reports ("public.deals: Backfill done in 3.1 s").</param>
+    /// <summary>
+    /// Times the locked windows from the engine's own messages: the SHARE lock (writes blocked) and the ACCESS
+    /// EXCLUSIVE lock (reads too) to COMMIT.
+    /// </summary>
+    /// <param name="phases">Where to add the time of each online step the engine reports ("public.deals: Backfill done
+    /// in 3.1 s").</param>
     internal sealed partial class TimingLog(List<(string Kind, double Seconds)>? phases = null) : IRecoveryLog
     {
         private readonly ConcurrentDictionary<string, DateTime> _marks = new();
 
         public TimeSpan Downtime => _marks["committed"] - _marks["locked"];
 
-        /// <summary>How long writes were blocked: from the SHARE lock (or the ACCESS EXCLUSIVE one, if none) to COMMIT.</summary>
+        /// <summary>
+        /// How long writes were blocked: from the SHARE lock (or the ACCESS EXCLUSIVE one, if none) to COMMIT.
+        /// </summary>
         public TimeSpan WritesBlocked => _marks["committed"] - _marks.GetValueOrDefault("share", _marks["locked"]);
 
         public void Verbose(string message)
@@ -195,15 +296,23 @@ internal static partial class ConversionBenchmark
             {
                 lock (phases)
                 {
-                    phases.Add((step.Groups[1].Value, double.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture)));
+                    phases.Add(
+                        (step.Groups[1].Value, double.Parse(step.Groups[2].Value, CultureInfo.InvariantCulture))
+                    );
                 }
             }
 
-            if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith(" IN SHARE MODE", StringComparison.Ordinal))
+            if (
+                message.StartsWith("LOCK TABLE", StringComparison.Ordinal)
+                && message.EndsWith(" IN SHARE MODE", StringComparison.Ordinal)
+            )
             {
                 _marks.TryAdd("share", DateTime.UtcNow);
             }
-            else if (message.StartsWith("LOCK TABLE", StringComparison.Ordinal) && message.EndsWith("ACCESS EXCLUSIVE MODE", StringComparison.Ordinal))
+            else if (
+                message.StartsWith("LOCK TABLE", StringComparison.Ordinal)
+                && message.EndsWith("ACCESS EXCLUSIVE MODE", StringComparison.Ordinal)
+            )
             {
                 _marks.TryAdd("locked", DateTime.UtcNow);
             }
@@ -217,13 +326,9 @@ internal static partial class ConversionBenchmark
             }
         }
 
-        public void Warning(string message)
-        {
-        }
+        public void Warning(string message) { }
 
-        public void Progress(ProgressReport report)
-        {
-        }
+        public void Progress(ProgressReport report) { }
 
         [GeneratedRegex(@": (\w+) done in ([\d.]+) s$")]
         private static partial Regex StepTime();

@@ -28,8 +28,18 @@ internal static class ConversionWorkloadBenchmark
         await source.ExecuteAsync(ConversionBenchmark.Schema(scale), timeoutSeconds: 0);
         await source.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await source.ScalarAsync<string>(ConversionBenchmark.Sizes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scale {scale}: generated in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Workload: {Clients} clients, one request each every {Interval.TotalMilliseconds:F0} ms, for the whole run"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Scale {scale}: generated in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Workload: {Clients} clients, one request each every {Interval.TotalMilliseconds:F0} ms, for the "
+            ) + "whole run"
+        );
 
         var writesBlocked = 0.0;
         var rows = new List<(string Name, double Total, WorkloadReport Report, int Wrong)>
@@ -44,19 +54,63 @@ internal static class ConversionWorkloadBenchmark
             await UnderLoadAsync(server, source, "(c) -Online", OnlineAsync),
         };
 
-        Console.WriteLine("approach                  total s   longest write s   longest read s   errors   p99 ms   requests   rows wrong");
+        Console.WriteLine(
+            "approach                  total s   longest write s   longest read s   errors   p99 ms   requests   "
+                + "rows wrong"
+        );
         foreach (var (name, total, report, wrong) in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-24} {total,8:F1} {report.LongestWrite.TotalSeconds,17:F2} {report.LongestRead.TotalSeconds,16:F2} {report.Errors.Count,8} {report.P99.TotalMilliseconds,8:F0} {report.Requests,10} {wrong,12}"));
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name, -24} {total, 8:F1} {report.LongestWrite.TotalSeconds, 17:F2} "
+                )
+                    + string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{report.LongestRead.TotalSeconds, 16:F2} {report.Errors.Count, 8} "
+                    )
+                    + string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{report.P99.TotalMilliseconds, 8:F0} {report.Requests, 10} {wrong, 12}"
+                    )
+            );
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(b) writes blocked (SHARE lock to COMMIT): {writesBlocked:F1} s"));
-        Console.WriteLine("(c) by phase: " + string.Join("; ", PhaseTimes.GroupBy(p => p.Kind).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(p => p.Seconds):F1} s"))));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(b) writes blocked (SHARE lock to COMMIT): {writesBlocked:F1} s"
+            )
+        );
+        Console.WriteLine(
+            "(c) by phase: "
+                + string.Join(
+                    "; ",
+                    PhaseTimes
+                        .GroupBy(p => p.Kind)
+                        .Select(g =>
+                            string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(p => p.Seconds):F1} s")
+                        )
+                )
+        );
         PhaseTimes.Clear();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(c) total / (b) total = {rows[2].Total / rows[1].Total:F2} (target <= 3)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"(c) longest write {rows[2].Report.LongestWrite.TotalSeconds:F2} s, longest read {rows[2].Report.LongestRead.TotalSeconds:F2} s (target < 1 s), errors {rows[2].Report.Errors.Count} (target 0)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(c) total / (b) total = {rows[2].Total / rows[1].Total:F2} (target <= 3)"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"(c) longest write {rows[2].Report.LongestWrite.TotalSeconds:F2} s, longest read "
+            )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{rows[2].Report.LongestRead.TotalSeconds:F2} s (target < 1 s), errors "
+                )
+                + string.Create(CultureInfo.InvariantCulture, $"{rows[2].Report.Errors.Count} (target 0)")
+        );
         foreach (var error in rows.SelectMany(r => r.Report.Errors.Take(3).Select(e => $"{r.Name}: {e}")))
         {
             Console.WriteLine(error);
@@ -64,7 +118,11 @@ internal static class ConversionWorkloadBenchmark
     }
 
     private static async Task<(string Name, double Total, WorkloadReport Report, int Wrong)> UnderLoadAsync(
-        PostgresServer server, TestDatabase source, string name, Func<TestDatabase, Task<double>> approach)
+        PostgresServer server,
+        TestDatabase source,
+        string name,
+        Func<TestDatabase, Task<double>> approach
+    )
     {
         var result = await ConversionBenchmark.OnCopyAsync(server, source, async copy =>
         {
@@ -86,8 +144,21 @@ internal static class ConversionWorkloadBenchmark
     {
         var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
         var log = new ConversionBenchmark.TimingLog(PhaseTimes);
-        var plan = await OnlineConversion.PlanAsync(target, ConversionBenchmark.Roots, "varchar(36)", new OnlineThrottle(), log, CancellationToken.None);
-        await OnlineConversion.ApplyAsync(target.WithLockTimeout(OnlineConversion.DefaultLockTimeout), plan, ConversionBenchmark.Journal, log, CancellationToken.None);
+        var plan = await OnlineConversion.PlanAsync(
+            target,
+            ConversionBenchmark.Roots,
+            "varchar(36)",
+            new OnlineThrottle(),
+            log,
+            CancellationToken.None
+        );
+        await OnlineConversion.ApplyAsync(
+            target.WithLockTimeout(OnlineConversion.DefaultLockTimeout),
+            plan,
+            ConversionBenchmark.Journal,
+            log,
+            CancellationToken.None
+        );
         return log.Downtime.TotalSeconds;
     }
 }

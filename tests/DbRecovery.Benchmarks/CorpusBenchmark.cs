@@ -24,8 +24,10 @@ internal static class CorpusBenchmark
     {
         var server = await PostgresServer.GetAsync();
         var log = NullRecoveryLog.Instance;
-        Console.WriteLine("history   drift                 static s  exact s  static rev     exact rev      "
-            + "predicted blockers  exact blockers  defects  recovered  next plan");
+        Console.WriteLine(
+            "history   drift                 static s  exact s  static rev     exact rev      "
+                + "predicted blockers  exact blockers  defects  recovered  next plan"
+        );
         var (recovered, total, defects, falseBlocked) = (0, 0, 0, 0);
         foreach (var history in PublicHistory.All)
         {
@@ -33,7 +35,11 @@ internal static class CorpusBenchmark
             await using var head = await server.CreateDatabaseAsync();
             project.Upgrade(head.Url, "heads");
             var headSchema = await SchemaReader.CaptureAsync(
-                ConnectionTarget.Parse(head.Url), new SchemaReadOptions(), log, CancellationToken.None);
+                ConnectionTarget.Parse(head.Url),
+                new SchemaReadOptions(),
+                log,
+                CancellationToken.None
+            );
             foreach (var drift in Enum.GetValues<PublicDrift>())
             {
                 await using var database = await server.CreateDatabaseAsync();
@@ -46,7 +52,17 @@ internal static class CorpusBenchmark
 
                 var watch = Stopwatch.StartNew();
                 Task<RecoveryPlan> Plan(ExactCheckOptions? by) =>
-                    RecoveryPlanner.PlanAsync(target, alembic, project.Root, VersionTable.Default, null, null, by, log, CancellationToken.None);
+                    RecoveryPlanner.PlanAsync(
+                        target,
+                        alembic,
+                        project.Root,
+                        VersionTable.Default,
+                        null,
+                        null,
+                        by,
+                        log,
+                        CancellationToken.None
+                    );
                 var predicted = await Plan(null);
                 var staticSeconds = watch.Elapsed.TotalSeconds;
                 watch.Restart();
@@ -60,21 +76,36 @@ internal static class CorpusBenchmark
                 defects += plan.ReplayDefects.Count;
                 falseBlocked += predicted.Blockers.Count > 0 && ok ? 1 : 0;
                 Console.WriteLine(
-                    Invariant($"{history.Name,-9} {drift,-21} {staticSeconds,8:F2} {exactSeconds,8:F2}  ")
-                    + Invariant($"{string.Join(",", predicted.Revisions),-14} {string.Join(",", plan.Revisions),-14} ")
-                    + Invariant($"{predicted.Blockers.Count,18} {plan.Blockers.Count,15} {plan.ReplayDefects.Count,8}  ")
-                    + Invariant($"{(ok ? "yes" : "NO"),-9}  {(next is null ? "-" : next.IsEmpty ? "empty" : next.ToString())}"));
+                    Invariant($"{history.Name, -9} {drift, -21} {staticSeconds, 8:F2} {exactSeconds, 8:F2}  ")
+                        + Invariant(
+                            $"{string.Join(",", predicted.Revisions), -14} {string.Join(",", plan.Revisions), -14} "
+                        )
+                        + Invariant(
+                            $"{predicted.Blockers.Count, 18} {plan.Blockers.Count, 15} {plan.ReplayDefects.Count, 8}  "
+                        )
+                        + Invariant($"{(ok ? "yes" : "NO"), -9}  ")
+                        + Invariant($"{(next is null ? "-" : next.IsEmpty ? "empty" : next.ToString())}")
+                );
             }
         }
 
         Console.WriteLine(
-            Invariant($"{recovered} of {total} drifted databases recovered to exactly real Alembic's head with an empty next plan; ")
-            + Invariant($"the static plan alone would have refused {falseBlocked} of them; ")
-            + Invariant($"{defects} static findings contradicted by real Alembic (replay defects)"));
+            Invariant(
+                $"{recovered} of {total} drifted databases recovered to exactly real Alembic's head with an empty "
+            )
+                + "next plan; "
+                + Invariant($"the static plan alone would have refused {falseBlocked} of them; ")
+                + Invariant($"{defects} static findings contradicted by real Alembic (replay defects)")
+        );
     }
 
     private static async Task<bool> RecoverAsync(
-        ConnectionTarget target, RecoveryPlan plan, ExactCheckOptions exact, SchemaState head, IRecoveryLog log)
+        ConnectionTarget target,
+        RecoveryPlan plan,
+        ExactCheckOptions exact,
+        SchemaState head,
+        IRecoveryLog log
+    )
     {
         var folder = Directory.CreateTempSubdirectory("dbr-corpus-").FullName;
         try
@@ -86,7 +117,10 @@ internal static class CorpusBenchmark
                 Cli = exact.Cli,
                 Tools = exact.Tools,
                 Journal = new JournalContext(
-                    new RecoveryJournal(Path.Combine(folder, "journal.jsonl")), "Invoke-RecoveryPlan", new Dictionary<string, string>()),
+                    new RecoveryJournal(Path.Combine(folder, "journal.jsonl")),
+                    "Invoke-RecoveryPlan",
+                    new Dictionary<string, string>()
+                ),
                 Rehearse = true,
             };
             var result = await RecoveryExecution.RunAsync(target, plan, options, log, CancellationToken.None);

@@ -1,7 +1,8 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery
+// [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]
 var argument = args.Length > 1 ? args[1] : null;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
@@ -12,10 +13,14 @@ switch (args.FirstOrDefault() ?? "snapshot")
         await AlembicBenchmark.RunAsync(argument is null ? 5 : int.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     case "conversion":
-        await ConversionBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
+        await ConversionBenchmark.RunAsync(
+            argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture)
+        );
         return 0;
     case "conversion-workload":
-        foreach (var scale in argument is null ? [0.2, 1.0] : new[] { double.Parse(argument, CultureInfo.InvariantCulture) })
+        foreach (
+            var scale in argument is null ? [0.2, 1.0] : new[] { double.Parse(argument, CultureInfo.InvariantCulture) }
+        )
         {
             await ConversionWorkloadBenchmark.RunAsync(scale);
         }
@@ -25,7 +30,10 @@ switch (args.FirstOrDefault() ?? "snapshot")
         await BackupBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     case "recovery":
-        await RecoveryBenchmark.RunAsync(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture), 5);
+        await RecoveryBenchmark.RunAsync(
+            argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture),
+            5
+        );
         return 0;
     case "corpus":
         await CorpusBenchmark.RunAsync();
@@ -34,6 +42,9 @@ switch (args.FirstOrDefault() ?? "snapshot")
         SecretScanBenchmark.Run(argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]");
+        Console.Error.WriteLine(
+            "usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | "
+                + "conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]"
+        );
         return 2;
 }

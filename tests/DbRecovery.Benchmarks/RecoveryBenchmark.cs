@@ -54,8 +54,12 @@ internal static class RecoveryBenchmark
         var history = AlembicHistory.Load(project.Root, NullRecoveryLog.Instance);
         var at = history.Revisions[AlembicBenchmark.LiveRevision].Revision;
         var schema = Engine.Alembic.Replay.StaticReplay.Run(history).SchemaOf(at);
-        await database.ExecuteAsync(AlembicBenchmark.Ddl(schema)
-            + $"CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('{history.Heads[0]}');", timeoutSeconds: 0);
+        await database.ExecuteAsync(
+            AlembicBenchmark.Ddl(schema)
+                + "CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version "
+                + $"VALUES ('{history.Heads[0]}');",
+            timeoutSeconds: 0
+        );
         var target = ConnectionTarget.Parse(database.Url);
 
         RecoveryPlan? plan = null;
@@ -63,51 +67,153 @@ internal static class RecoveryBenchmark
         for (var i = 0; i < runs; i++)
         {
             var watch = Stopwatch.StartNew();
-            plan = await RecoveryPlanner.PlanAsync(target, AlembicHistory.Load(project.Root, NullRecoveryLog.Instance), project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+            plan = await RecoveryPlanner.PlanAsync(
+                target,
+                AlembicHistory.Load(project.Root, NullRecoveryLog.Instance),
+                project.Root,
+                VersionTable.Default,
+                null,
+                null,
+                null,
+                NullRecoveryLog.Instance,
+                CancellationToken.None
+            );
             planning.Add(watch.Elapsed.TotalMilliseconds);
         }
 
         planning.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Get-RecoveryPlan (static), {history.Revisions.Count} revisions, {plan!.Forecast!.Revisions.Count} to run over a database of {schema.Tables.Count} tables: median of {runs} {planning[runs / 2],7:F0} ms (target < 2000); true revision {string.Join(",", plan.Revisions)} (expected {at}), forecast {plan.Forecast.Verdict}, {plan.Blockers.Count} blockers"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Get-RecoveryPlan (static), {history.Revisions.Count} revisions, {plan!.Forecast!.Revisions.Count} "
+            )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"to run over a database of {schema.Tables.Count} tables: median of {runs} "
+                )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{planning[runs / 2], 7:F0} ms (target < 2000); true revision "
+                )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{string.Join(",", plan.Revisions)} (expected {at}), forecast {plan.Forecast.Verdict}, "
+                )
+                + string.Create(CultureInfo.InvariantCulture, $"{plan.Blockers.Count} blockers")
+        );
 
         var decided = Stopwatch.StartNew();
-        var exactPlan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, Exact(project, scratch),
-            NullRecoveryLog.Instance, CancellationToken.None);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Get-RecoveryPlan -ScratchConnectionString (real Alembic decides: exact replay of every revision, schema copy, upgrade): {decided.Elapsed.TotalSeconds,7:F1} s, true revision {string.Join(",", exactPlan.Revisions)}, {exactPlan.Blockers.Count} blockers, {exactPlan.ReplayDefects.Count} replay defects"));
+        var exactPlan = await RecoveryPlanner.PlanAsync(
+            target,
+            history,
+            project.Root,
+            VersionTable.Default,
+            null,
+            null,
+            Exact(project, scratch),
+            NullRecoveryLog.Instance,
+            CancellationToken.None
+        );
+        Console.WriteLine(
+            "Get-RecoveryPlan -ScratchConnectionString (real Alembic decides: exact replay of every revision, "
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"schema copy, upgrade): {decided.Elapsed.TotalSeconds, 7:F1} s, true revision "
+                )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{string.Join(",", exactPlan.Revisions)}, {exactPlan.Blockers.Count} blockers, "
+                )
+                + string.Create(CultureInfo.InvariantCulture, $"{exactPlan.ReplayDefects.Count} replay defects")
+        );
 
         var exact = Stopwatch.StartNew();
-        var report = await UpgradeRehearsal.RunAsync(target, ConnectionTarget.Parse(scratch.Url), history, AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
-            plan.Revisions, history.Heads, "heads", PgTools.Locate(null), NullRecoveryLog.Instance, CancellationToken.None);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Test-AlembicUpgrade -ScratchConnectionString (exact: schema copy + real Alembic, {report.Revisions.Count} revisions): {exact.Elapsed.TotalSeconds,7:F1} s, verdict {report.Verdict}"));
+        var report = await UpgradeRehearsal.RunAsync(
+            target,
+            ConnectionTarget.Parse(scratch.Url),
+            history,
+            AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
+            plan.Revisions,
+            history.Heads,
+            "heads",
+            PgTools.Locate(null),
+            NullRecoveryLog.Instance,
+            CancellationToken.None
+        );
+        Console.WriteLine(
+            "Test-AlembicUpgrade -ScratchConnectionString (exact: schema copy + real Alembic, "
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{report.Revisions.Count} revisions): {exact.Elapsed.TotalSeconds, 7:F1} s, verdict "
+                )
+                + string.Create(CultureInfo.InvariantCulture, $"{report.Verdict}")
+        );
     }
 
     private static async Task RehearsalAsync(PostgresServer server, double scale)
     {
         using var project = new AlembicTestProject()
             .Revision("inc00001", null, IncidentHistory, "incident schema")
-            .Revision("inc00002", "inc00001", """op.create_table("folders", sa.Column("id", sa.String(36), primary_key=True), sa.Column("owner_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False))""", "folders");
+            .Revision(
+                "inc00002",
+                "inc00001",
+                """op.create_table("folders", sa.Column("id", sa.String(36), primary_key=True), sa.Column("owner_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False))""",
+                "folders"
+            );
         await using var database = await server.CreateDatabaseAsync();
         await using var scratch = await server.CreateDatabaseAsync();
         var generate = Stopwatch.StartNew();
-        await database.ExecuteAsync(ConversionBenchmark.Schema(scale) + "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('inc00002');", timeoutSeconds: 0);
+        await database.ExecuteAsync(
+            ConversionBenchmark.Schema(scale)
+                + "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc "
+                + "PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('inc00002');",
+            timeoutSeconds: 0
+        );
         await database.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await database.ScalarAsync<string>(ConversionBenchmark.Sizes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"
+            )
+        );
 
         var target = ConnectionTarget.Parse(database.Url);
         var history = AlembicHistory.Load(project.Root, NullRecoveryLog.Instance);
         var predicting = Stopwatch.StartNew();
-        var predicted = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, null, NullRecoveryLog.Instance, CancellationToken.None);
+        var predicted = await RecoveryPlanner.PlanAsync(
+            target,
+            history,
+            project.Root,
+            VersionTable.Default,
+            null,
+            null,
+            null,
+            NullRecoveryLog.Instance,
+            CancellationToken.None
+        );
         var predictedSeconds = predicting.Elapsed.TotalSeconds;
         var deciding = Stopwatch.StartNew();
-        var plan = await RecoveryPlanner.PlanAsync(target, history, project.Root, VersionTable.Default, null, null, Exact(project, scratch),
-            NullRecoveryLog.Instance, CancellationToken.None);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Get-RecoveryPlan on the incident: static {predictedSeconds:F2} s ({predicted}), with real Alembic deciding {deciding.Elapsed.TotalSeconds:F2} s ({plan})"));
-        Console.WriteLine($"Plan: {plan}; conversions {string.Join("; ", plan.Conversions)}; blockers {plan.Blockers.Count}");
+        var plan = await RecoveryPlanner.PlanAsync(
+            target,
+            history,
+            project.Root,
+            VersionTable.Default,
+            null,
+            null,
+            Exact(project, scratch),
+            NullRecoveryLog.Instance,
+            CancellationToken.None
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Get-RecoveryPlan on the incident: static {predictedSeconds:F2} s ({predicted}), with real Alembic "
+            ) + string.Create(CultureInfo.InvariantCulture, $"deciding {deciding.Elapsed.TotalSeconds:F2} s ({plan})")
+        );
+        Console.WriteLine(
+            $"Plan: {plan}; conversions {string.Join("; ", plan.Conversions)}; blockers {plan.Blockers.Count}"
+        );
         var folder = Directory.CreateTempSubdirectory("dbr-recovery-bench-").FullName;
         try
         {
@@ -117,22 +223,62 @@ internal static class RecoveryBenchmark
                 Scratch = ConnectionTarget.Parse(scratch.Url),
                 Cli = AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
                 Tools = PgTools.Locate(null),
-                Journal = new JournalContext(new RecoveryJournal(Path.Combine(folder, "journal.jsonl")), "Invoke-RecoveryPlan", new Dictionary<string, string>()),
+                Journal = new JournalContext(
+                    new RecoveryJournal(Path.Combine(folder, "journal.jsonl")),
+                    "Invoke-RecoveryPlan",
+                    new Dictionary<string, string>()
+                ),
                 Rehearse = true,
             };
             var watch = Stopwatch.StartNew();
-            var result = await RecoveryExecution.RunAsync(target, plan, options, NullRecoveryLog.Instance, CancellationToken.None);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Invoke-RecoveryPlan -Rehearse: {watch.Elapsed.TotalSeconds:F1} s in all, checks {(result.Passed ? "pass" : "FAIL")}"));
+            var result = await RecoveryExecution.RunAsync(
+                target,
+                plan,
+                options,
+                NullRecoveryLog.Instance,
+                CancellationToken.None
+            );
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Invoke-RecoveryPlan -Rehearse: {watch.Elapsed.TotalSeconds:F1} s in all, checks "
+                ) + string.Create(CultureInfo.InvariantCulture, $"{(result.Passed ? "pass" : "FAIL")}")
+            );
             foreach (var step in result.Steps)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {step.On,-9} {step.Order}. {step.Kind,-11} {step.Duration.TotalSeconds,7:F1} s   lock window {step.LockWindow.TotalSeconds,7:F1} s   {step.Outcome}"));
+                Console.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"  {step.On, -9} {step.Order}. {step.Kind, -11} {step.Duration.TotalSeconds, 7:F1} s   lock "
+                    )
+                        + string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"window {step.LockWindow.TotalSeconds, 7:F1} s   {step.Outcome}"
+                        )
+                );
             }
 
             foreach (var kind in result.Steps.Where(s => s.On == "Rehearsal").Select(s => s.Kind))
             {
-                var (rehearsal, real) = (result.Steps.First(s => s.On == "Rehearsal" && s.Kind == kind), result.Steps.First(s => s.On == "Database" && s.Kind == kind));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{kind,-8} rehearsal/real time {rehearsal.Duration / real.Duration,5:F2}   lock window rehearsal {rehearsal.LockWindow.TotalSeconds:F1} s vs real {real.LockWindow.TotalSeconds:F1} s ({(rehearsal.LockWindow - real.LockWindow) / real.LockWindow * 100,6:F1} %)"));
+                var (rehearsal, real) = (
+                    result.Steps.First(s => s.On == "Rehearsal" && s.Kind == kind),
+                    result.Steps.First(s => s.On == "Database" && s.Kind == kind)
+                );
+                Console.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{kind, -8} rehearsal/real time {rehearsal.Duration / real.Duration, 5:F2}   lock window "
+                    )
+                        + string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"rehearsal {rehearsal.LockWindow.TotalSeconds:F1} s vs real "
+                        )
+                        + string.Create(CultureInfo.InvariantCulture, $"{real.LockWindow.TotalSeconds:F1} s ")
+                        + string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"({(rehearsal.LockWindow - real.LockWindow) / real.LockWindow * 100, 6:F1} %)"
+                        )
+                );
             }
         }
         finally
@@ -141,6 +287,10 @@ internal static class RecoveryBenchmark
         }
     }
 
-    private static ExactCheckOptions Exact(AlembicTestProject project, TestDatabase scratch) => new(
-        ConnectionTarget.Parse(scratch.Url), AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"), PgTools.Locate(null));
+    private static ExactCheckOptions Exact(AlembicTestProject project, TestDatabase scratch) =>
+        new(
+            ConnectionTarget.Parse(scratch.Url),
+            AlembicCli.For(project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL"),
+            PgTools.Locate(null)
+        );
 }

@@ -23,10 +23,19 @@ internal static class SnapshotBenchmark
         var generate = Stopwatch.StartNew();
         await database.ExecuteAsync(GenerateSchema());
         var state = await SnapshotAsync(database);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Generated {state.Tables.Count} tables, {state.Tables.Sum(t => t.Columns.Count)} columns, {state.ForeignKeys.Count} foreign keys, {state.Tables.Sum(t => t.Indexes.Count)} indexes in {generate.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Generated {state.Tables.Count} tables, {state.Tables.Sum(t => t.Columns.Count)} columns, "
+                    + $"{state.ForeignKeys.Count} foreign keys, {state.Tables.Sum(t => t.Indexes.Count)} indexes in "
+                    + $"{generate.Elapsed.TotalSeconds:F1} s"
+            )
+        );
 
-        var pgDump = Path.Combine(LocalCluster.FindBinDirectory() ?? throw new InvalidOperationException("pg_dump not found"), "pg_dump");
+        var pgDump = Path.Combine(
+            LocalCluster.FindBinDirectory() ?? throw new InvalidOperationException("pg_dump not found"),
+            "pg_dump"
+        );
         await DumpAsync(pgDump, database);
         var snapshotTimes = new List<double>();
         var dumpTimes = new List<double>();
@@ -39,9 +48,21 @@ internal static class SnapshotBenchmark
 
         var snapshot = Median(snapshotTimes);
         var dump = Median(dumpTimes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"snapshot (engine)       median of {runs}: {snapshot,8:F0} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pg_dump --schema-only   median of {runs}: {dump,8:F0} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio snapshot / pg_dump: {snapshot / dump:F2} (target <= 0.50)"));
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"snapshot (engine)       median of {runs}: {snapshot, 8:F0} ms"
+            )
+        );
+        Console.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"pg_dump --schema-only   median of {runs}: {dump, 8:F0} ms")
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"ratio snapshot / pg_dump: {snapshot / dump:F2} (target <= 0.50)"
+            )
+        );
     }
 
     private static string GenerateSchema()
@@ -49,19 +70,29 @@ internal static class SnapshotBenchmark
         var sql = new StringBuilder();
         for (var i = 0; i < Tables; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"""
+            sql.Append(
+                CultureInfo.InvariantCulture,
+                $"""
                 CREATE TABLE t{i} (id uuid PRIMARY KEY, parent_id uuid, name text NOT NULL, note text, amount numeric(12,2),
                     created_at timestamptz DEFAULT now(), flags int DEFAULT 0, code varchar(36), payload jsonb, active boolean);
 
-                """);
+                """
+            );
         }
 
         for (var i = 0; i < Tables; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"ALTER TABLE t{i} ADD CONSTRAINT t{i}_parent_fk FOREIGN KEY (parent_id) REFERENCES t{(i + 1) % Tables} (id);\n");
+            sql.Append(
+                CultureInfo.InvariantCulture,
+                $"ALTER TABLE t{i} ADD CONSTRAINT t{i}_parent_fk FOREIGN KEY (parent_id) REFERENCES "
+                    + $"t{(i + 1) % Tables} (id);\n"
+            );
             if (i % 2 == 0)
             {
-                sql.Append(CultureInfo.InvariantCulture, $"CREATE INDEX t{i}_parent_idx ON t{i} (parent_id) WHERE active;\n");
+                sql.Append(
+                    CultureInfo.InvariantCulture,
+                    $"CREATE INDEX t{i}_parent_idx ON t{i} (parent_id) WHERE active;\n"
+                );
             }
         }
 
@@ -69,13 +100,31 @@ internal static class SnapshotBenchmark
     }
 
     private static async Task<SchemaState> SnapshotAsync(TestDatabase database) =>
-        await SchemaReader.CaptureAsync(ConnectionTarget.Parse(database.Url), new SchemaReadOptions(), NullRecoveryLog.Instance, CancellationToken.None);
+        await SchemaReader.CaptureAsync(
+            ConnectionTarget.Parse(database.Url),
+            new SchemaReadOptions(),
+            NullRecoveryLog.Instance,
+            CancellationToken.None
+        );
 
     private static async Task DumpAsync(string pgDump, TestDatabase database)
     {
         var settings = database.Settings;
         var start = new ProcessStartInfo(pgDump) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--schema-only", "-h", settings.Host!, "-p", settings.Port.ToString(CultureInfo.InvariantCulture), "-U", settings.Username!, "-d", database.Name })
+        foreach (
+            var argument in new[]
+            {
+                "--schema-only",
+                "-h",
+                settings.Host!,
+                "-p",
+                settings.Port.ToString(CultureInfo.InvariantCulture),
+                "-U",
+                settings.Username!,
+                "-d",
+                database.Name,
+            }
+        )
         {
             start.ArgumentList.Add(argument);
         }
@@ -102,6 +151,8 @@ internal static class SnapshotBenchmark
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        return sorted.Count % 2 == 1
+            ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

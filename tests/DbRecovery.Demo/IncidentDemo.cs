@@ -10,7 +10,10 @@ namespace DbRecovery.Demo;
 /// </summary>
 public static class IncidentDemo
 {
-    /// <summary>Runs the demo; pwsh writes to this console, or to <paramref name="output"/> when given. Returns pwsh's exit code.</summary>
+    /// <summary>
+    /// Runs the demo; pwsh writes to this console, or to <paramref name="output"/> when given. Returns pwsh's exit
+    /// code.
+    /// </summary>
     public static async Task<int> RunAsync(TextWriter? output)
     {
         var say = output ?? Console.Out;
@@ -26,20 +29,27 @@ public static class IncidentDemo
         }
 
         // ... then someone edited the files to String(36) and stamped head by hand.
-        await database.ExecuteAsync(AlembicHistories.IncidentRows + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';");
+        await database.ExecuteAsync(
+            AlembicHistories.IncidentRows
+                + $"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}';"
+        );
         var work = Directory.CreateTempSubdirectory("dbrecovery-demo-").FullName;
         try
         {
-            return await PwshAsync(output, Path.Combine(AppContext.BaseDirectory, "Show-Recovery.ps1"), new Dictionary<string, string>
-            {
-                ["DATABASE_URL"] = database.Url,
-                ["DEMO_SCRATCH_URL"] = scratch.Url,
-                ["DEMO_PROJECT"] = project.Root,
-                ["DEMO_WORK"] = work,
-                ["DEMO_MODULE"] = Path.Combine(RepositoryRoot.Path, "out", "DbRecovery", "DbRecovery.psd1"),
-                ["DEMO_ALEMBIC"] = AlembicTestProject.Python,
-                ["DBRECOVERY_FINGERPRINT_KEY"] = Path.Combine(work, "fingerprint.key"),
-            });
+            return await PwshAsync(
+                output,
+                Path.Combine(AppContext.BaseDirectory, "Show-Recovery.ps1"),
+                new Dictionary<string, string>
+                {
+                    ["DATABASE_URL"] = database.Url,
+                    ["DEMO_SCRATCH_URL"] = scratch.Url,
+                    ["DEMO_PROJECT"] = project.Root,
+                    ["DEMO_WORK"] = work,
+                    ["DEMO_MODULE"] = Path.Combine(RepositoryRoot.Path, "out", "DbRecovery", "DbRecovery.psd1"),
+                    ["DEMO_ALEMBIC"] = AlembicTestProject.Python,
+                    ["DBRECOVERY_FINGERPRINT_KEY"] = Path.Combine(work, "fingerprint.key"),
+                }
+            );
         }
         finally
         {
@@ -50,15 +60,24 @@ public static class IncidentDemo
     /// <summary>pwsh from $PWSH or PATH, else the repository's local tool (dotnet tool run pwsh).</summary>
     private static async Task<int> PwshAsync(TextWriter? output, string script, IDictionary<string, string> environment)
     {
-        var onPath = Environment.GetEnvironmentVariable("PWSH") ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator).Select(d => Path.Combine(d, "pwsh")).FirstOrDefault(File.Exists);
+        var onPath = Environment.GetEnvironmentVariable("PWSH")
+            ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(Path.PathSeparator)
+                .Select(d => Path.Combine(d, "pwsh"))
+                .FirstOrDefault(File.Exists);
         var start = new ProcessStartInfo(onPath ?? "dotnet")
         {
             WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = output is not null,
             RedirectStandardError = output is not null,
         };
-        foreach (var argument in (onPath is null ? ["tool", "run", "pwsh"] : Array.Empty<string>()).Concat(["-NoProfile", "-File", script]))
+        foreach (
+            var argument in (onPath is null ? ["tool", "run", "pwsh"] : Array.Empty<string>()).Concat([
+                "-NoProfile",
+                "-File",
+                script,
+            ])
+        )
         {
             start.ArgumentList.Add(argument);
         }

@@ -34,7 +34,15 @@ public static class AlembicSweep
     }
 
     /// <summary>How many operations (<c>op.*</c>, <c>batch_op.*</c> calls) the sweep makes.</summary>
-    public static int OperationCount() => Bodies().Sum(b => b.Split('\n').Count(l => l.TrimStart().StartsWith("op.", StringComparison.Ordinal) || l.TrimStart().StartsWith("batch_op.", StringComparison.Ordinal)));
+    public static int OperationCount() =>
+        Bodies()
+            .Sum(b =>
+                b.Split('\n')
+                    .Count(l =>
+                        l.TrimStart().StartsWith("op.", StringComparison.Ordinal)
+                        || l.TrimStart().StartsWith("batch_op.", StringComparison.Ordinal)
+                    )
+            );
 
     /// <summary>Writes the sweep as revisions <c>sw0000</c>, <c>sw0001</c>, … of <paramref name="project"/>.</summary>
     public static AlembicTestProject Write(AlembicTestProject project)
@@ -55,19 +63,57 @@ public static class AlembicSweep
     {
         string[] types =
         [
-            "sa.String()", "sa.String(36)", "sa.Text()", "sa.Integer()", "sa.Integer", "sa.BigInteger()", "sa.SmallInteger()", "sa.Boolean()",
-            "sa.Float()", "sa.Float(precision=53)", "sa.Float(24)", "sa.Numeric()", "sa.Numeric(10, 2)", "sa.Numeric(precision=8)", "sa.Date()",
-            "sa.DateTime()", "sa.DateTime(timezone=True)", "sa.Time()", "sa.Time(timezone=True)", "sa.Interval()", "sa.JSON()",
-            "postgresql.JSONB()", "postgresql.UUID(as_uuid=True)", "postgresql.UUID()", "sa.LargeBinary()", "postgresql.BYTEA()", "postgresql.INET()",
-            "postgresql.CIDR()", "postgresql.MACADDR()", "postgresql.TSVECTOR()", "sa.ARRAY(sa.Integer())", "postgresql.ARRAY(sa.String(20))",
-            "sa.CHAR(3)", "sa.Unicode(50)", "sa.UnicodeText()", "sa.VARCHAR(length=12)", "postgresql.TIMESTAMP(timezone=True)",
-            "postgresql.DOUBLE_PRECISION()", "sa.REAL()", "sa.TIMESTAMP()", "sa.BIGINT()", "sa.NUMERIC(12, 4)", "postgresql.INTERVAL()",
-            "sa.types.String(5)", "sa.sql.sqltypes.Integer()",
+            "sa.String()",
+            "sa.String(36)",
+            "sa.Text()",
+            "sa.Integer()",
+            "sa.Integer",
+            "sa.BigInteger()",
+            "sa.SmallInteger()",
+            "sa.Boolean()",
+            "sa.Float()",
+            "sa.Float(precision=53)",
+            "sa.Float(24)",
+            "sa.Numeric()",
+            "sa.Numeric(10, 2)",
+            "sa.Numeric(precision=8)",
+            "sa.Date()",
+            "sa.DateTime()",
+            "sa.DateTime(timezone=True)",
+            "sa.Time()",
+            "sa.Time(timezone=True)",
+            "sa.Interval()",
+            "sa.JSON()",
+            "postgresql.JSONB()",
+            "postgresql.UUID(as_uuid=True)",
+            "postgresql.UUID()",
+            "sa.LargeBinary()",
+            "postgresql.BYTEA()",
+            "postgresql.INET()",
+            "postgresql.CIDR()",
+            "postgresql.MACADDR()",
+            "postgresql.TSVECTOR()",
+            "sa.ARRAY(sa.Integer())",
+            "postgresql.ARRAY(sa.String(20))",
+            "sa.CHAR(3)",
+            "sa.Unicode(50)",
+            "sa.UnicodeText()",
+            "sa.VARCHAR(length=12)",
+            "postgresql.TIMESTAMP(timezone=True)",
+            "postgresql.DOUBLE_PRECISION()",
+            "sa.REAL()",
+            "sa.TIMESTAMP()",
+            "sa.BIGINT()",
+            "sa.NUMERIC(12, 4)",
+            "postgresql.INTERVAL()",
+            "sa.types.String(5)",
+            "sa.sql.sqltypes.Integer()",
         ];
         for (var chunk = 0; chunk * 9 < types.Length; chunk++)
         {
             var columns = types.Skip(chunk * 9).Take(9).Select((t, i) => $"    sa.Column(\"c{i}\", {t}),");
-            yield return $"op.create_table(\"types_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), primary_key=True),\n{string.Join('\n', columns)}\n)";
+            yield return $"op.create_table(\"types_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), "
+                + $"primary_key=True),\n{string.Join('\n', columns)}\n)";
         }
     }
 
@@ -76,13 +122,32 @@ public static class AlembicSweep
         string[] nullables = [string.Empty, ", nullable=True", ", nullable=False"];
         string[] uniques = [string.Empty, ", unique=True"];
         string[] indexes = [string.Empty, ", index=True"];
-        string[] defaults = [string.Empty, ", server_default=\"x\"", ", server_default=sa.text(\"'y'\")", ", server_default=sa.func.now()"];
-        var columns = (from n in nullables from u in uniques from i in indexes from d in defaults select (n, u, i, d)).ToList();
+        string[] defaults =
+        [
+            string.Empty,
+            ", server_default=\"x\"",
+            ", server_default=sa.text(\"'y'\")",
+            ", server_default=sa.func.now()",
+        ];
+        var columns = (
+            from n in nullables
+            from u in uniques
+            from i in indexes
+            from d in defaults
+            select (n, u, i, d)
+        ).ToList();
         for (var chunk = 0; chunk * 8 < columns.Count; chunk++)
         {
-            var lines = columns.Skip(chunk * 8).Take(8).Select((c, i) =>
-                $"    sa.Column(\"f{i}\", {(c.d.Contains("now", StringComparison.Ordinal) ? "sa.DateTime()" : "sa.String(10)")}{c.n}{c.u}{c.i}{c.d}, comment=\"flag {i}\"),");
-            yield return $"op.create_table(\"flags_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), primary_key=True),\n{string.Join('\n', lines)}\n    comment=\"flags\",\n)";
+            var lines = columns
+                .Skip(chunk * 8)
+                .Take(8)
+                .Select(
+                    (c, i) =>
+                        $"    sa.Column(\"f{i}\", "
+                        + $"{(c.d.Contains("now", StringComparison.Ordinal) ? "sa.DateTime()" : "sa.String(10)")}{c.n}{c.u}{c.i}{c.d}, comment=\"flag {i}\"),"
+                );
+            yield return $"op.create_table(\"flags_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), "
+                + $"primary_key=True),\n{string.Join('\n', lines)}\n    comment=\"flags\",\n)";
         }
     }
 
@@ -122,7 +187,9 @@ public static class AlembicSweep
             var constraints = new List<string>();
             foreach (var (pair, i) in pairs.Skip(chunk * 6).Take(6).Select((p, i) => (p, i)))
             {
-                var options = (pair.d == "None" ? string.Empty : $", ondelete=\"{pair.d}\"") + (pair.u == "None" ? string.Empty : $", onupdate=\"{pair.u}\"");
+                var options =
+                    (pair.d == "None" ? string.Empty : $", ondelete=\"{pair.d}\"")
+                    + (pair.u == "None" ? string.Empty : $", onupdate=\"{pair.u}\"");
                 var name = i % 2 == 0 ? string.Empty : $", name=\"fk_act_{chunk}_{i}\"";
                 if (i % 3 == 2)
                 {
@@ -131,11 +198,14 @@ public static class AlembicSweep
                 }
                 else
                 {
-                    lines.Add($"    sa.Column(\"p{i}\", sa.Integer(), sa.ForeignKey(\"fk_parent.id\"{options}{name})),");
+                    lines.Add(
+                        $"    sa.Column(\"p{i}\", sa.Integer(), sa.ForeignKey(\"fk_parent.id\"{options}{name})),"
+                    );
                 }
             }
 
-            yield return $"op.create_table(\"fk_actions_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), primary_key=True),\n{string.Join('\n', lines.Concat(constraints))}\n)";
+            yield return $"op.create_table(\"fk_actions_{chunk}\",\n    sa.Column(\"id\", sa.Integer(), "
+                + $"primary_key=True),\n{string.Join('\n', lines.Concat(constraints))}\n)";
         }
 
         yield return """

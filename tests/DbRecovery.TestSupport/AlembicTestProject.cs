@@ -9,7 +9,9 @@ namespace DbRecovery.TestSupport;
 /// </summary>
 public sealed class AlembicTestProject : IDisposable
 {
-    /// <summary>Python with the distribution's alembic, sqlalchemy and psycopg2 (the first python3 on PATH may lack them).</summary>
+    /// <summary>
+    /// Python with the distribution's alembic, sqlalchemy and psycopg2 (the first python3 on PATH may lack them).
+    /// </summary>
     public const string Python = "/usr/bin/python3";
 
     private const string EnvPy = """
@@ -77,13 +79,17 @@ public sealed class AlembicTestProject : IDisposable
 
     private int _sequence;
 
-    /// <param name="targetMetadata">Python lines of env.py that define <c>target_metadata</c> (imports included); by default it is None.</param>
+    /// <param name="targetMetadata">Python lines of env.py that define <c>target_metadata</c> (imports included); by
+    /// default it is None.</param>
     public AlembicTestProject(string targetMetadata = "target_metadata = None")
     {
         Root = Directory.CreateTempSubdirectory("dbrecovery-alembic-").FullName;
         Directory.CreateDirectory(Path.Combine(Root, "migrations", "versions"));
         File.WriteAllText(Path.Combine(Root, "alembic.ini"), Ini);
-        File.WriteAllText(Path.Combine(Root, "migrations", "env.py"), string.Format(System.Globalization.CultureInfo.InvariantCulture, EnvPy, targetMetadata));
+        File.WriteAllText(
+            Path.Combine(Root, "migrations", "env.py"),
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, EnvPy, targetMetadata)
+        );
         File.WriteAllText(Path.Combine(Root, "migrations", "script.py.mako"), "# unused\n");
     }
 
@@ -94,19 +100,38 @@ public sealed class AlembicTestProject : IDisposable
     /// <summary>The command line that runs Alembic here.</summary>
     public static string[] AlembicCommand => [Python, "-m", "alembic"];
 
-    /// <summary>Writes a migration file; the header is written after the imports, as recent Alembic templates do.</summary>
-    public AlembicTestProject Revision(string id, string? down, string upgrade, string? message = null, string? subfolder = null)
+    /// <summary>
+    /// Writes a migration file; the header is written after the imports, as recent Alembic templates do.
+    /// </summary>
+    public AlembicTestProject Revision(
+        string id,
+        string? down,
+        string upgrade,
+        string? message = null,
+        string? subfolder = null
+    )
     {
         var downText = down switch
         {
             null => "None",
-            _ when down.Contains(',', StringComparison.Ordinal) => "(" + string.Join(", ", down.Split(',').Select(d => $"'{d.Trim()}'")) + ")",
+            _ when down.Contains(',', StringComparison.Ordinal) => "("
+                + string.Join(", ", down.Split(',').Select(d => $"'{d.Trim()}'"))
+                + ")",
             _ => $"'{down}'",
         };
         var body = new StringBuilder()
-            .Append(CultureInfo($"\"\"\"{message ?? "revision " + id}\n\nRevision ID: {id}\nRevises: {down}\nCreate Date: 2024-01-01 00:00:{_sequence:00}.000000\n\n\"\"\"\n"))
-            .Append("from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n\n")
-            .Append(CultureInfo($"revision: str = '{id}'\ndown_revision: Union[str, Sequence[str], None] = {downText}\nbranch_labels = None\ndepends_on = None\n\n\n"))
+            .Append(
+                CultureInfo($"\"\"\"{message ?? "revision " + id}\n\nRevision ID: {id}\nRevises: {down}\n")
+                    + CultureInfo($"Create Date: 2024-01-01 00:00:{_sequence:00}.000000\n\n\"\"\"\n")
+            )
+            .Append(
+                "from typing import Sequence, Union\n\nfrom alembic import op\nimport sqlalchemy as sa\nfrom "
+                    + "sqlalchemy.dialects import postgresql\n\n"
+            )
+            .Append(
+                CultureInfo($"revision: str = '{id}'\ndown_revision: Union[str, Sequence[str], None] = ")
+                    + CultureInfo($"{downText}\nbranch_labels = None\ndepends_on = None\n\n\n")
+            )
             .Append("def upgrade() -> None:\n")
             .Append(string.Join('\n', upgrade.Trim('\n').Split('\n').Select(l => "    " + l)))
             .Append("\n\n\ndef downgrade() -> None:\n    pass\n");
@@ -122,11 +147,17 @@ public sealed class AlembicTestProject : IDisposable
     {
         var ini = Path.Combine(Root, "alembic.ini");
         var line = "version_locations = " + string.Join(' ', folders);
-        File.WriteAllText(ini, File.ReadAllText(ini).Replace("prepend_sys_path = .\n", $"prepend_sys_path = .\n{line}\n", StringComparison.Ordinal));
+        File.WriteAllText(
+            ini,
+            File.ReadAllText(ini)
+                .Replace("prepend_sys_path = .\n", $"prepend_sys_path = .\n{line}\n", StringComparison.Ordinal)
+        );
         return this;
     }
 
-    /// <summary>Writes a Python file of the project (a models module, a package of constants), relative to its root.</summary>
+    /// <summary>
+    /// Writes a Python file of the project (a models module, a package of constants), relative to its root.
+    /// </summary>
     public AlembicTestProject Module(string relativePath, string source)
     {
         var path = Path.Combine(Root, relativePath);
@@ -139,7 +170,10 @@ public sealed class AlembicTestProject : IDisposable
     public (int ExitCode, string Output) Run(string databaseUrl, params string[] arguments) =>
         RunPython(databaseUrl, ["-m", "alembic", "-c", Path.Combine(Root, "alembic.ini"), .. arguments]);
 
-    /// <summary>Runs Python code in the project folder (its modules importable) with the database URL in $DATABASE_URL; fails the test when it fails.</summary>
+    /// <summary>
+    /// Runs Python code in the project folder (its modules importable) with the database URL in $DATABASE_URL; fails
+    /// the test when it fails.
+    /// </summary>
     public string ExecutePython(string databaseUrl, string code)
     {
         var (exitCode, output) = RunPython(databaseUrl, ["-c", code]);
@@ -148,7 +182,12 @@ public sealed class AlembicTestProject : IDisposable
 
     private (int ExitCode, string Output) RunPython(string databaseUrl, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(Python) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Python)
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -9,7 +9,8 @@ namespace DbRecovery.TestSupport;
 /// <summary>
 /// An application that keeps working on organizations, users and deals while something else changes the schema:
 /// several clients looping at a fixed rate, a third of them each INSERTing a user with two deals (one transaction),
-/// UPDATEing a deal by id, or SELECTing a user with its deals by id (so a blocked writer never hides a blocked reader). Values go as untyped parameters, as an ORM sends them, so the
+/// UPDATEing a deal by id, or SELECTing a user with its deals by id (so a blocked writer never hides a blocked reader).
+/// Values go as untyped parameters, as an ORM sends them, so the
 /// same statements work before and after the key columns change type. Every request's latency and error is kept,
 /// and every row it wrote can be checked afterwards.
 /// </summary>
@@ -34,14 +35,23 @@ public sealed class ApplicationWorkload
         _existingDeals = deals;
     }
 
-    /// <summary>Starts <paramref name="clients"/> clients, each sending one request every <paramref name="interval"/>.</summary>
+    /// <summary>
+    /// Starts <paramref name="clients"/> clients, each sending one request every <paramref name="interval"/>.
+    /// </summary>
     public static async Task<ApplicationWorkload> StartAsync(string connectionString, int clients, TimeSpan interval)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync().ConfigureAwait(false);
-        var organization = (string)(await new NpgsqlCommand("SELECT id::text FROM organizations ORDER BY id LIMIT 1", connection).ExecuteScalarAsync().ConfigureAwait(false))!;
-        var users = await ListAsync(connection, "SELECT id::text FROM users ORDER BY id LIMIT 200").ConfigureAwait(false);
-        var deals = await ListAsync(connection, "SELECT id::text FROM deals ORDER BY id LIMIT 200").ConfigureAwait(false);
+        var organization = (string)
+            (
+                await new NpgsqlCommand("SELECT id::text FROM organizations ORDER BY id LIMIT 1", connection)
+                    .ExecuteScalarAsync()
+                    .ConfigureAwait(false)
+            )!;
+        var users = await ListAsync(connection, "SELECT id::text FROM users ORDER BY id LIMIT 200")
+            .ConfigureAwait(false);
+        var deals = await ListAsync(connection, "SELECT id::text FROM deals ORDER BY id LIMIT 200")
+            .ConfigureAwait(false);
         var workload = new ApplicationWorkload(connectionString, organization, users, deals);
         for (var i = 0; i < clients; i++)
         {
@@ -58,21 +68,35 @@ public sealed class ApplicationWorkload
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_clients).ConfigureAwait(false);
         var latencies = _requests.Select(r => r.Latency).Order().ToList();
-        TimeSpan Longest(bool write) => _requests.Where(r => r.Write == write).Select(r => r.Latency).DefaultIfEmpty().Max();
+        TimeSpan Longest(bool write) =>
+            _requests.Where(r => r.Write == write).Select(r => r.Latency).DefaultIfEmpty().Max();
         return new WorkloadReport(
-            _requests.Count, _errors.ToList(), Longest(true), Longest(false),
-            latencies.Count == 0 ? TimeSpan.Zero : latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))],
-            _users.Count);
+            _requests.Count,
+            _errors.ToList(),
+            Longest(true),
+            Longest(false),
+            latencies.Count == 0
+                ? TimeSpan.Zero
+                : latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))],
+            _users.Count
+        );
     }
 
-    /// <summary>What is missing or wrong of the rows the clients wrote: users, their deals, each deal's last title.</summary>
+    /// <summary>
+    /// What is missing or wrong of the rows the clients wrote: users, their deals, each deal's last title.
+    /// </summary>
     public async Task<IReadOnlyList<string>> CheckRowsAsync()
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync().ConfigureAwait(false);
         var wrong = new List<string>();
         var users = new Dictionary<string, string>();
-        await using (var command = new NpgsqlCommand("SELECT id::text, email FROM users WHERE id::text = ANY(@ids)", connection) { Parameters = { new("ids", _users.Keys.ToArray()) } })
+        await using (
+            var command = new NpgsqlCommand("SELECT id::text, email FROM users WHERE id::text = ANY(@ids)", connection)
+            {
+                Parameters = { new("ids", _users.Keys.ToArray()) },
+            }
+        )
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -81,9 +105,21 @@ public sealed class ApplicationWorkload
             }
         }
 
-        wrong.AddRange(_users.Where(u => users.GetValueOrDefault(u.Key) != u.Value).Select(u => $"user {u.Key} ({u.Value}): found '{users.GetValueOrDefault(u.Key) ?? "nothing"}'"));
+        wrong.AddRange(
+            _users
+                .Where(u => users.GetValueOrDefault(u.Key) != u.Value)
+                .Select(u => $"user {u.Key} ({u.Value}): found '{users.GetValueOrDefault(u.Key) ?? "nothing"}'")
+        );
         var deals = new Dictionary<string, (string, string)>();
-        await using (var command = new NpgsqlCommand("SELECT id::text, owner_id::text, title FROM deals WHERE id::text = ANY(@ids)", connection) { Parameters = { new("ids", _deals.Keys.ToArray()) } })
+        await using (
+            var command = new NpgsqlCommand(
+                "SELECT id::text, owner_id::text, title FROM deals WHERE id::text = ANY(@ids)",
+                connection
+            )
+            {
+                Parameters = { new("ids", _deals.Keys.ToArray()) },
+            }
+        )
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -92,8 +128,14 @@ public sealed class ApplicationWorkload
             }
         }
 
-        wrong.AddRange(_deals.Where(d => !deals.TryGetValue(d.Key, out var found) || found != d.Value)
-            .Select(d => $"deal {d.Key}: expected {d.Value}, found {(deals.TryGetValue(d.Key, out var f) ? f.ToString() : "nothing")}"));
+        wrong.AddRange(
+            _deals
+                .Where(d => !deals.TryGetValue(d.Key, out var found) || found != d.Value)
+                .Select(d =>
+                    $"deal {d.Key}: expected {d.Value}, found "
+                    + $"{(deals.TryGetValue(d.Key, out var f) ? f.ToString() : "nothing")}"
+                )
+        );
         return wrong;
     }
 
@@ -110,7 +152,8 @@ public sealed class ApplicationWorkload
         return [.. values];
     }
 
-    private static NpgsqlParameter Untyped(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Unknown };
+    private static NpgsqlParameter Untyped(string value) =>
+        new() { Value = value, NpgsqlDbType = NpgsqlDbType.Unknown };
 
     private async Task ClientAsync(int client, TimeSpan interval)
     {
@@ -166,7 +209,11 @@ public sealed class ApplicationWorkload
     {
         var email = string.Create(CultureInfo.InvariantCulture, $"workload-{client}-{n}@example.test");
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        await using var user = new NpgsqlCommand("INSERT INTO users (organization_id, email) VALUES ($1, $2) RETURNING id::text", connection, transaction)
+        await using var user = new NpgsqlCommand(
+            "INSERT INTO users (organization_id, email) VALUES ($1, $2) RETURNING id::text",
+            connection,
+            transaction
+        )
         {
             Parameters = { Untyped(_organization), Untyped(email) },
         };
@@ -175,7 +222,12 @@ public sealed class ApplicationWorkload
         for (var d = 0; d < 2; d++)
         {
             var title = $"{email} deal {d}";
-            await using var deal = new NpgsqlCommand("INSERT INTO deals (organization_id, created_by, owner_id, title) VALUES ($1, $2, $2, $3) RETURNING id::text", connection, transaction)
+            await using var deal = new NpgsqlCommand(
+                "INSERT INTO deals (organization_id, created_by, owner_id, title) VALUES ($1, $2, $2, $3) RETURNING "
+                    + "id::text",
+                connection,
+                transaction
+            )
             {
                 Parameters = { Untyped(_organization), Untyped(id), Untyped(title) },
             };
@@ -194,9 +246,15 @@ public sealed class ApplicationWorkload
     {
         // Only deals this workload inserted are checked afterwards; the others are updated for the load.
         var mine = _deals.Keys.Where(k => k.GetHashCode(StringComparison.Ordinal) % 8 == client % 8).Take(50).ToList();
-        var id = mine.Count > 0 && random.Next(2) == 0 ? mine[random.Next(mine.Count)] : _existingDeals[random.Next(_existingDeals.Length)];
+        var id =
+            mine.Count > 0 && random.Next(2) == 0
+                ? mine[random.Next(mine.Count)]
+                : _existingDeals[random.Next(_existingDeals.Length)];
         var title = string.Create(CultureInfo.InvariantCulture, $"updated by {client} at {n}");
-        await using var update = new NpgsqlCommand("UPDATE deals SET title = $2 WHERE id = $1 RETURNING owner_id::text", connection)
+        await using var update = new NpgsqlCommand(
+            "UPDATE deals SET title = $2 WHERE id = $1 RETURNING owner_id::text",
+            connection
+        )
         {
             Parameters = { Untyped(id), Untyped(title) },
         };
@@ -210,15 +268,19 @@ public sealed class ApplicationWorkload
     private async Task SelectAsync(NpgsqlConnection connection, Random random)
     {
         var known = _users.Keys.Take(100).ToList();
-        var id = known.Count > 0 && random.Next(2) == 0 ? known[random.Next(known.Count)] : _existingUsers[random.Next(_existingUsers.Length)];
-        await using var select = new NpgsqlCommand("SELECT u.email, d.title FROM users u LEFT JOIN deals d ON d.owner_id = u.id WHERE u.id = $1", connection)
+        var id =
+            known.Count > 0 && random.Next(2) == 0
+                ? known[random.Next(known.Count)]
+                : _existingUsers[random.Next(_existingUsers.Length)];
+        await using var select = new NpgsqlCommand(
+            "SELECT u.email, d.title FROM users u LEFT JOIN deals d ON d.owner_id = u.id WHERE u.id = $1",
+            connection
+        )
         {
             Parameters = { Untyped(id) },
         };
         await using var reader = await select.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
-        {
-        }
+        while (await reader.ReadAsync().ConfigureAwait(false)) { }
     }
 }
 
@@ -229,4 +291,11 @@ public sealed class ApplicationWorkload
 /// <param name="LongestRead">The longest any SELECT took.</param>
 /// <param name="P99">The 99th percentile latency of all requests.</param>
 /// <param name="UsersInserted">Users inserted (each with two deals).</param>
-public sealed record WorkloadReport(int Requests, IReadOnlyList<string> Errors, TimeSpan LongestWrite, TimeSpan LongestRead, TimeSpan P99, int UsersInserted);
+public sealed record WorkloadReport(
+    int Requests,
+    IReadOnlyList<string> Errors,
+    TimeSpan LongestWrite,
+    TimeSpan LongestRead,
+    TimeSpan P99,
+    int UsersInserted
+);

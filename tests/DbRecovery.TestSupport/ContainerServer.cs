@@ -11,6 +11,12 @@ internal static class ContainerServer
         var container = new PostgreSqlBuilder("postgres:15").Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await container.StartAsync(timeout.Token).ConfigureAwait(false);
-        return await PostgresServer.Verified(new NpgsqlConnectionStringBuilder(container.GetConnectionString()), "Testcontainers postgres:15", null).ConfigureAwait(false);
+        return await PostgresServer
+            .Verified(
+                new NpgsqlConnectionStringBuilder(container.GetConnectionString()),
+                "Testcontainers postgres:15",
+                null
+            )
+            .ConfigureAwait(false);
     }
 }

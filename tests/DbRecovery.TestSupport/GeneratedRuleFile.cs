@@ -21,11 +21,23 @@ public static class GeneratedRuleFile
         {
             var (id, regex, extra) = (i % 11) switch
             {
-                0 => ($"generic-vendor-{i}", $@"(?i)vendor{i}[_-]?(?:key|token)[ \t]*[:=][ \t]*['""]?([A-Za-z0-9]{{24,40}})", "secretGroup = 1\nentropy = 3.5\n"),
-                1 => ($"vendor-{i}-block", $@"-----BEGIN VENDOR{i} KEY-----\n[A-Za-z0-9+/=\n]{{40,80}}\n-----END VENDOR{i} KEY-----", string.Empty),
+                0 => (
+                    $"generic-vendor-{i}",
+                    $@"(?i)vendor{i}[_-]?(?:key|token)[ \t]*[:=][ \t]*['""]?([A-Za-z0-9]{{24,40}})",
+                    "secretGroup = 1\nentropy = 3.5\n"
+                ),
+                1 => (
+                    $"vendor-{i}-block",
+                    $@"-----BEGIN VENDOR{i} KEY-----\n[A-Za-z0-9+/=\n]{{40,80}}\n-----END VENDOR{i} KEY-----",
+                    string.Empty
+                ),
                 2 => ($"twin-{i}-a", $@"\b(tw{i}_[a-z0-9]{{20}})\b", string.Empty),
                 3 => ($"twin-{i - 1}-b", $@"\b(tw{i - 1}_[a-z0-9]{{20}})\b", string.Empty),
-                _ => ($"vendor-{i}-token", $@"\b(v{i}(?:live|test)_[A-Za-z0-9]{{{16 + (i % 7)},{30 + (i % 5)}}})\b", string.Empty),
+                _ => (
+                    $"vendor-{i}-token",
+                    $@"\b(v{i}(?:live|test)_[A-Za-z0-9]{{{16 + (i % 7)},{30 + (i % 5)}}})\b",
+                    string.Empty
+                ),
             };
             var keyword = (i % 11) switch
             {
@@ -35,7 +47,10 @@ public static class GeneratedRuleFile
                 2 => $"tw{i}_",
                 _ => $"v{i}",
             };
-            text.Append(CultureInfo.InvariantCulture, $"\n[[rules]]\nid = \"{id}\"\nregex = '''{regex}'''\nkeywords = [\"{keyword}\"]\n{extra}");
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"\n[[rules]]\nid = \"{id}\"\nregex = '''{regex}'''\nkeywords = [\"{keyword}\"]\n{extra}"
+            );
         }
 
         return text.ToString();

@@ -8,7 +8,12 @@ public static class GitRepository
     /// <summary>Runs <c>git <paramref name="arguments"/></c> in <paramref name="folder"/>.</summary>
     public static void Run(string folder, params string[] arguments)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var argument in new[] { "-c", "user.name=t", "-c", "user.email=t@example.test" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);

@@ -61,9 +61,22 @@ public static class IncidentSchema
     /// <summary>Every column linked to users.id or organizations.id by a foreign key.</summary>
     public static readonly string[] LinkedColumns =
     [
-        "audit.events.actor_id", "public.comments.author_id", "public.deal_watchers.organization_id", "public.deal_watchers.user_id",
-        "public.deals.assignee_id", "public.deals.created_by", "public.deals.organization_id", "public.deals.owner_id", "public.deals.updated_by",
-        "public.documents.uploaded_by", "public.memberships.organization_id", "public.memberships.user_id", "public.notes.user_id",
-        "public.organizations.id", "public.users.id", "public.users.manager_id", "public.users.organization_id",
+        "audit.events.actor_id",
+        "public.comments.author_id",
+        "public.deal_watchers.organization_id",
+        "public.deal_watchers.user_id",
+        "public.deals.assignee_id",
+        "public.deals.created_by",
+        "public.deals.organization_id",
+        "public.deals.owner_id",
+        "public.deals.updated_by",
+        "public.documents.uploaded_by",
+        "public.memberships.organization_id",
+        "public.memberships.user_id",
+        "public.notes.user_id",
+        "public.organizations.id",
+        "public.users.id",
+        "public.users.manager_id",
+        "public.users.organization_id",
     ];
 }

@@ -51,12 +51,15 @@ public sealed class LocalCluster
         {
             // Debian links initdb into /usr/local/bin; the other tools (pg_dump, postgres) sit beside the target.
             var initdb = new FileInfo(Path.Combine(onPath, "initdb"));
-            return initdb.ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetDirectoryName(target.FullName)! : onPath;
+            return initdb.ResolveLinkTarget(returnFinalTarget: true) is { } target
+                ? Path.GetDirectoryName(target.FullName)!
+                : onPath;
         }
 
         const string debianRoot = "/usr/lib/postgresql";
         return Directory.Exists(debianRoot)
-            ? Directory.GetDirectories(debianRoot)
+            ? Directory
+                .GetDirectories(debianRoot)
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "initdb")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
@@ -66,7 +69,10 @@ public sealed class LocalCluster
 
     internal static async Task<LocalCluster> StartAsync()
     {
-        var bin = FindBinDirectory() ?? throw new InvalidOperationException("initdb and pg_ctl were not found on PATH or under /usr/lib/postgresql/*/bin");
+        var bin = FindBinDirectory()
+            ?? throw new InvalidOperationException(
+                "initdb and pg_ctl were not found on PATH or under /usr/lib/postgresql/*/bin"
+            );
         var root = Directory.CreateTempSubdirectory("dbrecovery-pg-").FullName;
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var cluster = new LocalCluster(bin, root, FreePort(), password);
@@ -77,14 +83,30 @@ public sealed class LocalCluster
             await Run("chown", "-R", ServiceUser, root).ConfigureAwait(false);
         }
 
-        await cluster.RunAsServiceUser("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "--pwfile=" + passwordFile,
-            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync").ConfigureAwait(false);
+        await cluster
+            .RunAsServiceUser(
+                "initdb",
+                "-D",
+                cluster.DataDirectory,
+                "-U",
+                "postgres",
+                "--pwfile=" + passwordFile,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync"
+            )
+            .ConfigureAwait(false);
         File.Delete(passwordFile);
         await cluster.StartServerAsync().ConfigureAwait(false);
         return cluster;
     }
 
-    /// <summary>A hot standby of this cluster (pg_basebackup, streaming), with the same admin role and password.</summary>
+    /// <summary>
+    /// A hot standby of this cluster (pg_basebackup, streaming), with the same admin role and password.
+    /// </summary>
     public async Task<LocalCluster> StartStandbyAsync()
     {
         var root = Directory.CreateTempSubdirectory("dbrecovery-pg-").FullName;
@@ -95,19 +117,39 @@ public sealed class LocalCluster
         }
 
         // -d takes a connection string, so the password never reaches a command line.
-        await standby.RunAsServiceUser("pg_basebackup", "-d", $"host=127.0.0.1 port={Port} user=postgres password={AdminSettings.Password}",
-            "-D", standby.DataDirectory, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync").ConfigureAwait(false);
+        await standby
+            .RunAsServiceUser(
+                "pg_basebackup",
+                "-d",
+                $"host=127.0.0.1 port={Port} user=postgres password={AdminSettings.Password}",
+                "-D",
+                standby.DataDirectory,
+                "-R",
+                "-X",
+                "stream",
+                "--checkpoint=fast",
+                "--no-sync"
+            )
+            .ConfigureAwait(false);
         await standby.StartServerAsync().ConfigureAwait(false);
         return standby;
     }
 
     private async Task StartServerAsync()
     {
-        var options = string.Join(' ',
-            $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories={Root}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
-            "-c log_statement=all");
-        await RunAsServiceUser("pg_ctl", "start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options).ConfigureAwait(false);
+        var options = string.Join(
+            ' ',
+            $"-p {Port}",
+            "-c listen_addresses=127.0.0.1",
+            $"-c unix_socket_directories={Root}",
+            "-c fsync=off",
+            "-c synchronous_commit=off",
+            "-c full_page_writes=off",
+            "-c max_connections=200",
+            "-c log_statement=all"
+        );
+        await RunAsServiceUser("pg_ctl", "start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options)
+            .ConfigureAwait(false);
         StartGuardian();
     }
 
@@ -121,8 +163,9 @@ public sealed class LocalCluster
     {
         var pgCtl = Path.Combine(BinDirectory, "pg_ctl");
         var stop = RunsAsRoot ? $"runuser -u {ServiceUser} -- '{pgCtl}'" : $"'{pgCtl}'";
-        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; " +
-            $"{stop} stop -D '{DataDirectory}' -m immediate -w >/dev/null 2>&1; rm -rf '{Root}'";
+        var script =
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; "
+            + $"{stop} stop -D '{DataDirectory}' -m immediate -w >/dev/null 2>&1; rm -rf '{Root}'";
         var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = false, UseShellExecute = false };
         foreach (var argument in new[] { "bash", "-c", script })
         {
@@ -140,7 +183,12 @@ public sealed class LocalCluster
 
     private static async Task Run(string fileName, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -152,7 +200,10 @@ public sealed class LocalCluster
         await process.WaitForExitAsync().ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(fileName)} {string.Join(' ', arguments.Take(2))} exited with {process.ExitCode}: {await stderr.ConfigureAwait(false)} {await stdout.ConfigureAwait(false)}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(fileName)} {string.Join(' ', arguments.Take(2))} exited with {process.ExitCode}: "
+                    + $"{await stderr.ConfigureAwait(false)} {await stdout.ConfigureAwait(false)}"
+            );
         }
     }
 

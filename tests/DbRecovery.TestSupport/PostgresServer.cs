@@ -12,10 +12,13 @@ public sealed class PostgresServer
     public const string UrlVariable = "DBRECOVERY_TEST_DATABASE_URL";
 
     public const string HowToProvide =
-        "No PostgreSQL server is available for the tests. Provide one of: " +
-        "(1) set " + UrlVariable + " to a postgresql://user:password@host:port/database URL of a role that may CREATE DATABASE; " +
-        "(2) run a Docker engine, so Testcontainers can start postgres:15; " +
-        "(3) install the PostgreSQL server binaries (initdb, pg_ctl; Debian: apt-get install postgresql) on PATH or under /usr/lib/postgresql/<version>/bin.";
+        "No PostgreSQL server is available for the tests. Provide one of: "
+        + "(1) set "
+        + UrlVariable
+        + " to a postgresql://user:password@host:port/database URL of a role that may CREATE DATABASE; "
+        + "(2) run a Docker engine, so Testcontainers can start postgres:15; "
+        + "(3) install the PostgreSQL server binaries (initdb, pg_ctl; Debian: apt-get install postgresql) on PATH "
+        + "or under /usr/lib/postgresql/<version>/bin.";
 
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartAsync);
 
@@ -26,7 +29,9 @@ public sealed class PostgresServer
         Cluster = cluster;
     }
 
-    /// <summary>Connection settings of a role that may create databases (contains the password: never print it).</summary>
+    /// <summary>
+    /// Connection settings of a role that may create databases (contains the password: never print it).
+    /// </summary>
     public NpgsqlConnectionStringBuilder Admin { get; }
 
     /// <summary>Where the server came from, for diagnostics.</summary>
@@ -68,7 +73,8 @@ public sealed class PostgresServer
         try
         {
             var cluster = await LocalCluster.StartAsync().ConfigureAwait(false);
-            return await Verified(cluster.AdminSettings, "local cluster " + cluster.DataDirectory, cluster).ConfigureAwait(false);
+            return await Verified(cluster.AdminSettings, "local cluster " + cluster.DataDirectory, cluster)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -78,7 +84,11 @@ public sealed class PostgresServer
         throw new InvalidOperationException(HowToProvide + " Tried: " + string.Join("; ", attempts) + ".");
     }
 
-    internal static async Task<PostgresServer> Verified(NpgsqlConnectionStringBuilder admin, string source, LocalCluster? cluster)
+    internal static async Task<PostgresServer> Verified(
+        NpgsqlConnectionStringBuilder admin,
+        string source,
+        LocalCluster? cluster
+    )
     {
         admin.Pooling = false;
         await using var connection = new NpgsqlConnection(admin.ConnectionString);

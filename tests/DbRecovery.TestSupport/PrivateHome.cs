@@ -1,4 +1,3 @@
-
 namespace DbRecovery.TestSupport;
 
 /// <summary>
@@ -36,7 +35,10 @@ public static class PrivateHome
             _folder = Directory.CreateTempSubdirectory("dbrecovery-suite-").FullName;
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                File.SetUnixFileMode(
+                    _folder,
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                );
             }
 
             Environment.SetEnvironmentVariable("DBRECOVERY_JOURNAL", Path.Combine(_folder, "journal.jsonl"));
@@ -46,12 +48,15 @@ public static class PrivateHome
     }
 
     /// <summary>The files under <paramref name="folder"/> with their sizes and times, in order.</summary>
-    public static IReadOnlyList<string> Snapshot(string folder) => Directory.Exists(folder)
-        ? Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
-            .Select(p => new FileInfo(p))
-            .Select(f => $"{f.FullName} {(f.Exists ? f.Length : -1)} {f.LastWriteTimeUtc:O}")
-            .Order(StringComparer.Ordinal).ToList()
-        : [];
+    public static IReadOnlyList<string> Snapshot(string folder) =>
+        Directory.Exists(folder)
+            ? Directory
+                .EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+                .Select(p => new FileInfo(p))
+                .Select(f => $"{f.FullName} {(f.Exists ? f.Length : -1)} {f.LastWriteTimeUtc:O}")
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
 
     private static void Remove(string folder)
     {

@@ -23,25 +23,35 @@ public static class PublicDrifts
     /// Builds <paramref name="database"/> from <paramref name="project"/> (of <paramref name="history"/>) drifted as
     /// <paramref name="drift"/> says, with the history's seed rows; returns the revisions, base to head.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> BuildAsync(PublicHistory history, AlembicTestProject project, TestDatabase database, PublicDrift drift)
+    public static async Task<IReadOnlyList<string>> BuildAsync(
+        PublicHistory history,
+        AlembicTestProject project,
+        TestDatabase database,
+        PublicDrift drift
+    )
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(database);
         var revisions = PublicHistory.Revisions(project);
         var (third, twoThirds) = (revisions[revisions.Count / 3], revisions[revisions.Count * 2 / 3]);
-        project.Upgrade(database.Url, drift switch
-        {
-            PublicDrift.ThirdStampedHead => third,
-            PublicDrift.HeadWithoutVersionTable => "heads",
-            _ => twoThirds,
-        });
-        await database.ExecuteAsync(drift switch
-        {
-            PublicDrift.HeadWithoutVersionTable => "DROP TABLE alembic_version",
-            PublicDrift.StampedOlder => $"UPDATE alembic_version SET version_num = '{third}'",
-            _ => $"UPDATE alembic_version SET version_num = '{revisions[^1]}'",
-        });
+        project.Upgrade(
+            database.Url,
+            drift switch
+            {
+                PublicDrift.ThirdStampedHead => third,
+                PublicDrift.HeadWithoutVersionTable => "heads",
+                _ => twoThirds,
+            }
+        );
+        await database.ExecuteAsync(
+            drift switch
+            {
+                PublicDrift.HeadWithoutVersionTable => "DROP TABLE alembic_version",
+                PublicDrift.StampedOlder => $"UPDATE alembic_version SET version_num = '{third}'",
+                _ => $"UPDATE alembic_version SET version_num = '{revisions[^1]}'",
+            }
+        );
         await database.ExecuteAsync(history.Seed);
         return revisions;
     }

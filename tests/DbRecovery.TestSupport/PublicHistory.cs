@@ -17,36 +17,60 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
 
     /// <summary>Gnocchi's indexer: 28 revisions, tables made in loops with computed names, enums rebuilt by raw
     /// SQL.</summary>
-    public static readonly PublicHistory Gnocchi = new("gnocchi", "python3-gnocchi", "gnocchi/indexer/alembic/versions", """
+    public static readonly PublicHistory Gnocchi = new(
+        "gnocchi",
+        "python3-gnocchi",
+        "gnocchi/indexer/alembic/versions",
+        """
         INSERT INTO archive_policy (name, back_window, definition, aggregation_methods)
         VALUES ('low', 0, '[{"granularity": 300, "points": 12}]', '["mean"]'), ('high', 0, '[{"granularity": 1, "points": 3600}]', '["max", "min"]')
-        """);
+        """
+    );
 
     /// <summary>Mistral: 41 revisions, the project's own JSON type decorators, MySQL-only branches.</summary>
-    public static readonly PublicHistory Mistral = new("mistral", "python3-mistral", "mistral/db/sqlalchemy/migration/alembic_migrations/versions",
-        "INSERT INTO environments_v2 (id, name, created_at, variables) VALUES ('env-1', 'staging', now(), '{}'), ('env-2', 'production', now(), '{\"a\": 1}')");
+    public static readonly PublicHistory Mistral = new(
+        "mistral",
+        "python3-mistral",
+        "mistral/db/sqlalchemy/migration/alembic_migrations/versions",
+        "INSERT INTO environments_v2 (id, name, created_at, variables) VALUES ('env-1', 'staging', now(), '{}'), "
+            + "('env-2', 'production', now(), '{\"a\": 1}')"
+    );
 
     /// <summary>Ironic: 59 revisions, oslo.db types, batch operations and a migration that opens oslo.db's own
     /// engine.</summary>
-    public static readonly PublicHistory Ironic = new("ironic", "python3-ironic", "ironic/db/sqlalchemy/alembic/versions",
-        "INSERT INTO chassis (id, uuid, description, created_at) VALUES (1, 'c0ffee00-0000-4000-8000-000000000001', 'rack one', now()), (2, NULL, 'rack two', now())",
+    public static readonly PublicHistory Ironic = new(
+        "ironic",
+        "python3-ironic",
+        "ironic/db/sqlalchemy/alembic/versions",
+        "INSERT INTO chassis (id, uuid, description, created_at) VALUES (1, 'c0ffee00-0000-4000-8000-000000000001', "
+            + "'rack one', now()), (2, NULL, 'rack two', now())",
         """
         from ironic.conf import CONF
         from oslo_db import options as oslo_db_options
         oslo_db_options.set_defaults(CONF, connection=os.environ["DATABASE_URL"])
         CONF([], project="ironic")
-        """);
+        """
+    );
 
     /// <summary>Manila: 60 revisions, data migrations through ORM sessions (one uses <c>sa.orm</c> without importing
     /// it, which works in Manila because its models import it first).</summary>
-    public static readonly PublicHistory Manila = new("manila", "python3-manila", "manila/db/migrations/alembic/versions",
-        "INSERT INTO quotas (id, project_id, resource, hard_limit) VALUES (1, 'p-1', 'shares', 10), (2, 'p-2', 'gigabytes', 100)",
-        "import sqlalchemy.orm");
+    public static readonly PublicHistory Manila = new(
+        "manila",
+        "python3-manila",
+        "manila/db/migrations/alembic/versions",
+        "INSERT INTO quotas (id, project_id, resource, hard_limit) VALUES (1, 'p-1', 'shares', 10), (2, 'p-2', "
+            + "'gigabytes', 100)",
+        "import sqlalchemy.orm"
+    );
 
     /// <summary>Neutron: 126 revisions in expand and contract branches over a folder per release, an initial revision
     /// that calls functions of 24 project modules, raw SQL and dialect branches.</summary>
-    public static readonly PublicHistory Neutron = new("neutron", "python3-neutron", "neutron/db/migration/alembic_migrations/versions",
-        "INSERT INTO networks (id, name, status, admin_state_up) VALUES ('net-1', 'public', 'ACTIVE', true)");
+    public static readonly PublicHistory Neutron = new(
+        "neutron",
+        "python3-neutron",
+        "neutron/db/migration/alembic_migrations/versions",
+        "INSERT INTO networks (id, name, status, admin_state_up) VALUES ('net-1', 'public', 'ACTIVE', true)"
+    );
 
     /// <summary>The histories the recovery is tested on.</summary>
     public static readonly PublicHistory[] All = [Gnocchi, Mistral, Ironic, Manila];
@@ -60,7 +84,9 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         if (!Directory.Exists(source))
         {
             throw new InvalidOperationException(
-                $"{Package} is not installed ({source} is missing); install it with 'apt-get install --no-install-recommends {Package}' (.ci/run does).");
+                $"{Package} is not installed ({source} is missing); install it with 'apt-get install "
+                    + $"--no-install-recommends {Package}' (.ci/run does)."
+            );
         }
 
         var project = new AlembicTestProject("target_metadata = None\n" + Setup);
@@ -68,8 +94,11 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         {
             // In place, as the project ships it: its own modules beside the migrations, every folder with migrations
             // listed (Alembic before 1.10 does not read sub-folders).
-            var folders = Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Prepend(source)
-                .Where(d => Directory.EnumerateFiles(d, "*.py").Any(f => Path.GetFileName(f) != "__init__.py")).Order(StringComparer.Ordinal);
+            var folders = Directory
+                .EnumerateDirectories(source, "*", SearchOption.AllDirectories)
+                .Prepend(source)
+                .Where(d => Directory.EnumerateFiles(d, "*.py").Any(f => Path.GetFileName(f) != "__init__.py"))
+                .Order(StringComparer.Ordinal);
             return project.VersionLocations(folders);
         }
 
@@ -98,11 +127,21 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
         const string Id = "sa.Column('id', sa.String(length=36), nullable=False),";
         var table = text.IndexOf("'workflow_definitions_v2',", StringComparison.Ordinal);
         var id = text.IndexOf(Id, table, StringComparison.Ordinal);
-        text = string.Concat(text.AsSpan(0, id), "sa.Column('id', postgresql.UUID(), nullable=False),", text.AsSpan(id + Id.Length));
-        return text
-            .Replace("sa.Column('workflow_id', sa.String(length=36), nullable=True),", "sa.Column('workflow_id', postgresql.UUID(), nullable=True),",
-                StringComparison.Ordinal)
-            .Replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n", StringComparison.Ordinal);
+        text = string.Concat(
+            text.AsSpan(0, id),
+            "sa.Column('id', postgresql.UUID(), nullable=False),",
+            text.AsSpan(id + Id.Length)
+        );
+        return text.Replace(
+                "sa.Column('workflow_id', sa.String(length=36), nullable=True),",
+                "sa.Column('workflow_id', postgresql.UUID(), nullable=True),",
+                StringComparison.Ordinal
+            )
+            .Replace(
+                "import sqlalchemy as sa\n",
+                "import sqlalchemy as sa\nfrom sqlalchemy.dialects import postgresql\n",
+                StringComparison.Ordinal
+            );
     }
 
     /// <summary>The revisions from base to head, as <c>alembic history</c> lists them (these histories are
@@ -116,7 +155,8 @@ public sealed record PublicHistory(string Name, string Package, string Versions,
             throw new InvalidOperationException("alembic history failed: " + output);
         }
 
-        return output.Split('\n')
+        return output
+            .Split('\n')
             .Select(l => l.Split(" -> ", 2))
             .Where(p => p.Length == 2)
             .Select(p => p[1].Split([' ', ','], 2)[0])

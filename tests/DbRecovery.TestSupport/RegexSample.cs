@@ -216,12 +216,21 @@ public sealed class RegexSample
                 _position++;
                 bounds = (0, 1);
                 break;
-            case '{' when _pattern.IndexOf('}', _position) is var close and > 0
-                && _pattern[(_position + 1)..close] is var inside && inside.Length > 0 && (char.IsDigit(inside[0]) || inside[0] == ','):
+            case '{'
+                when _pattern.IndexOf('}', _position) is var close and > 0
+                    && _pattern[(_position + 1)..close] is var inside
+                    && inside.Length > 0
+                    && (char.IsDigit(inside[0]) || inside[0] == ','):
                 _position = close + 1;
                 var parts = inside.Split(',');
-                var min = parts[0].Length == 0 ? 0 : int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-                bounds = (min, parts.Length == 1 ? min : parts[1].Length == 0 ? min + 3 : int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                var min =
+                    parts[0].Length == 0 ? 0 : int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+                bounds = (
+                    min,
+                    parts.Length == 1 ? min
+                    : parts[1].Length == 0 ? min + 3
+                    : int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)
+                );
                 break;
             default:
                 return (1, 1);
@@ -235,16 +244,17 @@ public sealed class RegexSample
         return bounds;
     }
 
-    private static IEnumerable<char> Posix(string name) => name switch
-    {
-        "alnum" => Pool[..62],
-        "alpha" => Pool[..52],
-        "digit" => "0123456789",
-        "lower" => Pool[..26],
-        "upper" => Pool[26..52],
-        "xdigit" => "0123456789abcdef",
-        _ => "-_.",
-    };
+    private static IEnumerable<char> Posix(string name) =>
+        name switch
+        {
+            "alnum" => Pool[..62],
+            "alpha" => Pool[..52],
+            "digit" => "0123456789",
+            "lower" => Pool[..26],
+            "upper" => Pool[26..52],
+            "xdigit" => "0123456789abcdef",
+            _ => "-_.",
+        };
 
     private bool Peek(char c) => _position < _pattern.Length && _pattern[_position] == c;
 

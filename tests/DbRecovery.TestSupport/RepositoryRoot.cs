@@ -7,7 +7,11 @@ public static class RepositoryRoot
 
     private static string Find()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            directory is not null;
+            directory = directory.Parent
+        )
         {
             if (File.Exists(System.IO.Path.Combine(directory.FullName, "DbRecovery.sln")))
             {

@@ -10,7 +10,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         Server = server;
         Name = name;
-        Settings = new NpgsqlConnectionStringBuilder(server.Admin.ConnectionString) { Database = name, Pooling = false };
+        Settings = new NpgsqlConnectionStringBuilder(server.Admin.ConnectionString)
+        {
+            Database = name,
+            Pooling = false,
+        };
     }
 
     public PostgresServer Server { get; }
@@ -56,7 +60,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync().ConfigureAwait(false))!;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> (an SQL boolean) holds, for at most a minute; a table it names may not exist yet.</summary>
+    /// <summary>
+    /// Polls until <paramref name="condition"/> (an SQL boolean) holds, for at most a minute; a table it names may not
+    /// exist yet.
+    /// </summary>
     public async Task WaitUntilAsync(string condition)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
@@ -69,9 +76,7 @@ public sealed class TestDatabase : IAsyncDisposable
                     return;
                 }
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable) { }
 
             if (DateTime.UtcNow > deadline)
             {

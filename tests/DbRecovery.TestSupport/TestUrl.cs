@@ -24,7 +24,11 @@ public static class TestUrl
         };
     }
 
-    public static string FromSettings(NpgsqlConnectionStringBuilder settings, string? database = null, string? password = null) =>
-        $"postgresql://{Uri.EscapeDataString(settings.Username ?? "postgres")}:{Uri.EscapeDataString(password ?? settings.Password ?? string.Empty)}" +
-        $"@{settings.Host}:{settings.Port}/{Uri.EscapeDataString(database ?? settings.Database ?? "postgres")}";
+    public static string FromSettings(
+        NpgsqlConnectionStringBuilder settings,
+        string? database = null,
+        string? password = null
+    ) =>
+        $"postgresql://{Uri.EscapeDataString(settings.Username ?? "postgres")}:{Uri.EscapeDataString(password ?? settings.Password ?? string.Empty)}"
+        + $"@{settings.Host}:{settings.Port}/{Uri.EscapeDataString(database ?? settings.Database ?? "postgres")}";
 }

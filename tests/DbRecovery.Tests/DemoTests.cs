@@ -3,7 +3,9 @@ using DbRecovery.Demo;
 
 namespace DbRecovery.Tests;
 
-/// <summary>The watchable demo, run as the README says, shows every stage an operator looks at and ends with the verdict.</summary>
+/// <summary>
+/// The watchable demo, run as the README says, shows every stage an operator looks at and ends with the verdict.
+/// </summary>
 [Collection(PowerShellCollection.Name)]
 public sealed class DemoTests
 {
@@ -17,7 +19,17 @@ public sealed class DemoTests
         var text = Regex.Replace(output.ToString(), @"\x1b\[[0-9;]*m", string.Empty);
         var flowing = Regex.Replace(text, @"\s+", " ");
         Assert.True(exitCode == 0, text);
-        string[] stages = ["1. What alembic_version claims", "2. The drift", "3. The revision the schema really is at", "4. The plan", "5. The recovery", "6. The checklist", "7. The journal", "Verdict"];
+        string[] stages =
+        [
+            "1. What alembic_version claims",
+            "2. The drift",
+            "3. The revision the schema really is at",
+            "4. The plan",
+            "5. The recovery",
+            "6. The checklist",
+            "7. The journal",
+            "Verdict",
+        ];
         Assert.Equal(stages, stages.Where(s => text.Contains("== " + s, StringComparison.Ordinal)));
         Assert.Matches(@"Table: public\.folders\s+Kind\s+Object\s+Expected\s+Actual\s+[- ]+\s+MissingTable", text);
         Assert.Matches(@"TypeMismatch\s+id\s+character\s+uuid", text);
@@ -28,8 +40,16 @@ public sealed class DemoTests
         // Read in a log (80 columns, as the demo's redirected output is): no column dropped, no word split.
         Assert.DoesNotMatch(@"charac\s*\n\s*ter", text);
         Assert.DoesNotMatch(@"pipeline_templ\s*\n", text);
-        Assert.All(text.Split('\n').Where(l => !l.StartsWith("RECOVERED", StringComparison.Ordinal)), l => Assert.True(l.TrimEnd().Length <= 80, l));
+        Assert.All(text.Split('\n').Where(l => !l.StartsWith("RECOVERED", StringComparison.Ordinal)), l =>
+            Assert.True(l.TrimEnd().Length <= 80, l)
+        );
         Assert.Contains("The demo leaves nothing behind", text, StringComparison.Ordinal);
-        Assert.Matches(new Regex(@"^RECOVERED: postgresql://\S+ is at dc2c0f69c1b1, \d+ checks pass, backup at \S+before-repair\.$", RegexOptions.Multiline), text);
+        Assert.Matches(
+            new Regex(
+                @"^RECOVERED: postgresql://\S+ is at dc2c0f69c1b1, \d+ checks pass, backup at \S+before-repair\.$",
+                RegexOptions.Multiline
+            ),
+            text
+        );
     }
 }

@@ -2,7 +2,9 @@ using DbRecovery.TestSupport;
 
 namespace DbRecovery.Tests;
 
-/// <summary>Base of cmdlet tests on a database of their own holding the incident's schema, with a journal file of their own.</summary>
+/// <summary>
+/// Base of cmdlet tests on a database of their own holding the incident's schema, with a journal file of their own.
+/// </summary>
 public abstract class IncidentDatabaseCommandTest(PowerShellSession shell) : IAsyncLifetime
 {
     private readonly string _journal = Path.Combine(Path.GetTempPath(), $"dbr-journal-{Guid.NewGuid():N}.jsonl");
@@ -30,5 +32,8 @@ public abstract class IncidentDatabaseCommandTest(PowerShellSession shell) : IAs
     }
 
     protected Task<string> TypeOfAsync(string table, string column) =>
-        Database.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND attname = '{column}'");
+        Database.ScalarAsync<string>(
+            $"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND "
+                + $"attname = '{column}'"
+        );
 }

@@ -35,17 +35,23 @@ public sealed class PasswordMaskingCommandTests(PowerShellSession shell) : IAsyn
         var scripts = new[]
         {
             // No such database: the error and the verbose stream name the target.
-            $"Get-SchemaState -ConnectionString 'postgresql://{Role}:{password}@{settings.Host}:{settings.Port}/nosuchdb' -Verbose",
-
-            // The right password through -Credential, the wrong one in the URL: the credential wins, then the database is missing.
-            $"Get-SchemaState -ConnectionString 'postgresql://{Role}:wrong@{settings.Host}:{settings.Port}/nosuchdb' -Credential ([pscredential]::new('{Role}', [System.Net.NetworkCredential]::new('', '{password}').SecurePassword)) -Verbose",
+            "Get-SchemaState -ConnectionString "
+                + $"'postgresql://{Role}:{password}@{settings.Host}:{settings.Port}/nosuchdb' -Verbose",
+            // The right password through -Credential, the wrong one in the URL: the credential wins, then the database
+            // is missing.
+            $"Get-SchemaState -ConnectionString 'postgresql://{Role}:wrong@{settings.Host}:{settings.Port}/nosuchdb' "
+                + $"-Credential ([pscredential]::new('{Role}', [System.Net.NetworkCredential]::new('', "
+                + $"'{password}').SecurePassword)) -Verbose",
         };
 
         foreach (var script in scripts)
         {
             var result = shell.Run(script);
             var error = result.SingleError();
-            var messages = new[] { error.Exception.Message, error.TargetObject?.ToString() ?? string.Empty }.Concat(result.Verbose).Concat(result.Warnings).ToList();
+            var messages = new[] { error.Exception.Message, error.TargetObject?.ToString() ?? string.Empty }
+                .Concat(result.Verbose)
+                .Concat(result.Warnings)
+                .ToList();
 
             Assert.Equal("DatabaseNotFound,DbRecovery.Commands.GetSchemaStateCommand", error.FullyQualifiedErrorId);
             Assert.Contains($"{display}/nosuchdb", error.Exception.Message, StringComparison.Ordinal);

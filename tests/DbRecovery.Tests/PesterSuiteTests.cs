@@ -17,16 +17,20 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
         var server = await PostgresServer.GetAsync();
         await using var database = await server.CreateDatabaseAsync();
         await using var scratch = await server.CreateDatabaseAsync();
-        await database.ExecuteAsync("""
+        await database.ExecuteAsync(
+            """
             CREATE TABLE organizations (id uuid PRIMARY KEY); CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid REFERENCES organizations (id));
             INSERT INTO organizations SELECT gen_random_uuid() FROM generate_series(1, 10);
             INSERT INTO users SELECT gen_random_uuid(), o.id FROM organizations o, generate_series(1, 20);
-            """);
+            """
+        );
         await using var keys = await server.CreateDatabaseAsync();
-        await keys.ExecuteAsync("""
+        await keys.ExecuteAsync(
+            """
             CREATE TABLE invoices (id serial PRIMARY KEY); CREATE TABLE payments (invoice_id smallint REFERENCES invoices (id));
             SELECT setval('invoices_id_seq', 2000000000);
-            """);
+            """
+        );
         var pester = PesterManifest();
         var script = $$"""
             $ErrorActionPreference = 'Stop'
@@ -39,17 +43,22 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
             $result = Invoke-Pester -Configuration $configuration
             "PESTER-RESULT passed=$($result.PassedCount) failed=$($result.FailedCount) skipped=$($result.SkippedCount) notrun=$($result.NotRunCount)"
             """;
-        var (exitCode, text) = await RealPwsh.RunScriptAsync(script, new Dictionary<string, string>
-        {
-            [PostgresServer.UrlVariable] = database.Url,
-            ["DBRECOVERY_TEST_SCRATCH_URL"] = scratch.Url,
-            ["DBRECOVERY_TEST_KEYS_URL"] = keys.Url,
-            ["DBRECOVERY_TEST_ALEMBIC"] = string.Join(",", AlembicTestProject.AlembicCommand),
-        });
+        var (exitCode, text) = await RealPwsh.RunScriptAsync(
+            script,
+            new Dictionary<string, string>
+            {
+                [PostgresServer.UrlVariable] = database.Url,
+                ["DBRECOVERY_TEST_SCRATCH_URL"] = scratch.Url,
+                ["DBRECOVERY_TEST_KEYS_URL"] = keys.Url,
+                ["DBRECOVERY_TEST_ALEMBIC"] = string.Join(",", AlembicTestProject.AlembicCommand),
+            }
+        );
         output.WriteLine(text.Replace(database.Settings.Password!, "********", StringComparison.Ordinal));
 
         Assert.True(exitCode == 0, $"pwsh exited with {exitCode}");
-        var summary = Assert.Single(text.Split('\n'), l => l.StartsWith("PESTER-RESULT", StringComparison.Ordinal)).Trim();
+        var summary = Assert
+            .Single(text.Split('\n'), l => l.StartsWith("PESTER-RESULT", StringComparison.Ordinal))
+            .Trim();
         Assert.Matches(@"^PESTER-RESULT passed=[1-9]\d* failed=0 skipped=0 notrun=0$", summary);
     }
 
@@ -58,7 +67,11 @@ public sealed class PesterSuiteTests(ITestOutputHelper output)
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         var manifest = Path.Combine(packages, "pester", PesterVersion, "tools", "Pester.psd1");
-        return File.Exists(manifest) ? manifest
-            : throw new InvalidOperationException($"Pester {PesterVersion} is not at {manifest}. Run 'dotnet restore DbRecovery.sln' (tests/DbRecovery.Tests downloads it).");
+        return File.Exists(manifest)
+            ? manifest
+            : throw new InvalidOperationException(
+                $"Pester {PesterVersion} is not at {manifest}. Run 'dotnet restore DbRecovery.sln' "
+                    + "(tests/DbRecovery.Tests downloads it)."
+            );
     }
 }

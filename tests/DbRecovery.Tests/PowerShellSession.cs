@@ -9,7 +9,9 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    /// <summary>What the host showed during the last <see cref="Run"/>: What if: lines and confirmation prompts.</summary>
+    /// <summary>
+    /// What the host showed during the last <see cref="Run"/>: What if: lines and confirmation prompts.
+    /// </summary>
     public RecordingHost Host { get; } = new();
 
     public PowerShellSession()
@@ -51,11 +53,19 @@ public sealed class PowerShellSession : IDisposable
             shell.Streams.Debug.Select(d => d.Message).ToList(),
             shell.Streams.Information.Select(i => i.ToString()).ToList(),
             shell.Streams.Progress.ToList(),
-            terminating);
+            terminating
+        );
     }
 
-    /// <summary>Runs <paramref name="script"/> and stops it after <paramref name="after"/>, as Ctrl+C does; returns what it wrote and how it ended.</summary>
-    public (IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, Exception? Ended) RunAndStop(string script, TimeSpan after, IDictionary<string, object?>? variables = null)
+    /// <summary>
+    /// Runs <paramref name="script"/> and stops it after <paramref name="after"/>, as Ctrl+C does; returns what it
+    /// wrote and how it ended.
+    /// </summary>
+    public (IReadOnlyList<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, Exception? Ended) RunAndStop(
+        string script,
+        TimeSpan after,
+        IDictionary<string, object?>? variables = null
+    )
     {
         using var shell = PowerShell.Create(_runspace);
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
@@ -92,19 +102,37 @@ public sealed record ScriptResult(
     IReadOnlyList<string> Debug,
     IReadOnlyList<string> Information,
     IReadOnlyList<ProgressRecord> Progress,
-    Exception? Terminating)
+    Exception? Terminating
+)
 {
     /// <summary>The errors, terminating one included, as ErrorRecords.</summary>
     public IEnumerable<ErrorRecord> AllErrors =>
         Terminating is IContainsErrorRecord { ErrorRecord: { } record } ? Errors.Append(record) : Errors;
 
     /// <summary>Every stream as one text, for scanning for secrets.</summary>
-    public string AllText => string.Join('\n',
-        Output.Select(o => o.ToString())
-            .Concat(AllErrors.SelectMany(e => new[] { e.ToString(), e.Exception.ToString(), e.ErrorDetails?.Message ?? string.Empty, e.TargetObject?.ToString() ?? string.Empty }))
-            .Concat(Warnings).Concat(Verbose).Concat(Debug).Concat(Information)
-            .Concat(Progress.Select(p => p.Activity + " " + p.StatusDescription))
-            .Concat(Terminating is null ? [] : [Terminating.ToString()]));
+    public string AllText =>
+        string.Join(
+            '\n',
+            Output
+                .Select(o => o.ToString())
+                .Concat(
+                    AllErrors.SelectMany(e =>
+                        new[]
+                        {
+                            e.ToString(),
+                            e.Exception.ToString(),
+                            e.ErrorDetails?.Message ?? string.Empty,
+                            e.TargetObject?.ToString() ?? string.Empty,
+                        }
+                    )
+                )
+                .Concat(Warnings)
+                .Concat(Verbose)
+                .Concat(Debug)
+                .Concat(Information)
+                .Concat(Progress.Select(p => p.Activity + " " + p.StatusDescription))
+                .Concat(Terminating is null ? [] : [Terminating.ToString()])
+        );
 
     public ScriptResult ThrowOnError()
     {

@@ -4,10 +4,9 @@ namespace DbRecovery.Tests;
 
 /// <summary>
 /// Drifted databases built by real Alembic from public projects' histories (Debian's gnocchi, mistral, ironic and
-/// manila),
-/// recovered unattended by the shipped runbook in the hosted PowerShell engine, then judged by real Alembic and the
-/// catalog alone: alembic current is the heads, alembic upgrade heads runs nothing, the catalog equals a database real
-/// Alembic built at head, the next plan is empty and Test-RecoveryState passes on its own.
+/// manila), recovered unattended by the shipped runbook in the hosted PowerShell engine, then judged by real Alembic
+/// and the catalog alone: alembic current is the heads, alembic upgrade heads runs nothing, the catalog equals a
+/// database real Alembic built at head, the next plan is empty and Test-RecoveryState passes on its own.
 /// Run alone with <c>dotnet test tests/DbRecovery.Tests --filter FullyQualifiedName~PublicHistoryRecoveryTests</c>.
 /// </summary>
 [Collection(PowerShellCollection.Name)]
@@ -51,7 +50,10 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(string name, PublicDrift drift)
+    public async Task A_drifted_database_of_a_public_history_is_recovered_to_exactly_what_real_Alembic_builds(
+        string name,
+        PublicDrift drift
+    )
     {
         var history = PublicHistory.All.Single(h => h.Name == name);
         using var project = history.CreateProject();
@@ -64,13 +66,20 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         Assert.Contains(rows.Split(','), r => r.EndsWith("=2", StringComparison.Ordinal));
         var vars = Variables(project, database, head, scratch);
 
-        var result = shell.Run(
-            "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal",
-            vars).ThrowOnError();
+        var result = shell
+            .Run(
+                "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath "
+                    + "$backup -AlembicCommand $alembic -JournalPath $journal",
+                vars
+            )
+            .ThrowOnError();
         Assert.Contains(result.Output, c => c.Properties["Name"].Value.ToString() == "SchemaMatchesHead");
         Assert.All(result.Output, c => Assert.True(c.Properties["Status"].Value.ToString() == "Pass", c.ToString()));
 
-        var heads = project.Run(database.Url, "current").Output.Split('\n').Where(l => l.Contains("(head)", StringComparison.Ordinal));
+        var heads = project
+            .Run(database.Url, "current")
+            .Output.Split('\n')
+            .Where(l => l.Contains("(head)", StringComparison.Ordinal));
         Assert.Equal([revisions[^1]], heads.Select(l => l.Split(' ')[0]));
         var again = project.Run(database.Url, "upgrade", "heads");
         Assert.Equal(0, again.ExitCode);
@@ -78,25 +87,54 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         // Every table the later revisions keep keeps its rows (Manila's drops and renames some tables on the way).
         var after = (await database.ScalarAsync<string>(RowCounts)).Split(',');
         var kept = after.Select(t => t.Split('=')[0]).ToHashSet(StringComparer.Ordinal);
-        Assert.All(rows.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(t => kept.Contains(t.Split('=')[0])),
-            table => Assert.Contains(table, after));
+        Assert.All(
+            rows.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(t => kept.Contains(t.Split('=')[0])),
+            table => Assert.Contains(table, after)
+        );
         Assert.Contains(after, t => t.EndsWith("=2", StringComparison.Ordinal));
 
-        var differences = shell.Run("Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference (Get-SchemaState -ConnectionString $url)", vars)
+        var differences = shell
+            .Run(
+                "Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference "
+                    + "(Get-SchemaState -ConnectionString $url)",
+                vars
+            )
             .ThrowOnError();
         Assert.True(differences.Output.Count == 0, string.Join("; ", differences.Output));
 
-        var next = Assert.Single(shell.Run(
-            "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic", vars).ThrowOnError().Output);
+        var next = Assert.Single(
+            shell
+                .Run(
+                    "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch "
+                        + "-AlembicCommand $alembic",
+                    vars
+                )
+                .ThrowOnError()
+                .Output
+        );
         Assert.True((bool)next.Properties["IsEmpty"].Value, next.ToString());
-        var alone = shell.Run(
-            "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars).ThrowOnError();
-        Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
-        Assert.Equal(0L, await scratch.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"));
+        var alone = shell
+            .Run(
+                "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch "
+                    + "-AlembicCommand $alembic -FailOnError",
+                vars
+            )
+            .ThrowOnError();
+        Assert.Contains(alone.Output, c =>
+            c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built"
+        );
+        Assert.Equal(
+            0L,
+            await scratch.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            )
+        );
 
         // The static replay equals real Alembic on these histories (ReplayDifferentialTests), so the checklist needs
         // nothing but -Path.
-        var predicted = shell.Run("Test-RecoveryState -Path $project -ConnectionString $url -FailOnError", vars).ThrowOnError();
+        var predicted = shell
+            .Run("Test-RecoveryState -Path $project -ConnectionString $url -FailOnError", vars)
+            .ThrowOnError();
         Assert.Contains(predicted.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the head's");
     }
 
@@ -114,45 +152,79 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         Assert.NotEqual(0, project.Run(scratch.Url, "upgrade", "heads").ExitCode);
         await scratch.ExecuteAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
         var vars = Variables(project, database, head, scratch);
-        const string Plan = "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic";
+        const string Plan =
+            "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch "
+            + "-AlembicCommand $alembic";
 
         var plan = Assert.Single(shell.Run(Plan, vars).ThrowOnError().Output);
         var contradiction = Assert.Single((IEnumerable<object>)plan.Properties["Contradictions"].Value).ToString();
-        Assert.Equal("this history cannot build a database from empty: revision 001 creates public.workflow_definitions_v2.id uuid, "
-            + "revision 012 references it from public.event_triggers_v2.workflow_id as character varying(36); "
-            + "the recovery gives the key character varying(36), the type the later reference needs", contradiction);
-        Assert.Equal("public.workflow_definitions_v2.id: uuid -> character varying(36)", Assert.Single((IEnumerable<object>)plan.Properties["Conversions"].Value).ToString());
+        Assert.Equal(
+            "this history cannot build a database from empty: revision 001 creates public.workflow_definitions_v2.id "
+                + "uuid, "
+                + "revision 012 references it from public.event_triggers_v2.workflow_id as character varying(36); "
+                + "the recovery gives the key character varying(36), the type the later reference needs",
+            contradiction
+        );
+        Assert.Equal(
+            "public.workflow_definitions_v2.id: uuid -> character varying(36)",
+            Assert.Single((IEnumerable<object>)plan.Properties["Conversions"].Value).ToString()
+        );
 
-        var result = shell.Run(
-            "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath $backup -AlembicCommand $alembic -JournalPath $journal",
-            vars).ThrowOnError();
+        var result = shell
+            .Run(
+                "& $runbook -Path $project -ConnectionString $url -ScratchConnectionString $scratch -BackupPath "
+                    + "$backup -AlembicCommand $alembic -JournalPath $journal",
+                vars
+            )
+            .ThrowOnError();
         Assert.All(result.Output, c => Assert.True(c.Properties["Status"].Value.ToString() == "Pass", c.ToString()));
         var again = project.Run(database.Url, "upgrade", "heads");
         Assert.Equal(0, again.ExitCode);
         Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
 
         // Resolved to the type the later reference needs, the end state is the unedited history's head.
-        var differences = shell.Run("Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference (Get-SchemaState -ConnectionString $url)", vars)
+        var differences = shell
+            .Run(
+                "Compare-SchemaState -Reference (Get-SchemaState -ConnectionString $head) -Difference "
+                    + "(Get-SchemaState -ConnectionString $url)",
+                vars
+            )
             .ThrowOnError();
         Assert.True(differences.Output.Count == 0, string.Join("; ", differences.Output));
         var next = Assert.Single(shell.Run(Plan, vars).ThrowOnError().Output);
-        Assert.True((bool)next.Properties["IsEmpty"].Value, $"{next}: {string.Join("; ", (IEnumerable<object>)next.Properties["Conversions"].Value)}");
-        var alone = shell.Run(
-            "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch -AlembicCommand $alembic -FailOnError", vars).ThrowOnError();
-        Assert.Contains(alone.Output, c => c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built");
+        Assert.True(
+            (bool)next.Properties["IsEmpty"].Value,
+            $"{next}: {string.Join("; ", (IEnumerable<object>)next.Properties["Conversions"].Value)}"
+        );
+        var alone = shell
+            .Run(
+                "Test-RecoveryState -Path $project -ConnectionString $url -ScratchConnectionString $scratch "
+                    + "-AlembicCommand $alembic -FailOnError",
+                vars
+            )
+            .ThrowOnError();
+        Assert.Contains(alone.Output, c =>
+            c.Properties["Detail"].Value.ToString() == "The schema is the end state real Alembic built"
+        );
     }
 
-    private Dictionary<string, object?> Variables(AlembicTestProject project, TestDatabase database, TestDatabase head, TestDatabase scratch) => new()
-    {
-        ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
-        ["project"] = project.Root,
-        ["url"] = database.Url,
-        ["head"] = head.Url,
-        ["scratch"] = scratch.Url,
-        ["backup"] = Path.Combine(_root, database.Name + "-backup"),
-        ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
-        ["alembic"] = AlembicTestProject.AlembicCommand,
-    };
+    private Dictionary<string, object?> Variables(
+        AlembicTestProject project,
+        TestDatabase database,
+        TestDatabase head,
+        TestDatabase scratch
+    ) =>
+        new()
+        {
+            ["runbook"] = Path.Combine(RepositoryPaths.ModuleDirectory, "Examples", "Repair-DriftedDatabase.ps1"),
+            ["project"] = project.Root,
+            ["url"] = database.Url,
+            ["head"] = head.Url,
+            ["scratch"] = scratch.Url,
+            ["backup"] = Path.Combine(_root, database.Name + "-backup"),
+            ["journal"] = Path.Combine(_root, database.Name + ".jsonl"),
+            ["alembic"] = AlembicTestProject.AlembicCommand,
+        };
 
     private async Task<TestDatabase> DatabaseAsync()
     {

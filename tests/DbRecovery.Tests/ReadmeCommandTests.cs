@@ -13,8 +13,13 @@ public sealed partial class ReadmeCommandTests
     public void The_readmes_from_source_commands_work_as_written_in_a_fresh_clone()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
-        var commands = FromSource().Match(readme).Groups[1].Value.Split('\n')
-            .Select(l => Comment().Replace(l, string.Empty).Trim()).Where(l => l.Length > 0).ToList();
+        var commands = FromSource()
+            .Match(readme)
+            .Groups[1]
+            .Value.Split('\n')
+            .Select(l => Comment().Replace(l, string.Empty).Trim())
+            .Where(l => l.Length > 0)
+            .ToList();
         Assert.Contains(commands, c => c.StartsWith("dotnet build", StringComparison.Ordinal));
         Assert.DoesNotContain(commands, c => c.StartsWith("pwsh", StringComparison.Ordinal));
 
@@ -24,7 +29,11 @@ public sealed partial class ReadmeCommandTests
             Run("git", ["clone", "-q", RepositoryPaths.Root, clone], RepositoryPaths.Root);
             var outputs = commands.Select(c => Run("bash", ["-c", c], clone)).ToList();
 
-            Assert.Contains("Get-RecoveryPlan", outputs[commands.FindIndex(c => c.Contains("Get-Command", StringComparison.Ordinal))], StringComparison.Ordinal);
+            Assert.Contains(
+                "Get-RecoveryPlan",
+                outputs[commands.FindIndex(c => c.Contains("Get-Command", StringComparison.Ordinal))],
+                StringComparison.Ordinal
+            );
             Assert.Single(Directory.GetFiles(Path.Combine(clone, "out", "package"), "DbRecovery.*.nupkg"));
         }
         finally
@@ -35,7 +44,12 @@ public sealed partial class ReadmeCommandTests
 
     private static string Run(string file, string[] arguments, string folder)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -45,7 +59,10 @@ public sealed partial class ReadmeCommandTests
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}\n{error.Result}");
+        Assert.True(
+            process.ExitCode == 0,
+            $"{file} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{output}\n{error.Result}"
+        );
         return output;
     }
 

@@ -27,7 +27,11 @@ public sealed class RecordingHost : PSHost
     public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
 
     /// <summary>The label of the choice every prompt is answered with (Yes, No, …).</summary>
-    public string Answer { get => _ui.Answer; set => _ui.Answer = value; }
+    public string Answer
+    {
+        get => _ui.Answer;
+        set => _ui.Answer = value;
+    }
 
     public IReadOnlyList<string> Lines => _ui.Lines;
 
@@ -35,21 +39,15 @@ public sealed class RecordingHost : PSHost
 
     public void Clear() => _ui.Clear();
 
-    public override void SetShouldExit(int exitCode)
-    {
-    }
+    public override void SetShouldExit(int exitCode) { }
 
     public override void EnterNestedPrompt() => throw new NotSupportedException();
 
     public override void ExitNestedPrompt() => throw new NotSupportedException();
 
-    public override void NotifyBeginApplication()
-    {
-    }
+    public override void NotifyBeginApplication() { }
 
-    public override void NotifyEndApplication()
-    {
-    }
+    public override void NotifyEndApplication() { }
 
     private sealed class RecordingUserInterface : PSHostUserInterface
     {
@@ -70,51 +68,67 @@ public sealed class RecordingHost : PSHost
             _prompts.Clear();
         }
 
-        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
+        public override int PromptForChoice(
+            string caption,
+            string message,
+            Collection<ChoiceDescription> choices,
+            int defaultChoice
+        )
         {
             _prompts.Add((caption, message));
-            var index = choices.ToList().FindIndex(c => c.Label.Replace("&", string.Empty, StringComparison.Ordinal) == Answer);
-            return index >= 0 ? index : throw new InvalidOperationException($"No choice '{Answer}' among {string.Join(", ", choices.Select(c => c.Label))}.");
+            var index = choices
+                .ToList()
+                .FindIndex(c => c.Label.Replace("&", string.Empty, StringComparison.Ordinal) == Answer);
+            return index >= 0
+                ? index
+                : throw new InvalidOperationException(
+                    $"No choice '{Answer}' among {string.Join(", ", choices.Select(c => c.Label))}."
+                );
         }
 
         public override void WriteLine(string value) => _lines.Add(value);
 
         public override void Write(string value) => _lines.Add(value);
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => _lines.Add(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) =>
+            _lines.Add(value);
 
         // Errors, warnings, verbose and debug text are in the pipeline's streams; Lines keeps what only the host shows.
-        public override void WriteErrorLine(string value)
-        {
-        }
+        public override void WriteErrorLine(string value) { }
 
-        public override void WriteDebugLine(string message)
-        {
-        }
+        public override void WriteDebugLine(string message) { }
 
-        public override void WriteVerboseLine(string message)
-        {
-        }
+        public override void WriteVerboseLine(string message) { }
 
-        public override void WriteWarningLine(string message)
-        {
-        }
+        public override void WriteWarningLine(string message) { }
 
-        public override void WriteProgress(long sourceId, ProgressRecord record)
-        {
-        }
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
 
         public override string ReadLine() => throw new NotSupportedException("The test host does not read input.");
 
-        public override SecureString ReadLineAsSecureString() => throw new NotSupportedException("The test host does not read input.");
+        public override SecureString ReadLineAsSecureString() =>
+            throw new NotSupportedException("The test host does not read input.");
 
-        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) =>
-            throw new NotSupportedException("The test host does not answer prompts for values.");
+        public override Dictionary<string, PSObject> Prompt(
+            string caption,
+            string message,
+            Collection<FieldDescription> descriptions
+        ) => throw new NotSupportedException("The test host does not answer prompts for values.");
 
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
-            throw new NotSupportedException("The test host does not answer credential prompts.");
+        public override PSCredential PromptForCredential(
+            string caption,
+            string message,
+            string userName,
+            string targetName
+        ) => throw new NotSupportedException("The test host does not answer credential prompts.");
 
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) =>
-            throw new NotSupportedException("The test host does not answer credential prompts.");
+        public override PSCredential PromptForCredential(
+            string caption,
+            string message,
+            string userName,
+            string targetName,
+            PSCredentialTypes allowedCredentialTypes,
+            PSCredentialUIOptions options
+        ) => throw new NotSupportedException("The test host does not answer credential prompts.");
     }
 }

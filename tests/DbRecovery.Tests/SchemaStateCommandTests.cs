@@ -30,38 +30,67 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
     [Fact]
     public void Emits_one_SchemaState_whose_tables_read_naturally_in_the_pipeline()
     {
-        var result = shell.Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -like 'user*' | ForEach-Object Name", Vars).ThrowOnError();
+        var result = shell
+            .Run(
+                "Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -like 'user*' | "
+                    + "ForEach-Object Name",
+                Vars
+            )
+            .ThrowOnError();
 
         Assert.Equal(["users"], result.Output.Select(o => o.ToString()));
         var state = shell.Run("Get-SchemaState -ConnectionString $url", Vars).ThrowOnError().Output.Single();
         Assert.Equal("DbRecovery.Engine.Catalog.SchemaState", state.BaseObject.GetType().FullName);
         Assert.Equal(Database.Name, state.Properties["Database"].Value);
-        Assert.Equal(new[] { FixtureSchema.StampedRevision }, ((IEnumerable<string>)state.Properties["AlembicVersion"].Value).ToArray());
+        Assert.Equal(
+            new[] { FixtureSchema.StampedRevision },
+            ((IEnumerable<string>)state.Properties["AlembicVersion"].Value).ToArray()
+        );
     }
 
     [Fact]
     public async Task A_table_never_analyzed_says_so_and_is_sized_from_its_files()
     {
         // autovacuum_enabled = off: nothing analyzes it behind the test's back.
-        await Database.ExecuteAsync("""
+        await Database.ExecuteAsync(
+            """
             CREATE TABLE fresh (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off);
             INSERT INTO fresh SELECT g, repeat('x', 100) FROM generate_series(1, 5000) g;
-            """);
-        var table = shell.Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh'", Vars)
-            .ThrowOnError().Output.Single();
+            """
+        );
+        var table = shell
+            .Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh'", Vars)
+            .ThrowOnError()
+            .Output.Single();
         Assert.Null(table.Properties["EstimatedRows"].Value);
-        Assert.Equal(await Database.ScalarAsync<long>("SELECT pg_total_relation_size('fresh')"), (long)table.Properties["EstimatedSizeBytes"].Value);
+        Assert.Equal(
+            await Database.ScalarAsync<long>("SELECT pg_total_relation_size('fresh')"),
+            (long)table.Properties["EstimatedSizeBytes"].Value
+        );
         Assert.True((long)table.Properties["EstimatedSizeBytes"].Value > 500_000);
 
-        var view = shell.Run("Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh' | Out-String -Width 120", Vars)
-            .ThrowOnError().Output.Single().ToString()!;
+        var view = shell
+            .Run(
+                "Get-SchemaState -ConnectionString $url | ForEach-Object Tables | Where-Object Name -eq 'fresh' | "
+                    + "Out-String -Width 120",
+                Vars
+            )
+            .ThrowOnError()
+            .Output.Single()
+            .ToString()!;
         Assert.Contains("not analyzed", view, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Schema_parameter_takes_wildcards_and_verbose_shows_sql_without_the_password()
     {
-        var result = shell.Run("Get-SchemaState -ConnectionString $url -Schema 'bill*' -Verbose | ForEach-Object Tables | ForEach-Object Name", Vars).ThrowOnError();
+        var result = shell
+            .Run(
+                "Get-SchemaState -ConnectionString $url -Schema 'bill*' -Verbose | ForEach-Object Tables | "
+                    + "ForEach-Object Name",
+                Vars
+            )
+            .ThrowOnError();
 
         Assert.Equal([FixtureSchema.QuotedTable], result.Output.Select(o => o.ToString()));
         Assert.Contains(result.Verbose, v => v.Contains("FROM pg_constraint", StringComparison.Ordinal));
@@ -80,7 +109,10 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
 
             Environment.SetEnvironmentVariable("DATABASE_URL", null);
             var error = shell.Run("Get-SchemaState").SingleError();
-            Assert.Equal("ConnectionStringMissing,DbRecovery.Commands.GetSchemaStateCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(
+                "ConnectionStringMissing,DbRecovery.Commands.GetSchemaStateCommand",
+                error.FullyQualifiedErrorId
+            );
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
             Assert.Contains("DATABASE_URL", error.Exception.Message, StringComparison.Ordinal);
         }
@@ -99,8 +131,12 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
             new Dictionary<string, object?>
             {
                 ["url"] = url,
-                ["cred"] = new PSCredential(Database.Settings.Username!, new System.Net.NetworkCredential(string.Empty, Database.Settings.Password).SecurePassword),
-            });
+                ["cred"] = new PSCredential(
+                    Database.Settings.Username!,
+                    new System.Net.NetworkCredential(string.Empty, Database.Settings.Password).SecurePassword
+                ),
+            }
+        );
 
         Assert.Single(result.ThrowOnError().Output);
         AssertNoSecret(result);
@@ -112,7 +148,11 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
     [InlineData("port", "ConnectionRefused", ErrorCategory.ConnectionError)]
     [InlineData("url", "ConnectionStringMalformed", ErrorCategory.InvalidArgument)]
     [InlineData("schema", "SchemaNotFound", ErrorCategory.ObjectNotFound)]
-    public void Bad_input_gets_a_specific_error_id_and_never_shows_the_password(string wrong, string errorId, ErrorCategory category)
+    public void Bad_input_gets_a_specific_error_id_and_never_shows_the_password(
+        string wrong,
+        string errorId,
+        ErrorCategory category
+    )
     {
         var settings = Database.Settings;
         var (url, extra) = wrong switch
@@ -120,11 +160,17 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
             "password" => (TestUrl.FromSettings(settings, password: WrongPassword), string.Empty),
             "database" => (TestUrl.FromSettings(settings, database: "no_such_database"), string.Empty),
             "port" => ($"postgresql://{settings.Username}:{WrongPassword}@127.0.0.1:1/{Database.Name}", string.Empty),
-            "url" => ($"postgresql://{settings.Username}:{WrongPassword}@{settings.Host}:notaport/{Database.Name}", string.Empty),
+            "url" => (
+                $"postgresql://{settings.Username}:{WrongPassword}@{settings.Host}:notaport/{Database.Name}",
+                string.Empty
+            ),
             _ => (Database.Url, " -Schema no_such_schema"),
         };
 
-        var result = shell.Run("Get-SchemaState -ConnectionString $url -Verbose" + extra, new Dictionary<string, object?> { ["url"] = url });
+        var result = shell.Run(
+            "Get-SchemaState -ConnectionString $url -Verbose" + extra,
+            new Dictionary<string, object?> { ["url"] = url }
+        );
 
         var error = result.SingleError();
         Assert.Equal($"{errorId},DbRecovery.Commands.GetSchemaStateCommand", error.FullyQualifiedErrorId);
@@ -140,14 +186,28 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
         var vars = new Dictionary<string, object?> { ["url"] = Database.Url, ["path"] = path };
         try
         {
-            shell.Run("Get-SchemaState -ConnectionString $url | Export-SchemaState -Path $path -WhatIf", vars).ThrowOnError();
+            shell
+                .Run("Get-SchemaState -ConnectionString $url | Export-SchemaState -Path $path -WhatIf", vars)
+                .ThrowOnError();
             Assert.False(File.Exists(path));
 
-            shell.Run("$script:original = Get-SchemaState -ConnectionString $url; $original | Export-SchemaState -Path $path", vars).ThrowOnError();
+            shell
+                .Run(
+                    "$script:original = Get-SchemaState -ConnectionString $url; $original | Export-SchemaState -Path "
+                        + "$path",
+                    vars
+                )
+                .ThrowOnError();
             var text = File.ReadAllText(path);
             Assert.DoesNotContain(Database.Settings.Password!, text, StringComparison.Ordinal);
 
-            var same = shell.Run("$imported = Import-SchemaState -Path $path; $imported.Tables.Count -eq $original.Tables.Count; ($imported | Export-SchemaState -Path ($path + '.2') -PassThru).Name", vars).ThrowOnError();
+            var same = shell
+                .Run(
+                    "$imported = Import-SchemaState -Path $path; $imported.Tables.Count -eq $original.Tables.Count; "
+                        + "($imported | Export-SchemaState -Path ($path + '.2') -PassThru).Name",
+                    vars
+                )
+                .ThrowOnError();
             Assert.Equal(true, same.Output[0].BaseObject);
             Assert.Equal(text, File.ReadAllText(path + ".2"));
 
@@ -156,10 +216,16 @@ public sealed class SchemaStateCommandTests(PowerShellSession shell) : IAsyncLif
             shell.Run("$original | Export-SchemaState -Path $path -Force", vars).ThrowOnError();
 
             var missing = shell.Run("Import-SchemaState -Path ($path + '.missing')", vars).SingleError();
-            Assert.Equal("SchemaFileNotFound,DbRecovery.Commands.ImportSchemaStateCommand", missing.FullyQualifiedErrorId);
+            Assert.Equal(
+                "SchemaFileNotFound,DbRecovery.Commands.ImportSchemaStateCommand",
+                missing.FullyQualifiedErrorId
+            );
             File.WriteAllText(path + ".bad", "{\"formatVersion\": 7}");
             var invalid = shell.Run("Import-SchemaState -Path ($path + '.bad')", vars).SingleError();
-            Assert.Equal("SchemaStateInvalid,DbRecovery.Commands.ImportSchemaStateCommand", invalid.FullyQualifiedErrorId);
+            Assert.Equal(
+                "SchemaStateInvalid,DbRecovery.Commands.ImportSchemaStateCommand",
+                invalid.FullyQualifiedErrorId
+            );
             Assert.Equal(ErrorCategory.InvalidData, invalid.CategoryInfo.Category);
         }
         finally

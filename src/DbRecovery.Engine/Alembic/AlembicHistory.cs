@@ -16,7 +16,9 @@ public sealed class AlembicHistory
     private AlembicHistory(List<AlembicRevision> revisions, List<string> warnings, string source)
     {
         Source = source;
-        _index = revisions.Select((r, i) => (r.Revision, i)).ToDictionary(x => x.Revision, x => x.i, StringComparer.Ordinal);
+        _index = revisions
+            .Select((r, i) => (r.Revision, i))
+            .ToDictionary(x => x.Revision, x => x.i, StringComparer.Ordinal);
         _ancestors = new BitArray[revisions.Count];
         for (var i = 0; i < revisions.Count; i++)
         {
@@ -51,7 +53,8 @@ public sealed class AlembicHistory
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Reads the history of the Alembic project at <paramref name="path"/>.</summary>
-    /// <exception cref="RecoveryException">No project there, or the graph is broken (cycle, unknown or duplicate revision).</exception>
+    /// <exception cref="RecoveryException">No project there, or the graph is broken (cycle, unknown or duplicate
+    /// revision).</exception>
     public static AlembicHistory Load(string path, IRecoveryLog log)
     {
         ArgumentNullException.ThrowIfNull(log);
@@ -90,10 +93,16 @@ public sealed class AlembicHistory
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="revision"/> or comes before it.</summary>
     public bool IsAncestor(string ancestor, string revision) => _ancestors[IndexOf(revision)][IndexOf(ancestor)];
 
-    /// <summary>The revisions an upgrade from <paramref name="from"/> (null for base) to <paramref name="to"/> applies, in order.</summary>
+    /// <summary>
+    /// The revisions an upgrade from <paramref name="from"/> (null for base) to <paramref name="to"/> applies, in
+    /// order.
+    /// </summary>
     public IReadOnlyList<AlembicRevision> Path(string? from, string to) => Path(from is null ? [] : [from], [to]);
 
-    /// <summary>The revisions an upgrade from the revisions <paramref name="from"/> (empty for base) to all of <paramref name="to"/> applies, in order.</summary>
+    /// <summary>
+    /// The revisions an upgrade from the revisions <paramref name="from"/> (empty for base) to all of
+    /// <paramref name="to"/> applies, in order.
+    /// </summary>
     public IReadOnlyList<AlembicRevision> Path(IReadOnlyList<string> from, IReadOnlyList<string> to)
     {
         ArgumentNullException.ThrowIfNull(from);
@@ -106,7 +115,8 @@ public sealed class AlembicHistory
     /// <summary>
     /// Finds a revision by id, unique id prefix, branch label, or <c>head</c> when there is one head.
     /// </summary>
-    /// <exception cref="RecoveryException">Unknown (<c>RevisionNotFound</c>) or ambiguous (<c>AmbiguousRevision</c>).</exception>
+    /// <exception cref="RecoveryException">Unknown (<c>RevisionNotFound</c>) or ambiguous
+    /// (<c>AmbiguousRevision</c>).</exception>
     public AlembicRevision Resolve(string identifier)
     {
         if (_index.TryGetValue(identifier, out var exact))
@@ -114,20 +124,27 @@ public sealed class AlembicHistory
             return Revisions[exact];
         }
 
-        var matches = identifier == "head"
-            ? Revisions.Where(r => r.IsHead).ToList()
-            : Revisions.Where(r => r.BranchLabels.Contains(identifier)).ToList() is { Count: > 0 } labelled
-                ? labelled
-                : Revisions.Where(r => r.Revision.StartsWith(identifier, StringComparison.Ordinal)).ToList();
+        var matches =
+            identifier == "head" ? Revisions.Where(r => r.IsHead).ToList()
+            : Revisions.Where(r => r.BranchLabels.Contains(identifier)).ToList() is { Count: > 0 } labelled ? labelled
+            : Revisions.Where(r => r.Revision.StartsWith(identifier, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
             0 => throw new RecoveryException(
-                "RevisionNotFound", FailureKind.ObjectNotFound,
-                $"'{identifier}' is not a revision of the history in '{Source}'. Its heads are: {string.Join(", ", Heads)}.", identifier),
+                "RevisionNotFound",
+                FailureKind.ObjectNotFound,
+                $"'{identifier}' is not a revision of the history in '{Source}'. Its heads are: "
+                    + $"{string.Join(", ", Heads)}.",
+                identifier
+            ),
             _ => throw new RecoveryException(
-                "AmbiguousRevision", FailureKind.InvalidArgument,
-                $"'{identifier}' matches several revisions ({string.Join(", ", matches.Select(m => m.Revision))}); give the full id.", identifier),
+                "AmbiguousRevision",
+                FailureKind.InvalidArgument,
+                $"'{identifier}' matches several revisions ({string.Join(", ", matches.Select(m => m.Revision))}); "
+                    + "give the full id.",
+                identifier
+            ),
         };
     }
 
@@ -135,12 +152,19 @@ public sealed class AlembicHistory
     public bool Contains(string revision) => _index.ContainsKey(revision);
 
     internal int IndexOf(string revision) =>
-        _index.TryGetValue(revision, out var i) ? i : throw new RecoveryException(
-            "RevisionNotFound", FailureKind.ObjectNotFound, $"'{revision}' is not a revision of the history in '{Source}'.", revision);
+        _index.TryGetValue(revision, out var i)
+            ? i
+            : throw new RecoveryException(
+                "RevisionNotFound",
+                FailureKind.ObjectNotFound,
+                $"'{revision}' is not a revision of the history in '{Source}'.",
+                revision
+            );
 
     internal BitArray AncestorSet(int index) => _ancestors[index];
 
-    internal static IEnumerable<string> Parents(AlembicRevision revision) => revision.DownRevisions.Concat(revision.DependsOn).Distinct(StringComparer.Ordinal);
+    internal static IEnumerable<string> Parents(AlembicRevision revision) =>
+        revision.DownRevisions.Concat(revision.DependsOn).Distinct(StringComparer.Ordinal);
 
     internal static AlembicHistory Build(IReadOnlyList<MigrationScript> scripts, string source)
     {
@@ -148,8 +172,12 @@ public sealed class AlembicHistory
         if (duplicate is not null)
         {
             throw new RecoveryException(
-                "DuplicateRevision", FailureKind.InvalidData,
-                $"The revision id '{duplicate.Key}' is used by several files: {string.Join(", ", duplicate.Select(s => s.Path))}.", duplicate.Key);
+                "DuplicateRevision",
+                FailureKind.InvalidData,
+                $"The revision id '{duplicate.Key}' is used by several files: "
+                    + $"{string.Join(", ", duplicate.Select(s => s.Path))}.",
+                duplicate.Key
+            );
         }
 
         var byId = scripts.ToDictionary(s => s.Revision!, StringComparer.Ordinal);
@@ -159,8 +187,11 @@ public sealed class AlembicHistory
             if (unknown is not null)
             {
                 throw new RecoveryException(
-                    "UnknownDownRevision", FailureKind.InvalidData,
-                    $"{script.Path}: revision {script.Revision} follows '{unknown}', which no migration file defines.", script.Revision);
+                    "UnknownDownRevision",
+                    FailureKind.InvalidData,
+                    $"{script.Path}: revision {script.Revision} follows '{unknown}', which no migration file defines.",
+                    script.Revision
+                );
             }
         }
 
@@ -174,27 +205,36 @@ public sealed class AlembicHistory
         }
 
         var ordered = TopologicalOrder(scripts, byId);
-        var revisions = ordered.Select(s => new AlembicRevision
-        {
-            Revision = s.Revision!,
-            DownRevisions = s.DownRevisions,
-            BranchLabels = s.BranchLabels,
-            DependsOn = s.DependsOn,
-            Message = s.Message,
-            CreateDate = s.CreateDate,
-            Path = s.Path,
-            Operations = s.Operations,
-            Warnings = s.Warnings,
-            IsBase = s.DownRevisions.Count == 0,
-            IsHead = children[s.Revision!].Count == 0,
-            IsBranchPoint = children[s.Revision!].Count > 1,
-        }).ToList();
+        var revisions = ordered
+            .Select(s => new AlembicRevision
+            {
+                Revision = s.Revision!,
+                DownRevisions = s.DownRevisions,
+                BranchLabels = s.BranchLabels,
+                DependsOn = s.DependsOn,
+                Message = s.Message,
+                CreateDate = s.CreateDate,
+                Path = s.Path,
+                Operations = s.Operations,
+                Warnings = s.Warnings,
+                IsBase = s.DownRevisions.Count == 0,
+                IsHead = children[s.Revision!].Count == 0,
+                IsBranchPoint = children[s.Revision!].Count > 1,
+            })
+            .ToList();
         return new AlembicHistory(revisions, scripts.SelectMany(s => s.Warnings).ToList(), source);
     }
 
-    private static List<MigrationScript> TopologicalOrder(IReadOnlyList<MigrationScript> scripts, Dictionary<string, MigrationScript> byId)
+    private static List<MigrationScript> TopologicalOrder(
+        IReadOnlyList<MigrationScript> scripts,
+        Dictionary<string, MigrationScript> byId
+    )
     {
-        var pending = scripts.ToDictionary(s => s.Revision!, s => s.DownRevisions.Concat(s.DependsOn).Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
+        var pending = scripts.ToDictionary(
+            s => s.Revision!,
+            s => s.DownRevisions.Concat(s.DependsOn).Distinct(StringComparer.Ordinal).Count(),
+            StringComparer.Ordinal
+        );
         var dependents = scripts.ToDictionary(s => s.Revision!, _ => new List<string>(), StringComparer.Ordinal);
         foreach (var script in scripts)
         {
@@ -205,8 +245,11 @@ public sealed class AlembicHistory
         }
 
         // Among revisions that are ready, the older (by Create Date, then id) comes first, so the order is stable.
-        var ready = new PriorityQueue<MigrationScript, (DateTime, string)>(Comparer<(DateTime, string)>.Create((a, b) =>
-            a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
+        var ready = new PriorityQueue<MigrationScript, (DateTime, string)>(
+            Comparer<(DateTime, string)>.Create(
+                (a, b) => a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2)
+            )
+        );
         foreach (var script in scripts.Where(s => pending[s.Revision!] == 0))
         {
             ready.Enqueue(script, (script.CreateDate ?? DateTime.MinValue, script.Revision!));
@@ -230,8 +273,11 @@ public sealed class AlembicHistory
         {
             var cycle = scripts.Where(s => pending[s.Revision!] > 0).Select(s => s.Revision!).ToList();
             throw new RecoveryException(
-                "RevisionCycle", FailureKind.InvalidData,
-                $"The revisions {string.Join(", ", cycle)} follow each other in a cycle; fix their down_revision.", cycle[0]);
+                "RevisionCycle",
+                FailureKind.InvalidData,
+                $"The revisions {string.Join(", ", cycle)} follow each other in a cycle; fix their down_revision.",
+                cycle[0]
+            );
         }
 
         return ordered;

@@ -41,8 +41,11 @@ public sealed record AlembicRevision
     /// <summary>The operations of <c>upgrade()</c>, read statically.</summary>
     public IReadOnlyList<MigrationOperation> Operations { get; init; } = [];
 
-    /// <summary>How many operations (including unrecognised <c>op.execute</c> SQL) the static replay cannot apply.</summary>
-    public int OpaqueOperations => Operations.Count(o => o is OpaqueOperation or ExecuteOperation { HasOpaqueParts: true });
+    /// <summary>
+    /// How many operations (including unrecognised <c>op.execute</c> SQL) the static replay cannot apply.
+    /// </summary>
+    public int OpaqueOperations =>
+        Operations.Count(o => o is OpaqueOperation or ExecuteOperation { HasOpaqueParts: true });
 
     /// <summary>What could not be read from the file.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

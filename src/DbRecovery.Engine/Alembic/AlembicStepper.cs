@@ -73,8 +73,10 @@ public sealed class AlembicStepper : IAsyncDisposable
         start.ArgumentList.Add(Driver);
         start.ArgumentList.Add(cli.IniFile);
         start.Environment[cli.UrlVariable] = target.ToUrlWithPassword();
-        log.Verbose($"Running: {interpreter} -c <alembic upgrade, a revision at a time> {cli.IniFile} "
-            + $"(database URL in ${cli.UrlVariable})");
+        log.Verbose(
+            $"Running: {interpreter} -c <alembic upgrade, a revision at a time> {cli.IniFile} "
+                + $"(database URL in ${cli.UrlVariable})"
+        );
         try
         {
             var process = Process.Start(start) ?? throw new InvalidOperationException($"{interpreter} did not start");
@@ -82,10 +84,14 @@ public sealed class AlembicStepper : IAsyncDisposable
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
         {
-            throw new RecoveryException("AlembicNotFound", FailureKind.ObjectNotFound,
+            throw new RecoveryException(
+                "AlembicNotFound",
+                FailureKind.ObjectNotFound,
                 $"Alembic could not be started as '{interpreter}' ({ex.Message}). "
-                + "Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.",
-                interpreter, ex);
+                    + "Pass -AlembicCommand, e.g. -AlembicCommand /usr/bin/python3,-m,alembic.",
+                interpreter,
+                ex
+            );
         }
     }
 
@@ -111,9 +117,13 @@ public sealed class AlembicStepper : IAsyncDisposable
 
             if (line is null)
             {
-                throw new RecoveryException("AlembicProcessEnded", FailureKind.InvalidOperation,
+                throw new RecoveryException(
+                    "AlembicProcessEnded",
+                    FailureKind.InvalidOperation,
                     $"Alembic's Python ended while upgrading to {to} "
-                    + $"(exit code {(_process.HasExited ? _process.ExitCode : -1)}); see -Verbose.", to);
+                        + $"(exit code {(_process.HasExited ? _process.ExitCode : -1)}); see -Verbose.",
+                    to
+                );
             }
 
             if (line == Ok)

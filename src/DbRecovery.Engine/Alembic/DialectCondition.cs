@@ -14,27 +14,32 @@ internal static partial class DialectCondition
     private const string Dialect = "postgresql";
 
     /// <summary>True or false on PostgreSQL, or null when the condition does not depend on the dialect alone.</summary>
-    public static bool? OnPostgres(PythonExpression condition) => condition switch
-    {
-        PythonName { Dotted: "True" } => true,
-        PythonName { Dotted: "False" } => false,
-        PythonNot not => !OnPostgres(not.Operand),
-        PythonBinary { Operator: "and" } both => !Or(Negate(OnPostgres(both.Left)), Negate(OnPostgres(both.Right))),
-        PythonBinary { Operator: "or" } either => Or(OnPostgres(either.Left), OnPostgres(either.Right)),
-        PythonBinary { Operator: "==" or "!=" or "is" or "is not" } compare => Equality(compare),
-        PythonBinary { Operator: "in" or "not in" } member
-            when IsDialectName(member.Left) && Strings(member.Right) is { } names =>
-            names.Contains(Dialect, StringComparer.Ordinal) == (member.Operator == "in"),
-        PythonCall { FunctionName: "op.get_bind" or "op.get_context" } => true,
-        PythonCall call => Call(call),
-        _ => null,
-    };
+    public static bool? OnPostgres(PythonExpression condition) =>
+        condition switch
+        {
+            PythonName { Dotted: "True" } => true,
+            PythonName { Dotted: "False" } => false,
+            PythonNot not => !OnPostgres(not.Operand),
+            PythonBinary { Operator: "and" } both => !Or(Negate(OnPostgres(both.Left)), Negate(OnPostgres(both.Right))),
+            PythonBinary { Operator: "or" } either => Or(OnPostgres(either.Left), OnPostgres(either.Right)),
+            PythonBinary { Operator: "==" or "!=" or "is" or "is not" } compare => Equality(compare),
+            PythonBinary { Operator: "in" or "not in" } member
+                when IsDialectName(member.Left) && Strings(member.Right) is { } names => names.Contains(
+                Dialect,
+                StringComparer.Ordinal
+            ) == (member.Operator == "in"),
+            PythonCall { FunctionName: "op.get_bind" or "op.get_context" } => true,
+            PythonCall call => Call(call),
+            _ => null,
+        };
 
     private static bool? Negate(bool? value) => !value;
 
     // Three-valued: true wins over unknown.
     private static bool? Or(bool? left, bool? right) =>
-        left == true || right == true ? true : left == false && right == false ? false : null;
+        left == true || right == true ? true
+        : left == false && right == false ? false
+        : null;
 
     private static bool? Equality(PythonBinary compare)
     {
@@ -58,9 +63,11 @@ internal static partial class DialectCondition
             return helper.Groups[1].Value.StartsWith("postgres", StringComparison.Ordinal);
         }
 
-        if (function.EndsWith(".startswith", StringComparison.Ordinal)
+        if (
+            function.EndsWith(".startswith", StringComparison.Ordinal)
             && function.Contains("url", StringComparison.OrdinalIgnoreCase)
-            && Strings(call.Argument(0, "prefix") ?? new PythonOpaque(string.Empty, call.Line)) is { } prefixes)
+            && Strings(call.Argument(0, "prefix") ?? new PythonOpaque(string.Empty, call.Line)) is { } prefixes
+        )
         {
             return prefixes.Any(p => Dialect.StartsWith(p, StringComparison.Ordinal));
         }
@@ -78,22 +85,25 @@ internal static partial class DialectCondition
             || text.EndsWith("dialect_name", StringComparison.Ordinal);
     }
 
-    private static IReadOnlyList<string>? Strings(PythonExpression expression) => expression switch
-    {
-        PythonSequence sequence when sequence.Items.All(i => i.AsString() is not null) =>
-            sequence.Items.Select(i => i.AsString()!).ToList(),
-        _ when expression.AsString() is { } single => [single],
-        _ => null,
-    };
+    private static IReadOnlyList<string>? Strings(PythonExpression expression) =>
+        expression switch
+        {
+            PythonSequence sequence when sequence.Items.All(i => i.AsString() is not null) => sequence
+                .Items.Select(i => i.AsString()!)
+                .ToList(),
+            _ when expression.AsString() is { } single => [single],
+            _ => null,
+        };
 
     /// <summary>The expression as dotted text: <c>op.get_bind().dialect.name</c>.</summary>
-    private static string Describe(PythonExpression expression) => expression switch
-    {
-        PythonName name => name.Dotted,
-        PythonAttribute attribute => Describe(attribute.Target) + "." + attribute.Name,
-        PythonCall call => Describe(call.Function) + "()",
-        _ => string.Empty,
-    };
+    private static string Describe(PythonExpression expression) =>
+        expression switch
+        {
+            PythonName name => name.Dotted,
+            PythonAttribute attribute => Describe(attribute.Target) + "." + attribute.Name,
+            PythonCall call => Describe(call.Function) + "()",
+            _ => string.Empty,
+        };
 
     [GeneratedRegex(@"(?:^|\.)is_(sqlite|mysql|mariadb|mssql|oracle|postgres|postgresql)$")]
     private static partial Regex Helper();

@@ -15,45 +15,60 @@ namespace DbRecovery.Engine.Alembic;
 internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
 {
     /// <summary>The guard a condition is, or null.</summary>
-    public static ExistenceGuard? Of(PythonExpression condition) => condition switch
-    {
-        PythonNot not => Of(not.Operand) is { } inner ? inner with { MustExist = !inner.MustExist } : null,
-        PythonBinary { Operator: "in" or "not in" } member when member.Left.AsString() is { } name =>
-            new(name, member.Operator == "in", AmongOf(Words(member.Right))),
-        PythonCall call when Asks(call) && (LastString(call) ?? TableAsked(call)) is { } name =>
-            new(name, true, AmongOf(Words(call.Function))),
-        _ => null,
-    };
+    public static ExistenceGuard? Of(PythonExpression condition) =>
+        condition switch
+        {
+            PythonNot not => Of(not.Operand) is { } inner ? inner with { MustExist = !inner.MustExist } : null,
+            PythonBinary { Operator: "in" or "not in" } member when member.Left.AsString() is { } name => new(
+                name,
+                member.Operator == "in",
+                AmongOf(Words(member.Right))
+            ),
+            PythonCall call when Asks(call) && (LastString(call) ?? TableAsked(call)) is { } name => new(
+                name,
+                true,
+                AmongOf(Words(call.Function))
+            ),
+            _ => null,
+        };
 
     private static string AmongOf(string words) =>
         words.Contains("unique", StringComparison.OrdinalIgnoreCase) ? "unique"
         : words.Contains("foreign", StringComparison.OrdinalIgnoreCase)
-            || words.Contains("fk", StringComparison.OrdinalIgnoreCase) ? "foreignkey"
+        || words.Contains("fk", StringComparison.OrdinalIgnoreCase)
+            ? "foreignkey"
         : words.Contains("index", StringComparison.OrdinalIgnoreCase) ? "index"
         : words.Contains("column", StringComparison.OrdinalIgnoreCase) ? "column"
         : words.Contains("table", StringComparison.OrdinalIgnoreCase) ? "table"
         : "any";
 
-    private static string Words(PythonExpression expression) => expression switch
-    {
-        PythonName name => name.Dotted,
-        PythonAttribute attribute => Words(attribute.Target) + "." + attribute.Name,
-        PythonCall call => Words(call.Function) + "(" + string.Join(",", call.Arguments.Select(Words)) + ")",
-        PythonSequence sequence => string.Join(",", sequence.Items.Select(Words)),
-        PythonComprehension comprehension => Words(comprehension.Element) + " for " + Words(comprehension.Iterable),
-        PythonOpaque opaque => opaque.Text,
-        _ => expression.AsString() ?? string.Empty,
-    };
+    private static string Words(PythonExpression expression) =>
+        expression switch
+        {
+            PythonName name => name.Dotted,
+            PythonAttribute attribute => Words(attribute.Target) + "." + attribute.Name,
+            PythonCall call => Words(call.Function) + "(" + string.Join(",", call.Arguments.Select(Words)) + ")",
+            PythonSequence sequence => string.Join(",", sequence.Items.Select(Words)),
+            PythonComprehension comprehension => Words(comprehension.Element) + " for " + Words(comprehension.Iterable),
+            PythonOpaque opaque => opaque.Text,
+            _ => expression.AsString() ?? string.Empty,
+        };
 
     /// <summary>The operation as it runs under this guard, or null when it works on another object (then it is
     /// unknown).</summary>
-    public GuardedOperation? Guard(MigrationOperation operation) => NameOf(operation) == Name
-        ? new GuardedOperation
-        {
-            Inner = operation, Name = Name, MustExist = MustExist, Among = Among,
-            Schema = operation.Schema, Table = operation.Table, Line = operation.Line,
-        }
-        : null;
+    public GuardedOperation? Guard(MigrationOperation operation) =>
+        NameOf(operation) == Name
+            ? new GuardedOperation
+            {
+                Inner = operation,
+                Name = Name,
+                MustExist = MustExist,
+                Among = Among,
+                Schema = operation.Schema,
+                Table = operation.Table,
+                Line = operation.Line,
+            }
+            : null;
 
     /// <inheritdoc />
     public override string ToString() => $"whether {Name} exists";
@@ -79,19 +94,20 @@ internal sealed record ExistenceGuard(string Name, bool MustExist, string Among)
             || function.StartsWith("has_", StringComparison.Ordinal);
     }
 
-    private static string? NameOf(MigrationOperation operation) => operation switch
-    {
-        CreateTableOperation or DropTableOperation => operation.Table,
-        DropConstraintOperation drop => drop.Name,
-        DropIndexOperation drop => drop.Name,
-        CreateIndexOperation create => create.Index.Name,
-        AddColumnOperation add => add.Column.Name,
-        DropColumnOperation drop => drop.Column,
-        AlterColumnOperation alter => alter.Column,
-        CreateUniqueConstraintOperation unique => unique.Unique.Name,
-        CreateForeignKeyOperation foreignKey => foreignKey.ForeignKey.Name,
-        CreateEnumOperation create => create.Enum.Name,
-        DropEnumOperation drop => drop.Name,
-        _ => null,
-    };
+    private static string? NameOf(MigrationOperation operation) =>
+        operation switch
+        {
+            CreateTableOperation or DropTableOperation => operation.Table,
+            DropConstraintOperation drop => drop.Name,
+            DropIndexOperation drop => drop.Name,
+            CreateIndexOperation create => create.Index.Name,
+            AddColumnOperation add => add.Column.Name,
+            DropColumnOperation drop => drop.Column,
+            AlterColumnOperation alter => alter.Column,
+            CreateUniqueConstraintOperation unique => unique.Unique.Name,
+            CreateForeignKeyOperation foreignKey => foreignKey.ForeignKey.Name,
+            CreateEnumOperation create => create.Enum.Name,
+            DropEnumOperation drop => drop.Name,
+            _ => null,
+        };
 }

@@ -44,44 +44,60 @@ internal sealed partial class LocalNames
 
     /// <summary><paramref name="expression"/> with every bound name replaced by its value and string formatting
     /// done.</summary>
-    public PythonExpression Substitute(PythonExpression expression) => expression switch
-    {
-        PythonName name => Lookup(name) ?? name,
-        PythonCall { Function: PythonName function, Keywords.Count: 0 } call
-            when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count
-            => Call(helper, call),
-        PythonCall { Function: PythonName function } call when Lookup(function) is TypeDecoratorClass type =>
-            type.Impl with { Line = call.Line },
-        PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
-        PythonCall { Function: PythonAttribute { Target: PythonString separator, Name: "join" }, Arguments: [var items] }
-            when Substitute(items) is PythonSequence { Items: var parts } && parts.All(p => p is PythonString)
-            => new PythonString(string.Join(separator.Value, parts.Select(p => p.AsString())), false, items.Line),
-        PythonCall call => call with
+    public PythonExpression Substitute(PythonExpression expression) =>
+        expression switch
         {
-            Function = call.Function switch
+            PythonName name => Lookup(name) ?? name,
+            PythonCall { Function: PythonName function, Keywords.Count: 0 } call
+                when Lookup(function) is PythonFunction helper && helper.Parameters.Count == call.Arguments.Count =>
+                Call(helper, call),
+            PythonCall { Function: PythonName function } call when Lookup(function) is TypeDecoratorClass type =>
+                type.Impl with
+                {
+                    Line = call.Line,
+                },
+            PythonComprehension comprehension => (PythonExpression?)Evaluate(comprehension) ?? comprehension,
+            PythonCall
             {
-                PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
-                // table.create() where table = sa.Table("t", meta, ...): the method of that table.
-                PythonName function when Lookup(function) is PythonAttribute { Target: var target } method
-                    && OperationCalls.TableOf(target) is not null => method,
-                _ => call.Function,
+                Function: PythonAttribute { Target: PythonString separator, Name: "join" },
+                Arguments: [var items]
+            } when Substitute(items) is PythonSequence { Items: var parts } && parts.All(p => p is PythonString) =>
+                new PythonString(string.Join(separator.Value, parts.Select(p => p.AsString())), false, items.Line),
+            PythonCall call => call with
+            {
+                Function = call.Function switch
+                {
+                    PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
+                    // table.create() where table = sa.Table("t", meta, ...): the method of that table.
+                    PythonName function
+                        when Lookup(function) is PythonAttribute { Target: var target } method
+                            && OperationCalls.TableOf(target) is not null => method,
+                    _ => call.Function,
+                },
+                Arguments = call.Arguments.Select(Substitute).ToList(),
+                Keywords = call.Keywords.ToDictionary(k => k.Key, k => Substitute(k.Value), StringComparer.Ordinal),
             },
-            Arguments = call.Arguments.Select(Substitute).ToList(),
-            Keywords = call.Keywords.ToDictionary(k => k.Key, k => Substitute(k.Value), StringComparer.Ordinal),
-        },
-        PythonSequence sequence => sequence with { Items = sequence.Items.Select(Substitute).ToList() },
-        PythonDictionary dictionary =>
-            dictionary with
+            PythonSequence sequence => sequence with { Items = sequence.Items.Select(Substitute).ToList() },
+            PythonDictionary dictionary => dictionary with
             {
                 Entries = dictionary.Entries.Select(e => (Substitute(e.Key), Substitute(e.Value))).ToList(),
             },
-        PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
-        PythonSubscript subscript =>
-            subscript with { Target = Substitute(subscript.Target), Index = Substitute(subscript.Index) },
-        PythonNot not => not with { Operand = Substitute(not.Operand) },
-        PythonBinary binary => Format(binary with { Left = Substitute(binary.Left), Right = Substitute(binary.Right) }),
-        _ => expression,
-    };
+            PythonAttribute attribute => attribute with { Target = Substitute(attribute.Target) },
+            PythonSubscript subscript => subscript with
+            {
+                Target = Substitute(subscript.Target),
+                Index = Substitute(subscript.Index),
+            },
+            PythonNot not => not with { Operand = Substitute(not.Operand) },
+            PythonBinary binary => Format(
+                binary with
+                {
+                    Left = Substitute(binary.Left),
+                    Right = Substitute(binary.Right),
+                }
+            ),
+            _ => expression,
+        };
 
     /// <summary>A bound name, or a bound name's attribute (<c>dialect.name</c> where <c>dialect =
     /// op.get_bind().dialect</c>).</summary>
@@ -94,30 +110,39 @@ internal sealed partial class LocalNames
 
         var parts = name.Dotted.Split('.');
         return parts.Length > 1 && _values.TryGetValue(parts[0], out var root)
-            ? parts.Skip(1).Aggregate(root, (target, part) => AttributeOf(target, part, name.Line))
-            : Imported?.Invoke(name) is { } imported && (IsLiteral(imported) || imported is TypeDecoratorClass or PythonFunction)
-                ? imported with { Line = name.Line }
-                : null;
+                ? parts.Skip(1).Aggregate(root, (target, part) => AttributeOf(target, part, name.Line))
+            : Imported?.Invoke(name) is { } imported
+            && (IsLiteral(imported) || imported is TypeDecoratorClass or PythonFunction)
+                ? imported with
+                {
+                    Line = name.Line,
+                }
+            : null;
     }
 
     // Only literals (a constant's length or label), column types and one-expression helpers are taken from other
     // modules.
-    private static bool IsLiteral(PythonExpression value) => value switch
-    {
-        PythonString or PythonNumber => true,
-        PythonSequence sequence => sequence.Items.All(i => i is PythonString or PythonNumber),
-        _ => false,
-    };
+    private static bool IsLiteral(PythonExpression value) =>
+        value switch
+        {
+            PythonString or PythonNumber => true,
+            PythonSequence sequence => sequence.Items.All(i => i is PythonString or PythonNumber),
+            _ => false,
+        };
 
     /// <summary>An attribute of a value: what a call was given under that keyword (<c>enum.name</c> of
     /// <c>sa.Enum("a", "b", name="x")</c>), an Enum's labels (<c>enum.enums</c>), else the attribute itself.</summary>
-    private static PythonExpression AttributeOf(PythonExpression target, string name, int line) => target switch
-    {
-        PythonCall call when call.Keyword(name) is { } given && IsLiteral(given) => given,
-        PythonCall { Function: PythonName { Last: "Enum" or "ENUM" } } call when name == "enums"
-            && call.Arguments.All(a => a is PythonString) => new PythonSequence(call.Arguments, line),
-        _ => new PythonAttribute(target, name, line),
-    };
+    private static PythonExpression AttributeOf(PythonExpression target, string name, int line) =>
+        target switch
+        {
+            PythonCall call when call.Keyword(name) is { } given && IsLiteral(given) => given,
+            PythonCall { Function: PythonName { Last: "Enum" or "ENUM" } } call
+                when name == "enums" && call.Arguments.All(a => a is PythonString) => new PythonSequence(
+                call.Arguments,
+                line
+            ),
+            _ => new PythonAttribute(target, name, line),
+        };
 
     /// <summary>What a one-expression function returns for the call's arguments.</summary>
     private PythonExpression Call(PythonFunction helper, PythonCall call)
@@ -128,7 +153,10 @@ internal sealed partial class LocalNames
             scope.Bind(parameter, Substitute(argument));
         }
 
-        return scope.Substitute(helper.Body) with { Line = call.Line };
+        return scope.Substitute(helper.Body) with
+        {
+            Line = call.Line,
+        };
     }
 
     /// <summary>A comprehension over a literal sequence, as the sequence it makes; null when its items are not
@@ -188,14 +216,15 @@ internal sealed partial class LocalNames
         return true;
     }
 
-    private static bool? Truth(PythonExpression value) => value switch
-    {
-        PythonName { Dotted: "True" } => true,
-        PythonName { Dotted: "False" or "None" } => false,
-        PythonString text => text.Value.Length > 0,
-        PythonSequence sequence => sequence.Items.Count > 0,
-        _ => null,
-    };
+    private static bool? Truth(PythonExpression value) =>
+        value switch
+        {
+            PythonName { Dotted: "True" } => true,
+            PythonName { Dotted: "False" or "None" } => false,
+            PythonString text => text.Value.Length > 0,
+            PythonSequence sequence => sequence.Items.Count > 0,
+            _ => null,
+        };
 
     private static PythonExpression Format(PythonBinary binary)
     {
@@ -222,11 +251,16 @@ internal sealed partial class LocalNames
         if (binary.Right is PythonDictionary named)
         {
             // "ALTER TYPE %(name)s ..." % {"name": ...}
-            var entries = named.Entries.Where(e => e.Key.AsString() is not null && e.Value.AsString() is not null)
+            var entries = named
+                .Entries.Where(e => e.Key.AsString() is not null && e.Value.AsString() is not null)
                 .ToDictionary(e => e.Key.AsString()!, e => e.Value.AsString()!, StringComparer.Ordinal);
             var wanted = NamedPlaceholder().Matches(left).Select(m => m.Groups[1].Value);
             return wanted.All(entries.ContainsKey)
-                ? new PythonString(NamedPlaceholder().Replace(left, m => entries[m.Groups[1].Value]), false, binary.Line)
+                ? new PythonString(
+                    NamedPlaceholder().Replace(left, m => entries[m.Groups[1].Value]),
+                    false,
+                    binary.Line
+                )
                 : binary;
         }
 

@@ -17,8 +17,10 @@ internal static class MigrationFileReader
     public static MigrationScript Read(string path, string source, ProjectModules? modules = null)
     {
         var script = new MigrationScript(path);
-        if (ReadModule(script, source, modules) is { } code
-            && code.Names.Substitute(new PythonName("upgrade", 0)) is ModuleProcedure upgrade)
+        if (
+            ReadModule(script, source, modules) is { } code
+            && code.Names.Substitute(new PythonName("upgrade", 0)) is ModuleProcedure upgrade
+        )
         {
             // upgrade() runs once the module is loaded: helpers defined after it are known.
             script.Operations.AddRange(UpgradeBodyReader.Read(upgrade, script, code));
@@ -49,13 +51,17 @@ internal static class MigrationFileReader
         var code = new ModuleCode(
             tokens,
             dotted => modules?.Procedure(scope ??= PythonModuleScope.Read(source), dotted),
-            modules is null ? null : name => modules.Resolve(scope ??= PythonModuleScope.Read(source), name)
-                ?? modules.Imported(scope, name.Dotted) switch
-                {
-                    TypeDecoratorClass type => type,
-                    PythonFunction helper => helper,
-                    _ => null,
-                });
+            modules is null
+                ? null
+                : name =>
+                    modules.Resolve(scope ??= PythonModuleScope.Read(source), name)
+                    ?? modules.Imported(scope, name.Dotted) switch
+                    {
+                        TypeDecoratorClass type => type,
+                        PythonFunction helper => helper,
+                        _ => null,
+                    }
+        );
         var parser = new PythonExpressionParser(tokens);
         var first = true;
         while (parser.Current.Kind != PythonTokenKind.EndOfFile)
@@ -78,11 +84,16 @@ internal static class MigrationFileReader
         return code;
     }
 
-    /// <summary>Follows a name to the literal the migration's module, or a project module it imports, assigns to it.</summary>
+    /// <summary>
+    /// Follows a name to the literal the migration's module, or a project module it imports, assigns to it.
+    /// </summary>
     private static Func<PythonExpression, PythonExpression> Resolver(ProjectModules modules, string source)
     {
         PythonModuleScope? scope = null;
-        return value => value is PythonName && modules.Resolve(scope ??= PythonModuleScope.Read(source), value) is { } resolved ? resolved : value;
+        return value =>
+            value is PythonName && modules.Resolve(scope ??= PythonModuleScope.Read(source), value) is { } resolved
+                ? resolved
+                : value;
     }
 
     private static void ReadTopLevelStatement(
@@ -90,7 +101,8 @@ internal static class MigrationFileReader
         MigrationScript script,
         bool first,
         Func<PythonExpression, PythonExpression>? resolve,
-        ModuleCode code)
+        ModuleCode code
+    )
     {
         var module = code.Names;
         var token = parser.Current;
@@ -113,8 +125,11 @@ internal static class MigrationFileReader
             var name = parser.Next().Text;
             var (parameters, defaults) = ReadSignature(parser, module);
             parser.SkipLogicalLine();
-            module.Bind(name, (PythonExpression?)Helper(parser, parameters, defaults)
-                ?? new ModuleProcedure(code, parameters, defaults, parser.Position, token.Column, token.Line));
+            module.Bind(
+                name,
+                (PythonExpression?)Helper(parser, parameters, defaults)
+                    ?? new ModuleProcedure(code, parameters, defaults, parser.Position, token.Column, token.Line)
+            );
             return;
         }
 
@@ -132,7 +147,15 @@ internal static class MigrationFileReader
             return;
         }
 
-        if (token.Kind == PythonTokenKind.Name && (parser.Current.Is("revision") || parser.Current.Is("down_revision") || parser.Current.Is("branch_labels") || parser.Current.Is("depends_on")))
+        if (
+            token.Kind == PythonTokenKind.Name
+            && (
+                parser.Current.Is("revision")
+                || parser.Current.Is("down_revision")
+                || parser.Current.Is("branch_labels")
+                || parser.Current.Is("depends_on")
+            )
+        )
         {
             var name = parser.Next().Text;
             if (parser.Accept(":"))
@@ -161,7 +184,9 @@ internal static class MigrationFileReader
     /// <c>**kwargs</c> and annotations, and the defaults given (resolved in <paramref name="module"/>).
     /// </summary>
     private static (List<string> Parameters, Dictionary<string, PythonExpression> Defaults) ReadSignature(
-        PythonExpressionParser parser, LocalNames module)
+        PythonExpressionParser parser,
+        LocalNames module
+    )
     {
         var parameters = new List<string>();
         var defaults = new Dictionary<string, PythonExpression>(StringComparer.Ordinal);
@@ -205,7 +230,10 @@ internal static class MigrationFileReader
     /// no defaults, as a function the reader can evaluate; the parser stands at its body and stays there.
     /// </summary>
     private static PythonFunction? Helper(
-        PythonExpressionParser parser, List<string> parameters, Dictionary<string, PythonExpression> defaults)
+        PythonExpressionParser parser,
+        List<string> parameters,
+        Dictionary<string, PythonExpression> defaults
+    )
     {
         var body = parser.Position;
         if (defaults.Count > 0)
@@ -236,7 +264,11 @@ internal static class MigrationFileReader
     /// says <c>impl = …</c> and does not choose by dialect (<c>load_dialect_impl</c>); the parser stays where it is.
     /// </summary>
     private static TypeDecoratorClass? TypeDecorator(
-        PythonExpressionParser parser, LocalNames module, PythonExpression? bases, int line)
+        PythonExpressionParser parser,
+        LocalNames module,
+        PythonExpression? bases,
+        int line
+    )
     {
         var body = parser.Position;
         var column = parser.Current.Column;
@@ -271,11 +303,19 @@ internal static class MigrationFileReader
             parser.Position = body;
         }
 
-        var inherited = bases is PythonSequence sequence ? sequence.Items : bases is null ? [] : [bases];
+        var inherited =
+            bases is PythonSequence sequence ? sequence.Items
+            : bases is null ? []
+            : [bases];
         return found ?? inherited.Select(module.Substitute).OfType<TypeDecoratorClass>().FirstOrDefault();
     }
 
-    private static void Assign(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)
+    private static void Assign(
+        MigrationScript script,
+        string name,
+        PythonExpression value,
+        Func<PythonExpression, PythonExpression> resolve
+    )
     {
         value = resolve(value);
         switch (name)
@@ -295,7 +335,12 @@ internal static class MigrationFileReader
         }
     }
 
-    private static List<string> Strings(MigrationScript script, string name, PythonExpression value, Func<PythonExpression, PythonExpression> resolve)
+    private static List<string> Strings(
+        MigrationScript script,
+        string name,
+        PythonExpression value,
+        Func<PythonExpression, PythonExpression> resolve
+    )
     {
         if (value.IsNone)
         {
@@ -321,8 +366,13 @@ internal static class MigrationFileReader
 
     private static string? Unresolved(MigrationScript script, string name, PythonExpression value)
     {
-        var shown = value is PythonName n ? n.Dotted : value.GetType().Name.Replace("Python", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
-        script.Warn(value.Line, $"{name} uses {shown}, which cannot be resolved without running Python; it is left out");
+        var shown = value is PythonName n
+            ? n.Dotted
+            : value.GetType().Name.Replace("Python", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+        script.Warn(
+            value.Line,
+            $"{name} uses {shown}, which cannot be resolved without running Python; it is left out"
+        );
         return null;
     }
 
@@ -331,7 +381,15 @@ internal static class MigrationFileReader
         var lines = (token.Value ?? string.Empty).Split('\n').Select(l => l.Trim()).ToList();
         script.Message = lines.FirstOrDefault(l => l.Length > 0);
         var created = lines.FirstOrDefault(l => l.StartsWith("Create Date:", StringComparison.Ordinal));
-        if (created is not null && DateTime.TryParse(created["Create Date:".Length..].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var date))
+        if (
+            created is not null
+            && DateTime.TryParse(
+                created["Create Date:".Length..].Trim(),
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeLocal,
+                out var date
+            )
+        )
         {
             script.CreateDate = date;
         }

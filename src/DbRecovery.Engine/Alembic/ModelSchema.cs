@@ -40,17 +40,36 @@ public static class ModelSchema
             each.create_all(engine)
         """;
 
-    /// <summary>Builds the models' schema on <paramref name="scratch"/> and snapshots it; null when env.py hands Alembic no target_metadata.</summary>
-    /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>), or env.py or create_all failed (<c>ModelsFailed</c>).</exception>
-    public static async Task<SchemaState?> BuildAsync(AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the models' schema on <paramref name="scratch"/> and snapshots it; null when env.py hands Alembic no
+    /// target_metadata.
+    /// </summary>
+    /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>), or env.py or
+    /// create_all failed (<c>ModelsFailed</c>).</exception>
+    public static async Task<SchemaState?> BuildAsync(
+        AlembicCli cli,
+        ConnectionTarget scratch,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(cli);
         ArgumentNullException.ThrowIfNull(log);
-        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken).ConfigureAwait(false);
+        var initialSchemas = await ScratchDatabase
+            .EnsureEmptyAsync(scratch, log, cancellationToken)
+            .ConfigureAwait(false);
         try
         {
-            log.Progress(new ProgressReport("Reading the models", "create_all() of env.py's target_metadata on the scratch database", 0, 2));
-            var run = await cli.RunPythonAsync(scratch, Reader, [cli.IniFile, cli.UrlVariable], log, cancellationToken).ConfigureAwait(false);
+            log.Progress(
+                new ProgressReport(
+                    "Reading the models",
+                    "create_all() of env.py's target_metadata on the scratch database",
+                    0,
+                    2
+                )
+            );
+            var run = await cli.RunPythonAsync(scratch, Reader, [cli.IniFile, cli.UrlVariable], log, cancellationToken)
+                .ConfigureAwait(false);
             if (run.Output.Contains(NoMetadata))
             {
                 return null;
@@ -58,12 +77,19 @@ public static class ModelSchema
 
             if (run.ExitCode != 0)
             {
-                throw new RecoveryException("ModelsFailed", FailureKind.InvalidOperation,
-                    $"The models could not be built from env.py's target_metadata on {scratch.DisplayName}: {AlembicCli.ErrorOf(run)}", cli.IniFile);
+                throw new RecoveryException(
+                    "ModelsFailed",
+                    FailureKind.InvalidOperation,
+                    $"The models could not be built from env.py's target_metadata on {scratch.DisplayName}: "
+                        + $"{AlembicCli.ErrorOf(run)}",
+                    cli.IniFile
+                );
             }
 
             log.Progress(new ProgressReport("Reading the models", "snapshotting", 1, 2));
-            return await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken).ConfigureAwait(false) with
+            return await SchemaReader
+                .CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
+                .ConfigureAwait(false) with
             {
                 Origin = "models: create_all() of env.py's target_metadata",
             };
@@ -72,11 +98,16 @@ public static class ModelSchema
         {
             try
             {
-                await ScratchDatabase.ResetAsync(scratch, initialSchemas, log, CancellationToken.None).ConfigureAwait(false);
+                await ScratchDatabase
+                    .ResetAsync(scratch, initialSchemas, log, CancellationToken.None)
+                    .ConfigureAwait(false);
             }
             catch (RecoveryException ex)
             {
-                log.Warning($"The scratch database {scratch.DisplayName} could not be emptied after reading the models: {ex.Message}");
+                log.Warning(
+                    $"The scratch database {scratch.DisplayName} could not be emptied after reading the models: "
+                        + $"{ex.Message}"
+                );
             }
         }
     }
@@ -88,14 +119,17 @@ public static class ModelSchema
     public static IReadOnlyList<string> DeclaredKeys(SchemaState models)
     {
         ArgumentNullException.ThrowIfNull(models);
-        return models.Tables
-            .Where(t => t.PrimaryKey is { Columns.Count: 1 })
+        return models
+            .Tables.Where(t => t.PrimaryKey is { Columns.Count: 1 })
             .Select(t => (Table: t, Column: t.FindColumn(t.PrimaryKey!.Columns[0])))
             .Where(k => k.Column is not null && IsKeyType(k.Column.Type))
-            .Select(k => $"{k.Table.Schema}.{k.Table.Name}.{k.Column!.Name}={PostgresTypeName.Normalize(k.Column.Type)}")
+            .Select(k =>
+                $"{k.Table.Schema}.{k.Table.Name}.{k.Column!.Name}={PostgresTypeName.Normalize(k.Column.Type)}"
+            )
             .ToList();
     }
 
     private static bool IsKeyType(string type) =>
-        PostgresTypeName.Normalize(type) is var normal && (normal is "uuid" or "text" || normal.StartsWith("character varying", StringComparison.Ordinal));
+        PostgresTypeName.Normalize(type) is var normal
+        && (normal is "uuid" or "text" || normal.StartsWith("character varying", StringComparison.Ordinal));
 }

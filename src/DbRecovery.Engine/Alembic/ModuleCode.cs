@@ -10,7 +10,8 @@ namespace DbRecovery.Engine.Alembic;
 internal sealed class ModuleCode(
     IReadOnlyList<PythonToken> tokens,
     Func<string, ModuleProcedure?> imported,
-    Func<PythonName, PythonExpression?>? constants)
+    Func<PythonName, PythonExpression?>? constants
+)
 {
     /// <summary>The module's tokens, which its procedures' bodies are read from.</summary>
     public IReadOnlyList<PythonToken> Tokens { get; } = tokens;

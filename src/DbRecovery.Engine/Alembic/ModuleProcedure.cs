@@ -13,5 +13,10 @@ namespace DbRecovery.Engine.Alembic;
 /// <param name="Column">The column of its <c>def</c>: the body is what is indented deeper.</param>
 /// <param name="Line">The line of its <c>def</c>.</param>
 internal sealed record ModuleProcedure(
-    ModuleCode Module, IReadOnlyList<string> Parameters, IReadOnlyDictionary<string, PythonExpression> Defaults,
-    int Body, int Column, int Line) : PythonExpression(Line);
+    ModuleCode Module,
+    IReadOnlyList<string> Parameters,
+    IReadOnlyDictionary<string, PythonExpression> Defaults,
+    int Body,
+    int Column,
+    int Line
+) : PythonExpression(Line);

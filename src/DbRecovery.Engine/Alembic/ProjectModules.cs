@@ -41,12 +41,13 @@ internal sealed class ProjectModules
             }
         }
 
-        var env = project.ScriptLocation is { } script && File.Exists(Path.Combine(script, "env.py"))
-            ? Path.Combine(script, "env.py")
-            : project.VersionLocations
-                .Select(l => Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar))
-                .Select(l => Path.Combine(Path.GetDirectoryName(l) ?? l, "env.py"))
-                .FirstOrDefault(File.Exists);
+        var env =
+            project.ScriptLocation is { } script && File.Exists(Path.Combine(script, "env.py"))
+                ? Path.Combine(script, "env.py")
+                : project
+                    .VersionLocations.Select(l => Path.GetFullPath(l).TrimEnd(Path.DirectorySeparatorChar))
+                    .Select(l => Path.Combine(Path.GetDirectoryName(l) ?? l, "env.py"))
+                    .FirstOrDefault(File.Exists);
         return new ProjectModules(roots) { EnvFile = env };
     }
 
@@ -73,9 +74,15 @@ internal sealed class ProjectModules
             // a tuple itself is unpacked (starred, as such tuples are).
             return sequence with
             {
-                Items = sequence.Items.SelectMany(i => i is PythonName && Resolve(scope, i, depth + 1) is { } item
-                    ? item is PythonSequence inner ? inner.Items : [item]
-                    : [i]).ToList(),
+                Items = sequence
+                    .Items.SelectMany(i =>
+                        i is PythonName && Resolve(scope, i, depth + 1) is { } item
+                            ? item is PythonSequence inner
+                                ? inner.Items
+                                : [item]
+                            : [i]
+                    )
+                    .ToList(),
             };
         }
 
@@ -103,12 +110,22 @@ internal sealed class ProjectModules
             var module = import.Attribute is null ? import.Module : $"{import.Module}.{import.Attribute}";
             if (FileOf(module) is { } file && ScopeOf(file) is { } moduleScope)
             {
-                return rest.Length == 0 ? null : Resolve(moduleScope, new PythonName(string.Join('.', rest), name.Line), depth + 1);
+                return rest.Length == 0
+                    ? null
+                    : Resolve(moduleScope, new PythonName(string.Join('.', rest), name.Line), depth + 1);
             }
 
-            if (import.Attribute is not null && FileOf(import.Module) is { } parent && ScopeOf(parent) is { } parentScope)
+            if (
+                import.Attribute is not null
+                && FileOf(import.Module) is { } parent
+                && ScopeOf(parent) is { } parentScope
+            )
             {
-                return Resolve(parentScope, new PythonName(string.Join('.', new[] { import.Attribute }.Concat(rest)), name.Line), depth + 1);
+                return Resolve(
+                    parentScope,
+                    new PythonName(string.Join('.', new[] { import.Attribute }.Concat(rest)), name.Line),
+                    depth + 1
+                );
             }
 
             return null;
@@ -140,17 +157,20 @@ internal sealed class ProjectModules
             }
 
             var module = import.Attribute is null ? import.Module : $"{import.Module}.{import.Attribute}";
-            var (file, name, rest) = length < parts.Length ? (FileOf(module), parts[length], parts[(length + 1)..])
+            var (file, name, rest) =
+                length < parts.Length ? (FileOf(module), parts[length], parts[(length + 1)..])
                 : import.Attribute is not null ? (FileOf(import.Module), import.Attribute, [])
                 : ((string?)null, string.Empty, Array.Empty<string>());
-            var bound = file is null || CodeOf(file) is not { } code ? null
-                : code.Names.Substitute(new PythonName(name, 0)) switch
-                {
-                    PythonName => null,
-                    // A helper's body is read where it is defined: its names are that module's.
-                    PythonFunction helper => helper with { Body = code.Names.Substitute(helper.Body) },
-                    var value => value,
-                };
+            var bound =
+                file is null || CodeOf(file) is not { } code
+                    ? null
+                    : code.Names.Substitute(new PythonName(name, 0)) switch
+                    {
+                        PythonName => null,
+                        // A helper's body is read where it is defined: its names are that module's.
+                        PythonFunction helper => helper with { Body = code.Names.Substitute(helper.Body) },
+                        var value => value,
+                    };
 
             // JsonEncodedDict.impl: what a column type is stored as.
             return rest switch
@@ -175,12 +195,18 @@ internal sealed class ProjectModules
         return code;
     }
 
-    /// <summary>The project modules <paramref name="scope"/> imports from (for following a setting into them).</summary>
+    /// <summary>
+    /// The project modules <paramref name="scope"/> imports from (for following a setting into them).
+    /// </summary>
     public IEnumerable<PythonModuleScope> ImportedScopes(PythonModuleScope scope) =>
-        scope.Imports.Values
-            .Select(i => FileOf(i.Attribute is null ? i.Module : $"{i.Module}.{i.Attribute}") ?? FileOf(i.Module))
-            .OfType<string>().Distinct(StringComparer.Ordinal)
-            .Select(ScopeOf).OfType<PythonModuleScope>();
+        scope
+            .Imports.Values.Select(i =>
+                FileOf(i.Attribute is null ? i.Module : $"{i.Module}.{i.Attribute}") ?? FileOf(i.Module)
+            )
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Select(ScopeOf)
+            .OfType<PythonModuleScope>();
 
     /// <summary>
     /// The naming convention of the MetaData env.py gives Alembic, which Alembic's operations use too:
@@ -207,8 +233,13 @@ internal sealed class ProjectModules
             {
                 if (Resolve(scope, value) is PythonDictionary dictionary)
                 {
-                    return dictionary.Entries
-                        .Select(e => (Key: e.Key.AsString() ?? (e.Key is PythonName n ? n.Last : null), Value: e.Value.AsString()))
+                    return dictionary
+                        .Entries.Select(e =>
+                            (
+                                Key: e.Key.AsString() ?? (e.Key is PythonName n ? n.Last : null),
+                                Value: e.Value.AsString()
+                            )
+                        )
                         .Where(e => e.Key is not null && e.Value is not null)
                         .ToDictionary(e => e.Key!, e => e.Value!, StringComparer.Ordinal);
                 }
@@ -229,7 +260,9 @@ internal sealed class ProjectModules
         if (!_files.TryGetValue(module, out var file))
         {
             var relative = Path.Combine(module.Split('.'));
-            _files[module] = file = _roots.Select(root => Path.Combine(root, relative + ".py")).FirstOrDefault(File.Exists)
+            _files[module] = file = _roots
+                .Select(root => Path.Combine(root, relative + ".py"))
+                .FirstOrDefault(File.Exists)
                 ?? _roots.Select(root => Path.Combine(root, relative, "__init__.py")).FirstOrDefault(File.Exists);
         }
 

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace DbRecovery.Engine.Alembic;
 
-/// <summary>PostgreSQL's SQLSTATE for the psycopg2 error class an Alembic traceback names (<c>psycopg2.errors.DatatypeMismatch</c>).</summary>
+/// <summary>
+/// PostgreSQL's SQLSTATE for the psycopg2 error class an Alembic traceback names
+/// (<c>psycopg2.errors.DatatypeMismatch</c>).
+/// </summary>
 internal static partial class PsycopgErrors
 {
     private static readonly Dictionary<string, string> States = new(StringComparer.Ordinal)
@@ -33,10 +36,16 @@ internal static partial class PsycopgErrors
 
     /// <summary>The SQLSTATE, or null when the error names no psycopg2 error class this table knows.</summary>
     public static string? SqlStateOf(string error) =>
-        ErrorClass().Match(error) is { Success: true } match && States.TryGetValue(match.Groups[1].Value, out var state) ? state : null;
+        ErrorClass().Match(error) is { Success: true } match && States.TryGetValue(match.Groups[1].Value, out var state)
+            ? state
+            : null;
 
-    /// <summary>The first object the error names in double quotes, e.g. the relation of <c>relation "folders" already exists</c>.</summary>
-    public static string? ObjectOf(string error) => Quoted().Match(error) is { Success: true } match ? match.Groups[1].Value : null;
+    /// <summary>
+    /// The first object the error names in double quotes, e.g. the relation of <c>relation "folders" already
+    /// exists</c>.
+    /// </summary>
+    public static string? ObjectOf(string error) =>
+        Quoted().Match(error) is { Success: true } match ? match.Groups[1].Value : null;
 
     [GeneratedRegex(@"psycopg2\.errors\.(\w+)")]
     private static partial Regex ErrorClass();

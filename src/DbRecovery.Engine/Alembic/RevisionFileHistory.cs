@@ -17,9 +17,19 @@ public static class RevisionFileHistory
     public static async Task<string?> LastSeenAsync(string folder, string revision, CancellationToken cancellationToken)
     {
         string[] pickaxe =
-            ["log", "--all", "-n", "1", "--format=%h%x09%cs%x09%s", "--name-only", "-S", revision, "--", "."];
-        var log = await GitAsync(folder, pickaxe, cancellationToken)
-            .ConfigureAwait(false);
+        [
+            "log",
+            "--all",
+            "-n",
+            "1",
+            "--format=%h%x09%cs%x09%s",
+            "--name-only",
+            "-S",
+            revision,
+            "--",
+            ".",
+        ];
+        var log = await GitAsync(folder, pickaxe, cancellationToken).ConfigureAwait(false);
         var lines = log?.Where(l => l.Length > 0).ToList();
         if (lines is not { Count: > 1 } || lines[0].Split('\t') is not [var commit, var date, var subject])
         {
@@ -27,8 +37,9 @@ public static class RevisionFileHistory
         }
 
         var file = lines[1];
-        var present = await GitAsync(folder, ["cat-file", "-e", $"{commit}:{file}"], cancellationToken)
-            .ConfigureAwait(false) is not null;
+        var present =
+            await GitAsync(folder, ["cat-file", "-e", $"{commit}:{file}"], cancellationToken).ConfigureAwait(false)
+            is not null;
         return present
             ? $"{file} has it at commit {commit} ({date}, \"{subject}\"), in no branch checked out here"
             : $"{file} had it until commit {commit} ({date}, \"{subject}\") removed it; "
@@ -37,7 +48,10 @@ public static class RevisionFileHistory
 
     /// <summary>The output lines of git, or null when it fails or cannot be started.</summary>
     private static async Task<IReadOnlyList<string>?> GitAsync(
-        string folder, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+        string folder,
+        IReadOnlyList<string> arguments,
+        CancellationToken cancellationToken
+    )
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = folder };
         foreach (var argument in new[] { "-c", "core.quotepath=off" }.Concat(arguments))
@@ -47,7 +61,8 @@ public static class RevisionFileHistory
 
         try
         {
-            var (exitCode, lines) = await ChildProcess.RunAsync(start, null, null, cancellationToken)
+            var (exitCode, lines) = await ChildProcess
+                .RunAsync(start, null, null, cancellationToken)
                 .ConfigureAwait(false);
             return exitCode == 0 ? lines : null;
         }

@@ -5,7 +5,8 @@ namespace DbRecovery.Engine.Alembic;
 /// <summary>A SQL token: a word, a "quoted identifier", a 'string', or punctuation.</summary>
 internal sealed record SqlToken(string Text, bool Quoted, bool IsString)
 {
-    public bool IsWord(string word) => !Quoted && !IsString && string.Equals(Text, word, StringComparison.OrdinalIgnoreCase);
+    public bool IsWord(string word) =>
+        !Quoted && !IsString && string.Equals(Text, word, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Walks the tokens of one SQL statement for <see cref="SqlDdlReader"/>.</summary>
@@ -89,7 +90,11 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
 
     /// <summary>The items of a parenthesised, comma-separated list, each as its text.</summary>
     public List<string> ParenthesizedList() =>
-        ParenthesizedElements().Select(e => e.Count == 1 && !e[0].IsString ? (e[0].Quoted ? e[0].Text : e[0].Text.ToLowerInvariant()) : Join(e)).ToList();
+        ParenthesizedElements()
+            .Select(e =>
+                e.Count == 1 && !e[0].IsString ? (e[0].Quoted ? e[0].Text : e[0].Text.ToLowerInvariant()) : Join(e)
+            )
+            .ToList();
 
     /// <summary>The comma-separated elements inside the next parentheses.</summary>
     public List<List<SqlToken>> ParenthesizedElements()
@@ -103,7 +108,12 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
         var depth = 1;
         while (_position < tokens.Count && depth > 0)
         {
-            depth += tokens[_position].Text switch { "(" => 1, ")" => -1, _ => 0 };
+            depth += tokens[_position].Text switch
+            {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
             _position++;
         }
 
@@ -126,7 +136,12 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
         while (_position < tokens.Count)
         {
             var token = tokens[_position];
-            depth += token.Text switch { "(" => 1, ")" => -1, _ => 0 };
+            depth += token.Text switch
+            {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
             if (depth == 0 && !token.Quoted && !token.IsString && stopWords.Contains(token.Text.ToUpperInvariant()))
             {
                 break;
@@ -146,7 +161,12 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
         var depth = 0;
         foreach (var token in list)
         {
-            depth += token.Text switch { "(" => 1, ")" => -1, _ => 0 };
+            depth += token.Text switch
+            {
+                "(" => 1,
+                ")" => -1,
+                _ => 0,
+            };
             if (depth == 0 && token.Text == "," && !token.Quoted && !token.IsString)
             {
                 parts.Add([]);
@@ -165,7 +185,9 @@ internal sealed class SqlCursor(List<SqlToken> tokens)
         var text = new StringBuilder();
         foreach (var token in list)
         {
-            var glue = token.Text is "(" or ")" or "," or "[" or "]" or "." || (text.Length > 0 && text[^1] is '(' or '[' or '.');
+            var glue =
+                token.Text is "(" or ")" or "," or "[" or "]" or "."
+                || (text.Length > 0 && text[^1] is '(' or '[' or '.');
             if (text.Length > 0 && !glue)
             {
                 text.Append(' ');

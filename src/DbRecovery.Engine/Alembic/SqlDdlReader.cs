@@ -13,7 +13,19 @@ namespace DbRecovery.Engine.Alembic;
 internal static class SqlDdlReader
 {
     private static readonly HashSet<string> ColumnConstraintWords =
-        ["NOT", "NULL", "DEFAULT", "PRIMARY", "REFERENCES", "UNIQUE", "CHECK", "CONSTRAINT", "GENERATED", "COLLATE", "USING"];
+    [
+        "NOT",
+        "NULL",
+        "DEFAULT",
+        "PRIMARY",
+        "REFERENCES",
+        "UNIQUE",
+        "CHECK",
+        "CONSTRAINT",
+        "GENERATED",
+        "COLLATE",
+        "USING",
+    ];
 
     public static (List<MigrationOperation> Operations, bool HasOpaqueParts) Read(string sql)
     {
@@ -67,8 +79,7 @@ internal static class SqlDdlReader
             {
                 var (schema, table) = s.QualifiedName();
                 tables.Add(new DropTableOperation { Schema = schema, Table = table });
-            }
-            while (s.Accept(","));
+            } while (s.Accept(","));
             return tables;
         }
 
@@ -77,7 +88,15 @@ internal static class SqlDdlReader
             s.Accept("CONCURRENTLY");
             s.Accept("IF", "EXISTS");
             var (schema, name) = s.QualifiedName();
-            return [new DropIndexOperation { Name = name, Schema = schema, Table = null }];
+            return
+            [
+                new DropIndexOperation
+                {
+                    Name = name,
+                    Schema = schema,
+                    Table = null,
+                },
+            ];
         }
 
         if (s.Accept("CREATE", "TYPE"))
@@ -85,7 +104,19 @@ internal static class SqlDdlReader
             var (schema, name) = s.QualifiedName();
             s.Expect("AS");
             s.Expect("ENUM");
-            return [new CreateEnumOperation { Schema = schema, Enum = new EnumDefinition { Name = name, Schema = schema, Labels = s.ParenthesizedElements().Select(e => new SqlCursor(e).String()).ToList() } }];
+            return
+            [
+                new CreateEnumOperation
+                {
+                    Schema = schema,
+                    Enum = new EnumDefinition
+                    {
+                        Name = name,
+                        Schema = schema,
+                        Labels = s.ParenthesizedElements().Select(e => new SqlCursor(e).String()).ToList(),
+                    },
+                },
+            ];
         }
 
         if (s.Accept("ALTER", "TYPE"))
@@ -101,7 +132,9 @@ internal static class SqlDdlReader
         }
 
         // Schemas, comments and grants change nothing the replay models.
-        return s.Accept("CREATE", "SCHEMA") || s.Accept("COMMENT", "ON") || s.Accept("GRANT") || s.Accept("REVOKE") ? [] : null;
+        return s.Accept("CREATE", "SCHEMA") || s.Accept("COMMENT", "ON") || s.Accept("GRANT") || s.Accept("REVOKE")
+            ? []
+            : null;
     }
 
     private static CreateIndexOperation CreateIndex(SqlCursor s, bool unique)
@@ -125,7 +158,19 @@ internal static class SqlDdlReader
             predicate = string.Join(' ', s.Remaining());
         }
 
-        return new CreateIndexOperation { Schema = schema, Table = table, Index = new IndexDefinition { Name = name, Unique = unique, Method = method, Columns = columns, Predicate = predicate } };
+        return new CreateIndexOperation
+        {
+            Schema = schema,
+            Table = table,
+            Index = new IndexDefinition
+            {
+                Name = name,
+                Unique = unique,
+                Method = method,
+                Columns = columns,
+                Predicate = predicate,
+            },
+        };
     }
 
     private static MigrationOperation AlterType(SqlCursor s)
@@ -133,14 +178,25 @@ internal static class SqlDdlReader
         var (schema, name) = s.QualifiedName();
         if (s.Accept("RENAME", "TO"))
         {
-            return new RenameEnumOperation { Schema = schema, Name = name, NewName = s.Identifier() };
+            return new RenameEnumOperation
+            {
+                Schema = schema,
+                Name = name,
+                NewName = s.Identifier(),
+            };
         }
 
         if (s.Accept("RENAME", "VALUE"))
         {
             var from = s.String();
             s.Expect("TO");
-            return new AlterEnumOperation { Schema = schema, Name = name, RenamedFrom = from, Label = s.String() };
+            return new AlterEnumOperation
+            {
+                Schema = schema,
+                Name = name,
+                RenamedFrom = from,
+                Label = s.String(),
+            };
         }
 
         s.Expect("ADD");
@@ -149,7 +205,14 @@ internal static class SqlDdlReader
         var label = s.String();
         var before = s.Accept("BEFORE");
         var neighbour = before || s.Accept("AFTER") ? s.String() : null;
-        return new AlterEnumOperation { Schema = schema, Name = name, Label = label, Neighbour = neighbour, Before = before };
+        return new AlterEnumOperation
+        {
+            Schema = schema,
+            Name = name,
+            Label = label,
+            Neighbour = neighbour,
+            Before = before,
+        };
     }
 
     private static CreateTableOperation CreateTable(SqlCursor s)
@@ -193,7 +256,9 @@ internal static class SqlDdlReader
         {
             Schema = schema,
             Table = table,
-            Columns = columns.Select(c => primaryKey.Contains(c.Name) ? c with { PrimaryKey = true, Nullable = false } : c).ToList(),
+            Columns = columns
+                .Select(c => primaryKey.Contains(c.Name) ? c with { PrimaryKey = true, Nullable = false } : c)
+                .ToList(),
             PrimaryKey = primaryKey,
             PrimaryKeyName = primaryKeyName,
             Uniques = uniques,
@@ -201,7 +266,9 @@ internal static class SqlDdlReader
         };
     }
 
-    /// <summary><c>REFERENCES table [(columns)] [MATCH …] [ON DELETE …] [ON UPDATE …] [DEFERRABLE] [INITIALLY …]</c>.</summary>
+    /// <summary>
+    /// <c>REFERENCES table [(columns)] [MATCH …] [ON DELETE …] [ON UPDATE …] [DEFERRABLE] [INITIALLY …]</c>.
+    /// </summary>
     private static ForeignKeyDefinition References(SqlCursor s, string? name, IReadOnlyList<string> columns)
     {
         s.Expect("REFERENCES");
@@ -250,14 +317,25 @@ internal static class SqlDdlReader
     }
 
     private static string Action(SqlCursor s) =>
-        s.Accept("NO", "ACTION") ? "NO ACTION" : s.Accept("SET", "NULL") ? "SET NULL" : s.Accept("SET", "DEFAULT") ? "SET DEFAULT" : s.Identifier().ToUpperInvariant();
+        s.Accept("NO", "ACTION") ? "NO ACTION"
+        : s.Accept("SET", "NULL") ? "SET NULL"
+        : s.Accept("SET", "DEFAULT") ? "SET DEFAULT"
+        : s.Identifier().ToUpperInvariant();
 
     private static List<MigrationOperation>? AlterTable(SqlCursor s)
     {
         var (schema, table) = s.QualifiedName();
         if (s.Accept("RENAME", "TO"))
         {
-            return [new RenameTableOperation { Schema = schema, Table = table, NewName = s.Identifier() }];
+            return
+            [
+                new RenameTableOperation
+                {
+                    Schema = schema,
+                    Table = table,
+                    NewName = s.Identifier(),
+                },
+            ];
         }
 
         var operations = new List<MigrationOperation>();
@@ -288,7 +366,10 @@ internal static class SqlDdlReader
 
             if (a.Accept("UNIQUE"))
             {
-                return new CreateUniqueConstraintOperation { Unique = new UniqueDefinition { Name = name, Columns = a.ParenthesizedList() } };
+                return new CreateUniqueConstraintOperation
+                {
+                    Unique = new UniqueDefinition { Name = name, Columns = a.ParenthesizedList() },
+                };
             }
 
             if (a.Accept("PRIMARY", "KEY"))
@@ -336,7 +417,12 @@ internal static class SqlDdlReader
             if (a.Accept("SET", "DATA", "TYPE") || a.Accept("TYPE"))
             {
                 var type = PostgresTypeName.Normalize(a.TypeName(ColumnConstraintWords));
-                return new AlterColumnOperation { Column = column, NewType = type, HasUsing = a.Accept("USING") };
+                return new AlterColumnOperation
+                {
+                    Column = column,
+                    NewType = type,
+                    HasUsing = a.Accept("USING"),
+                };
             }
 
             if (a.Accept("SET", "NOT", "NULL"))
@@ -362,7 +448,11 @@ internal static class SqlDdlReader
     private static ColumnDefinition ColumnDefinition(SqlCursor c)
     {
         var name = c.Identifier();
-        var column = new ColumnDefinition { Name = name, Type = PostgresTypeName.Normalize(c.TypeName(ColumnConstraintWords)) };
+        var column = new ColumnDefinition
+        {
+            Name = name,
+            Type = PostgresTypeName.Normalize(c.TypeName(ColumnConstraintWords)),
+        };
         while (!c.AtEnd)
         {
             c.Accept("CONSTRAINT");
@@ -388,14 +478,22 @@ internal static class SqlDdlReader
             }
             else if (c.Accept("GENERATED"))
             {
-                // GENERATED ALWAYS AS (expression) STORED is computed and nullable; GENERATED … AS IDENTITY is NOT NULL.
+                // GENERATED ALWAYS AS (expression) STORED is computed and nullable; GENERATED … AS IDENTITY is NOT
+                // NULL.
                 var computed = c.Accept("ALWAYS", "AS", "(");
                 if (!computed)
                 {
                     column = column with { Nullable = false };
                 }
 
-                while (!c.AtEnd && !c.Peek("NOT") && !c.Peek("NULL") && !c.Peek("PRIMARY") && !c.Peek("UNIQUE") && !c.Peek("REFERENCES"))
+                while (
+                    !c.AtEnd
+                    && !c.Peek("NOT")
+                    && !c.Peek("NULL")
+                    && !c.Peek("PRIMARY")
+                    && !c.Peek("UNIQUE")
+                    && !c.Peek("REFERENCES")
+                )
                 {
                     c.Skip();
                 }
@@ -437,11 +535,17 @@ internal static class SqlDdlReader
 
     /// <summary>
     /// The column an index element names, as pg_index keeps it: <c>created DESC</c>, <c>name gin_trgm_ops</c>,
-    /// <c>name COLLATE "C" NULLS FIRST</c> are the column; <c>lower(name)</c> or <c>(a + b)</c> is an expression (null).
+    /// <c>name COLLATE "C" NULLS FIRST</c> are the column; <c>lower(name)</c> or <c>(a + b)</c> is an expression
+    /// (null).
     /// </summary>
     internal static string? IndexColumn(IReadOnlyList<SqlToken> element)
     {
-        if (element.Count == 0 || element[0].IsString || element[0].Text == "(" || (element.Count > 1 && element[1].Text is "(" or "."))
+        if (
+            element.Count == 0
+            || element[0].IsString
+            || element[0].Text == "("
+            || (element.Count > 1 && element[1].Text is "(" or ".")
+        )
         {
             return null;
         }
@@ -456,7 +560,11 @@ internal static class SqlDdlReader
                 continue;
             }
 
-            if (token.IsString || token.Text is "(" or ")" || !(token.Quoted || char.IsLetter(token.Text[0]) || token.Text[0] == '_'))
+            if (
+                token.IsString
+                || token.Text is "(" or ")"
+                || !(token.Quoted || char.IsLetter(token.Text[0]) || token.Text[0] == '_')
+            )
             {
                 return null;
             }
@@ -465,7 +573,9 @@ internal static class SqlDdlReader
         return element[0].Quoted ? element[0].Text : element[0].Text.ToLowerInvariant();
     }
 
-    /// <summary>The column of an index element given as SQL text (<c>sa.text("created DESC")</c>), or null for an expression.</summary>
+    /// <summary>
+    /// The column of an index element given as SQL text (<c>sa.text("created DESC")</c>), or null for an expression.
+    /// </summary>
     internal static string? IndexColumn(string element) => IndexColumn(Tokenize(element));
 
     internal static List<SqlToken> Tokenize(string sql)

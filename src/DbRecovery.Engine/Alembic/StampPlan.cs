@@ -11,7 +11,8 @@ namespace DbRecovery.Engine.Alembic;
 public sealed record StampPlan : IOperationPlan
 {
     /// <inheritdoc />
-    public string Operation => "Stamp " + VersionTable + " with " + (Current.Count == 0 ? "base" : string.Join(", ", Current));
+    public string Operation =>
+        "Stamp " + VersionTable + " with " + (Current.Count == 0 ? "base" : string.Join(", ", Current));
 
     /// <summary>The version table.</summary>
     public required QualifiedName VersionTable { get; init; }

@@ -1,6 +1,6 @@
-using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Alembic.Operations;
 using DbRecovery.Engine.Alembic.Python;
+using DbRecovery.Engine.Catalog;
 
 namespace DbRecovery.Engine.Alembic;
 
@@ -16,26 +16,55 @@ internal sealed class UpgradeBodyReader
     // op's functions that read or name things and change nothing.
     // Statements that change nothing in the database.
     private static readonly HashSet<string> Inert =
-        ["pass", "import", "from", "global", "nonlocal", "assert", "del", "break", "continue"];
+    [
+        "pass",
+        "import",
+        "from",
+        "global",
+        "nonlocal",
+        "assert",
+        "del",
+        "break",
+        "continue",
+    ];
 
     // op's (and batch_op's) functions that change the schema, and what they change: one the reader cannot model
     // still changes that.
     private static readonly Dictionary<string, UnknownParts> SchemaChanges = new(StringComparer.Ordinal)
     {
-        ["create_table"] = UnknownParts.All, ["drop_table"] = UnknownParts.All, ["rename_table"] = UnknownParts.All,
-        ["add_column"] = UnknownParts.All, ["drop_column"] = UnknownParts.All, ["alter_column"] = UnknownParts.All,
-        ["create_index"] = UnknownParts.Indexes, ["drop_index"] = UnknownParts.Indexes,
-        ["create_foreign_key"] = UnknownParts.Keys, ["create_primary_key"] = UnknownParts.Keys | UnknownParts.Indexes,
+        ["create_table"] = UnknownParts.All,
+        ["drop_table"] = UnknownParts.All,
+        ["rename_table"] = UnknownParts.All,
+        ["add_column"] = UnknownParts.All,
+        ["drop_column"] = UnknownParts.All,
+        ["alter_column"] = UnknownParts.All,
+        ["create_index"] = UnknownParts.Indexes,
+        ["drop_index"] = UnknownParts.Indexes,
+        ["create_foreign_key"] = UnknownParts.Keys,
+        ["create_primary_key"] = UnknownParts.Keys | UnknownParts.Indexes,
         ["create_unique_constraint"] = UnknownParts.Keys | UnknownParts.Indexes,
         ["drop_constraint"] = UnknownParts.Keys | UnknownParts.Indexes,
     };
 
     // Where op's functions take the table (the first argument, or the second after a name).
     private static readonly HashSet<string> TableFirst =
-        ["create_table", "drop_table", "rename_table", "add_column", "drop_column", "alter_column"];
+    [
+        "create_table",
+        "drop_table",
+        "rename_table",
+        "add_column",
+        "drop_column",
+        "alter_column",
+    ];
 
     private static readonly HashSet<string> Helpers =
-        ["op.get_bind", "op.get_context", "op.f", "op.inline_literal", "op.implementation_for"];
+    [
+        "op.get_bind",
+        "op.get_context",
+        "op.f",
+        "op.inline_literal",
+        "op.implementation_for",
+    ];
 
     // How deep calls into procedures are followed (a recursive helper stops there, unknown).
     private const int MaxDepth = 8;
@@ -49,7 +78,11 @@ internal sealed class UpgradeBodyReader
     private Mode? _afterReturn;
 
     private UpgradeBodyReader(
-        ModuleProcedure procedure, MigrationScript script, int depth, List<MigrationOperation> operations)
+        ModuleProcedure procedure,
+        MigrationScript script,
+        int depth,
+        List<MigrationOperation> operations
+    )
     {
         _parser = new PythonExpressionParser(procedure.Module.Tokens) { Position = procedure.Body };
         _script = script;
@@ -72,7 +105,9 @@ internal sealed class UpgradeBodyReader
 
         // A guard inside a guard, or under an unknown, is unknown.
         public Mode Guarded(ExistenceGuard guard, string why) =>
-            Skip || Unknown is not null ? this : Guard is null ? this with { Guard = guard } : new(false, why);
+            Skip || Unknown is not null ? this
+            : Guard is null ? this with { Guard = guard }
+            : new(false, why);
     }
 
     /// <summary>Reads the body of <paramref name="upgrade"/>, a procedure of <paramref name="module"/>.</summary>
@@ -106,8 +141,10 @@ internal sealed class UpgradeBodyReader
         {
             var parameter = procedure.Parameters[i];
             var argument = call.Keyword(parameter) ?? (i < call.Arguments.Count ? call.Arguments[i] : null);
-            scope.Bind(parameter,
-                argument is null ? procedure.Defaults.GetValueOrDefault(parameter) : names.Substitute(argument));
+            scope.Bind(
+                parameter,
+                argument is null ? procedure.Defaults.GetValueOrDefault(parameter) : names.Substitute(argument)
+            );
         }
 
         var reader = new UpgradeBodyReader(procedure, _script, _depth + 1, _operations);
@@ -121,7 +158,8 @@ internal sealed class UpgradeBodyReader
         {
             var start = _parser.Position;
             var line = _parser.Current;
-            var effective = _afterReturn is not { } after || mode.Skip ? mode
+            var effective =
+                _afterReturn is not { } after || mode.Skip ? mode
                 : after.Skip ? after
                 : mode.Within(null, after.Unknown!);
             try
@@ -192,14 +230,16 @@ internal sealed class UpgradeBodyReader
             {
                 taken = anyTaken is null ? null : !anyTaken;
                 why = "the else of a condition DbRecovery cannot evaluate";
-                body = guard is not null && branches == 1
-                    ? mode.Guarded(guard with { MustExist = !guard.MustExist }, why)
-                    : mode.Within(taken, why);
+                body =
+                    guard is not null && branches == 1
+                        ? mode.Guarded(guard with { MustExist = !guard.MustExist }, why)
+                        : mode.Within(taken, why);
             }
             else
             {
                 var condition = names.Substitute(_parser.Parse());
-                taken = anyTaken == true ? false
+                taken =
+                    anyTaken == true ? false
                     : DialectCondition.OnPostgres(condition) is { } value ? (anyTaken is null && value ? null : value)
                     : null;
                 why = $"a condition DbRecovery cannot evaluate ({Text(condition)})";
@@ -208,7 +248,10 @@ internal sealed class UpgradeBodyReader
             }
 
             branches++;
-            anyTaken = anyTaken == true || taken == true ? true : anyTaken is null || taken is null ? null : false;
+            anyTaken =
+                anyTaken == true || taken == true ? true
+                : anyTaken is null || taken is null ? null
+                : false;
             Body(column, body, names);
             if (_parser.Current.Column != column || !(_parser.Current.Is("elif") || _parser.Current.Is("else")))
             {
@@ -257,8 +300,11 @@ internal sealed class UpgradeBodyReader
     {
         _parser.Next();
         var context = names.Substitute(_parser.Parse());
-        if (context is PythonCall { FunctionName: "op.batch_alter_table" } batch && _parser.Accept("as")
-            && _parser.Current.Kind == PythonTokenKind.Name)
+        if (
+            context is PythonCall { FunctionName: "op.batch_alter_table" } batch
+            && _parser.Accept("as")
+            && _parser.Current.Kind == PythonTokenKind.Name
+        )
         {
             var alias = _parser.Next().Text;
             _batches[alias] = (batch.Argument(0, "table_name")?.AsString(), batch.Keyword("schema")?.AsString());
@@ -367,8 +413,10 @@ internal sealed class UpgradeBodyReader
 
     private MigrationOperation Operation(PythonCall call)
     {
-        if (call.Function is PythonAttribute { Target: var target, Name: var called }
-            && OperationCalls.TableOf(target) is { } table)
+        if (
+            call.Function is PythonAttribute { Target: var target, Name: var called }
+            && OperationCalls.TableOf(target) is { } table
+        )
         {
             return OperationCalls.FromTable(called, table)
                 ?? new OpaqueOperation { Description = $"Table(…).{called}", Line = call.Line };
@@ -378,19 +426,23 @@ internal sealed class UpgradeBodyReader
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var owner = dot < 0 ? string.Empty : name[..dot];
         var method = name[(dot + 1)..];
-        var operation = owner == "op"
-            ? OperationCalls.FromOp(method, call)
+        var operation =
+            owner == "op" ? OperationCalls.FromOp(method, call)
             : _batches.TryGetValue(owner, out var batch)
                 ? OperationCalls.FromBatch(method, call, batch.Table, batch.Schema)
             : null;
-        return operation ?? new OpaqueOperation
-        {
-            Description = name.Length > 0 ? name : "call", Line = call.Line,
-            Changes = owner.Length > 0 ? SchemaChanges.GetValueOrDefault(method) : UnknownParts.None,
-            Table = _batches.TryGetValue(owner, out var batched) ? batched.Table
-                : (call.Keyword("table_name") ?? call.Keyword("source_table") ?? TableArgument(call, method))
-                    ?.AsString(),
-        };
+        return operation
+            ?? new OpaqueOperation
+            {
+                Description = name.Length > 0 ? name : "call",
+                Line = call.Line,
+                Changes = owner.Length > 0 ? SchemaChanges.GetValueOrDefault(method) : UnknownParts.None,
+                Table = _batches.TryGetValue(owner, out var batched)
+                    ? batched.Table
+                    : (
+                        call.Keyword("table_name") ?? call.Keyword("source_table") ?? TableArgument(call, method)
+                    )?.AsString(),
+            };
     }
 
     private void Add(Mode mode, MigrationOperation operation)
@@ -409,22 +461,25 @@ internal sealed class UpgradeBodyReader
         _operations.Add(mode.Unknown is null ? operation : Unknown(operation, mode.Unknown));
     }
 
-    private static OpaqueOperation Unknown(MigrationOperation operation, string why) => new()
-    {
-        Description = $"{Describe(operation)} under {why}", Line = operation.Line,
-        Changes = operation switch
+    private static OpaqueOperation Unknown(MigrationOperation operation, string why) =>
+        new()
         {
-            OpaqueOperation opaque => opaque.Changes,
-            ExecuteOperation { Recognized.Count: 0 } => UnknownParts.None,
-            CreateIndexOperation or DropIndexOperation => UnknownParts.Indexes,
-            CreateForeignKeyOperation => UnknownParts.Keys,
-            CreateUniqueConstraintOperation or CreatePrimaryKeyOperation or DropConstraintOperation =>
-                UnknownParts.Keys | UnknownParts.Indexes,
-            _ => UnknownParts.All,
-        },
-        Table = operation.Table, Schema = operation.Schema,
-        Possible = operation is OpaqueOperation inner ? inner.Possible : operation,
-    };
+            Description = $"{Describe(operation)} under {why}",
+            Line = operation.Line,
+            Changes = operation switch
+            {
+                OpaqueOperation opaque => opaque.Changes,
+                ExecuteOperation { Recognized.Count: 0 } => UnknownParts.None,
+                CreateIndexOperation or DropIndexOperation => UnknownParts.Indexes,
+                CreateForeignKeyOperation => UnknownParts.Keys,
+                CreateUniqueConstraintOperation or CreatePrimaryKeyOperation or DropConstraintOperation =>
+                    UnknownParts.Keys | UnknownParts.Indexes,
+                _ => UnknownParts.All,
+            },
+            Table = operation.Table,
+            Schema = operation.Schema,
+            Possible = operation is OpaqueOperation inner ? inner.Possible : operation,
+        };
 
     private static string Describe(MigrationOperation operation) =>
         operation is OpaqueOperation opaque
@@ -434,14 +489,15 @@ internal sealed class UpgradeBodyReader
     private static bool Binds(List<string> targets, PythonExpression item) =>
         targets.Count == 1 || (item is PythonSequence { Items.Count: var count } && count == targets.Count);
 
-    private static string Text(PythonExpression expression) => expression switch
-    {
-        PythonName name => name.Dotted,
-        PythonOpaque opaque => opaque.Text,
-        PythonAttribute attribute => Text(attribute.Target) + "." + attribute.Name,
-        PythonCall call => Text(call.Function) + "(…)",
-        PythonBinary binary => $"{Text(binary.Left)} {binary.Operator} {Text(binary.Right)}",
-        PythonNot not => "not " + Text(not.Operand),
-        _ => expression.AsString() is { } text ? $"'{text}'" : "…",
-    };
+    private static string Text(PythonExpression expression) =>
+        expression switch
+        {
+            PythonName name => name.Dotted,
+            PythonOpaque opaque => opaque.Text,
+            PythonAttribute attribute => Text(attribute.Target) + "." + attribute.Name,
+            PythonCall call => Text(call.Function) + "(…)",
+            PythonBinary binary => $"{Text(binary.Left)} {binary.Operator} {Text(binary.Right)}",
+            PythonNot not => "not " + Text(not.Operand),
+            _ => expression.AsString() is { } text ? $"'{text}'" : "…",
+        };
 }

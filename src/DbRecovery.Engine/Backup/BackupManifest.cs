@@ -52,28 +52,43 @@ public sealed record BackupManifest
     public DateTimeOffset FinishedAt { get; init; }
 
     /// <summary>The DbRecovery version that wrote it.</summary>
-    public string DbRecoveryVersion { get; init; } = typeof(BackupManifest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public string DbRecoveryVersion { get; init; } =
+        typeof(BackupManifest).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>Writes the manifest into <paramref name="folder"/>.</summary>
-    public void Save(string folder) => PrivateFiles.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
+    public void Save(string folder) =>
+        PrivateFiles.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Options));
 
     /// <summary>Reads the manifest of the backup in <paramref name="folder"/>.</summary>
-    /// <exception cref="RecoveryException">No manifest, or not a readable one (<c>BackupManifestInvalid</c>).</exception>
+    /// <exception cref="RecoveryException">No manifest, or not a readable one
+    /// (<c>BackupManifestInvalid</c>).</exception>
     public static BackupManifest Load(string folder)
     {
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
         {
-            throw new RecoveryException("BackupNotFound", FailureKind.ObjectNotFound, $"'{folder}' is not a DbRecovery backup: it has no {FileName}.", folder);
+            throw new RecoveryException(
+                "BackupNotFound",
+                FailureKind.ObjectNotFound,
+                $"'{folder}' is not a DbRecovery backup: it has no {FileName}.",
+                folder
+            );
         }
 
         try
         {
-            return JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(path), Options) ?? throw new JsonException("empty");
+            return JsonSerializer.Deserialize<BackupManifest>(File.ReadAllText(path), Options)
+                ?? throw new JsonException("empty");
         }
         catch (JsonException ex)
         {
-            throw new RecoveryException("BackupManifestInvalid", FailureKind.InvalidData, $"{path} cannot be read: {ex.Message}", path, ex);
+            throw new RecoveryException(
+                "BackupManifestInvalid",
+                FailureKind.InvalidData,
+                $"{path} cannot be read: {ex.Message}",
+                path,
+                ex
+            );
         }
     }
 }

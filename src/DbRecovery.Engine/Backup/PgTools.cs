@@ -29,33 +29,73 @@ public sealed partial class PgTools
         }
         else
         {
-            candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+            candidates.AddRange(
+                (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(
+                    Path.PathSeparator,
+                    StringSplitOptions.RemoveEmptyEntries
+                )
+            );
             if (System.IO.Directory.Exists("/usr/lib/postgresql"))
             {
-                candidates.AddRange(System.IO.Directory.GetDirectories("/usr/lib/postgresql")
-                    .OrderByDescending(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
-                    .Select(d => Path.Combine(d, "bin")));
+                candidates.AddRange(
+                    System
+                        .IO.Directory.GetDirectories("/usr/lib/postgresql")
+                        .OrderByDescending(d =>
+                            int.TryParse(
+                                Path.GetFileName(d),
+                                NumberStyles.None,
+                                CultureInfo.InvariantCulture,
+                                out var v
+                            )
+                                ? v
+                                : 0
+                        )
+                        .Select(d => Path.Combine(d, "bin"))
+                );
             }
         }
 
-        var found = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "pg_dump")) || File.Exists(Path.Combine(d, "pg_dump.exe")));
+        var found = candidates.FirstOrDefault(d =>
+            File.Exists(Path.Combine(d, "pg_dump")) || File.Exists(Path.Combine(d, "pg_dump.exe"))
+        );
         return found is null
-            ? throw new RecoveryException("PgDumpNotFound", FailureKind.ObjectNotFound,
-                "pg_dump was not found on PATH or under /usr/lib/postgresql/*/bin; install the PostgreSQL client programs or pass -PgBinPath.", binPath)
+            ? throw new RecoveryException(
+                "PgDumpNotFound",
+                FailureKind.ObjectNotFound,
+                "pg_dump was not found on PATH or under /usr/lib/postgresql/*/bin; install the PostgreSQL client "
+                    + "programs or pass -PgBinPath.",
+                binPath
+            )
             : new PgTools(found);
     }
 
     /// <summary>The major version of pg_dump.</summary>
     public async Task<int> MajorVersionAsync(CancellationToken cancellationToken)
     {
-        var (code, output) = await RunAsync("pg_dump", ["--version"], null, null, cancellationToken).ConfigureAwait(false);
+        var (code, output) = await RunAsync("pg_dump", ["--version"], null, null, cancellationToken)
+            .ConfigureAwait(false);
         var match = Version().Match(output);
-        return code == 0 && match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new RecoveryException("PgDumpNotFound", FailureKind.ObjectNotFound, $"'{Path.Combine(Directory, "pg_dump")} --version' did not answer with a version.", Directory);
+        return code == 0 && match.Success
+            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new RecoveryException(
+                "PgDumpNotFound",
+                FailureKind.ObjectNotFound,
+                $"'{Path.Combine(Directory, "pg_dump")} --version' did not answer with a version.",
+                Directory
+            );
     }
 
-    /// <summary>Runs a program with the connection's libpq environment, reporting each output line; returns its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, ConnectionTarget? target, Action<string>? onLine, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a program with the connection's libpq environment, reporting each output line; returns its exit code and
+    /// output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(
+        string program,
+        IReadOnlyList<string> arguments,
+        ConnectionTarget? target,
+        Action<string>? onLine,
+        CancellationToken cancellationToken
+    )
     {
         var start = new ProcessStartInfo(Path.Combine(Directory, program));
         foreach (var argument in arguments)
@@ -69,7 +109,9 @@ public sealed partial class PgTools
             start.Environment["PGAPPNAME"] = ConnectionTarget.ApplicationName;
         }
 
-        var (exitCode, lines) = await ChildProcess.RunAsync(start, null, onLine, cancellationToken).ConfigureAwait(false);
+        var (exitCode, lines) = await ChildProcess
+            .RunAsync(start, null, onLine, cancellationToken)
+            .ConfigureAwait(false);
         return (exitCode, string.Join(Environment.NewLine, lines));
     }
 

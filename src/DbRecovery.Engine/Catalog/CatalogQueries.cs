@@ -6,7 +6,8 @@ namespace DbRecovery.Engine.Catalog;
 /// namespaces by <c>@schemas</c> (anchored regular expressions) and excludes system schemas.
 /// Key columns come back as attribute numbers and are named from the columns already read, which
 /// costs the server nothing; only referenced columns of foreign keys are named on the server, as the
-/// referenced table may lie outside the captured schemas. Sizes come from the planner's page counts, like row estimates: exact sizes would stat every
+/// referenced table may lie outside the captured schemas. Sizes come from the planner's page counts, like row
+/// estimates: exact sizes would stat every
 /// file of every table and cost more than the rest of the snapshot together.
 /// </summary>
 internal static class CatalogQueries
@@ -30,7 +31,8 @@ internal static class CatalogQueries
                c.reltuples::bigint,
                CASE WHEN c.reltuples < 0 THEN pg_total_relation_size(c.oid) ELSE
                (c.relpages::bigint + COALESCE(toast.relpages, 0)
-                 + COALESCE((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0)
+                 + COALESCE((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE
+                     i.indrelid = c.oid), 0)
                ) * current_setting('block_size')::bigint END,
                c.relrowsecurity, c.relforcerowsecurity
         FROM pg_class c
@@ -153,23 +155,32 @@ internal static class CatalogQueries
         """;
 
     public static readonly string Enums = $"""
-        SELECT n.nspname, t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+        SELECT n.nspname, t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY
+            e.enumsortorder)
         FROM pg_type t
         JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE t.typtype = 'e' AND {InSchemas("n")}
         ORDER BY 1, 2
         """;
 
-    /// <summary>The schema where DbRecovery keeps the state of an online conversion while it runs; never part of the user's schema.</summary>
+    /// <summary>
+    /// The schema where DbRecovery keeps the state of an online conversion while it runs; never part of the user's
+    /// schema.
+    /// </summary>
     internal const string WorkSchema = "_dbrecovery";
 
-    /// <summary>The condition that the schema of <paramref name="alias"/> (a pg_namespace row) is not PostgreSQL's own nor DbRecovery's.</summary>
-    internal static string UserSchema(string alias) => $"{alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_' AND {alias}.nspname <> '{WorkSchema}'";
+    /// <summary>
+    /// The condition that the schema of <paramref name="alias"/> (a pg_namespace row) is not PostgreSQL's own nor
+    /// DbRecovery's.
+    /// </summary>
+    internal static string UserSchema(string alias) =>
+        $"{alias}.nspname <> 'information_schema' AND {alias}.nspname !~ '^pg_' AND {alias}.nspname <> '{WorkSchema}'";
 
     private static string InSchemas(string alias) => $"{alias}.nspname ~* ANY(@schemas) AND {UserSchema(alias)}";
 
-    private static string KeyColumns(string keyArray, string relation) => $"""
-        ARRAY(SELECT a.attname::text FROM unnest({keyArray}) WITH ORDINALITY u(attnum, ord)
-              JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = u.attnum ORDER BY u.ord)
-        """;
+    private static string KeyColumns(string keyArray, string relation) =>
+        $"""
+            ARRAY(SELECT a.attname::text FROM unnest({keyArray}) WITH ORDINALITY u(attnum, ord)
+                  JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = u.attnum ORDER BY u.ord)
+            """;
 }

@@ -9,6 +9,9 @@ namespace DbRecovery.Engine.Catalog;
 [System.Text.Json.Serialization.JsonConverter(typeof(ColumnReferenceJsonConverter))]
 public sealed record ColumnReference(string Schema, string Table, string Column)
 {
-    /// <summary>schema.table.column, each part that holds a dot or a quote double-quoted (as <see cref="QualifiedName.ParseColumn"/> reads it).</summary>
+    /// <summary>
+    /// schema.table.column, each part that holds a dot or a quote double-quoted (as
+    /// <see cref="QualifiedName.ParseColumn"/> reads it).
+    /// </summary>
     public override string ToString() => $"{new QualifiedName(Schema, Table)}.{new QualifiedName(null, Column)}";
 }

@@ -19,11 +19,14 @@ internal sealed class ColumnReferenceJsonConverter : JsonConverter<ColumnReferen
         }
 
         using var document = JsonDocument.ParseValue(ref reader);
-        string Part(string name) => document.RootElement.EnumerateObject()
-            .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Value is
-            { ValueKind: JsonValueKind.String } value
-            ? value.GetString()!
-            : throw new JsonException($"A column reference has no {name}.");
+        string Part(string name) =>
+            document
+                .RootElement.EnumerateObject()
+                .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                .Value
+                is { ValueKind: JsonValueKind.String } value
+                ? value.GetString()!
+                : throw new JsonException($"A column reference has no {name}.");
         return new ColumnReference(Part("Schema"), Part("Table"), Part("Column"));
     }
 

@@ -47,5 +47,6 @@ public sealed record ForeignKeyState
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Schema}.{Table}({string.Join(", ", Columns)}) -> {ReferencedSchema}.{ReferencedTable}({string.Join(", ", ReferencedColumns)})";
+        $"{Schema}.{Table}({string.Join(", ", Columns)}) -> "
+        + $"{ReferencedSchema}.{ReferencedTable}({string.Join(", ", ReferencedColumns)})";
 }

@@ -51,7 +51,10 @@ public static class KeyCapacityReader
 
     /// <summary>Reads the keys of <paramref name="target"/>, most used first.</summary>
     public static async Task<IReadOnlyList<KeyCapacity>> ReadAsync(
-        ConnectionTarget target, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
@@ -62,14 +65,20 @@ public static class KeyCapacityReader
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                keys.Add(Capacity(
-                    new ColumnReference(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-                    reader.GetString(3),
-                    reader.GetBoolean(4), reader.GetString(5), reader.GetInt64(6),
-                    reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                    reader.IsDBNull(9) ? null : reader.GetDouble(9),
-                    reader.GetString(10), reader.GetInt16(11)));
+                keys.Add(
+                    Capacity(
+                        new ColumnReference(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+                        reader.GetString(3),
+                        reader.GetBoolean(4),
+                        reader.GetString(5),
+                        reader.GetInt64(6),
+                        reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                        reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                        reader.IsDBNull(9) ? null : reader.GetDouble(9),
+                        reader.GetString(10),
+                        reader.GetInt16(11)
+                    )
+                );
             }
 
             return keys.OrderByDescending(k => k.UsedPercent)
@@ -86,12 +95,28 @@ public static class KeyCapacityReader
     /// window of <paramref name="windowSeconds"/> (null when unknown), <paramref name="size"/> the key type's
     /// width.</summary>
     internal static KeyCapacity Capacity(
-        ColumnReference key, string type, bool identity, string sequence, long maximum, long? last, long? inserts,
-        double? windowSeconds, string referencing, short size)
+        ColumnReference key,
+        string type,
+        bool identity,
+        string sequence,
+        long maximum,
+        long? last,
+        long? inserts,
+        double? windowSeconds,
+        string referencing,
+        short size
+    )
     {
-        var references = JsonDocument.Parse(referencing).RootElement.EnumerateArray()
-            .Select(r => (Column: r.GetProperty("column").GetString()!, Type: r.GetProperty("type").GetString()!,
-                Size: r.GetProperty("size").GetInt16()))
+        var references = JsonDocument
+            .Parse(referencing)
+            .RootElement.EnumerateArray()
+            .Select(r =>
+                (
+                    Column: r.GetProperty("column").GetString()!,
+                    Type: r.GetProperty("type").GetString()!,
+                    Size: r.GetProperty("size").GetInt16()
+                )
+            )
             .ToList();
         double? perDay = inserts is > 0 && windowSeconds is > 0 ? inserts.Value / windowSeconds.Value * 86_400 : null;
         var used = (last ?? 0) / (double)maximum * 100;

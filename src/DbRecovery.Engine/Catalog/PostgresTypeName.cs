@@ -51,7 +51,9 @@ public static partial class PostgresTypeName
 
         var match = Modifiers().Match(text);
         var name = match.Success ? text[..match.Index].TrimEnd() : text;
-        var modifiers = match.Success ? "(" + string.Join(",", match.Groups[1].Value.Split(',').Select(m => m.Trim())) + ")" : string.Empty;
+        var modifiers = match.Success
+            ? "(" + string.Join(",", match.Groups[1].Value.Split(',').Select(m => m.Trim())) + ")"
+            : string.Empty;
         var suffix = match.Success ? text[(match.Index + match.Length)..].Trim() : string.Empty;
         name = name switch
         {
@@ -61,7 +63,13 @@ public static partial class PostgresTypeName
         };
 
         // format_type puts modifiers of timestamp and time before the zone: timestamp(3) with time zone.
-        if (modifiers.Length > 0 && (name.StartsWith("timestamp ", StringComparison.Ordinal) || name.StartsWith("time ", StringComparison.Ordinal)))
+        if (
+            modifiers.Length > 0
+            && (
+                name.StartsWith("timestamp ", StringComparison.Ordinal)
+                || name.StartsWith("time ", StringComparison.Ordinal)
+            )
+        )
         {
             var space = name.IndexOf(' ', StringComparison.Ordinal);
             return name[..space] + modifiers + name[space..] + arrays;
@@ -71,16 +79,20 @@ public static partial class PostgresTypeName
     }
 
     /// <summary>
-    /// The spelling of a type the static replay cannot resolve (a project's own TypeDecorator, a library type it does not
-    /// know): <c>unresolved Name</c>. It is compared with nothing: it is Unknown, never a difference or a blocker.
+    /// The spelling of a type the static replay cannot resolve (a project's own TypeDecorator, a library type it does
+    /// not know): <c>unresolved Name</c>. It is compared with nothing: it is Unknown, never a difference or a blocker.
     /// </summary>
     public static string Unresolved(string name) => UnresolvedPrefix + name;
 
-    /// <summary>Whether <paramref name="type"/> is one the static replay could not resolve (see <see cref="Unresolved"/>).</summary>
-    public static bool IsUnresolved(string type) => Normalize(type).StartsWith(UnresolvedPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether <paramref name="type"/> is one the static replay could not resolve (see <see cref="Unresolved"/>).
+    /// </summary>
+    public static bool IsUnresolved(string type) =>
+        Normalize(type).StartsWith(UnresolvedPrefix, StringComparison.Ordinal);
 
     /// <summary>Whether two spellings name the same type.</summary>
-    public static bool AreEqual(string left, string right) => string.Equals(Normalize(left), Normalize(right), StringComparison.Ordinal);
+    public static bool AreEqual(string left, string right) =>
+        string.Equals(Normalize(left), Normalize(right), StringComparison.Ordinal);
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

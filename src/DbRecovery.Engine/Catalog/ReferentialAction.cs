@@ -23,12 +23,13 @@ public enum ReferentialAction
 public static class ReferentialActionSql
 {
     /// <summary>The action as a foreign key definition writes it: <c>SET NULL</c>, <c>NO ACTION</c>.</summary>
-    public static string ToSql(this ReferentialAction action) => action switch
-    {
-        ReferentialAction.Restrict => "RESTRICT",
-        ReferentialAction.Cascade => "CASCADE",
-        ReferentialAction.SetNull => "SET NULL",
-        ReferentialAction.SetDefault => "SET DEFAULT",
-        _ => "NO ACTION",
-    };
+    public static string ToSql(this ReferentialAction action) =>
+        action switch
+        {
+            ReferentialAction.Restrict => "RESTRICT",
+            ReferentialAction.Cascade => "CASCADE",
+            ReferentialAction.SetNull => "SET NULL",
+            ReferentialAction.SetDefault => "SET DEFAULT",
+            _ => "NO ACTION",
+        };
 }

@@ -19,6 +19,8 @@ public static class SchemaFingerprint
             Origin = string.Empty,
             Tables = state.Tables.Select(t => t with { EstimatedRows = null, EstimatedSizeBytes = 0 }).ToList(),
         };
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(SchemaStateJson.Serialize(stable)))).ToLowerInvariant();
+        return Convert
+            .ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(SchemaStateJson.Serialize(stable))))
+            .ToLowerInvariant();
     }
 }

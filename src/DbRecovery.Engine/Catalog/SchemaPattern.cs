@@ -69,7 +69,11 @@ public sealed record SchemaPattern
         if (inClass)
         {
             throw new RecoveryException(
-                "SchemaPatternInvalid", FailureKind.InvalidArgument, $"The schema pattern '{text}' has a '[' without a closing ']'.", text);
+                "SchemaPatternInvalid",
+                FailureKind.InvalidArgument,
+                $"The schema pattern '{text}' has a '[' without a closing ']'.",
+                text
+            );
         }
 
         return new SchemaPattern(text, regex.Append('$').ToString(), wildcards);

@@ -17,7 +17,12 @@ public static class SchemaReader
 {
     /// <summary>Connects to <paramref name="target"/> and captures its schema in a read-only transaction.</summary>
     /// <exception cref="RecoveryException">The connection or the read failed.</exception>
-    public static async Task<SchemaState> CaptureAsync(ConnectionTarget target, SchemaReadOptions options, IRecoveryLog log, CancellationToken cancellationToken)
+    public static async Task<SchemaState> CaptureAsync(
+        ConnectionTarget target,
+        SchemaReadOptions options,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
@@ -25,8 +30,13 @@ public static class SchemaReader
     }
 
     /// <summary>Captures the schema visible in <paramref name="transaction"/>.</summary>
-    /// <exception cref="RecoveryException">A plain schema name matched nothing (<c>SchemaNotFound</c>), or the server failed.</exception>
-    public static async Task<SchemaState> ReadAsync(ReadOnlyTransaction transaction, SchemaReadOptions options, CancellationToken cancellationToken)
+    /// <exception cref="RecoveryException">A plain schema name matched nothing (<c>SchemaNotFound</c>), or the server
+    /// failed.</exception>
+    public static async Task<SchemaState> ReadAsync(
+        ReadOnlyTransaction transaction,
+        SchemaReadOptions options,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,11 +48,16 @@ public static class SchemaReader
             {
                 if (!state.Schemas.Any(s => string.Equals(s, pattern.Text, StringComparison.OrdinalIgnoreCase)))
                 {
-                    var existing = await CatalogNames.ReadAsync(session, CatalogNameKind.Schema, null, cancellationToken).ConfigureAwait(false);
+                    var existing = await CatalogNames
+                        .ReadAsync(session, CatalogNameKind.Schema, null, cancellationToken)
+                        .ConfigureAwait(false);
                     throw new RecoveryException(
-                        "SchemaNotFound", FailureKind.ObjectNotFound,
-                        $"The schema '{pattern.Text}' does not exist in database '{state.Database}'. Existing schemas: {string.Join(", ", existing)}.",
-                        pattern.Text);
+                        "SchemaNotFound",
+                        FailureKind.ObjectNotFound,
+                        $"The schema '{pattern.Text}' does not exist in database '{state.Database}'. Existing "
+                            + $"schemas: {string.Join(", ", existing)}.",
+                        pattern.Text
+                    );
                 }
             }
 
@@ -54,25 +69,44 @@ public static class SchemaReader
         }
     }
 
-    private static async Task<SchemaState> ReadCatalogAsync(ReadOnlyTransaction transaction, SchemaReadOptions options, CancellationToken cancellationToken)
+    private static async Task<SchemaState> ReadCatalogAsync(
+        ReadOnlyTransaction transaction,
+        SchemaReadOptions options,
+        CancellationToken cancellationToken
+    )
     {
         var session = transaction.Session;
         var rows = new CatalogRows();
-        var parameters = new CatalogParameters(options.Schemas.Select(p => p.Regex).ToArray(), QualifiedName.Parse(options.VersionTable).Quoted);
+        var parameters = new CatalogParameters(
+            options.Schemas.Select(p => p.Regex).ToArray(),
+            QualifiedName.Parse(options.VersionTable).Quoted
+        );
         var snapshot = await transaction.ExportSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var helperWork = ReadOnHelperAsync(session, snapshot, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken);
-        await RunBatchAsync(session, rows.Queries.Where(q => !q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
+        var helperWork = ReadOnHelperAsync(
+            session,
+            snapshot,
+            rows.Queries.Where(q => q.OnHelper).ToList(),
+            parameters,
+            cancellationToken
+        );
+        await RunBatchAsync(session, rows.Queries.Where(q => !q.OnHelper).ToList(), parameters, cancellationToken)
+            .ConfigureAwait(false);
         if (!await helperWork.ConfigureAwait(false))
         {
-            await RunBatchAsync(session, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken).ConfigureAwait(false);
+            await RunBatchAsync(session, rows.Queries.Where(q => q.OnHelper).ToList(), parameters, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         var alembicVersion = rows.VersionTable is { } table
-            ? await VersionTable.ReadRowsAsync(session, new QualifiedName(table.Schema, table.Name), cancellationToken).ConfigureAwait(false)
+            ? await VersionTable
+                .ReadRowsAsync(session, new QualifiedName(table.Schema, table.Name), cancellationToken)
+                .ConfigureAwait(false)
             : [];
         if (rows.VersionTable is null)
         {
-            session.Log.Verbose($"The version table '{options.VersionTable}' does not exist; alembic_version is empty.");
+            session.Log.Verbose(
+                $"The version table '{options.VersionTable}' does not exist; alembic_version is empty."
+            );
         }
 
         return rows.ToState(options.VersionTable, alembicVersion);
@@ -84,7 +118,12 @@ public static class SchemaReader
     /// (no free slot, a pooler in transaction mode); the caller then runs those queries itself.
     /// </summary>
     private static async Task<bool> ReadOnHelperAsync(
-        DatabaseSession session, string snapshot, IReadOnlyList<CatalogQuery> queries, CatalogParameters parameters, CancellationToken cancellationToken)
+        DatabaseSession session,
+        string snapshot,
+        IReadOnlyList<CatalogQuery> queries,
+        CatalogParameters parameters,
+        CancellationToken cancellationToken
+    )
     {
         DatabaseSession? helper = null;
         ReadOnlyTransaction? transaction = null;
@@ -92,12 +131,17 @@ public static class SchemaReader
         {
             try
             {
-                helper = await DatabaseSession.OpenAsync(session.Target, session.Log, cancellationToken).ConfigureAwait(false);
+                helper = await DatabaseSession
+                    .OpenAsync(session.Target, session.Log, cancellationToken)
+                    .ConfigureAwait(false);
                 transaction = await helper.BeginReadOnlyAsync(cancellationToken, snapshot).ConfigureAwait(false);
             }
             catch (RecoveryException ex)
             {
-                session.Log.Verbose($"Reading the catalog on one connection: a second one sharing the snapshot could not be opened ({ex.Message}).");
+                session.Log.Verbose(
+                    "Reading the catalog on one connection: a second one sharing the snapshot could not be opened "
+                        + $"({ex.Message})."
+                );
                 return false;
             }
 
@@ -118,7 +162,12 @@ public static class SchemaReader
         }
     }
 
-    private static async Task RunBatchAsync(DatabaseSession session, IReadOnlyList<CatalogQuery> queries, CatalogParameters parameters, CancellationToken cancellationToken)
+    private static async Task RunBatchAsync(
+        DatabaseSession session,
+        IReadOnlyList<CatalogQuery> queries,
+        CatalogParameters parameters,
+        CancellationToken cancellationToken
+    )
     {
         await using var batch = new NpgsqlBatch(session.Connection);
         foreach (var query in queries)
@@ -130,13 +179,20 @@ public static class SchemaReader
             }
             else
             {
-                command.Parameters.AddWithValue("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text, parameters.SchemaPatterns);
+                command.Parameters.AddWithValue(
+                    "schemas",
+                    NpgsqlDbType.Array | NpgsqlDbType.Text,
+                    parameters.SchemaPatterns
+                );
             }
 
             batch.BatchCommands.Add(command);
         }
 
-        session.Log.Verbose($"Reading the catalog in one batch of {queries.Count} queries:{Environment.NewLine}{string.Join(";" + Environment.NewLine, queries.Select(q => q.Sql))}");
+        session.Log.Verbose(
+            $"Reading the catalog in one batch of {queries.Count} "
+                + $"queries:{Environment.NewLine}{string.Join(";" + Environment.NewLine, queries.Select(q => q.Sql))}"
+        );
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         foreach (var query in queries)
         {

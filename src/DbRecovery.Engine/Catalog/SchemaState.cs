@@ -57,7 +57,10 @@ public sealed record SchemaState
 
     /// <summary>Finds a captured table by schema and name (exact, case-sensitive as in PostgreSQL).</summary>
     public TableState? FindTable(string schema, string name) =>
-        Tables.FirstOrDefault(t => string.Equals(t.Schema, schema, StringComparison.Ordinal) && string.Equals(t.Name, name, StringComparison.Ordinal));
+        Tables.FirstOrDefault(t =>
+            string.Equals(t.Schema, schema, StringComparison.Ordinal)
+            && string.Equals(t.Name, name, StringComparison.Ordinal)
+        );
 
     /// <inheritdoc />
     public override string ToString() => $"{Database} ({Tables.Count} tables)";

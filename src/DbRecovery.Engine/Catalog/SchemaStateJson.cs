@@ -28,7 +28,8 @@ public static class SchemaStateJson
     /// <summary>Deserializes a snapshot.</summary>
     /// <param name="json">The document text.</param>
     /// <param name="source">Where the text came from, for error messages.</param>
-    /// <exception cref="RecoveryException">The text is not a snapshot of a supported format version (<c>SchemaStateInvalid</c>).</exception>
+    /// <exception cref="RecoveryException">The text is not a snapshot of a supported format version
+    /// (<c>SchemaStateInvalid</c>).</exception>
     public static SchemaState Deserialize(string json, string source)
     {
         Document? document;
@@ -43,9 +44,14 @@ public static class SchemaStateJson
 
         if (document is null || document.FormatVersion != FormatVersion || document.Schema is null)
         {
-            throw Invalid(source, document is null || document.Schema is null
-                ? "it has no schema snapshot"
-                : $"its formatVersion is {document.FormatVersion}, this DbRecovery reads formatVersion {FormatVersion}", null);
+            throw Invalid(
+                source,
+                document is null || document.Schema is null
+                    ? "it has no schema snapshot"
+                    : $"its formatVersion is {document.FormatVersion}, this DbRecovery reads formatVersion "
+                        + $"{FormatVersion}",
+                null
+            );
         }
 
         return document.Schema;
@@ -55,20 +61,29 @@ public static class SchemaStateJson
     /// <param name="state">The snapshot.</param>
     /// <param name="path">The file to write.</param>
     /// <param name="overwrite">Whether an existing file may be replaced.</param>
-    /// <exception cref="RecoveryException">The file exists and <paramref name="overwrite"/> is false (<c>SchemaFileExists</c>), or its folder does not (<c>SchemaFolderNotFound</c>).</exception>
+    /// <exception cref="RecoveryException">The file exists and <paramref name="overwrite"/> is false
+    /// (<c>SchemaFileExists</c>), or its folder does not (<c>SchemaFolderNotFound</c>).</exception>
     public static void Save(SchemaState state, string path, bool overwrite)
     {
         if (!overwrite && File.Exists(path))
         {
             throw new RecoveryException(
-                "SchemaFileExists", FailureKind.ResourceExists, $"'{path}' already exists. Use -Force to replace it.", path);
+                "SchemaFileExists",
+                FailureKind.ResourceExists,
+                $"'{path}' already exists. Use -Force to replace it.",
+                path
+            );
         }
 
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
         {
             throw new RecoveryException(
-                "SchemaFolderNotFound", FailureKind.ObjectNotFound,
-                $"The folder '{folder}' does not exist. Create it (New-Item -ItemType Directory '{folder}') or choose another -Path.", path);
+                "SchemaFolderNotFound",
+                FailureKind.ObjectNotFound,
+                $"The folder '{folder}' does not exist. Create it (New-Item -ItemType Directory '{folder}') or "
+                    + "choose another -Path.",
+                path
+            );
         }
 
         var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
@@ -77,20 +92,31 @@ public static class SchemaStateJson
     }
 
     /// <summary>Reads a snapshot from a file.</summary>
-    /// <exception cref="RecoveryException">The file does not exist (<c>SchemaFileNotFound</c>) or is not a snapshot (<c>SchemaStateInvalid</c>).</exception>
+    /// <exception cref="RecoveryException">The file does not exist (<c>SchemaFileNotFound</c>) or is not a snapshot
+    /// (<c>SchemaStateInvalid</c>).</exception>
     public static SchemaState Load(string path)
     {
         if (!File.Exists(path))
         {
-            throw new RecoveryException("SchemaFileNotFound", FailureKind.ObjectNotFound, $"'{path}' does not exist.", path);
+            throw new RecoveryException(
+                "SchemaFileNotFound",
+                FailureKind.ObjectNotFound,
+                $"'{path}' does not exist.",
+                path
+            );
         }
 
         return Deserialize(File.ReadAllText(path), path);
     }
 
-    private static RecoveryException Invalid(string source, string detail, Exception? inner) => new(
-        "SchemaStateInvalid", FailureKind.InvalidData,
-        $"'{source}' is not a DbRecovery schema snapshot: {detail}. Create one with Export-SchemaState.", source, inner);
+    private static RecoveryException Invalid(string source, string detail, Exception? inner) =>
+        new(
+            "SchemaStateInvalid",
+            FailureKind.InvalidData,
+            $"'{source}' is not a DbRecovery schema snapshot: {detail}. Create one with Export-SchemaState.",
+            source,
+            inner
+        );
 
     private sealed record Document(int FormatVersion, SchemaState? Schema);
 }

@@ -63,7 +63,8 @@ public sealed record TableState
     public string QualifiedName => $"{Schema}.{Name}";
 
     /// <summary>Finds a column by exact name.</summary>
-    public ColumnState? FindColumn(string name) => Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+    public ColumnState? FindColumn(string name) =>
+        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 
     /// <inheritdoc />
     public override string ToString() => QualifiedName;

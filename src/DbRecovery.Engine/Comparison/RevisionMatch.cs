@@ -15,7 +15,8 @@ public sealed record RevisionMatch
     /// <summary>
     /// Share of the tables, columns, keys, indexes and enum types of both schemas that match, 0 to 1: 1 only
     /// when the schema is exactly the revision's; an object both have but differently (a column's type, a
-    /// key's ON DELETE, an enum's labels) counts half, so type-only drift lowers the score without derailing the ranking.
+    /// key's ON DELETE, an enum's labels) counts half, so type-only drift lowers the score without derailing the
+    /// ranking.
     /// </summary>
     public double Score { get; init; }
 
@@ -28,10 +29,16 @@ public sealed record RevisionMatch
     /// <summary>Tables the database has that the revision does not define.</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 
-    /// <summary>Columns, keys and indexes missing from, extra in or different in tables both have (types apart), and enum types that differ.</summary>
+    /// <summary>
+    /// Columns, keys and indexes missing from, extra in or different in tables both have (types apart), and enum types
+    /// that differ.
+    /// </summary>
     public IReadOnlyList<SchemaDifference> ColumnDifferences { get; init; } = [];
 
-    /// <summary>Columns that differ in type (for example uuid against character varying(36)); each lowers the score by half a column.</summary>
+    /// <summary>
+    /// Columns that differ in type (for example uuid against character varying(36)); each lowers the score by half a
+    /// column.
+    /// </summary>
     public IReadOnlyList<SchemaDifference> TypeMismatches { get; init; } = [];
 
     /// <summary>Other revisions whose expected schema is identical to this one's, so equally likely.</summary>
@@ -40,7 +47,9 @@ public sealed record RevisionMatch
     /// <summary>The revision's message.</summary>
     public string? Message { get; init; }
 
-    /// <summary>The Alembic project the candidate comes from, so a state-changing cmdlet it is piped into needs no -Path.</summary>
+    /// <summary>
+    /// The Alembic project the candidate comes from, so a state-changing cmdlet it is piped into needs no -Path.
+    /// </summary>
     public string? ProjectPath { get; init; }
 
     /// <summary>Why this candidate ranks where it does, in a sentence or two.</summary>

@@ -27,8 +27,16 @@ public sealed record SchemaDifference
     /// <inheritdoc />
     public override string ToString()
     {
-        var where = Table.Length == 0 ? Schema : Column is null ? $"{Schema}.{Table}" : $"{Schema}.{Table}.{Column}";
-        var what = Name is null ? where : Table.Length == 0 ? $"{where}.{Name}" : $"{where} {Name}";
-        return Expected is null && Actual is null ? $"{Kind} {what}" : $"{Kind} {what}: expected {Expected ?? "nothing"}, actual {Actual ?? "nothing"}";
+        var where =
+            Table.Length == 0 ? Schema
+            : Column is null ? $"{Schema}.{Table}"
+            : $"{Schema}.{Table}.{Column}";
+        var what =
+            Name is null ? where
+            : Table.Length == 0 ? $"{where}.{Name}"
+            : $"{where} {Name}";
+        return Expected is null && Actual is null
+            ? $"{Kind} {what}"
+            : $"{Kind} {what}: expected {Expected ?? "nothing"}, actual {Actual ?? "nothing"}";
     }
 }

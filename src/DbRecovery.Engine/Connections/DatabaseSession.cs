@@ -8,7 +8,9 @@ using Npgsql;
 
 namespace DbRecovery.Engine.Connections;
 
-/// <summary>One open connection to a target database, reporting NOTICEs and SQL to an <see cref="IRecoveryLog"/>.</summary>
+/// <summary>
+/// One open connection to a target database, reporting NOTICEs and SQL to an <see cref="IRecoveryLog"/>.
+/// </summary>
 public sealed partial class DatabaseSession : IAsyncDisposable
 {
     private readonly LockWaitMonitor _monitor;
@@ -37,8 +39,13 @@ public sealed partial class DatabaseSession : IAsyncDisposable
     internal IRecoveryLog Log { get; }
 
     /// <summary>Connects to <paramref name="target"/>.</summary>
-    /// <exception cref="RecoveryException">The server cannot be reached, rejects the credentials, or has no such database.</exception>
-    public static async Task<DatabaseSession> OpenAsync(ConnectionTarget target, IRecoveryLog log, CancellationToken cancellationToken)
+    /// <exception cref="RecoveryException">The server cannot be reached, rejects the credentials, or has no such
+    /// database.</exception>
+    public static async Task<DatabaseSession> OpenAsync(
+        ConnectionTarget target,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(log);
@@ -86,12 +93,26 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         }
 
         var blockers = _monitor.LastBlockers;
-        var waited = Target.LockTimeout is { } timeout ? string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds:0.###} s") : "lock_timeout";
-        var held = blockers.Count == 0 ? "the holder ended before it could be named" : "held by " + string.Join("; ", blockers);
-        return new RecoveryException("LockTimeout", FailureKind.ResourceBusy,
-            $"Gave up after waiting {waited} for a lock on {(_monitor.WaitingFor is { } relation ? relation + " in " : string.Empty)}{Target.DisplayName}, {held}; nothing was changed. Let that transaction finish (or end it with pg_terminate_backend), or raise -LockTimeout.",
-            Target.DisplayName, exception)
-        { SqlState = failure.SqlState };
+        var waited = Target.LockTimeout is { } timeout
+            ? string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds:0.###} s")
+            : "lock_timeout";
+        var held =
+            blockers.Count == 0
+                ? "the holder ended before it could be named"
+                : "held by " + string.Join("; ", blockers);
+        return new RecoveryException(
+            "LockTimeout",
+            FailureKind.ResourceBusy,
+            $"Gave up after waiting {waited} for a lock on "
+                + $"{(_monitor.WaitingFor is { } relation ? relation + " in " : string.Empty)}{Target.DisplayName}, "
+                + $"{held}; nothing was changed. Let that transaction finish (or end it with pg_terminate_backend), or "
+                + "raise -LockTimeout.",
+            Target.DisplayName,
+            exception
+        )
+        {
+            SqlState = failure.SqlState,
+        };
     }
 
     /// <summary>
@@ -99,8 +120,12 @@ public sealed partial class DatabaseSession : IAsyncDisposable
     /// the server refuses any write. Works on a hot standby.
     /// </summary>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <param name="snapshot">A snapshot exported by another transaction (<see cref="ReadOnlyTransaction.ExportSnapshotAsync"/>) to share, or null.</param>
-    public async Task<ReadOnlyTransaction> BeginReadOnlyAsync(CancellationToken cancellationToken, string? snapshot = null)
+    /// <param name="snapshot">A snapshot exported by another transaction
+    /// (<see cref="ReadOnlyTransaction.ExportSnapshotAsync"/>) to share, or null.</param>
+    public async Task<ReadOnlyTransaction> BeginReadOnlyAsync(
+        CancellationToken cancellationToken,
+        string? snapshot = null
+    )
     {
         if (snapshot is not null && !SnapshotId().IsMatch(snapshot))
         {
@@ -109,10 +134,14 @@ public sealed partial class DatabaseSession : IAsyncDisposable
 
         try
         {
-            var transaction = await Connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            var transaction = await Connection
+                .BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
+                .ConfigureAwait(false);
 
             // SET takes no parameters; the snapshot id was checked to be hex digits and dashes above.
-            var sql = snapshot is null ? "SET TRANSACTION READ ONLY" : $"SET TRANSACTION SNAPSHOT '{snapshot}'; SET TRANSACTION READ ONLY";
+            var sql = snapshot is null
+                ? "SET TRANSACTION READ ONLY"
+                : $"SET TRANSACTION SNAPSHOT '{snapshot}'; SET TRANSACTION READ ONLY";
             await using var command = CreateCommand(sql);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new ReadOnlyTransaction(this, transaction);
@@ -130,16 +159,24 @@ public sealed partial class DatabaseSession : IAsyncDisposable
         await Connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Sets how long this session's statements wait for a lock before they fail with LockTimeout; null: as long as it takes.</summary>
+    /// <summary>
+    /// Sets how long this session's statements wait for a lock before they fail with LockTimeout; null: as long as it
+    /// takes.
+    /// </summary>
     internal async Task SetLockTimeoutAsync(TimeSpan? lockTimeout, CancellationToken cancellationToken)
     {
         // SET takes no parameters; the value is a formatted integer (0 is no limit).
         var milliseconds = lockTimeout is { } timeout ? Math.Max(1, (long)timeout.TotalMilliseconds) : 0;
-        await using var command = CreateCommand(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{milliseconds}ms'"));
+        await using var command = CreateCommand(
+            string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{milliseconds}ms'")
+        );
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A command on this session, logged as <paramref name="display"/> (default: the SQL; empty: not logged, for statements repeated per batch).</summary>
+    /// <summary>
+    /// A command on this session, logged as <paramref name="display"/> (default: the SQL; empty: not logged, for
+    /// statements repeated per batch).
+    /// </summary>
     internal NpgsqlCommand CreateCommand(string sql, string? display = null)
     {
         if (display is not { Length: 0 })

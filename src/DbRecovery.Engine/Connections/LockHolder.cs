@@ -12,11 +12,23 @@ namespace DbRecovery.Engine.Connections;
 /// <param name="State">active, idle in transaction, …</param>
 /// <param name="TransactionStart">When its transaction began.</param>
 /// <param name="QueryStart">When its current (or last) statement began.</param>
-public sealed record LockHolder(int Pid, string? Role, string? Application, string? State, DateTime? TransactionStart, DateTime? QueryStart)
+public sealed record LockHolder(
+    int Pid,
+    string? Role,
+    string? Application,
+    string? State,
+    DateTime? TransactionStart,
+    DateTime? QueryStart
+)
 {
     /// <inheritdoc />
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"pid {Pid} (role {Role ?? "?"}, application '{Application}', {State ?? "state unknown"}, transaction since {Time(TransactionStart)}, query since {Time(QueryStart)})");
+    public override string ToString() =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"pid {Pid} (role {Role ?? "?"}, application '{Application}', {State ?? "state unknown"}, transaction "
+                + $"since {Time(TransactionStart)}, query since {Time(QueryStart)})"
+        );
 
-    private static string Time(DateTime? time) => time?.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "?";
+    private static string Time(DateTime? time) =>
+        time?.ToUniversalTime().ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "?";
 }

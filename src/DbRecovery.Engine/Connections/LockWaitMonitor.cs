@@ -33,21 +33,36 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
     }
 
     private async Task WatchAsync(
-        ConnectionTarget target, int pid, TimeSpan firstPoll, TimeSpan interval, IRecoveryLog log, CancellationToken stop)
+        ConnectionTarget target,
+        int pid,
+        TimeSpan firstPoll,
+        TimeSpan interval,
+        IRecoveryLog log,
+        CancellationToken stop
+    )
     {
         var waitedSince = (DateTimeOffset?)null;
         try
         {
             await Task.Delay(firstPoll, stop).ConfigureAwait(false);
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.Settings.ConnectionString) { ApplicationName = ConnectionTarget.ApplicationName + " lock monitor" }.ConnectionString);
+            await using var connection = new NpgsqlConnection(
+                new NpgsqlConnectionStringBuilder(target.Settings.ConnectionString)
+                {
+                    ApplicationName = ConnectionTarget.ApplicationName + " lock monitor",
+                }.ConnectionString
+            );
             await connection.OpenAsync(stop).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand("""
+            await using var command = new NpgsqlCommand(
+                """
                 SELECT a.pid, a.usename, a.application_name, a.state, a.xact_start, a.query_start, w.nspname, w.relname
                 FROM pg_stat_activity a
-                LEFT JOIN (SELECT n.nspname, c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+                LEFT JOIN (SELECT n.nspname, c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN
+                    pg_namespace n ON n.oid = c.relnamespace
                            WHERE l.pid = @pid AND NOT l.granted LIMIT 1) w ON true
                 WHERE a.pid = ANY(pg_blocking_pids(@pid)) ORDER BY a.pid
-                """, connection);
+                """,
+                connection
+            );
             command.Parameters.AddWithValue("pid", pid);
             while (!stop.IsCancellationRequested)
             {
@@ -57,9 +72,19 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
                 {
                     while (await reader.ReadAsync(stop).ConfigureAwait(false))
                     {
-                        waitingFor = reader.IsDBNull(6) ? null : new Sql.QualifiedName(reader.GetString(6), reader.GetString(7)).ToString();
-                        holders.Add(new LockHolder(reader.GetInt32(0), Text(reader, 1), Text(reader, 2), Text(reader, 3),
-                            reader.IsDBNull(4) ? null : reader.GetDateTime(4), reader.IsDBNull(5) ? null : reader.GetDateTime(5)));
+                        waitingFor = reader.IsDBNull(6)
+                            ? null
+                            : new Sql.QualifiedName(reader.GetString(6), reader.GetString(7)).ToString();
+                        holders.Add(
+                            new LockHolder(
+                                reader.GetInt32(0),
+                                Text(reader, 1),
+                                Text(reader, 2),
+                                Text(reader, 3),
+                                reader.IsDBNull(4) ? null : reader.GetDateTime(4),
+                                reader.IsDBNull(5) ? null : reader.GetDateTime(5)
+                            )
+                        );
                     }
                 }
 
@@ -69,10 +94,20 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
                     _waitingFor = waitingFor;
                     waitedSince ??= DateTimeOffset.UtcNow - firstPoll;
                     var waited = (DateTimeOffset.UtcNow - waitedSince.Value).TotalSeconds;
-                    var limit = target.LockTimeout is { } timeout ? string.Create(CultureInfo.InvariantCulture, $" of at most {timeout.TotalSeconds:0.#} s") : string.Empty;
-                    log.Progress(new ProgressReport("Waiting for a lock" + (waitingFor is null ? string.Empty : " on " + waitingFor),
-                        string.Create(CultureInfo.InvariantCulture, $"{waited:0} s{limit}, held by {string.Join("; ", holders)}"),
-                        (int)waited, target.LockTimeout is { } t ? (int)Math.Ceiling(t.TotalSeconds) : 0));
+                    var limit = target.LockTimeout is { } timeout
+                        ? string.Create(CultureInfo.InvariantCulture, $" of at most {timeout.TotalSeconds:0.#} s")
+                        : string.Empty;
+                    log.Progress(
+                        new ProgressReport(
+                            "Waiting for a lock" + (waitingFor is null ? string.Empty : " on " + waitingFor),
+                            string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"{waited:0} s{limit}, held by {string.Join("; ", holders)}"
+                            ),
+                            (int)waited,
+                            target.LockTimeout is { } t ? (int)Math.Ceiling(t.TotalSeconds) : 0
+                        )
+                    );
                 }
                 else
                 {
@@ -82,15 +117,15 @@ internal sealed class LockWaitMonitor : IAsyncDisposable
                 await Task.Delay(interval, stop).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (Exception ex)
+            when (ex is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
         {
             // A monitor that cannot connect (connection limit, pooler) only costs the progress report.
             log.Verbose("The lock-wait monitor stopped: " + ex.Message);
         }
     }
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? Text(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -99,8 +99,10 @@ internal static class PostgresUrl
         }
 
         // Npgsql takes several hosts as one comma-separated list, each with its own port.
-        builder.Host = string.Join(',', entries.Select(e =>
-            e.Port is { } p ? $"{e.Host}:{p.ToString(CultureInfo.InvariantCulture)}" : e.Host));
+        builder.Host = string.Join(
+            ',',
+            entries.Select(e => e.Port is { } p ? $"{e.Host}:{p.ToString(CultureInfo.InvariantCulture)}" : e.Host)
+        );
     }
 
     private static (string Host, int? Port) SplitHostPort(string entry)
@@ -145,7 +147,9 @@ internal static class PostgresUrl
 
     private static int ParsePort(string text)
     {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (
+            !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535
+        )
         {
             throw Malformed("the port is not a number from 1 to 65535");
         }
@@ -178,9 +182,13 @@ internal static class PostgresUrl
         if (hostAddress is not null)
         {
             // libpq connects to hostaddr and keeps host for authentication and TLS checks; Npgsql has one host.
-            builder.Host = string.IsNullOrEmpty(builder.Host) || builder.Host == hostAddress
-                ? hostAddress
-                : throw Malformed("hostaddr and a different host were both given; Npgsql connects to one host name or address, so give only one of them");
+            builder.Host =
+                string.IsNullOrEmpty(builder.Host) || builder.Host == hostAddress
+                    ? hostAddress
+                    : throw Malformed(
+                        "hostaddr and a different host were both given; Npgsql connects to one host name or address, "
+                            + "so give only one of them"
+                    );
         }
     }
 
@@ -197,7 +205,9 @@ internal static class PostgresUrl
                     "require" => SslMode.Require,
                     "verify-ca" => SslMode.VerifyCA,
                     "verify-full" => SslMode.VerifyFull,
-                    _ => throw Malformed("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full"),
+                    _ => throw Malformed(
+                        "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full"
+                    ),
                 };
                 break;
             case "host":
@@ -240,7 +250,11 @@ internal static class PostgresUrl
                 // DbRecovery always names its sessions so they are easy to find in pg_stat_activity.
                 break;
             default:
-                throw Malformed($"the query option '{name}' is not supported (supported: sslmode, host, hostaddr, port, dbname, user, password, connect_timeout, sslrootcert, sslcert, sslkey, options, target_session_attrs, keepalives_idle, application_name)");
+                throw Malformed(
+                    $"the query option '{name}' is not supported (supported: sslmode, host, hostaddr, port, dbname, "
+                        + "user, password, connect_timeout, sslrootcert, sslcert, sslkey, options, "
+                        + "target_session_attrs, keepalives_idle, application_name)"
+                );
         }
     }
 
@@ -261,9 +275,20 @@ internal static class PostgresUrl
             }
 
             bytes.AddRange(Encoding.UTF8.GetBytes(text[literalStart..i]));
-            if (i + 2 >= text.Length || !byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var b))
+            if (
+                i + 2 >= text.Length
+                || !byte.TryParse(
+                    text.AsSpan(i + 1, 2),
+                    NumberStyles.AllowHexSpecifier,
+                    CultureInfo.InvariantCulture,
+                    out var b
+                )
+            )
             {
-                throw Malformed($"the {part} has an invalid percent-encoding (a '%' must be followed by two hex digits; write '%25' for a literal '%')");
+                throw Malformed(
+                    $"the {part} has an invalid percent-encoding (a '%' must be followed by two hex digits; write "
+                        + "'%25' for a literal '%')"
+                );
             }
 
             bytes.Add(b);
@@ -282,6 +307,6 @@ internal static class PostgresUrl
         }
     }
 
-    private static RecoveryException Malformed(string detail) => new(
-        "ConnectionStringMalformed", FailureKind.InvalidArgument, $"The postgresql:// URL is malformed: {detail}.");
+    private static RecoveryException Malformed(string detail) =>
+        new("ConnectionStringMalformed", FailureKind.InvalidArgument, $"The postgresql:// URL is malformed: {detail}.");
 }

@@ -18,22 +18,26 @@ public sealed record ColumnConversion
     /// <summary>Its type after.</summary>
     public required string To { get; init; }
 
-    /// <summary>Rows of its table: offline, counted before and after (the same); online, the rows the backfill copied (rows written meanwhile came through the trigger).</summary>
+    /// <summary>
+    /// Rows of its table: offline, counted before and after (the same); online, the rows the backfill copied (rows
+    /// written meanwhile came through the trigger).
+    /// </summary>
     public long Rows { get; init; }
 
     /// <summary>How long its table's rewrite (online: backfill) took, shared by the table's columns.</summary>
     public TimeSpan Duration { get; init; }
 
-    internal static ColumnConversion Of(PlannedColumn column, long rows, TimeSpan duration) => new()
-    {
-        Schema = column.Schema,
-        Table = column.Table,
-        Column = column.Column,
-        From = column.From,
-        To = column.To,
-        Rows = rows,
-        Duration = duration,
-    };
+    internal static ColumnConversion Of(PlannedColumn column, long rows, TimeSpan duration) =>
+        new()
+        {
+            Schema = column.Schema,
+            Table = column.Table,
+            Column = column.Column,
+            From = column.From,
+            To = column.To,
+            Rows = rows,
+            Duration = duration,
+        };
 
     /// <inheritdoc />
     public override string ToString() => $"{Schema}.{Table}.{Column}: {From} -> {To}";

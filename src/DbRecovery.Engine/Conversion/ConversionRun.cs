@@ -14,30 +14,57 @@ namespace DbRecovery.Engine.Conversion;
 /// </summary>
 internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Func<int, Task>? beforeStep) : PlanHooks
 {
-    private readonly List<IGrouping<QualifiedName, PlannedColumn>> _tables = plan.Columns.GroupBy(c => new QualifiedName(c.Schema, c.Table)).ToList();
+    private readonly List<IGrouping<QualifiedName, PlannedColumn>> _tables = plan
+        .Columns.GroupBy(c => new QualifiedName(c.Schema, c.Table))
+        .ToList();
     private readonly Dictionary<QualifiedName, string> _baseline = [];
     private readonly Dictionary<QualifiedName, TimeSpan> _durations = [];
 
     /// <summary>One result per converted column, once the transaction has passed its checks.</summary>
     public IReadOnlyList<ColumnConversion> Results { get; private set; } = [];
 
-    public override Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken) =>
-        beforeStep?.Invoke(index) ?? Task.CompletedTask;
+    public override Task BeforeStepAsync(
+        DatabaseSession session,
+        PlanStep step,
+        int index,
+        CancellationToken cancellationToken
+    ) => beforeStep?.Invoke(index) ?? Task.CompletedTask;
 
-    public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
+    public override async Task AfterStepAsync(
+        DatabaseSession session,
+        PlanStep step,
+        int index,
+        TimeSpan elapsed,
+        CancellationToken cancellationToken
+    )
     {
         if (step.Kind == StepKind.Lock && _baseline.Count == 0)
         {
             for (var i = 0; i < _tables.Count; i++)
             {
-                log.Progress(new ProgressReport("Fingerprinting the converted columns (writes are blocked)", _tables[i].Key.ToString(), i, _tables.Count));
-                _baseline[_tables[i].Key] = await FingerprintAsync(session, _tables[i].Key, _tables[i].ToList(), cancellationToken).ConfigureAwait(false);
+                log.Progress(
+                    new ProgressReport(
+                        "Fingerprinting the converted columns (writes are blocked)",
+                        _tables[i].Key.ToString(),
+                        i,
+                        _tables.Count
+                    )
+                );
+                _baseline[_tables[i].Key] = await FingerprintAsync(
+                        session,
+                        _tables[i].Key,
+                        _tables[i].ToList(),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
             }
         }
         else if (step.Kind == StepKind.Rewrite)
         {
             _durations[step.Targets[0]] = elapsed;
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Target}: rewritten in {elapsed.TotalSeconds:F1} s"));
+            log.Verbose(
+                string.Create(CultureInfo.InvariantCulture, $"{step.Target}: rewritten in {elapsed.TotalSeconds:F1} s")
+            );
         }
     }
 
@@ -47,27 +74,58 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         for (var i = 0; i < _tables.Count; i++)
         {
             var table = _tables[i];
-            log.Progress(new ProgressReport("Checking the converted values before COMMIT", table.Key.ToString(), i, _tables.Count));
-            var after = await FingerprintAsync(session, table.Key, table.ToList(), cancellationToken).ConfigureAwait(false);
+            log.Progress(
+                new ProgressReport(
+                    "Checking the converted values before COMMIT",
+                    table.Key.ToString(),
+                    i,
+                    _tables.Count
+                )
+            );
+            var after = await FingerprintAsync(session, table.Key, table.ToList(), cancellationToken)
+                .ConfigureAwait(false);
             if (after != _baseline[table.Key])
             {
-                throw ConversionCatalogCheck.Failure($"the row count or the values of {table.Key} changed ({_baseline[table.Key]} before, {after} after)");
+                throw ConversionCatalogCheck.Failure(
+                    $"the row count or the values of {table.Key} changed ({_baseline[table.Key]} before, {after} after)"
+                );
             }
 
             rows[table.Key] = long.Parse(after.Split(':')[0], CultureInfo.InvariantCulture);
         }
 
-        await ConversionCatalogCheck.VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken).ConfigureAwait(false);
-        Results = plan.Columns.Select(c => ColumnConversion.Of(c, rows[new QualifiedName(c.Schema, c.Table)], _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)))).ToList();
+        await ConversionCatalogCheck
+            .VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken)
+            .ConfigureAwait(false);
+        Results = plan
+            .Columns.Select(c =>
+                ColumnConversion.Of(
+                    c,
+                    rows[new QualifiedName(c.Schema, c.Table)],
+                    _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table))
+                )
+            )
+            .ToList();
     }
 
     /// <summary>Row count and an order-independent checksum of each column's values as (lower-case) text.</summary>
-    private static async Task<string> FingerprintAsync(DatabaseSession session, QualifiedName table, IReadOnlyList<PlannedColumn> columns, CancellationToken cancellationToken)
+    private static async Task<string> FingerprintAsync(
+        DatabaseSession session,
+        QualifiedName table,
+        IReadOnlyList<PlannedColumn> columns,
+        CancellationToken cancellationToken
+    )
     {
-        var sums = string.Join(", ", columns.Select(c => $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)::text"));
-        await using var command = session.CreateCommand($"SELECT count(*)::text || ':' || concat_ws(':', {sums}) FROM {table.Quoted}");
+        var sums = string.Join(
+            ", ",
+            columns.Select(c =>
+                $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)::text"
+            )
+        );
+        await using var command = session.CreateCommand(
+            $"SELECT count(*)::text || ':' || concat_ws(':', {sums}) FROM {table.Quoted}"
+        );
         command.CommandTimeout = 0;
         return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
-
 }

@@ -11,7 +11,9 @@ public interface IConversionPlan : IOperationPlan
     /// <summary>Columns reached through foreign keys that already have the target type.</summary>
     IReadOnlyList<PlannedColumn> AlreadyConverted { get; }
 
-    /// <summary>Columns of the source type that look related (named like keys) but no foreign key links; not converted.</summary>
+    /// <summary>
+    /// Columns of the source type that look related (named like keys) but no foreign key links; not converted.
+    /// </summary>
     IReadOnlyList<string> NotLinked { get; }
 
     /// <summary>Things the user should know before running it.</summary>

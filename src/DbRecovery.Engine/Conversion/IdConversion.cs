@@ -15,9 +15,18 @@ namespace DbRecovery.Engine.Conversion;
 /// </summary>
 public static class IdConversion
 {
-    /// <summary>Reads the catalog and plans the conversion of <paramref name="roots"/> to <paramref name="targetType"/>.</summary>
-    /// <exception cref="RecoveryException">Unknown table or column, not a key, a target that cannot hold a UUID, or an object the conversion cannot carry.</exception>
-    public static async Task<IdConversionPlan> PlanAsync(ConnectionTarget target, IReadOnlyList<ConversionRoot> roots, string targetType, IRecoveryLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the catalog and plans the conversion of <paramref name="roots"/> to <paramref name="targetType"/>.
+    /// </summary>
+    /// <exception cref="RecoveryException">Unknown table or column, not a key, a target that cannot hold a UUID, or an
+    /// object the conversion cannot carry.</exception>
+    public static async Task<IdConversionPlan> PlanAsync(
+        ConnectionTarget target,
+        IReadOnlyList<ConversionRoot> roots,
+        string targetType,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         await using var session = await DatabaseSession.OpenAsync(target, log, cancellationToken).ConfigureAwait(false);
         await using var transaction = await session.BeginReadOnlyAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +49,9 @@ public static class IdConversion
         return plan;
     }
 
-    /// <summary>Applies <paramref name="plan"/> with the one executor; returns one result per converted column.</summary>
+    /// <summary>
+    /// Applies <paramref name="plan"/> with the one executor; returns one result per converted column.
+    /// </summary>
     /// <param name="target">The database, with the lock timeout its sessions use.</param>
     /// <param name="plan">The approved plan.</param>
     /// <param name="journal">The journal and what to record.</param>
@@ -48,8 +59,13 @@ public static class IdConversion
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <param name="beforeStep">For fault-injection tests: runs before each step with its index.</param>
     public static async Task<IReadOnlyList<ColumnConversion>> ApplyAsync(
-        ConnectionTarget target, IdConversionPlan plan, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken,
-        Func<int, Task>? beforeStep = null)
+        ConnectionTarget target,
+        IdConversionPlan plan,
+        JournalContext journal,
+        IRecoveryLog log,
+        CancellationToken cancellationToken,
+        Func<int, Task>? beforeStep = null
+    )
     {
         ArgumentNullException.ThrowIfNull(plan);
         var run = new ConversionRun(plan, log, beforeStep);
@@ -57,8 +73,14 @@ public static class IdConversion
         return run.Results;
     }
 
-    /// <summary>varchar to uuid: every value must be a UUID; otherwise the count and the first offending rows, nothing changed.</summary>
-    internal static async Task CheckUuidValuesAsync(DatabaseSession session, IReadOnlyList<PlannedColumn> columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// varchar to uuid: every value must be a UUID; otherwise the count and the first offending rows, nothing changed.
+    /// </summary>
+    internal static async Task CheckUuidValuesAsync(
+        DatabaseSession session,
+        IReadOnlyList<PlannedColumn> columns,
+        CancellationToken cancellationToken
+    )
     {
         const string UuidPattern = "^[{]?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}[}]?$";
         var examples = new List<string>();
@@ -68,7 +90,9 @@ public static class IdConversion
             var quoted = SqlIdentifier.Quote(column.Column);
             var table = SqlIdentifier.Quote(column.Schema, column.Table);
             await using var command = session.CreateCommand(
-                $"SELECT count(*) OVER (), ctid::text, {quoted}::text FROM {table} WHERE {quoted} IS NOT NULL AND {quoted}::text !~* @pattern LIMIT 5");
+                $"SELECT count(*) OVER (), ctid::text, {quoted}::text FROM {table} WHERE {quoted} IS NOT NULL AND "
+                    + $"{quoted}::text !~* @pattern LIMIT 5"
+            );
             command.Parameters.AddWithValue("pattern", UuidPattern);
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -77,14 +101,21 @@ public static class IdConversion
             {
                 total += first ? reader.GetInt64(0) : 0;
                 first = false;
-                examples.Add($"{column.Schema}.{column.Table}.{column.Column} row {reader.GetString(1)}: '{reader.GetString(2)}'");
+                examples.Add(
+                    $"{column.Schema}.{column.Table}.{column.Column} row {reader.GetString(1)}: '{reader.GetString(2)}'"
+                );
             }
         }
 
         if (examples.Count > 0)
         {
-            throw new RecoveryException("InvalidUuidValues", FailureKind.InvalidData,
-                $"{total} values are not UUIDs, so the columns cannot become uuid; nothing was changed. First ones: {string.Join("; ", examples)}.", examples[0]);
+            throw new RecoveryException(
+                "InvalidUuidValues",
+                FailureKind.InvalidData,
+                $"{total} values are not UUIDs, so the columns cannot become uuid; nothing was changed. First ones: "
+                    + $"{string.Join("; ", examples)}.",
+                examples[0]
+            );
         }
     }
 }

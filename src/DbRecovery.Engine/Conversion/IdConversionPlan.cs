@@ -16,7 +16,9 @@ public sealed record IdConversionPlan : IConversionPlan
     /// <summary>Columns reached through foreign keys that already have the target type.</summary>
     public IReadOnlyList<PlannedColumn> AlreadyConverted { get; init; } = [];
 
-    /// <summary>Columns of the source type that look related (named like keys) but no foreign key links; not converted.</summary>
+    /// <summary>
+    /// Columns of the source type that look related (named like keys) but no foreign key links; not converted.
+    /// </summary>
     public IReadOnlyList<string> NotLinked { get; init; } = [];
 
     /// <summary>Things the user should know (PL/pgSQL bodies that mention a converted column, …).</summary>
@@ -38,10 +40,12 @@ public sealed record IdConversionPlan : IConversionPlan
     public IReadOnlyList<PlanStep> InverseSteps { get; init; } = [];
 
     /// <summary>Foreign keys and their definitions as they must be after the conversion.</summary>
-    public IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedForeignKeys { get; init; } = new Dictionary<(QualifiedName, string), string>();
+    public IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedForeignKeys { get; init; } =
+        new Dictionary<(QualifiedName, string), string>();
 
     /// <summary>Views and their definitions as they must be after the conversion.</summary>
-    public IReadOnlyDictionary<QualifiedName, string> ExpectedViews { get; init; } = new Dictionary<QualifiedName, string>();
+    public IReadOnlyDictionary<QualifiedName, string> ExpectedViews { get; init; } =
+        new Dictionary<QualifiedName, string>();
 
     /// <summary>Whether there is anything to do.</summary>
     public bool IsEmpty => Steps.Count == 0;
@@ -50,7 +54,8 @@ public sealed record IdConversionPlan : IConversionPlan
     public long DiskNeededBytes => Rewrites.Sum(r => r.SizeBytes);
 
     /// <summary>The inverse as a plan of its own.</summary>
-    public IOperationPlan Inverse => new OperationPlan("Inverse: convert the columns back to their original types", InverseSteps);
+    public IOperationPlan Inverse =>
+        new OperationPlan("Inverse: convert the columns back to their original types", InverseSteps);
 
     /// <summary>The whole conversion as one reviewable SQL script.</summary>
     public string ToScript(TimeSpan lockTimeout) => PlanScript.Render(this, lockTimeout);

@@ -27,6 +27,11 @@ public sealed record PlannedColumn
     /// <summary>Whether the user named it (a key); otherwise it was reached through foreign keys.</summary>
     public bool IsRoot { get; init; }
 
+    /// <summary>
+    /// The sequence a serial column owns, when the conversion widens it too (an identity's follows its column).
+    /// </summary>
+    public string? Sequence { get; init; }
+
     /// <summary>The planner's row estimate for its table.</summary>
     public long EstimatedRows { get; init; }
 

@@ -5,6 +5,14 @@ namespace DbRecovery.Engine.Conversion;
 /// <param name="Table">The table.</param>
 /// <param name="Columns">How many of its columns change (one rewrite for all of them).</param>
 /// <param name="EstimatedRows">The planner's row estimate.</param>
-/// <param name="SizeBytes">Its size with indexes and TOAST; the rewrite needs about as much again free on the server.</param>
+/// <param name="SizeBytes">Its size with indexes and TOAST; the rewrite needs about as much again free on the
+/// server.</param>
 /// <param name="Lock">The lock it is held under until COMMIT.</param>
-public sealed record TableRewrite(string Schema, string Table, int Columns, long EstimatedRows, long SizeBytes, string Lock = "ACCESS EXCLUSIVE");
+public sealed record TableRewrite(
+    string Schema,
+    string Table,
+    int Columns,
+    long EstimatedRows,
+    long SizeBytes,
+    string Lock = "ACCESS EXCLUSIVE"
+);

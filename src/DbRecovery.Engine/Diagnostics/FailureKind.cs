@@ -1,6 +1,8 @@
 namespace DbRecovery.Engine.Diagnostics;
 
-/// <summary>What kind of failure a <see cref="RecoveryException"/> reports; hosts map it to their own categories.</summary>
+/// <summary>
+/// What kind of failure a <see cref="RecoveryException"/> reports; hosts map it to their own categories.
+/// </summary>
 public enum FailureKind
 {
     /// <summary>The caller's input is malformed or out of range.</summary>

@@ -6,22 +6,14 @@ public sealed class NullRecoveryLog : IRecoveryLog
     /// <summary>The shared instance.</summary>
     public static readonly NullRecoveryLog Instance = new();
 
-    private NullRecoveryLog()
-    {
-    }
+    private NullRecoveryLog() { }
 
     /// <inheritdoc />
-    public void Verbose(string message)
-    {
-    }
+    public void Verbose(string message) { }
 
     /// <inheritdoc />
-    public void Warning(string message)
-    {
-    }
+    public void Warning(string message) { }
 
     /// <inheritdoc />
-    public void Progress(ProgressReport report)
-    {
-    }
+    public void Progress(ProgressReport report) { }
 }

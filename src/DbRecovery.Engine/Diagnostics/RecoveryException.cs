@@ -12,7 +12,13 @@ public sealed class RecoveryException : Exception
     /// <param name="message">What went wrong and what to do about it.</param>
     /// <param name="target">The object the failure concerns, safe to display.</param>
     /// <param name="innerException">The underlying failure, if any.</param>
-    public RecoveryException(string errorId, FailureKind kind, string message, object? target = null, Exception? innerException = null)
+    public RecoveryException(
+        string errorId,
+        FailureKind kind,
+        string message,
+        object? target = null,
+        Exception? innerException = null
+    )
         : base(message, innerException)
     {
         ErrorId = errorId;

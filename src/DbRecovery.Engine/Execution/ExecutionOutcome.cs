@@ -19,11 +19,14 @@ public static class ExecutionOutcome
     public static string ValidationFailed(string target) => $"Committed; validation failed on {target}";
 
     /// <summary>An external program failed.</summary>
-    public static string ExternalFailed(int exitCode, string state) => $"External step failed (exit {exitCode}); database state: {state}";
+    public static string ExternalFailed(int exitCode, string state) =>
+        $"External step failed (exit {exitCode}); database state: {state}";
 
     /// <summary>An external program was stopped or could not run.</summary>
-    public static string ExternalInterrupted(string why, string state) => $"External step interrupted ({why}); database state: {state}";
+    public static string ExternalInterrupted(string why, string state) =>
+        $"External step interrupted ({why}); database state: {state}";
 
     /// <summary>Something after a COMMIT failed: the committed part stays.</summary>
-    public static string PartlyCommitted(string committed, string failed) => $"Partly committed ({committed}); then failed: {failed}";
+    public static string PartlyCommitted(string committed, string failed) =>
+        $"Partly committed ({committed}); then failed: {failed}";
 }

@@ -24,16 +24,26 @@ public static class PlanExecutor
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <paramref name="plan"/> on <paramref name="target"/>.</summary>
-    /// <exception cref="RecoveryException">The lock is held elsewhere, a step failed, or a check of the hooks failed; the journal says what was left.</exception>
+    /// <exception cref="RecoveryException">The lock is held elsewhere, a step failed, or a check of the hooks failed;
+    /// the journal says what was left.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the journal says what was left.</exception>
-    public static async Task RunAsync(ConnectionTarget target, IOperationPlan plan, JournalContext journal, PlanHooks hooks, IRecoveryLog log, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        ConnectionTarget target,
+        IOperationPlan plan,
+        JournalContext journal,
+        PlanHooks hooks,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(hooks);
         var guarded = target.LockTimeout is null ? target.WithLockTimeout(DefaultLockTimeout) : target;
-        await using var session = await DatabaseSession.OpenAsync(guarded, log, cancellationToken).ConfigureAwait(false);
+        await using var session = await DatabaseSession
+            .OpenAsync(guarded, log, cancellationToken)
+            .ConfigureAwait(false);
         await RecoveryLock.AcquireAsync(session, cancellationToken).ConfigureAwait(false);
         var started = journal.Start(guarded.DisplayName, guarded.Username, plan.Steps.Select(s => s.Display).ToList());
         var run = new Run(plan, session, hooks, log);
@@ -41,14 +51,21 @@ public static class PlanExecutor
         {
             foreach (var phase in Phases(plan.Steps))
             {
-                using var locked = phase[0].Step.Phase is StepPhase.AfterCommit or StepPhase.Online ? null : run.Locking();
-                await (phase[0].Step.Phase switch
-                {
-                    StepPhase.InTransaction => run.WithLockRetryAsync(() => run.TransactionAsync(phase, cancellationToken), cancellationToken),
-                    StepPhase.Online => run.OnlineAsync(phase, cancellationToken),
-                    StepPhase.AfterCommit => run.AfterCommitAsync(phase, journal.Operation, cancellationToken),
-                    _ => run.ExternalAsync(phase, cancellationToken),
-                }).ConfigureAwait(false);
+                using var locked = phase[0].Step.Phase is StepPhase.AfterCommit or StepPhase.Online
+                    ? null
+                    : run.Locking();
+                await (
+                    phase[0].Step.Phase switch
+                    {
+                        StepPhase.InTransaction => run.WithLockRetryAsync(
+                            () => run.TransactionAsync(phase, cancellationToken),
+                            cancellationToken
+                        ),
+                        StepPhase.Online => run.OnlineAsync(phase, cancellationToken),
+                        StepPhase.AfterCommit => run.AfterCommitAsync(phase, journal.Operation, cancellationToken),
+                        _ => run.ExternalAsync(phase, cancellationToken),
+                    }
+                ).ConfigureAwait(false);
             }
 
             run.Outcome = ExecutionOutcome.Committed;
@@ -56,12 +73,23 @@ public static class PlanExecutor
         catch (Exception ex)
         {
             run.Error = ex is OperationCanceledException ? "Canceled by the user." : ex.Message;
-            run.Outcome ??= run.Committed.Count == 0 ? ExecutionOutcome.RolledBack : ExecutionOutcome.PartlyCommitted(string.Join("; ", run.Committed), ex.Message);
+            run.Outcome ??=
+                run.Committed.Count == 0
+                    ? ExecutionOutcome.RolledBack
+                    : ExecutionOutcome.PartlyCommitted(string.Join("; ", run.Committed), ex.Message);
             throw;
         }
         finally
         {
-            journal.Journal.Append(started with { CompletedAt = DateTimeOffset.UtcNow, Outcome = run.Outcome ?? ExecutionOutcome.RolledBack, Error = run.Error, LockWindow = run.LockWindow });
+            journal.Journal.Append(
+                started with
+                {
+                    CompletedAt = DateTimeOffset.UtcNow,
+                    Outcome = run.Outcome ?? ExecutionOutcome.RolledBack,
+                    Error = run.Error,
+                    LockWindow = run.LockWindow,
+                }
+            );
         }
     }
 
@@ -70,7 +98,11 @@ public static class PlanExecutor
         var phases = new List<List<(PlanStep, int)>>();
         for (var i = 0; i < steps.Count; i++)
         {
-            if (i == 0 || steps[i].Phase != steps[i - 1].Phase || steps[i].Phase is StepPhase.External or StepPhase.Online)
+            if (
+                i == 0
+                || steps[i].Phase != steps[i - 1].Phase
+                || steps[i].Phase is StepPhase.External or StepPhase.Online
+            )
             {
                 phases.Add([]);
             }
@@ -83,8 +115,11 @@ public static class PlanExecutor
 
     private static async Task ExecuteAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
     {
-        var sql = step as SqlStep ?? throw new InvalidOperationException(
-            $"'{step.Action}' is a {step.GetType().Name}, which cannot run in phase {step.Phase}.");
+        var sql =
+            step as SqlStep
+            ?? throw new InvalidOperationException(
+                $"'{step.Action}' is a {step.GetType().Name}, which cannot run in phase {step.Phase}."
+            );
         await using var command = session.CreateCommand(sql.SecretStatement ?? sql.Statement, sql.Display);
 
         // A step runs as long as its work takes (a rewrite, an index build, a validation of millions of rows): its
@@ -106,7 +141,10 @@ public static class PlanExecutor
 
         public string? Error { get; set; }
 
-        /// <summary>How long the plan held the locks of its changes: its transactions and external commands, not the work after COMMIT.</summary>
+        /// <summary>
+        /// How long the plan held the locks of its changes: its transactions and external commands, not the work after
+        /// COMMIT.
+        /// </summary>
         public TimeSpan LockWindow { get; private set; }
 
         public IDisposable Locking() => new LockTimer(this);
@@ -115,14 +153,18 @@ public static class PlanExecutor
         {
             try
             {
-                await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await session
+                    .Connection.BeginTransactionAsync(cancellationToken)
+                    .ConfigureAwait(false);
                 foreach (var (step, index) in steps)
                 {
                     await hooks.BeforeStepAsync(session, step, index, cancellationToken).ConfigureAwait(false);
                     log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
                     var watch = System.Diagnostics.Stopwatch.StartNew();
                     await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
-                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                    await hooks
+                        .AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 await hooks.BeforeCommitAsync(session, cancellationToken).ConfigureAwait(false);
@@ -134,7 +176,13 @@ public static class PlanExecutor
                 throw session.Failure(ex);
             }
 
-            Committed.Add(string.Create(CultureInfo.InvariantCulture, $"{steps.Count} statement(s) on {string.Join(", ", steps.SelectMany(s => s.Step.Targets).Distinct().Take(3))}"));
+            Committed.Add(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{steps.Count} statement(s) on "
+                        + $"{string.Join(", ", steps.SelectMany(s => s.Step.Targets).Distinct().Take(3))}"
+                )
+            );
         }
 
         /// <summary>
@@ -153,9 +201,16 @@ public static class PlanExecutor
                 }
                 catch (RecoveryException ex) when (ex.ErrorId == "LockTimeout" && tries < hooks.LockAttempts)
                 {
-                    var pause = TimeSpan.FromMilliseconds(Math.Min(250 * Math.Pow(2, tries - 1), 10_000) * (0.75 + (Random.Shared.NextDouble() / 2)));
-                    log.Verbose(string.Create(CultureInfo.InvariantCulture,
-                        $"A lock was not granted within lock_timeout (try {tries} of {hooks.LockAttempts}); trying again in {pause.TotalSeconds:F1} s"));
+                    var pause = TimeSpan.FromMilliseconds(
+                        Math.Min(250 * Math.Pow(2, tries - 1), 10_000) * (0.75 + (Random.Shared.NextDouble() / 2))
+                    );
+                    log.Verbose(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"A lock was not granted within lock_timeout (try {tries} of {hooks.LockAttempts}); "
+                                + $"trying again in {pause.TotalSeconds:F1} s"
+                        )
+                    );
                     await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -166,7 +221,8 @@ public static class PlanExecutor
             foreach (var (step, index) in steps)
             {
                 log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
-                await WithLockRetryAsync(() => OnlineStepAsync(step, index, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await WithLockRetryAsync(() => OnlineStepAsync(step, index, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
                 Committed.Add(step.Action);
             }
         }
@@ -180,7 +236,9 @@ public static class PlanExecutor
                 if (step is ProceduralStep procedure)
                 {
                     await procedure.RunAsync(session, log, cancellationToken).ConfigureAwait(false);
-                    await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                    await hooks
+                        .AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken)
+                        .ConfigureAwait(false);
                     return;
                 }
 
@@ -188,7 +246,9 @@ public static class PlanExecutor
                     ? await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
                     : null;
                 await ExecuteAsync(session, step, cancellationToken).ConfigureAwait(false);
-                await hooks.AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken).ConfigureAwait(false);
+                await hooks
+                    .AfterStepAsync(session, step, index, watch.Elapsed, cancellationToken)
+                    .ConfigureAwait(false);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -200,65 +260,97 @@ public static class PlanExecutor
             }
         }
 
-        public async Task AfterCommitAsync(List<(PlanStep Step, int Index)> steps, string operation, CancellationToken cancellationToken)
+        public async Task AfterCommitAsync(
+            List<(PlanStep Step, int Index)> steps,
+            string operation,
+            CancellationToken cancellationToken
+        )
         {
             var done = 0;
             using var slots = new SemaphoreSlim(AfterCommitConnections);
             var failures = new List<(PlanStep Step, Exception Error)>();
             // Steps on one table run one after another (VALIDATE and ANALYZE take SHARE UPDATE EXCLUSIVE, which
             // conflicts with itself); tables run in parallel.
-            await Task.WhenAll(steps.GroupBy(s => s.Step.Targets.FirstOrDefault()).Select(async group =>
-            {
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    foreach (var item in group)
-                    {
-                        try
+            await Task.WhenAll(
+                    steps
+                        .GroupBy(s => s.Step.Targets.FirstOrDefault())
+                        .Select(async group =>
                         {
-                            await using var own = await DatabaseSession.OpenAsync(session.Target, log, cancellationToken).ConfigureAwait(false);
+                            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                             try
                             {
-                                if (hooks.WaitsForLocksAfterCommit)
+                                foreach (var item in group)
                                 {
-                                    await own.SetLockTimeoutAsync(null, cancellationToken).ConfigureAwait(false);
+                                    try
+                                    {
+                                        await using var own = await DatabaseSession
+                                            .OpenAsync(session.Target, log, cancellationToken)
+                                            .ConfigureAwait(false);
+                                        try
+                                        {
+                                            if (hooks.WaitsForLocksAfterCommit)
+                                            {
+                                                await own.SetLockTimeoutAsync(null, cancellationToken)
+                                                    .ConfigureAwait(false);
+                                            }
+
+                                            await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
+                                        }
+                                        catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+                                        {
+                                            throw own.Failure(ex);
+                                        }
+
+                                        log.Progress(
+                                            new ProgressReport(
+                                                plan.Operation + ": after COMMIT",
+                                                item.Step.Action,
+                                                Interlocked.Increment(ref done),
+                                                steps.Count
+                                            )
+                                        );
+                                    }
+                                    catch (Exception ex) when (ex is RecoveryException)
+                                    {
+                                        lock (failures)
+                                        {
+                                            failures.Add((item.Step, ex));
+                                        }
+                                    }
                                 }
-
-                                await ExecuteAsync(own, item.Step, cancellationToken).ConfigureAwait(false);
                             }
-                            catch (Exception ex) when (DatabaseSession.IsConnectionFailure(ex))
+                            finally
                             {
-                                throw own.Failure(ex);
+                                slots.Release();
                             }
-
-                            log.Progress(new ProgressReport(plan.Operation + ": after COMMIT", item.Step.Action, Interlocked.Increment(ref done), steps.Count));
-                        }
-                        catch (Exception ex) when (ex is RecoveryException)
-                        {
-                            lock (failures)
-                            {
-                                failures.Add((item.Step, ex));
-                            }
-                        }
-                    }
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            })).ConfigureAwait(false);
+                        })
+                )
+                .ConfigureAwait(false);
             if (failures.Count == 0)
             {
                 return;
             }
 
             var (step, error) = failures.OrderBy(f => steps.FindIndex(s => s.Step == f.Step)).First();
-            var interrupted = failures.All(f => f.Error is RecoveryException { Kind: FailureKind.ResourceBusy or FailureKind.ConnectionError or FailureKind.Timeout });
+            var interrupted = failures.All(f =>
+                f.Error
+                    is RecoveryException
+                    {
+                        Kind: FailureKind.ResourceBusy or FailureKind.ConnectionError or FailureKind.Timeout
+                    }
+            );
             Outcome = interrupted ? ExecutionOutcome.ValidationPending : ExecutionOutcome.ValidationFailed(step.Target);
-            throw new RecoveryException("ValidationFailed", FailureKind.InvalidOperation,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"The change is committed, but {failures.Count} step(s) after COMMIT failed, first '{step.Action}': {error.Message} Run the same {operation} again to finish."),
-                step.Target, error);
+            throw new RecoveryException(
+                "ValidationFailed",
+                FailureKind.InvalidOperation,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The change is committed, but {failures.Count} step(s) after COMMIT failed, first "
+                        + $"'{step.Action}': {error.Message} Run the same {operation} again to finish."
+                ),
+                step.Target,
+                error
+            );
         }
 
         public async Task ExternalAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
@@ -270,11 +362,16 @@ public static class PlanExecutor
                 ExternalResult result;
                 try
                 {
-                    result = await hooks.RunExternalAsync((ExternalStep)step, log, cancellationToken).ConfigureAwait(false);
+                    result = await hooks
+                        .RunExternalAsync((ExternalStep)step, log, cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    Outcome = ExecutionOutcome.ExternalInterrupted(ex is OperationCanceledException ? "canceled" : ex.Message, await StateAfterAsync(step).ConfigureAwait(false));
+                    Outcome = ExecutionOutcome.ExternalInterrupted(
+                        ex is OperationCanceledException ? "canceled" : ex.Message,
+                        await StateAfterAsync(step).ConfigureAwait(false)
+                    );
                     throw;
                 }
 
@@ -289,15 +386,21 @@ public static class PlanExecutor
             }
         }
 
-        /// <summary>What the database holds after an external step failed, read with a timeout of its own (the run's token may be cancelled).</summary>
+        /// <summary>
+        /// What the database holds after an external step failed, read with a timeout of its own (the run's token may
+        /// be cancelled).
+        /// </summary>
         private async Task<string> StateAfterAsync(PlanStep step)
         {
             using var cleanup = new CancellationTokenSource(CleanupTimeout);
             try
             {
-                return step.StateIfFailed ?? await hooks.DescribeStateAsync(session, cleanup.Token).ConfigureAwait(false) ?? "unknown: inspect it before going on";
+                return step.StateIfFailed
+                    ?? await hooks.DescribeStateAsync(session, cleanup.Token).ConfigureAwait(false)
+                    ?? "unknown: inspect it before going on";
             }
-            catch (Exception ex) when (ex is RecoveryException or OperationCanceledException || DatabaseSession.IsConnectionFailure(ex))
+            catch (Exception ex)
+                when (ex is RecoveryException or OperationCanceledException || DatabaseSession.IsConnectionFailure(ex))
             {
                 return "unknown (it could not be read: " + ex.Message + "); inspect it before going on";
             }

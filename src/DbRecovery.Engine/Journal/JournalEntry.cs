@@ -1,6 +1,8 @@
 namespace DbRecovery.Engine.Journal;
 
-/// <summary>One state-changing operation as the journal records it. No secrets: targets are shown without passwords.</summary>
+/// <summary>
+/// One state-changing operation as the journal records it. No secrets: targets are shown without passwords.
+/// </summary>
 public sealed record JournalEntry
 {
     /// <summary>Identifies the operation; its start and completion lines share it.</summary>
@@ -30,13 +32,18 @@ public sealed record JournalEntry
     /// <summary>The SQL it ran (or the command it ran).</summary>
     public IReadOnlyList<string> Sql { get; init; } = [];
 
-    /// <summary>Started, then how it ended: Committed, RolledBack, "Committed; validation pending", "External step failed (exit 1); database state: …", ….</summary>
+    /// <summary>
+    /// Started, then how it ended: Committed, RolledBack, "Committed; validation pending", "External step failed (exit
+    /// 1); database state: …", ….
+    /// </summary>
     public required string Outcome { get; init; }
 
     /// <summary>What went wrong, when it failed.</summary>
     public string? Error { get; init; }
 
-    /// <summary>The process that ran it, so a reader can tell an interrupted operation from one still running.</summary>
+    /// <summary>
+    /// The process that ran it, so a reader can tell an interrupted operation from one still running.
+    /// </summary>
     public int? ProcessId { get; init; }
 
     /// <summary>The machine that ran it.</summary>
@@ -48,7 +55,9 @@ public sealed record JournalEntry
     /// <summary>Whether it ran on a rehearsal copy (Invoke-RecoveryPlan -Rehearse), not on the database.</summary>
     public bool Rehearsal { get; init; }
 
-    /// <summary>How long it held the locks of its changes (its transactions and external commands), once completed.</summary>
+    /// <summary>
+    /// How long it held the locks of its changes (its transactions and external commands), once completed.
+    /// </summary>
     public TimeSpan? LockWindow { get; init; }
 
     /// <summary>How long it took, once completed.</summary>

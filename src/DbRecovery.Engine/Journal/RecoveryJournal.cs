@@ -14,13 +14,22 @@ public sealed class RecoveryJournal
 
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>Opens the journal at <paramref name="path"/>, or at $DBRECOVERY_JOURNAL, or at ~/.dbrecovery/journal.jsonl.</summary>
+    /// <summary>
+    /// Opens the journal at <paramref name="path"/>, or at $DBRECOVERY_JOURNAL, or at ~/.dbrecovery/journal.jsonl.
+    /// </summary>
     public RecoveryJournal(string? path = null)
     {
         var configured = Environment.GetEnvironmentVariable(PathVariable);
-        Path = path ?? (string.IsNullOrEmpty(configured)
-            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dbrecovery", "journal.jsonl")
-            : configured);
+        Path = path
+            ?? (
+                string.IsNullOrEmpty(configured)
+                    ? System.IO.Path.Combine(
+                        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                        ".dbrecovery",
+                        "journal.jsonl"
+                    )
+                    : configured
+            );
     }
 
     /// <summary>The journal file.</summary>
@@ -35,11 +44,22 @@ public sealed class RecoveryJournal
             var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
             if (!Directory.Exists(folder))
             {
-                _ = OperatingSystem.IsWindows() ? Directory.CreateDirectory(folder) : Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                _ = OperatingSystem.IsWindows()
+                    ? Directory.CreateDirectory(folder)
+                    : Directory.CreateDirectory(
+                        folder,
+                        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    );
             }
 
-            // The journal holds the incident's SQL and who ran it: readable by its owner only (0600) where the OS has modes.
-            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+            // The journal holds the incident's SQL and who ran it: readable by its owner only (0600) where the OS has
+            // modes.
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.Append,
+                Access = FileAccess.Write,
+                Share = FileShare.Read,
+            };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -54,8 +74,13 @@ public sealed class RecoveryJournal
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new RecoveryException(
-                "JournalWriteFailed", FailureKind.InvalidOperation,
-                $"The journal '{Path}' could not be written ({ex.Message}); the operation was not run. Pass -JournalPath or set ${PathVariable} to a writable file.", Path, ex);
+                "JournalWriteFailed",
+                FailureKind.InvalidOperation,
+                $"The journal '{Path}' could not be written ({ex.Message}); the operation was not run. Pass "
+                    + $"-JournalPath or set ${PathVariable} to a writable file.",
+                Path,
+                ex
+            );
         }
     }
 
@@ -89,11 +114,18 @@ public sealed class RecoveryJournal
             JournalEntry entry;
             try
             {
-                entry = JsonSerializer.Deserialize<JournalEntry>(line, Options) ?? throw new JsonException("empty entry");
+                entry = JsonSerializer.Deserialize<JournalEntry>(line, Options)
+                    ?? throw new JsonException("empty entry");
             }
             catch (JsonException ex)
             {
-                throw new RecoveryException("JournalInvalid", FailureKind.InvalidData, $"Line {lineNumber} of the journal '{Path}' is not a journal entry: {ex.Message}", Path, ex);
+                throw new RecoveryException(
+                    "JournalInvalid",
+                    FailureKind.InvalidData,
+                    $"Line {lineNumber} of the journal '{Path}' is not a journal entry: {ex.Message}",
+                    Path,
+                    ex
+                );
             }
 
             if (!entries.ContainsKey(entry.Id))
@@ -108,9 +140,15 @@ public sealed class RecoveryJournal
     }
 
     private static JournalEntry MarkInterrupted(JournalEntry entry) =>
-        entry.Outcome == "Started" && entry.CompletedAt is null && entry.ProcessId is { } pid
-            && string.Equals(entry.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase) && !IsRunning(pid, entry.StartedAt)
-            ? entry with { Outcome = Interrupted }
+        entry.Outcome == "Started"
+        && entry.CompletedAt is null
+        && entry.ProcessId is { } pid
+        && string.Equals(entry.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        && !IsRunning(pid, entry.StartedAt)
+            ? entry with
+            {
+                Outcome = Interrupted,
+            }
             : entry;
 
     private static bool IsRunning(int pid, DateTimeOffset startedAt)
@@ -122,7 +160,13 @@ public sealed class RecoveryJournal
             // A pid reused by a process started after the operation is not the operation's process.
             return !process.HasExited && process.StartTime.ToUniversalTime() <= startedAt.UtcDateTime;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        catch (Exception ex)
+            when (ex
+                    is ArgumentException
+                        or InvalidOperationException
+                        or System.ComponentModel.Win32Exception
+                        or NotSupportedException
+            )
         {
             return false;
         }

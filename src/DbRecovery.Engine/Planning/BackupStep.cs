@@ -1,6 +1,8 @@
 namespace DbRecovery.Engine.Planning;
 
-/// <summary>Backs the database up (pg_dump with a manifest) into the folder the script names <c>$BackupPath</c>.</summary>
+/// <summary>
+/// Backs the database up (pg_dump with a manifest) into the folder the script names <c>$BackupPath</c>.
+/// </summary>
 public sealed record BackupStep : RecoveryStep
 {
     /// <inheritdoc />

@@ -13,10 +13,14 @@ public sealed record CheckStep : RecoveryStep
     public override RecoveryStepKind Kind => RecoveryStepKind.Verify;
 
     /// <inheritdoc />
-    public override string Invocation(string? connection) => Cmdlet("Test-RecoveryState", connection,
-        $"-Path {Quote(Project)}"
-        + (ExpectedColumnTypes.Count > 0 ? $" -ExpectColumnType {QuoteAll(ExpectedColumnTypes)}" : string.Empty)
-        + " -FailOnError");
+    public override string Invocation(string? connection) =>
+        Cmdlet(
+            "Test-RecoveryState",
+            connection,
+            $"-Path {Quote(Project)}"
+                + (ExpectedColumnTypes.Count > 0 ? $" -ExpectColumnType {QuoteAll(ExpectedColumnTypes)}" : string.Empty)
+                + " -FailOnError"
+        );
 
     /// <summary>Its checks are the script's output.</summary>
     public override string ScriptLine(string connection, bool rehearse) => Invocation(connection);

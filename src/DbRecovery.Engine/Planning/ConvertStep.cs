@@ -9,7 +9,9 @@ public sealed record ConvertStep : RecoveryStep
     /// <summary>The key columns.</summary>
     public required IReadOnlyList<ColumnReference> Keys { get; init; }
 
-    /// <summary>Whether every key is its table's single-column primary key (Convert-IdColumns' default column).</summary>
+    /// <summary>
+    /// Whether every key is its table's single-column primary key (Convert-IdColumns' default column).
+    /// </summary>
     public bool PrimaryKeys { get; init; }
 
     /// <summary>The type they get.</summary>

@@ -18,10 +18,15 @@ public static class ExactHead
     /// What a recovered database is judged by, exactly: the head real Alembic builds from empty, and the key types the
     /// application's models declare (env.py's target_metadata built with create_all()), which win over the revisions'.
     /// </summary>
-    /// <returns>The head (null with Alembic's error when even the resolution does not help) and the declared keys.</returns>
+    /// <returns>The head (null with Alembic's error when even the resolution does not help) and the declared
+    /// keys.</returns>
     public static async Task<(SchemaState? Head, string? Error, IReadOnlyList<string> DeclaredKeys)> ReferenceAsync(
-        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log,
-        CancellationToken cancellationToken)
+        AlembicHistory history,
+        AlembicCli cli,
+        ConnectionTarget scratch,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         var models = await ModelSchema.BuildAsync(cli, scratch, log, cancellationToken).ConfigureAwait(false);
         var (head, error) = await BuildAsync(history, cli, scratch, log, cancellationToken).ConfigureAwait(false);
@@ -32,13 +37,18 @@ public static class ExactHead
     /// does not help.</summary>
     /// <exception cref="RecoveryException">The scratch database is not empty (<c>ScratchNotEmpty</c>).</exception>
     public static async Task<(SchemaState? Head, string? Error)> BuildAsync(
-        AlembicHistory history, AlembicCli cli, ConnectionTarget scratch, IRecoveryLog log,
-        CancellationToken cancellationToken)
+        AlembicHistory history,
+        AlembicCli cli,
+        ConnectionTarget scratch,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(log);
         var contradictions = HistoryContradiction.Find(StaticReplay.Run(history)).ToList();
-        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken)
+        var initialSchemas = await ScratchDatabase
+            .EnsureEmptyAsync(scratch, log, cancellationToken)
             .ConfigureAwait(false);
         try
         {
@@ -48,8 +58,9 @@ public static class ExactHead
                 for (var i = 0; i < revisions.Count; i++)
                 {
                     var revision = revisions[i].Revision;
-                    log.Progress(new ProgressReport("Building the head with real Alembic", revision, i,
-                        revisions.Count));
+                    log.Progress(
+                        new ProgressReport("Building the head with real Alembic", revision, i, revisions.Count)
+                    );
                     if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is not { } error)
                     {
                         continue;
@@ -62,11 +73,17 @@ public static class ExactHead
                     }
 
                     contradictions.RemoveAll(resolved.Contains);
-                    var keys = resolved.Select(c => new KeyConversion
-                    {
-                        Schema = c.Schema, Table = c.Table, Column = c.Column,
-                        From = c.CreatedType, To = c.ReferencedAs, Reason = c.ToString(),
-                    }).ToList();
+                    var keys = resolved
+                        .Select(c => new KeyConversion
+                        {
+                            Schema = c.Schema,
+                            Table = c.Table,
+                            Column = c.Column,
+                            From = c.CreatedType,
+                            To = c.ReferencedAs,
+                            Reason = c.ToString(),
+                        })
+                        .ToList();
                     await ExactUpgradeCheck.ConvertAsync(scratch, keys, log, cancellationToken).ConfigureAwait(false);
                     if (await stepper.UpgradeAsync(revision, cancellationToken).ConfigureAwait(false) is { } again)
                     {
@@ -75,13 +92,15 @@ public static class ExactHead
                 }
             }
 
-            var head = await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
+            var head = await SchemaReader
+                .CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
                 .ConfigureAwait(false);
             return (head with { Origin = $"real Alembic: {string.Join(" + ", history.Heads)} built from empty" }, null);
         }
         finally
         {
-            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "building the head", log)
+            await ScratchDatabase
+                .ResetQuietlyAsync(scratch, initialSchemas, "building the head", log)
                 .ConfigureAwait(false);
         }
     }

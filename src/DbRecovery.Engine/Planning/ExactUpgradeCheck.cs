@@ -37,16 +37,23 @@ public static class ExactUpgradeCheck
     /// <exception cref="RecoveryException">The scratch database is not empty, or the schema could not be
     /// copied.</exception>
     public static async Task<ExactUpgradeResult> RunAsync(
-        ConnectionTarget target, ExactCheckOptions exact, AlembicHistory history,
-        IReadOnlyList<KeyConversion> conversions, IReadOnlyList<string> from, IReadOnlyList<string> to,
+        ConnectionTarget target,
+        ExactCheckOptions exact,
+        AlembicHistory history,
+        IReadOnlyList<KeyConversion> conversions,
+        IReadOnlyList<string> from,
+        IReadOnlyList<string> to,
         string upgradeTo,
-        IRecoveryLog log, CancellationToken cancellationToken)
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(exact);
         ArgumentNullException.ThrowIfNull(log);
         var scratch = exact.Scratch;
-        var initialSchemas = await ScratchDatabase.EnsureEmptyAsync(scratch, log, cancellationToken)
+        var initialSchemas = await ScratchDatabase
+            .EnsureEmptyAsync(scratch, log, cancellationToken)
             .ConfigureAwait(false);
         try
         {
@@ -59,18 +66,23 @@ public static class ExactUpgradeCheck
             var report = await AlembicUpgradeProbe
                 .RunAsync(scratch, history, exact.Cli, from, to, upgradeTo, target.DisplayName, log, cancellationToken)
                 .ConfigureAwait(false);
-            var reference = report.Findings.Count > 0 ? null
-                : await SchemaReader.CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
-                    .ConfigureAwait(false) with
-                {
-                    Origin = $"real Alembic: the schema of {target.DisplayName} with the plan's conversions, "
-                        + $"upgraded to {upgradeTo}",
-                };
+            var reference =
+                report.Findings.Count > 0
+                    ? null
+                    : await SchemaReader
+                        .CaptureAsync(scratch, new SchemaReadOptions(), log, cancellationToken)
+                        .ConfigureAwait(false) with
+                    {
+                        Origin =
+                            $"real Alembic: the schema of {target.DisplayName} with the plan's conversions, "
+                            + $"upgraded to {upgradeTo}",
+                    };
             return new ExactUpgradeResult(report, reference);
         }
         finally
         {
-            await ScratchDatabase.ResetQuietlyAsync(scratch, initialSchemas, "the exact check", log)
+            await ScratchDatabase
+                .ResetQuietlyAsync(scratch, initialSchemas, "the exact check", log)
                 .ConfigureAwait(false);
         }
     }
@@ -78,8 +90,11 @@ public static class ExactUpgradeCheck
     /// <summary>Converts keys of the scratch database; journaled apart, in a journal removed afterwards: only scratch
     /// changes.</summary>
     internal static async Task ConvertAsync(
-        ConnectionTarget scratch, IReadOnlyList<KeyConversion> conversions, IRecoveryLog log,
-        CancellationToken cancellationToken)
+        ConnectionTarget scratch,
+        IReadOnlyList<KeyConversion> conversions,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         var folder = Directory.CreateTempSubdirectory("dbrecovery-exact-");
         try
@@ -87,11 +102,13 @@ public static class ExactUpgradeCheck
             var journal = new JournalContext(
                 new RecoveryJournal(Path.Combine(folder.FullName, "journal.jsonl")),
                 "exact check on the scratch database",
-                new Dictionary<string, string>());
+                new Dictionary<string, string>()
+            );
             foreach (var group in conversions.GroupBy(c => c.To, StringComparer.Ordinal))
             {
                 var roots = group.Select(c => new ConversionRoot(c.Schema, c.Table, c.Column)).ToList();
-                var plan = await IdConversion.PlanAsync(scratch, roots, group.Key, log, cancellationToken)
+                var plan = await IdConversion
+                    .PlanAsync(scratch, roots, group.Key, log, cancellationToken)
                     .ConfigureAwait(false);
                 if (!plan.IsEmpty)
                 {

@@ -21,7 +21,9 @@ public sealed record KeyConversion
     /// <summary>Why: the revision or model that needs it.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>The columns the conversion changes (the key and every column that references it), as schema.table.column.</summary>
+    /// <summary>
+    /// The columns the conversion changes (the key and every column that references it), as schema.table.column.
+    /// </summary>
     public IReadOnlyList<string> Columns { get; init; } = [];
 
     /// <summary>Whether the key is its table's single-column primary key (else a single-column UNIQUE key).</summary>

@@ -13,5 +13,6 @@ public sealed record ProveBackupStep : RecoveryStep
     /// <summary>A rehearsal keeps the restored copy to run the steps on.</summary>
     public override string ScriptLine(string connection, bool rehearse) =>
         $"$proof = {Invocation(connection)}{(rehearse ? " -Keep" : string.Empty)}\n"
-        + "if (-not $proof.Passed) { throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join '; ')\" }";
+        + "if (-not $proof.Passed) { throw \"The backup in $BackupPath cannot be trusted: $($proof.Differences -join "
+        + "'; ')\" }";
 }

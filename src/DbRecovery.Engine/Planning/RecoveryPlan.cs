@@ -60,7 +60,8 @@ public sealed record RecoveryPlan
     public UpgradeReport? Forecast { get; init; }
 
     /// <summary>
-    /// <c>Exact</c> when real Alembic on a scratch copy of the schema decided the revision, the blockers and the end state;
+    /// <c>Exact</c> when real Alembic on a scratch copy of the schema decided the revision, the blockers and the end
+    /// state;
     /// <c>Predicted</c> when the static replay did (no scratch database): its blockers may be the replay's mistakes.
     /// </summary>
     public string Decision { get; init; } = "Predicted";
@@ -68,31 +69,40 @@ public sealed record RecoveryPlan
     /// <summary>Whether real Alembic decided the plan (<see cref="Decision"/> is <c>Exact</c>).</summary>
     public bool IsExact => Decision == "Exact";
 
-    /// <summary>What the static replay predicted and real Alembic contradicted: each is a bug of the replay, reported, not obeyed.</summary>
+    /// <summary>
+    /// What the static replay predicted and real Alembic contradicted: each is a bug of the replay, reported, not
+    /// obeyed.
+    /// </summary>
     public IReadOnlyList<string> ReplayDefects { get; init; } = [];
 
     /// <summary>
-    /// The end state real Alembic built on a copy of the schema with the plan's conversions (Export-SchemaState's JSON), or
-    /// null when the plan was predicted; the end check compares the database with it.
+    /// The end state real Alembic built on a copy of the schema with the plan's conversions (Export-SchemaState's
+    /// JSON), or null when the plan was predicted; the end check compares the database with it.
     /// </summary>
     public string? ReferenceSchema { get; init; }
 
     /// <summary>
-    /// Keys the history creates with one type and references later with another (it cannot build a database from empty),
-    /// each with the type the recovery resolves it to: the one the later reference needs.
+    /// Keys the history creates with one type and references later with another (it cannot build a database from
+    /// empty), each with the type the recovery resolves it to: the one the later reference needs.
     /// </summary>
     public IReadOnlyList<string> Contradictions { get; init; } = [];
 
     /// <summary>What no DbRecovery step can fix; while there are any the plan cannot be executed.</summary>
     public IReadOnlyList<string> Blockers { get; init; } = [];
 
-    /// <summary>What the reviewer should know (ties, revisions that cannot be predicted, drift left as it is).</summary>
+    /// <summary>
+    /// What the reviewer should know (ties, revisions that cannot be predicted, drift left as it is).
+    /// </summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>The column types the end state must have (schema.table.column=type), for Test-RecoveryState -ExpectColumnType.</summary>
+    /// <summary>
+    /// The column types the end state must have (schema.table.column=type), for Test-RecoveryState -ExpectColumnType.
+    /// </summary>
     public IReadOnlyList<string> ExpectedColumnTypes { get; init; } = [];
 
-    /// <summary>Whether the application's models (env.py's target_metadata) were read for the types the code expects.</summary>
+    /// <summary>
+    /// Whether the application's models (env.py's target_metadata) were read for the types the code expects.
+    /// </summary>
     public bool ReadModels { get; init; }
 
     /// <summary>The steps, in order.</summary>
@@ -108,5 +118,6 @@ public sealed record RecoveryPlan
     public override string ToString() =>
         !CanExecute ? $"Blocked: {Blockers.Count} blocker(s)"
         : IsEmpty ? "Nothing to do"
-        : $"{Steps.Count(s => s.ChangesDatabase)} change(s): {string.Join(", ", Steps.Where(s => s.ChangesDatabase).Select(s => s.Kind))}";
+        : $"{Steps.Count(s => s.ChangesDatabase)} change(s): "
+            + $"{string.Join(", ", Steps.Where(s => s.ChangesDatabase).Select(s => s.Kind))}";
 }

@@ -23,12 +23,18 @@ public static class RecoveryPlanJson
     {
         try
         {
-            return JsonSerializer.Deserialize<RecoveryPlan>(json, Options) ?? throw new JsonException("The document is empty.");
+            return JsonSerializer.Deserialize<RecoveryPlan>(json, Options)
+                ?? throw new JsonException("The document is empty.");
         }
         catch (JsonException ex)
         {
-            throw new RecoveryException("RecoveryPlanInvalid", FailureKind.InvalidArgument,
-                $"This is not a recovery plan made by Get-RecoveryPlan: {ex.Message}", null, ex);
+            throw new RecoveryException(
+                "RecoveryPlanInvalid",
+                FailureKind.InvalidArgument,
+                $"This is not a recovery plan made by Get-RecoveryPlan: {ex.Message}",
+                null,
+                ex
+            );
         }
     }
 }

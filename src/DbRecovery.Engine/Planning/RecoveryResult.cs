@@ -30,5 +30,6 @@ public sealed record RecoveryResult
     public bool Passed => Checks.All(c => c.Status != "Fail");
 
     /// <inheritdoc />
-    public override string ToString() => $"{Database}: {(Changed ? "recovered" : "nothing to change")}, {(Passed ? "checks pass" : "checks fail")}";
+    public override string ToString() =>
+        $"{Database}: {(Changed ? "recovered" : "nothing to change")}, {(Passed ? "checks pass" : "checks fail")}";
 }

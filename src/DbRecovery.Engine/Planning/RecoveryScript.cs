@@ -8,12 +8,28 @@ public static class RecoveryScript
     {
         ArgumentNullException.ThrowIfNull(plan);
         var script = new List<string>();
-        script.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"# Recovery plan for {plan.Database}, made {plan.CreatedAt:u} from {plan.Project}"));
+        script.Add(
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"# Recovery plan for {plan.Database}, made {plan.CreatedAt:u} from {plan.Project}"
+            )
+        );
         script.Add($"# The schema is at {string.Join(", ", plan.Revisions)}: {plan.Explanation}");
-        script.Add($"# alembic_version says {(plan.HasVersionTable ? string.Join(", ", plan.AlembicVersion.DefaultIfEmpty("nothing")) : "nothing: there is no version table")}.");
-        script.Add(plan.IsExact
-            ? "# Decided by real Alembic on a copy of the schema (no data) in the scratch database."
-            : "# Predicted by the static replay: Get-RecoveryPlan -ScratchConnectionString lets real Alembic decide.");
+        script.Add(
+            "# alembic_version says "
+                + (
+                    plan.HasVersionTable
+                        ? string.Join(", ", plan.AlembicVersion.DefaultIfEmpty("nothing"))
+                        : "nothing: there is no version table"
+                )
+                + "."
+        );
+        script.Add(
+            plan.IsExact
+                ? "# Decided by real Alembic on a copy of the schema (no data) in the scratch database."
+                : "# Predicted by the static replay: Get-RecoveryPlan -ScratchConnectionString lets real Alembic "
+                    + "decide."
+        );
         foreach (var contradiction in plan.Contradictions)
         {
             script.Add($"# Contradiction: {contradiction}.");
@@ -50,7 +66,15 @@ public static class RecoveryScript
         }
 
         script.Add("$database = @{ ConnectionString = $ConnectionString }");
-        script.Add($"if (-not $PSCmdlet.ShouldProcess($ConnectionString, 'Recover: {(plan.IsEmpty ? "check only" : string.Join(", ", plan.Steps.Where(s => s.ChangesDatabase).Select(s => s.Kind)))}')) {{ return }}");
+        script.Add(
+            "if (-not $PSCmdlet.ShouldProcess($ConnectionString, 'Recover: "
+                + (
+                    plan.IsEmpty
+                        ? "check only"
+                        : string.Join(", ", plan.Steps.Where(s => s.ChangesDatabase).Select(s => s.Kind))
+                )
+                + "')) { return }"
+        );
         foreach (var step in plan.Steps)
         {
             script.Add(string.Empty);
@@ -65,13 +89,15 @@ public static class RecoveryScript
         return string.Join(Environment.NewLine, script) + Environment.NewLine;
     }
 
-    /// <summary>The rehearsal Invoke-RecoveryPlan -Rehearse runs after proving the backup: the changing steps and the end
-    /// check on the copy restored in the scratch database, before the database is touched.</summary>
+    /// <summary>The rehearsal Invoke-RecoveryPlan -Rehearse runs after proving the backup: the changing steps and the
+    /// end check on the copy restored in the scratch database, before the database is touched.</summary>
     private static IEnumerable<string> Rehearsal(RecoveryPlan plan)
     {
         yield return string.Empty;
-        yield return "# Rehearsal on the copy the backup's proof restored in the scratch database: the changing steps, then";
-        yield return "# the end check. A failure stops here: the database has not been touched. The scratch database is";
+        yield return "# Rehearsal on the copy the backup's proof restored in the scratch database: the changing "
+            + "steps, then";
+        yield return "# the end check. A failure stops here: the database has not been touched. "
+            + "The scratch database is";
         yield return "# emptied afterwards.";
         yield return "$rehearsal = @{ ConnectionString = $ScratchConnectionString }";
         foreach (var step in plan.Steps.Where(s => s.ChangesDatabase || s is CheckStep))

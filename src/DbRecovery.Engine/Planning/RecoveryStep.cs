@@ -24,7 +24,9 @@ public abstract record RecoveryStep
     /// <summary>Whether it changes the database.</summary>
     public virtual bool ChangesDatabase => false;
 
-    /// <summary>The command with <paramref name="connection"/> (a splat such as <c>@database</c>) after the cmdlet's name.</summary>
+    /// <summary>
+    /// The command with <paramref name="connection"/> (a splat such as <c>@database</c>) after the cmdlet's name.
+    /// </summary>
     public abstract string Invocation(string? connection);
 
     /// <summary>The step as a line of the recovery script, on <paramref name="connection"/>.</summary>
@@ -36,10 +38,13 @@ public abstract record RecoveryStep
 
     /// <summary><paramref name="cmdlet"/>, the connection splat if any, then <paramref name="arguments"/>.</summary>
     protected static string Cmdlet(string cmdlet, string? connection, string arguments) =>
-        cmdlet + (connection is null ? string.Empty : " " + connection) + (arguments.Length == 0 ? string.Empty : " " + arguments);
+        cmdlet
+        + (connection is null ? string.Empty : " " + connection)
+        + (arguments.Length == 0 ? string.Empty : " " + arguments);
 
     /// <summary>A PowerShell single-quoted string.</summary>
-    protected internal static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    protected internal static string Quote(string value) =>
+        "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>A list of PowerShell single-quoted strings, comma-separated.</summary>
     protected static string QuoteAll(IEnumerable<string> values) => string.Join(",", values.Select(Quote));

@@ -12,8 +12,10 @@ internal sealed class RecoveryStepJsonConverter : JsonConverter<RecoveryStep>
     public override RecoveryStep Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
-        var kind = document.RootElement.EnumerateObject()
-            .FirstOrDefault(p => string.Equals(p.Name, nameof(RecoveryStep.Kind), StringComparison.OrdinalIgnoreCase)).Value;
+        var kind = document
+            .RootElement.EnumerateObject()
+            .FirstOrDefault(p => string.Equals(p.Name, nameof(RecoveryStep.Kind), StringComparison.OrdinalIgnoreCase))
+            .Value;
         var parsed = kind.ValueKind switch
         {
             JsonValueKind.String when Enum.TryParse<RecoveryStepKind>(kind.GetString(), true, out var named) => named,
@@ -30,7 +32,9 @@ internal sealed class RecoveryStepJsonConverter : JsonConverter<RecoveryStep>
             RecoveryStepKind.Upgrade => typeof(UpgradeStep),
             _ => typeof(CheckStep),
         };
-        return (RecoveryStep)(document.RootElement.Deserialize(type, options) ?? throw new JsonException("A recovery step is empty."));
+        return (RecoveryStep)(
+            document.RootElement.Deserialize(type, options) ?? throw new JsonException("A recovery step is empty.")
+        );
     }
 
     public override void Write(Utf8JsonWriter writer, RecoveryStep value, JsonSerializerOptions options) =>

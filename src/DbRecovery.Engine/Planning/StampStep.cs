@@ -9,7 +9,9 @@ public sealed record StampStep : RecoveryStep
     /// <summary>The revisions to stamp.</summary>
     public required IReadOnlyList<string> Revisions { get; init; }
 
-    /// <summary>What alembic_version must hold when the step runs, or empty for a table that is empty or missing.</summary>
+    /// <summary>
+    /// What alembic_version must hold when the step runs, or empty for a table that is empty or missing.
+    /// </summary>
     public IReadOnlyList<string> ExpectedCurrent { get; init; } = [];
 
     /// <summary>The version table, as schema.name or name.</summary>
@@ -25,9 +27,13 @@ public sealed record StampStep : RecoveryStep
     public override bool ChangesDatabase => true;
 
     /// <inheritdoc />
-    public override string Invocation(string? connection) => Cmdlet("Set-AlembicVersion", connection,
-        $"-Path {Quote(Project)} -Revision {QuoteAll(Revisions)}"
-        + (ExpectedCurrent.Count > 0 ? $" -ExpectedCurrent {QuoteAll(ExpectedCurrent)}" : string.Empty)
-        + (VersionTable == "alembic_version" ? string.Empty : $" -VersionTable {Quote(VersionTable)}")
-        + (Force ? " -Force" : string.Empty));
+    public override string Invocation(string? connection) =>
+        Cmdlet(
+            "Set-AlembicVersion",
+            connection,
+            $"-Path {Quote(Project)} -Revision {QuoteAll(Revisions)}"
+                + (ExpectedCurrent.Count > 0 ? $" -ExpectedCurrent {QuoteAll(ExpectedCurrent)}" : string.Empty)
+                + (VersionTable == "alembic_version" ? string.Empty : $" -VersionTable {Quote(VersionTable)}")
+                + (Force ? " -Force" : string.Empty)
+        );
 }

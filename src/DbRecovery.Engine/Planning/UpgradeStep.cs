@@ -16,6 +16,10 @@ public sealed record UpgradeStep : RecoveryStep
     public override bool ChangesDatabase => true;
 
     /// <inheritdoc />
-    public override string Invocation(string? connection) => Cmdlet("Invoke-AlembicUpgrade", connection,
-        $"-Path {Quote(Project)} -Revision {Revision} -AlembicCommand $AlembicCommand");
+    public override string Invocation(string? connection) =>
+        Cmdlet(
+            "Invoke-AlembicUpgrade",
+            connection,
+            $"-Path {Quote(Project)} -Revision {Revision} -AlembicCommand $AlembicCommand"
+        );
 }

@@ -9,5 +9,7 @@ public sealed record ExternalCommand(string Program, IReadOnlyList<string> Argum
     public override string ToString() => string.Join(' ', new[] { Program }.Concat(Arguments).Select(Quote));
 
     private static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_./:=,@+".Contains(c, StringComparison.Ordinal)) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        word.Length > 0 && word.All(c => char.IsLetterOrDigit(c) || "-_./:=,@+".Contains(c, StringComparison.Ordinal))
+            ? word
+            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -25,16 +25,36 @@ public static class PlanScript
                     script.AppendLine("COMMIT;");
                 }
 
-                script.Append(step.Phase switch
-                {
-                    StepPhase.InTransaction => new StringBuilder().AppendLine("BEGIN;")
-                        .AppendLine(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';")).ToString(),
-                    StepPhase.AfterCommit => "-- After COMMIT, each in its own transaction, still under DbRecovery's lock:" + Environment.NewLine,
-                    StepPhase.Online => new StringBuilder()
-                        .AppendLine("-- Online, each step on its own and committed before the next, under DbRecovery's lock; a lock not granted within lock_timeout is retried with backoff:")
-                        .AppendLine(string.Create(CultureInfo.InvariantCulture, $"SET lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';")).ToString(),
-                    _ => "-- Outside any transaction, under DbRecovery's lock:" + Environment.NewLine,
-                });
+                script.Append(
+                    step.Phase switch
+                    {
+                        StepPhase.InTransaction => new StringBuilder()
+                            .AppendLine("BEGIN;")
+                            .AppendLine(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';"
+                                )
+                            )
+                            .ToString(),
+                        StepPhase.AfterCommit =>
+                            "-- After COMMIT, each in its own transaction, still under DbRecovery's lock:"
+                                + Environment.NewLine,
+                        StepPhase.Online => new StringBuilder()
+                            .AppendLine(
+                                "-- Online, each step on its own and committed before the next, under DbRecovery's "
+                                    + "lock; a lock not granted within lock_timeout is retried with backoff:"
+                            )
+                            .AppendLine(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"SET lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';"
+                                )
+                            )
+                            .ToString(),
+                        _ => "-- Outside any transaction, under DbRecovery's lock:" + Environment.NewLine,
+                    }
+                );
                 phase = step.Phase;
             }
 
@@ -80,7 +100,13 @@ public static class PlanScript
             parts.Add("then run " + string.Join(", ", external));
         }
 
-        var shown = string.Join(", ", objects.Take(6)) + (objects.Count > 6 ? string.Create(CultureInfo.InvariantCulture, $" and {objects.Count - 6} more") : string.Empty);
+        var shown =
+            string.Join(", ", objects.Take(6))
+            + (
+                objects.Count > 6
+                    ? string.Create(CultureInfo.InvariantCulture, $" and {objects.Count - 6} more")
+                    : string.Empty
+            );
         return $"{plan.Operation}: {string.Join(", ", parts)} on {shown}.";
     }
 }

@@ -20,13 +20,18 @@ public abstract record PlanStep
     /// <summary>What it does, in words.</summary>
     public required string Action { get; init; }
 
-    /// <summary>What the database is left as when this step fails after the steps before it succeeded, if not obvious from the phase.</summary>
+    /// <summary>
+    /// What the database is left as when this step fails after the steps before it succeeded, if not obvious from the
+    /// phase.
+    /// </summary>
     public string? StateIfFailed { get; init; }
 
     /// <summary>The targets as text, e.g. <c>public.users, public.deals</c>.</summary>
     public string Target => string.Join(", ", Targets);
 
-    /// <summary>The SQL the step sends, where it is one SQL statement (or several); null for a program or a procedure.</summary>
+    /// <summary>
+    /// The SQL the step sends, where it is one SQL statement (or several); null for a program or a procedure.
+    /// </summary>
     public virtual string? Sql => null;
 
     /// <summary>What runs, shown with its values: the one text of the step. Never holds a secret.</summary>

@@ -12,8 +12,8 @@ public record SqlStep : PlanStep
     public IReadOnlyList<string> Parameters { get; init; } = [];
 
     /// <summary>
-    /// The SQL actually sent when it must carry a secret that <see cref="Statement"/> shows redacted (a password verifier).
-    /// Internal, so it is in no output, format view or serialization.
+    /// The SQL actually sent when it must carry a secret that <see cref="Statement"/> shows redacted (a password
+    /// verifier). Internal, so it is in no output, format view or serialization.
     /// </summary>
     internal string? SecretStatement { get; init; }
 
@@ -24,17 +24,33 @@ public record SqlStep : PlanStep
     public override string Sql => Statement;
 
     /// <inheritdoc />
-    public override string Display => Parameters.Count == 0
-        ? Statement
-        : Parameters.Select((value, i) => (value, i)).Reverse().Aggregate(Statement, (sql, p) =>
-            sql.Replace($"${p.i + 1}", "'" + p.value.Replace("'", "''", StringComparison.Ordinal) + "'", StringComparison.Ordinal));
+    public override string Display =>
+        Parameters.Count == 0
+            ? Statement
+            : Parameters
+                .Select((value, i) => (value, i))
+                .Reverse()
+                .Aggregate(Statement, (sql, p) =>
+                    sql.Replace(
+                        $"${p.i + 1}",
+                        "'" + p.value.Replace("'", "''", StringComparison.Ordinal) + "'",
+                        StringComparison.Ordinal
+                    )
+                );
 
     /// <inheritdoc />
-    public override string Scripted => Phase == StepPhase.Online && Transactional
-        ? "BEGIN;" + Environment.NewLine + Display + ";" + Environment.NewLine + "COMMIT;"
-        : base.Scripted;
+    public override string Scripted =>
+        Phase == StepPhase.Online && Transactional
+            ? "BEGIN;" + Environment.NewLine + Display + ";" + Environment.NewLine + "COMMIT;"
+            : base.Scripted;
 
     /// <summary>A SQL step on <paramref name="targets"/>.</summary>
     public static SqlStep Of(StepKind kind, string action, string sql, params QualifiedName[] targets) =>
-        new() { Kind = kind, Action = action, Statement = sql, Targets = targets };
+        new()
+        {
+            Kind = kind,
+            Action = action,
+            Statement = sql,
+            Targets = targets,
+        };
 }

@@ -6,7 +6,9 @@ public enum StepPhase
     /// <summary>In the plan's transaction: a failure rolls back every step of the phase.</summary>
     InTransaction,
 
-    /// <summary>After COMMIT, each step in its own transaction (validations, statistics); the committed work stays.</summary>
+    /// <summary>
+    /// After COMMIT, each step in its own transaction (validations, statistics); the committed work stays.
+    /// </summary>
     AfterCommit,
 
     /// <summary>
@@ -15,6 +17,8 @@ public enum StepPhase
     /// </summary>
     Online,
 
-    /// <summary>An external program, outside any DbRecovery transaction; its own transactions decide what a failure leaves.</summary>
+    /// <summary>
+    /// An external program, outside any DbRecovery transaction; its own transactions decide what a failure leaves.
+    /// </summary>
     External,
 }

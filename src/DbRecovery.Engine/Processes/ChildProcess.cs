@@ -8,15 +8,23 @@ namespace DbRecovery.Engine.Processes;
 /// </summary>
 internal static class ChildProcess
 {
-    /// <summary>Runs <paramref name="start"/>; each line (after <paramref name="scrub"/>) is kept and passed to <paramref name="onLine"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="start"/>; each line (after <paramref name="scrub"/>) is kept and passed to
+    /// <paramref name="onLine"/>.
+    /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program cannot be started.</exception>
     public static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunAsync(
-        ProcessStartInfo start, Func<string, string>? scrub, Action<string>? onLine, CancellationToken cancellationToken)
+        ProcessStartInfo start,
+        Func<string, string>? scrub,
+        Action<string>? onLine,
+        CancellationToken cancellationToken
+    )
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException($"{start.FileName} did not start");
         var lines = new List<string>();
         async Task Pump(StreamReader reader)
         {
@@ -34,7 +42,12 @@ internal static class ChildProcess
 
         try
         {
-            await Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError), process.WaitForExitAsync(cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAll(
+                    Pump(process.StandardOutput),
+                    Pump(process.StandardError),
+                    process.WaitForExitAsync(cancellationToken)
+                )
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

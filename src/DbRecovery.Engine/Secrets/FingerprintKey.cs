@@ -28,11 +28,20 @@ public sealed class FingerprintKey
 
     /// <summary>The default key file: $DBRECOVERY_FINGERPRINT_KEY, else ~/.dbrecovery/fingerprint.key.</summary>
     public static string DefaultPath =>
-        Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? path
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dbrecovery", "fingerprint.key");
+        Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path
+            ? path
+            : System.IO.Path.Combine(
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                ".dbrecovery",
+                "fingerprint.key"
+            );
 
-    /// <summary>Reads the key at <paramref name="path"/> (default <see cref="DefaultPath"/>), making it first when there is none.</summary>
-    /// <exception cref="RecoveryException">The key file cannot be read or written, or is not a key (<c>FingerprintKeyUnavailable</c>).</exception>
+    /// <summary>
+    /// Reads the key at <paramref name="path"/> (default <see cref="DefaultPath"/>), making it first when there is
+    /// none.
+    /// </summary>
+    /// <exception cref="RecoveryException">The key file cannot be read or written, or is not a key
+    /// (<c>FingerprintKeyUnavailable</c>).</exception>
     public static FingerprintKey LoadOrCreate(string? path = null)
     {
         path ??= DefaultPath;
@@ -41,7 +50,12 @@ public sealed class FingerprintKey
             if (!File.Exists(path))
             {
                 var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-                _ = OperatingSystem.IsWindows() ? Directory.CreateDirectory(folder) : Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                _ = OperatingSystem.IsWindows()
+                    ? Directory.CreateDirectory(folder)
+                    : Directory.CreateDirectory(
+                        folder,
+                        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    );
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows())
                 {
@@ -64,11 +78,18 @@ public sealed class FingerprintKey
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
-            throw new RecoveryException("FingerprintKeyUnavailable", FailureKind.InvalidOperation,
-                $"The fingerprint key '{path}' cannot be used ({ex.Message}); fix or remove it (a new one is made), or set ${PathVariable} to another file.", path, ex);
+            throw new RecoveryException(
+                "FingerprintKeyUnavailable",
+                FailureKind.InvalidOperation,
+                $"The fingerprint key '{path}' cannot be used ({ex.Message}); fix or remove it (a new one is made), "
+                    + $"or set ${PathVariable} to another file.",
+                path,
+                ex
+            );
         }
     }
 
     /// <summary>The fingerprint of <paramref name="secret"/>: HMAC-SHA256 under this key, lower-case hex.</summary>
-    public string Fingerprint(string secret) => Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
+    public string Fingerprint(string secret) =>
+        Convert.ToHexString(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
 }

@@ -16,11 +16,19 @@ public static class HttpCredentialCheck
     /// <summary>Sends <c>GET <paramref name="uri"/></c> with the token and judges the answer.</summary>
     /// <param name="uri">An endpoint that needs the key.</param>
     /// <param name="token">The old key.</param>
-    /// <param name="scheme">The Authorization scheme (Bearer by default), used unless <paramref name="headerName"/> is given.</param>
+    /// <param name="scheme">The Authorization scheme (Bearer by default), used unless <paramref name="headerName"/> is
+    /// given.</param>
     /// <param name="headerName">A header to send the bare token in instead (e.g. X-API-Key).</param>
     /// <param name="timeout">How long to wait for the answer.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
-    public static async Task<CredentialCheck> TestAsync(Uri uri, string token, string scheme, string? headerName, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<CredentialCheck> TestAsync(
+        Uri uri,
+        string token,
+        string scheme,
+        string? headerName,
+        TimeSpan timeout,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(token);
@@ -43,7 +51,9 @@ public static class HttpCredentialCheck
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await client
+                    .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -61,9 +71,22 @@ public static class HttpCredentialCheck
                 if (status is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
                     var next = location.IsAbsoluteUri ? location : new Uri(current, location);
-                    if (Uri.Compare(next, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+                    if (
+                        Uri.Compare(
+                            next,
+                            current,
+                            UriComponents.SchemeAndServer,
+                            UriFormat.Unescaped,
+                            StringComparison.OrdinalIgnoreCase
+                        ) != 0
+                    )
                     {
-                        return Result(target, "Inconclusive", $"The endpoint answered {said}, a redirect to {next.GetLeftPart(UriPartial.Authority)}, another server; it was not followed, so the key was not sent there.");
+                        return Result(
+                            target,
+                            "Inconclusive",
+                            $"The endpoint answered {said}, a redirect to {next.GetLeftPart(UriPartial.Authority)}, "
+                                + "another server; it was not followed, so the key was not sent there."
+                        );
                     }
 
                     current = next;
@@ -73,10 +96,22 @@ public static class HttpCredentialCheck
                 return status switch
                 {
                     401 or 403 => Result(target, "Pass", $"The endpoint refused the key ({said})."),
-                    >= 200 and < 300 => Result(target, "Fail", $"The endpoint accepted the key ({said}); it still works and must be revoked."),
+                    >= 200 and < 300 => Result(
+                        target,
+                        "Fail",
+                        $"The endpoint accepted the key ({said}); it still works and must be revoked."
+                    ),
                     429 => Result(target, "Inconclusive", $"The endpoint is rate-limiting ({said}); try again later."),
-                    >= 500 => Result(target, "Inconclusive", $"The endpoint failed ({said}); the key could not be judged."),
-                    _ => Result(target, "Inconclusive", $"The endpoint answered {said}, which says neither yes nor no to the key."),
+                    >= 500 => Result(
+                        target,
+                        "Inconclusive",
+                        $"The endpoint failed ({said}); the key could not be judged."
+                    ),
+                    _ => Result(
+                        target,
+                        "Inconclusive",
+                        $"The endpoint answered {said}, which says neither yes nor no to the key."
+                    ),
                 };
             }
         }
@@ -84,5 +119,11 @@ public static class HttpCredentialCheck
         return Result(target, "Inconclusive", $"More than {MaxRedirects} redirects.");
     }
 
-    private static CredentialCheck Result(string target, string status, string reason) => new() { Target = target, Status = status, Reason = reason };
+    private static CredentialCheck Result(string target, string status, string reason) =>
+        new()
+        {
+            Target = target,
+            Status = status,
+            Reason = reason,
+        };
 }

@@ -7,7 +7,9 @@ public static class PasswordGenerator
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    /// <summary>A password of <paramref name="length"/> characters from A–Z, a–z, 0–9, '-' and '_' (6 bits each).</summary>
+    /// <summary>
+    /// A password of <paramref name="length"/> characters from A–Z, a–z, 0–9, '-' and '_' (6 bits each).
+    /// </summary>
     public static string Generate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 16);

@@ -12,7 +12,9 @@ public sealed record RuleAllowlist
     /// <summary>Regexes that mark a finding as allowed.</summary>
     public IReadOnlyList<Regex> Regexes { get; init; } = [];
 
-    /// <summary>What <see cref="Regexes"/> are matched against: <c>secret</c> (the default), <c>match</c> or <c>line</c>.</summary>
+    /// <summary>
+    /// What <see cref="Regexes"/> are matched against: <c>secret</c> (the default), <c>match</c> or <c>line</c>.
+    /// </summary>
     public string RegexTarget { get; init; } = "secret";
 
     /// <summary>Regexes on the file's path.</summary>
@@ -27,7 +29,12 @@ public sealed record RuleAllowlist
     /// <summary>Whether this allowlist lets the finding pass.</summary>
     public bool Allows(string secret, string match, string line, string path)
     {
-        var target = RegexTarget switch { "match" => match, "line" => line, _ => secret };
+        var target = RegexTarget switch
+        {
+            "match" => match,
+            "line" => line,
+            _ => secret,
+        };
         var lower = secret.ToLowerInvariant();
         var results = new List<bool>(3);
         if (Regexes.Count > 0)

@@ -18,7 +18,10 @@ public sealed record SecretRule
     /// <summary>The pattern; null for a rule that only flags files by path.</summary>
     public Regex? Regex { get; init; }
 
-    /// <summary>The capture group holding the secret (0: group <c>secret</c>, else the first group that matched, else the whole match).</summary>
+    /// <summary>
+    /// The capture group holding the secret (0: group <c>secret</c>, else the first group that matched, else the whole
+    /// match).
+    /// </summary>
     public int SecretGroup { get; init; }
 
     /// <summary>Lower-case words one of which the text must contain for the rule to run on it; empty runs it
@@ -34,7 +37,9 @@ public sealed record SecretRule
     /// <summary>What this rule lets pass.</summary>
     public IReadOnlyList<RuleAllowlist> Allowlists { get; init; } = [];
 
-    /// <summary>The line of the rule file that declares it (0 for built-in rules read from text without lines).</summary>
+    /// <summary>
+    /// The line of the rule file that declares it (0 for built-in rules read from text without lines).
+    /// </summary>
     public int SourceLine { get; init; }
 
     /// <summary>Whether the rule may run on <paramref name="lowerText"/> (the text in lower case) of
@@ -54,7 +59,8 @@ public sealed record SecretRule
 
         foreach (Match match in Regex.Matches(text))
         {
-            var group = SecretGroup > 0 && SecretGroup < match.Groups.Count ? match.Groups[SecretGroup]
+            var group =
+                SecretGroup > 0 && SecretGroup < match.Groups.Count ? match.Groups[SecretGroup]
                 : match.Groups["secret"] is { Success: true } named ? named
                 : match.Groups.Cast<Group>().Skip(1).FirstOrDefault(g => g.Success && g.Length > 0) ?? match.Groups[0];
             // As gitleaks: a secret at or below the rule's entropy is not one.
@@ -69,6 +75,8 @@ public sealed record SecretRule
     public static double ShannonEntropy(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length == 0 ? 0 : -text.GroupBy(c => c).Select(g => (double)g.Count() / text.Length).Sum(p => p * Math.Log2(p));
+        return text.Length == 0
+            ? 0
+            : -text.GroupBy(c => c).Select(g => (double)g.Count() / text.Length).Sum(p => p * Math.Log2(p));
     }
 }

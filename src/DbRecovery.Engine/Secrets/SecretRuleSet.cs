@@ -19,7 +19,9 @@ public sealed partial class SecretRuleSet
 
     private static readonly Lazy<SecretRuleSet> Default = new(() =>
     {
-        using var stream = typeof(SecretRuleSet).Assembly.GetManifestResourceStream("DbRecovery.Engine.Secrets.BuiltInRules.toml")!;
+        using var stream = typeof(SecretRuleSet).Assembly.GetManifestResourceStream(
+            "DbRecovery.Engine.Secrets.BuiltInRules.toml"
+        )!;
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd(), "the built-in rules");
     });
@@ -60,8 +62,8 @@ public sealed partial class SecretRuleSet
 
     /// <summary>
     /// The union of every rule's (loosened) regex as linear-time automata, so a block of text is searched once an
-    /// automaton and a line becomes a candidate only if some rule can match it. A union too large for one automaton is split in
-    /// halves; a rule whose regex no automaton takes (a backreference) is found by its keywords.
+    /// automaton and a line becomes a candidate only if some rule can match it. A union too large for one automaton is
+    /// split in halves; a rule whose regex no automaton takes (a backreference) is found by its keywords.
     /// </summary>
     private static List<Regex> CandidatesOf(IReadOnlyList<SecretRule> rules)
     {
@@ -109,7 +111,10 @@ public sealed partial class SecretRuleSet
                 continue;
             }
 
-            inClass = c == '[' ? true : c == ']' ? false : inClass;
+            inClass =
+                c == '[' ? true
+                : c == ']' ? false
+                : inClass;
             result.Append(c == '$' && !inClass ? @"\r?$" : c.ToString());
         }
 
@@ -119,7 +124,10 @@ public sealed partial class SecretRuleSet
     /// <summary>One of the rules alone, with the allowlists every rule has.</summary>
     internal SecretRuleSet Only(SecretRule rule) => new([rule], Allowlists);
 
-    /// <summary>Rules that look for the given values in every form they are pasted in: verbatim, URL-encoded, base64 (and base64 of user:value).</summary>
+    /// <summary>
+    /// Rules that look for the given values in every form they are pasted in: verbatim, URL-encoded, base64 (and base64
+    /// of user:value).
+    /// </summary>
     public static SecretRuleSet ForValues(IReadOnlyList<(string? User, string Value)> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
@@ -134,23 +142,33 @@ public sealed partial class SecretRuleSet
             };
             if (user is not null)
             {
-                forms.Add(("basic-auth", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{value}"))));
+                forms.Add(
+                    ("basic-auth", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{value}")))
+                );
             }
 
-            rules.AddRange(forms.DistinctBy(f => f.Text).Select(f => new SecretRule
-            {
-                Id = $"known-secret-{f.Form}",
-                Description = $"A value given with -Secret or -Credential, {f.Form}",
-                Regex = new Regex(Regex.Escape(f.Text), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking),
-                Keywords = [f.Text.ToLowerInvariant()],
-            }));
+            rules.AddRange(
+                forms
+                    .DistinctBy(f => f.Text)
+                    .Select(f => new SecretRule
+                    {
+                        Id = $"known-secret-{f.Form}",
+                        Description = $"A value given with -Secret or -Credential, {f.Form}",
+                        Regex = new Regex(
+                            Regex.Escape(f.Text),
+                            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking
+                        ),
+                        Keywords = [f.Text.ToLowerInvariant()],
+                    })
+            );
         }
 
         return new SecretRuleSet(rules, []);
     }
 
     /// <summary>Reads a rule file.</summary>
-    /// <exception cref="RecoveryException">It cannot be read or is not a valid rule file (<c>SecretRulesInvalid</c>, naming the rule and line).</exception>
+    /// <exception cref="RecoveryException">It cannot be read or is not a valid rule file (<c>SecretRulesInvalid</c>,
+    /// naming the rule and line).</exception>
     public static SecretRuleSet Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -161,7 +179,13 @@ public sealed partial class SecretRuleSet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RecoveryException("SecretRulesInvalid", FailureKind.InvalidArgument, $"The rule file '{path}' cannot be read: {ex.Message}", path, ex);
+            throw new RecoveryException(
+                "SecretRulesInvalid",
+                FailureKind.InvalidArgument,
+                $"The rule file '{path}' cannot be read: {ex.Message}",
+                path,
+                ex
+            );
         }
 
         return Parse(text, path);
@@ -198,19 +222,29 @@ public sealed partial class SecretRuleSet
         }
 
         var allowlists = ReadAllowlists(document, source, 0, null);
-        if (document.TryGetValue("extend", out var extend) && extend is TomlTable extension && extension.TryGetValue("useDefault", out var useDefault) && useDefault is true)
+        if (
+            document.TryGetValue("extend", out var extend)
+            && extend is TomlTable extension
+            && extension.TryGetValue("useDefault", out var useDefault)
+            && useDefault is true
+        )
         {
             var builtIn = BuiltIn;
             rules = [.. rules, .. builtIn.Rules.Where(b => rules.All(r => r.Id != b.Id))];
             allowlists = [.. allowlists, .. builtIn.Allowlists];
         }
 
-        return rules.Count == 0 ? throw Invalid(source, 0, null, "it declares no [[rules]]") : new SecretRuleSet(rules, allowlists);
+        return rules.Count == 0
+            ? throw Invalid(source, 0, null, "it declares no [[rules]]")
+            : new SecretRuleSet(rules, allowlists);
     }
 
     private static SecretRule Rule(TomlTable table, string source, int line)
     {
-        var id = table.TryGetValue("id", out var given) && given is string text && text.Length > 0 ? text : throw Invalid(source, line, null, "a rule has no id");
+        var id =
+            table.TryGetValue("id", out var given) && given is string text && text.Length > 0
+                ? text
+                : throw Invalid(source, line, null, "a rule has no id");
         var regex = OptionalString(table, "regex", source, line, id);
         var path = OptionalString(table, "path", source, line, id);
         if (regex is null && path is null)
@@ -223,9 +257,20 @@ public sealed partial class SecretRuleSet
             Id = id,
             Description = OptionalString(table, "description", source, line, id) ?? string.Empty,
             Regex = regex is null ? null : Compile(regex, source, line, id),
-            SecretGroup = table.TryGetValue("secretGroup", out var group) ? group is long number and >= 0 ? (int)number : throw Invalid(source, line, id, "secretGroup must be a whole number") : 0,
+            SecretGroup = table.TryGetValue("secretGroup", out var group)
+                ? group is long number and >= 0
+                    ? (int)number
+                    : throw Invalid(source, line, id, "secretGroup must be a whole number")
+                : 0,
             Keywords = Strings(table, "keywords", source, line, id).Select(k => k.ToLowerInvariant()).ToList(),
-            Entropy = table.TryGetValue("entropy", out var entropy) ? entropy switch { double d => d, long l => l, _ => throw Invalid(source, line, id, "entropy must be a number") } : null,
+            Entropy = table.TryGetValue("entropy", out var entropy)
+                ? entropy switch
+                {
+                    double d => d,
+                    long l => l,
+                    _ => throw Invalid(source, line, id, "entropy must be a number"),
+                }
+                : null,
             Path = path is null ? null : Compile(path, source, line, id),
             Allowlists = ReadAllowlists(table, source, line, id),
             SourceLine = line,
@@ -246,25 +291,31 @@ public sealed partial class SecretRuleSet
             tables.AddRange(array);
         }
 
-        return tables.Select(t => new RuleAllowlist
-        {
-            Regexes = Strings(t, "regexes", source, line, id).Select(r => Compile(r, source, line, id)).ToList(),
-            RegexTarget = OptionalString(t, "regexTarget", source, line, id) is { } target
-                ? target is "secret" or "match" or "line" ? target : throw Invalid(source, line, id, $"regexTarget '{target}' is not secret, match or line")
-                : "secret",
-            Paths = Strings(t, "paths", source, line, id).Select(r => Compile(r, source, line, id)).ToList(),
-            Stopwords = Strings(t, "stopwords", source, line, id).Select(w => w.ToLowerInvariant()).ToList(),
-            RequireAll = OptionalString(t, "condition", source, line, id)?.ToUpperInvariant() switch
+        return tables
+            .Select(t => new RuleAllowlist
             {
-                null or "OR" => false,
-                "AND" => true,
-                var other => throw Invalid(source, line, id, $"condition '{other}' is not OR or AND"),
-            },
-        }).ToList();
+                Regexes = Strings(t, "regexes", source, line, id).Select(r => Compile(r, source, line, id)).ToList(),
+                RegexTarget = OptionalString(t, "regexTarget", source, line, id) is { } target
+                    ? target is "secret" or "match" or "line"
+                        ? target
+                        : throw Invalid(source, line, id, $"regexTarget '{target}' is not secret, match or line")
+                    : "secret",
+                Paths = Strings(t, "paths", source, line, id).Select(r => Compile(r, source, line, id)).ToList(),
+                Stopwords = Strings(t, "stopwords", source, line, id).Select(w => w.ToLowerInvariant()).ToList(),
+                RequireAll = OptionalString(t, "condition", source, line, id)?.ToUpperInvariant() switch
+                {
+                    null or "OR" => false,
+                    "AND" => true,
+                    var other => throw Invalid(source, line, id, $"condition '{other}' is not OR or AND"),
+                },
+            })
+            .ToList();
     }
 
     private static string? OptionalString(TomlTable table, string key, string source, int line, string? id) =>
-        !table.TryGetValue(key, out var value) ? null : value as string ?? throw Invalid(source, line, id, $"'{key}' must be a string");
+        !table.TryGetValue(key, out var value)
+            ? null
+            : value as string ?? throw Invalid(source, line, id, $"'{key}' must be a string");
 
     private static List<string> Strings(TomlTable table, string key, string source, int line, string? id) =>
         !table.TryGetValue(key, out var value) ? []
@@ -274,22 +325,26 @@ public sealed partial class SecretRuleSet
     // ^ and $ match at line ends: rules run on several lines at once, and the built-in ones are written for lines.
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Multiline;
 
-    /// <summary>An RE2 (Go) regex as .NET reads it: <c>(?P&lt;name&gt;</c> groups and POSIX classes translated; linear-time where it can be.</summary>
+    /// <summary>
+    /// An RE2 (Go) regex as .NET reads it: <c>(?P&lt;name&gt;</c> groups and POSIX classes translated; linear-time
+    /// where it can be.
+    /// </summary>
     private static Regex Compile(string pattern, string source, int line, string? id)
     {
-        var translated = PosixClass().Replace(pattern.Replace("(?P<", "(?<", StringComparison.Ordinal), m => m.Groups[1].Value switch
-        {
-            "alnum" => "a-zA-Z0-9",
-            "alpha" => "a-zA-Z",
-            "digit" => "0-9",
-            "lower" => "a-z",
-            "upper" => "A-Z",
-            "space" => @"\s",
-            "xdigit" => "0-9A-Fa-f",
-            "punct" => @"!-/:-@\[-`{-~",
-            "word" => @"\w",
-            _ => m.Value,
-        });
+        var translated = PosixClass()
+            .Replace(pattern.Replace("(?P<", "(?<", StringComparison.Ordinal), m => m.Groups[1].Value switch
+                {
+                    "alnum" => "a-zA-Z0-9",
+                    "alpha" => "a-zA-Z",
+                    "digit" => "0-9",
+                    "lower" => "a-z",
+                    "upper" => "A-Z",
+                    "space" => @"\s",
+                    "xdigit" => "0-9A-Fa-f",
+                    "punct" => @"!-/:-@\[-`{-~",
+                    "word" => @"\w",
+                    _ => m.Value,
+                });
         try
         {
             try
@@ -307,9 +362,14 @@ public sealed partial class SecretRuleSet
         }
     }
 
-    private static RecoveryException Invalid(string source, int line, string? id, string message) => new(
-        "SecretRulesInvalid", FailureKind.InvalidArgument,
-        $"{source}{(line > 0 ? $" line {line}" : string.Empty)}{(id is null ? string.Empty : $", rule '{id}'")}: {message}.", source);
+    private static RecoveryException Invalid(string source, int line, string? id, string message) =>
+        new(
+            "SecretRulesInvalid",
+            FailureKind.InvalidArgument,
+            $"{source}{(line > 0 ? $" line {line}" : string.Empty)}{(id is null ? string.Empty : $", rule '{id}'")}: "
+                + $"{message}.",
+            source
+        );
 
     [GeneratedRegex(@"^[ \t]*\[\[[ \t]*rules[ \t]*\]\]", RegexOptions.Multiline)]
     private static partial Regex RuleHeader();

@@ -14,7 +14,11 @@ namespace DbRecovery.Engine.Secrets;
 /// <param name="rules">The rules to run.</param>
 /// <param name="key">The key of the fingerprints.</param>
 /// <param name="knownFingerprints">Fingerprints of secrets already rotated; their findings are marked known.</param>
-public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey key, IEnumerable<string>? knownFingerprints = null)
+public sealed partial class SecretScanner(
+    SecretRuleSet rules,
+    FingerprintKey key,
+    IEnumerable<string>? knownFingerprints = null
+)
 {
     private readonly HashSet<string> _known = new(knownFingerprints ?? [], StringComparer.OrdinalIgnoreCase);
 
@@ -40,27 +44,38 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         var lineNumber = firstLine;
 
         // A rule limited to this path that has no keywords must see every line of the file.
-        var everyLine = rules.Rules.Any(r => r.Regex is not null && r.Keywords.Count == 0
-            && r.Path?.IsMatch(path) == true);
+        var everyLine = rules.Rules.Any(r =>
+            r.Regex is not null && r.Keywords.Count == 0 && r.Path?.IsMatch(path) == true
+        );
         var candidate = everyLine ? null : rules.Candidates;
-        var blocks = Blocks(reader).AsParallel().AsOrdered()
+        var blocks = Blocks(reader)
+            .AsParallel()
+            .AsOrdered()
             .WithDegreeOfParallelism(Environment.ProcessorCount)
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(block => (
-                Findings: Regions(block.Span, candidate).SelectMany(r => ScanRegion(r.Text, r.Line, path)).ToList(),
-                Newlines: block.Span.Count('\n')));
+            .Select(block =>
+                (
+                    Findings: Regions(block.Span, candidate).SelectMany(r => ScanRegion(r.Text, r.Line, path)).ToList(),
+                    Newlines: block.Span.Count('\n')
+                )
+            );
         foreach (var (findings, newlines) in blocks)
         {
             foreach (var finding in findings)
             {
-                yield return finding with { Line = finding.Line + lineNumber };
+                yield return finding with
+                {
+                    Line = finding.Line + lineNumber,
+                };
             }
 
             lineNumber += newlines;
         }
     }
 
-    /// <summary>The text in blocks of about a million characters, each ending at a line end, each in a buffer of its own.</summary>
+    /// <summary>
+    /// The text in blocks of about a million characters, each ending at a line end, each in a buffer of its own.
+    /// </summary>
     private static IEnumerable<ReadOnlyMemory<char>> Blocks(TextReader reader)
     {
         var buffer = new char[1 << 20];
@@ -113,7 +128,10 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             }
         }
 
-        int start = -1, stop = -1, counted = 0, newlines = 0;
+        int start = -1,
+            stop = -1,
+            counted = 0,
+            newlines = 0;
         matches.Sort();
         foreach (var match in matches)
         {
@@ -173,8 +191,10 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             foreach (var (index, secret, match) in rule.Find(text))
             {
                 var lines = LinesOf(text, index, secret.Length);
-                if (!lines.Contains(AllowSignature, StringComparison.Ordinal)
-                    && !rule.Allowlists.Concat(rules.Allowlists).Any(a => a.Allows(secret, match, lines, path)))
+                if (
+                    !lines.Contains(AllowSignature, StringComparison.Ordinal)
+                    && !rule.Allowlists.Concat(rules.Allowlists).Any(a => a.Allows(secret, match, lines, path))
+                )
                 {
                     found.Add((index, r, rule, secret));
                 }
@@ -183,9 +203,16 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
 
         var lined = found.Select(f => (Found: f, Line: text.AsSpan(0, f.Index).Count('\n'))).ToList();
         return lined
-            .Where(f => !IsGeneric(f.Found.Source) || !lined.Any(o => o.Line == f.Line && !IsGeneric(o.Found.Source)
-                && o.Found.Secret.Contains(f.Found.Secret, StringComparison.Ordinal)))
-            .OrderBy(f => f.Found.Index).ThenBy(f => f.Found.Rule)
+            .Where(f =>
+                !IsGeneric(f.Found.Source)
+                || !lined.Any(o =>
+                    o.Line == f.Line
+                    && !IsGeneric(o.Found.Source)
+                    && o.Found.Secret.Contains(f.Found.Secret, StringComparison.Ordinal)
+                )
+            )
+            .OrderBy(f => f.Found.Index)
+            .ThenBy(f => f.Found.Rule)
             .Select(f => Finding(f.Found.Source, f.Found.Secret, path, line + f.Line, ColumnOf(text, f.Found.Index)));
     }
 
@@ -231,7 +258,14 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             yield return finding;
         }
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        using var stream = new FileStream(
+            path,
+            FileMode.Open,
+            FileAccess.Read,
+            FileShare.ReadWrite,
+            1 << 16,
+            FileOptions.SequentialScan
+        );
         var head = new byte[8192];
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (Array.IndexOf(head, (byte)0, 0, read) >= 0)
@@ -247,8 +281,14 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         }
     }
 
-    /// <summary>Scans files and folders (recursively), skipping .git folders; include and exclude take file-name wildcards.</summary>
-    public IEnumerable<SecretFinding> ScanPaths(IEnumerable<string> paths, IReadOnlyList<string> include, IReadOnlyList<string> exclude)
+    /// <summary>
+    /// Scans files and folders (recursively), skipping .git folders; include and exclude take file-name wildcards.
+    /// </summary>
+    public IEnumerable<SecretFinding> ScanPaths(
+        IEnumerable<string> paths,
+        IReadOnlyList<string> include,
+        IReadOnlyList<string> exclude
+    )
     {
         ArgumentNullException.ThrowIfNull(paths);
         foreach (var path in paths)
@@ -264,12 +304,31 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         }
     }
 
-    /// <summary>Scans the lines every commit of a git repository added (<c>git log -p --all</c>); paths read <c>commit:file</c>.</summary>
+    /// <summary>
+    /// Scans the lines every commit of a git repository added (<c>git log -p --all</c>); paths read <c>commit:file</c>.
+    /// </summary>
     /// <exception cref="RecoveryException">git cannot be run there (<c>GitHistoryUnavailable</c>).</exception>
     public IEnumerable<SecretFinding> ScanGitHistory(string repository)
     {
-        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-C", repository, "log", "-p", "--all", "--no-color", "--unified=0", "--format=commit %h" })
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            var argument in new[]
+            {
+                "-C",
+                repository,
+                "log",
+                "-p",
+                "--all",
+                "--no-color",
+                "--unified=0",
+                "--format=commit %h",
+            }
+        )
         {
             start.ArgumentList.Add(argument);
         }
@@ -281,12 +340,19 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw new RecoveryException("GitHistoryUnavailable", FailureKind.ObjectNotFound, $"git could not be run in '{repository}' ({ex.Message}).", repository, ex);
+            throw new RecoveryException(
+                "GitHistoryUnavailable",
+                FailureKind.ObjectNotFound,
+                $"git could not be run in '{repository}' ({ex.Message}).",
+                repository,
+                ex
+            );
         }
 
         using (process)
         {
-            string commit = string.Empty, file = string.Empty;
+            string commit = string.Empty,
+                file = string.Empty;
             var number = 0;
             var hunk = new StringBuilder();
             var first = 0;
@@ -354,17 +420,32 @@ public sealed partial class SecretScanner(SecretRuleSet rules, FingerprintKey ke
             var fingerprint = key.Fingerprint(identity);
             yield return new SecretFinding
             {
-                Path = shown, Line = 0, Column = 0, Kind = rule.Id, Preview = "(the file)", Fingerprint = fingerprint,
+                Path = shown,
+                Line = 0,
+                Column = 0,
+                Kind = rule.Id,
+                Preview = "(the file)",
+                Fingerprint = fingerprint,
                 IsKnown = _known.Contains(fingerprint),
             };
         }
     }
 
     private static IEnumerable<string> Files(string folder) =>
-        new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint })
+        new FileSystemEnumerable<string>(
+            folder,
+            (ref FileSystemEntry entry) => entry.ToFullPath(),
+            new EnumerationOptions
+            {
+                RecurseSubdirectories = true,
+                IgnoreInaccessible = true,
+                AttributesToSkip = FileAttributes.ReparsePoint,
+            }
+        )
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.FileName.Equals(".git", StringComparison.Ordinal),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) =>
+                !entry.FileName.Equals(".git", StringComparison.Ordinal),
         };
 
     private static bool Selected(string name, IReadOnlyList<string> include, IReadOnlyList<string> exclude) =>

@@ -15,8 +15,11 @@ public sealed record QualifiedName(string? Schema, string Name)
     /// <summary>The name as SQL, every part quoted.</summary>
     public string Quoted => Schema is null ? SqlIdentifier.Quote(Name) : SqlIdentifier.Quote(Schema, Name);
 
-    /// <summary>Parses <c>name</c> or <c>schema.name</c>, with double-quoted parts where a part contains a dot.</summary>
-    /// <exception cref="RecoveryException">Empty, more than two parts, or an unterminated quote (<c>NameMalformed</c>).</exception>
+    /// <summary>
+    /// Parses <c>name</c> or <c>schema.name</c>, with double-quoted parts where a part contains a dot.
+    /// </summary>
+    /// <exception cref="RecoveryException">Empty, more than two parts, or an unterminated quote
+    /// (<c>NameMalformed</c>).</exception>
     public static QualifiedName Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -25,7 +28,10 @@ public sealed record QualifiedName(string? Schema, string Name)
         {
             1 => new QualifiedName(null, parts[0]),
             2 => new QualifiedName(parts[0], parts[1]),
-            _ => throw Malformed(text, "it has more than two dot-separated parts (write \"a.b\" in double quotes when a name contains a dot)"),
+            _ => throw Malformed(
+                text,
+                "it has more than two dot-separated parts (write \"a.b\" in double quotes when a name contains a dot)"
+            ),
         };
     }
 
@@ -43,14 +49,18 @@ public sealed record QualifiedName(string? Schema, string Name)
         };
     }
 
-    /// <summary>Whether this (possibly unqualified) name designates <paramref name="schema"/>.<paramref name="name"/>.</summary>
+    /// <summary>
+    /// Whether this (possibly unqualified) name designates <paramref name="schema"/>.<paramref name="name"/>.
+    /// </summary>
     public bool Matches(string schema, string name) => Name == name && (Schema is null || Schema == schema);
 
     /// <summary>The name as it is written back: parts with a dot or a quote are double-quoted.</summary>
     public override string ToString() => Schema is null ? Display(Name) : $"{Display(Schema)}.{Display(Name)}";
 
     private static string Display(string part) =>
-        part.Contains('.', StringComparison.Ordinal) || part.Contains('"', StringComparison.Ordinal) ? SqlIdentifier.Quote(part) : part;
+        part.Contains('.', StringComparison.Ordinal) || part.Contains('"', StringComparison.Ordinal)
+            ? SqlIdentifier.Quote(part)
+            : part;
 
     private static List<string> Split(string text, string original)
     {

@@ -3,7 +3,9 @@ using DbRecovery.Engine.Sql;
 
 namespace DbRecovery.Engine.Verification;
 
-/// <summary>A column type the recovery should have left, written <c>table.column=type</c> (e.g. <c>users.id=varchar(36)</c>).</summary>
+/// <summary>
+/// A column type the recovery should have left, written <c>table.column=type</c> (e.g. <c>users.id=varchar(36)</c>).
+/// </summary>
 internal sealed record ColumnTypeExpectation(string Column, QualifiedName Table, string Name, string Type)
 {
     /// <summary>The expectation, or null when it is not written as <c>table.column=type</c>.</summary>

@@ -20,7 +20,8 @@ namespace DbRecovery.Commands;
 /// <para>Dumps the database in $env:DATABASE_URL with four parallel workers.</para>
 /// </example>
 /// <example>
-/// <code>Backup-Database -Path ./app.backup -Format Custom | Test-DatabaseBackup -ScratchConnectionString $scratchUrl</code>
+/// <code>Backup-Database -Path ./app.backup -Format Custom | Test-DatabaseBackup -ScratchConnectionString
+/// $scratchUrl</code>
 /// <para>Writes a custom-format backup and proves at once that it restores and matches.</para>
 /// </example>
 /// <seealso cref="TestDatabaseBackupCommand"/>
@@ -67,9 +68,29 @@ public sealed class BackupDatabaseCommand : StateChangingCmdlet
 
                 var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
                 var journal = Journal();
-                WriteObject(Run((log, cancel) => JournaledStep.RunAsync(journal, Target, $"pg_dump --format {Format.ToLowerInvariant()} --file {path}",
-                    () => DatabaseBackup.BackupAsync(Target, path, Format.ToLowerInvariant(), Jobs, IncludeGlobals, tools, log, cancel))));
+                WriteObject(
+                    Run(
+                        (log, cancel) =>
+                            JournaledStep.RunAsync(
+                                journal,
+                                Target,
+                                $"pg_dump --format {Format.ToLowerInvariant()} --file {path}",
+                                () =>
+                                    DatabaseBackup.BackupAsync(
+                                        Target,
+                                        path,
+                                        Format.ToLowerInvariant(),
+                                        Jobs,
+                                        IncludeGlobals,
+                                        tools,
+                                        log,
+                                        cancel
+                                    )
+                            )
+                    )
+                );
             },
-            () => path);
+            () => path
+        );
     }
 }

@@ -12,11 +12,13 @@ namespace DbRecovery.Commands;
 /// Column, Name, Expected and Actual, and binds by property name into later cmdlets.
 /// </remarks>
 /// <example>
-/// <code>Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Revision head) -Difference (Get-SchemaState)</code>
+/// <code>Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Revision head) -Difference
+/// (Get-SchemaState)</code>
 /// <para>Shows how the live database differs from what the history's head defines.</para>
 /// </example>
 /// <example>
-/// <code>Compare-SchemaState -Reference (Import-SchemaState ./staging.json) -Difference (Import-SchemaState ./prod.json) | Where-Object Kind -eq TypeMismatch</code>
+/// <code>Compare-SchemaState -Reference (Import-SchemaState ./staging.json) -Difference (Import-SchemaState
+/// ./prod.json) | Where-Object Kind -eq TypeMismatch</code>
 /// <para>Compares two saved snapshots and keeps the columns whose types differ.</para>
 /// </example>
 /// <seealso cref="GetSchemaStateCommand"/>
@@ -37,5 +39,6 @@ public sealed class CompareSchemaStateCommand : RecoveryCmdlet
     public SchemaState? Difference { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord() => WriteObject(SchemaComparer.Compare(Reference!, Difference!), enumerateCollection: true);
+    protected override void ProcessRecord() =>
+        WriteObject(SchemaComparer.Compare(Reference!, Difference!), enumerateCollection: true);
 }

@@ -8,7 +8,9 @@ using DbRecovery.Hosting;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Converts key columns between uuid and varchar(36), with every column and foreign key that references them.</summary>
+/// <summary>
+/// Converts key columns between uuid and varchar(36), with every column and foreign key that references them.
+/// </summary>
 /// <remarks>
 /// The columns converted are those linked to the named keys by foreign keys in pg_catalog, in either
 /// direction, through composite keys, self-references, other schemas and partitioned tables; a column
@@ -27,9 +29,9 @@ namespace DbRecovery.Commands;
 /// With -Online the application keeps reading and writing throughout, at the price of more total work: each
 /// converted column gets a shadow column of the new type, kept equal to the cast of the original by a trigger
 /// and held to it by a CHECK; the existing rows are copied in short batches by -Jobs sessions (-BatchSize,
-/// -BatchDelay, paused while a replica lags more than -MaxLagSeconds), with the progress kept in the database's _dbrecovery schema
-/// so a rerun after any failure continues where it stopped; every index on the columns gets a twin built
-/// CONCURRENTLY; the CHECK is validated (reads and writes continue), which proves every row. Then one short
+/// -BatchDelay, paused while a replica lags more than -MaxLagSeconds), with the progress kept in the database's
+/// _dbrecovery schema so a rerun after any failure continues where it stopped; every index on the columns gets a twin
+/// built CONCURRENTLY; the CHECK is validated (reads and writes continue), which proves every row. Then one short
 /// transaction over all the tables swaps the shadows in by renaming (metadata only: its length does not grow
 /// with the rows), attaches the keys USING INDEX, re-creates views, policies, triggers, defaults and foreign
 /// keys (NOT VALID, validated after COMMIT) with their names, and a contract drops the old columns. The
@@ -44,26 +46,37 @@ namespace DbRecovery.Commands;
 /// <para>Shows every statement of the conversion of users.id and organizations.id and all that references them.</para>
 /// </example>
 /// <example>
-/// <code>Convert-IdColumns -Table users, organizations -AsScript | Out-File convert.sql; Convert-IdColumns -Table users, organizations -AsScript -Inverse | Out-File convert-back.sql</code>
+/// <code>Convert-IdColumns -Table users, organizations -AsScript | Out-File convert.sql; Convert-IdColumns -Table
+/// users, organizations -AsScript -Inverse | Out-File convert-back.sql</code>
 /// <para>Writes the conversion and its inverse as reviewable SQL scripts, changing nothing.</para>
 /// </example>
 /// <example>
-/// <code>(Find-AlembicRevision -Path ./backend)[0].TypeMismatches | Where-Object Column -eq id | Convert-IdColumns -To 'varchar(36)' -Confirm:$false</code>
+/// <code>(Find-AlembicRevision -Path ./backend)[0].TypeMismatches | Where-Object Column -eq id | Convert-IdColumns -To
+/// 'varchar(36)' -Confirm:$false</code>
 /// <para>Converts the key columns whose type drifted from what the history expects, without asking.</para>
 /// </example>
 /// <example>
-/// <code>Convert-IdColumns -Table users, organizations -To 'varchar(36)' -Online -BatchSize 2000 -BatchDelay 0.05 -Confirm:$false</code>
-/// <para>Converts while the application keeps working, 2000 rows a batch with a 50 ms pause between; rerun the same command to continue after an interruption.</para>
+/// <code>Convert-IdColumns -Table users, organizations -To 'varchar(36)' -Online -BatchSize 2000 -BatchDelay 0.05
+/// -Confirm:$false</code>
+/// <para>Converts while the application keeps working, 2000 rows a batch with a 50 ms pause between; rerun the same
+/// command to continue after an interruption.</para>
 /// </example>
 /// <example>
 /// <code>Convert-IdColumns -Abort -WhatIf</code>
-/// <para>Shows what removing an unfinished online conversion would drop: shadow columns, triggers, indexes and its state.</para>
+/// <para>Shows what removing an unfinished online conversion would drop: shadow columns, triggers, indexes and its
+/// state.</para>
 /// </example>
 /// <seealso cref="GetRecoveryPlanCommand"/>
 /// <seealso cref="BackupDatabaseCommand"/>
 /// <seealso cref="TestRecoveryStateCommand"/>
 /// <seealso cref="GetRecoveryJournalCommand"/>
-[Cmdlet(VerbsData.Convert, "IdColumns", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OfflineSet)]
+[Cmdlet(
+    VerbsData.Convert,
+    "IdColumns",
+    SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.High,
+    DefaultParameterSetName = OfflineSet
+)]
 [OutputType(typeof(ColumnConversion), typeof(string))]
 public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
 {
@@ -109,7 +122,10 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     [Parameter(ParameterSetName = OnlineSet)]
     public SwitchParameter Inverse { get; set; }
 
-    /// <summary>Convert while the application keeps reading and writing: shadow columns, a batched backfill, one short metadata-only swap (see the description). A rerun continues an interrupted one.</summary>
+    /// <summary>
+    /// Convert while the application keeps reading and writing: shadow columns, a batched backfill, one short
+    /// metadata-only swap (see the description). A rerun continues an interrupted one.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = OnlineSet)]
     public SwitchParameter Online { get; set; }
 
@@ -118,7 +134,9 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     [ValidateRange(1, 10_000_000)]
     public int BatchSize { get; set; } = OnlineThrottle.DefaultBatchSize;
 
-    /// <summary>With -Online: how many sessions backfill a table at once, each through its own chunks of the table's pages.</summary>
+    /// <summary>
+    /// With -Online: how many sessions backfill a table at once, each through its own chunks of the table's pages.
+    /// </summary>
     [Parameter(ParameterSetName = OnlineSet)]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = OnlineThrottle.DefaultJobs;
@@ -128,12 +146,17 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     [SecondsTransformation]
     public TimeSpan BatchDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>With -Online: the backfill waits while a streaming replica replays more than this many seconds behind.</summary>
+    /// <summary>
+    /// With -Online: the backfill waits while a streaming replica replays more than this many seconds behind.
+    /// </summary>
     [Parameter(ParameterSetName = OnlineSet)]
     [ValidateRange(0.0, 86_400.0)]
     public double MaxLagSeconds { get; set; } = OnlineThrottle.DefaultMaxLagSeconds;
 
-    /// <summary>Remove everything an unfinished online conversion added (shadow columns, triggers, indexes, its state), leaving the tables as they were.</summary>
+    /// <summary>
+    /// Remove everything an unfinished online conversion added (shadow columns, triggers, indexes, its state), leaving
+    /// the tables as they were.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = AbortSet)]
     public SwitchParameter Abort { get; set; }
 
@@ -178,7 +201,17 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
                 }
 
                 IConversionPlan plan = Online
-                    ? Run((log, cancel) => OnlineConversion.PlanAsync(Target, _roots, To, new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds, Jobs), log, cancel))
+                    ? Run(
+                        (log, cancel) =>
+                            OnlineConversion.PlanAsync(
+                                Target,
+                                _roots,
+                                To,
+                                new OnlineThrottle(BatchSize, BatchDelay, MaxLagSeconds, Jobs),
+                                log,
+                                cancel
+                            )
+                    )
                     : Run((log, cancel) => IdConversion.PlanAsync(Target, _roots, To, log, cancel));
                 Report(plan);
                 if (AsScript)
@@ -189,7 +222,9 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
 
                 if (plan.IsEmpty)
                 {
-                    WriteWarning($"Nothing to convert: every column linked to {string.Join(", ", _roots)} is already {To}.");
+                    WriteWarning(
+                        $"Nothing to convert: every column linked to {string.Join(", ", _roots)} is already {To}."
+                    );
                     return;
                 }
 
@@ -199,14 +234,22 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
                 }
 
                 var journal = Journal();
-                WriteObject(plan switch
-                {
-                    OnlineConversionPlan online => Run((log, cancel) => OnlineConversion.ApplyAsync(Target, online, journal, log, cancel)),
-                    IdConversionPlan offline => Run((log, cancel) => IdConversion.ApplyAsync(Target, offline, journal, log, cancel)),
-                    _ => throw new InvalidOperationException("Unknown conversion plan " + plan.GetType().Name),
-                }, enumerateCollection: true);
+                WriteObject(
+                    plan switch
+                    {
+                        OnlineConversionPlan online => Run(
+                            (log, cancel) => OnlineConversion.ApplyAsync(Target, online, journal, log, cancel)
+                        ),
+                        IdConversionPlan offline => Run(
+                            (log, cancel) => IdConversion.ApplyAsync(Target, offline, journal, log, cancel)
+                        ),
+                        _ => throw new InvalidOperationException("Unknown conversion plan " + plan.GetType().Name),
+                    },
+                    enumerateCollection: true
+                );
             },
-            () => string.Join(", ", _roots));
+            () => string.Join(", ", _roots)
+        );
     }
 
     private void AbortOnline()
@@ -217,7 +260,9 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
             var journal = Journal();
             foreach (var table in Run((log, cancel) => OnlineConversion.AbortAsync(Target, plan, journal, log, cancel)))
             {
-                WriteVerbose($"{table}: the online conversion's shadow columns, trigger, CHECK and indexes are removed.");
+                WriteVerbose(
+                    $"{table}: the online conversion's shadow columns, trigger, CHECK and indexes are removed."
+                );
             }
         }
     }
@@ -228,17 +273,36 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
         {
             foreach (var rewrite in offline.Rewrites)
             {
-                WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-                    $"{rewrite.Schema}.{rewrite.Table}: {rewrite.Columns} column(s), about {rewrite.EstimatedRows} rows, {rewrite.SizeBytes / 1048576.0:F1} MiB, rewritten once under an {rewrite.Lock} lock"));
+                WriteVerbose(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{rewrite.Schema}.{rewrite.Table}: {rewrite.Columns} column(s), "
+                            + $"about {rewrite.EstimatedRows} rows, "
+                    )
+                        + string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{rewrite.SizeBytes / 1048576.0:F1} MiB, rewritten once "
+                        )
+                        + string.Create(CultureInfo.InvariantCulture, $"under an {rewrite.Lock} lock")
+                );
             }
 
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"The rewrites need up to {offline.DiskNeededBytes / 1048576.0:F1} MiB free on the server's data volume."));
+            WriteVerbose(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The rewrites need up to {offline.DiskNeededBytes / 1048576.0:F1} MiB free on the server's data "
+                ) + "volume."
+            );
         }
         else if (plan is OnlineConversionPlan { Resumes: true } online)
         {
-            WriteVerbose(online.Swapped
-                ? "Continuing an online conversion whose swap committed: only the contract and the validations are left."
-                : "Continuing an unfinished online conversion: what it finds done it skips, and each backfill resumes where it stopped.");
+            WriteVerbose(
+                online.Swapped
+                    ? "Continuing an online conversion whose swap committed: only the contract and the validations "
+                        + "are left."
+                    : "Continuing an unfinished online conversion: what it finds done it skips, and each backfill "
+                        + "resumes where it stopped."
+            );
         }
 
         foreach (var skipped in plan.AlreadyConverted)

@@ -49,9 +49,16 @@ public sealed class ExportSchemaStateCommand : RecoveryCmdlet
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (_written)
         {
-            WriteFailure(new RecoveryException(
-                "MultipleSnapshots", FailureKind.InvalidArgument,
-                $"'{path}' already holds the first snapshot of this pipeline; export each snapshot to a file of its own.", path), InputObject);
+            WriteFailure(
+                new RecoveryException(
+                    "MultipleSnapshots",
+                    FailureKind.InvalidArgument,
+                    $"'{path}' already holds the first snapshot of this pipeline; export each snapshot to a file of "
+                        + "its own.",
+                    path
+                ),
+                InputObject
+            );
             return;
         }
 

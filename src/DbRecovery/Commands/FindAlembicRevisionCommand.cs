@@ -20,7 +20,8 @@ namespace DbRecovery.Commands;
 /// real Alembic on an empty scratch database (see Get-RevisionSchema), which is emptied again afterwards.
 /// </remarks>
 /// <example>
-/// <code>Find-AlembicRevision -Path ./backend -ConnectionString $env:DATABASE_URL | Select-Object -First 1 | Format-List</code>
+/// <code>Find-AlembicRevision -Path ./backend -ConnectionString $env:DATABASE_URL | Select-Object -First 1 |
+/// Format-List</code>
 /// <para>Names the revision the database really is at and explains why.</para>
 /// </example>
 /// <example>
@@ -86,17 +87,25 @@ public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
             () =>
             {
                 var path = FileSystemPath(Path);
-                var matches = Run(async (log, cancel) =>
-                {
-                    var history = AlembicHistory.Load(path, log);
-                    var actual = InputObject ?? await SchemaReader.CaptureAsync(Target, new SchemaReadOptions(), log, cancel).ConfigureAwait(false);
-                    var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
-                    Mask.Add(scratch?.Password);
-                    var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
-                    return await RevisionFinder.FindAsync(history, actual, cli, scratch, Top, log, cancel).ConfigureAwait(false);
-                });
+                var matches = Run(
+                    async (log, cancel) =>
+                    {
+                        var history = AlembicHistory.Load(path, log);
+                        var actual = InputObject
+                            ?? await SchemaReader
+                                .CaptureAsync(Target, new SchemaReadOptions(), log, cancel)
+                                .ConfigureAwait(false);
+                        var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
+                        Mask.Add(scratch?.Password);
+                        var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
+                        return await RevisionFinder
+                            .FindAsync(history, actual, cli, scratch, Top, log, cancel)
+                            .ConfigureAwait(false);
+                    }
+                );
                 WriteObject(matches, enumerateCollection: true);
             },
-            () => Path);
+            () => Path
+        );
     }
 }

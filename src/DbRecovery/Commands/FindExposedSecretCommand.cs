@@ -4,7 +4,10 @@ using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Finds exposed secrets (database passwords, API keys, tokens, private keys) in files, folders, text or git history, or every copy of a known one.</summary>
+/// <summary>
+/// Finds exposed secrets (database passwords, API keys, tokens, private keys) in files, folders, text or git history,
+/// or every copy of a known one.
+/// </summary>
 /// <remarks>
 /// The rules are gitleaks' rule-file format; the built-in ones find URLs with a password for any scheme
 /// (postgres, mysql, redis, amqp, mongodb+srv, https basic auth), key=value connection strings (ADO.NET, JDBC,
@@ -77,7 +80,10 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     [Parameter(ParameterSetName = PathSet)]
     public SwitchParameter GitHistory { get; set; }
 
-    /// <summary>Fingerprints of secrets already rotated (from earlier findings, under the same key); their findings have IsKnown set.</summary>
+    /// <summary>
+    /// Fingerprints of secrets already rotated (from earlier findings, under the same key); their findings have IsKnown
+    /// set.
+    /// </summary>
     [Parameter]
     public string[] KnownFingerprint { get; set; } = [];
 
@@ -86,11 +92,15 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     [ValidateNotNullOrEmpty]
     public string? RulePath { get; set; }
 
-    /// <summary>Known secrets to find every copy of (verbatim, URL-encoded, base64) instead of scanning with rules.</summary>
+    /// <summary>
+    /// Known secrets to find every copy of (verbatim, URL-encoded, base64) instead of scanning with rules.
+    /// </summary>
     [Parameter]
     public SecureString[] Secret { get; set; } = [];
 
-    /// <summary>Known credentials to find every copy of: the password as -Secret does, and base64 of user:password.</summary>
+    /// <summary>
+    /// Known credentials to find every copy of: the password as -Secret does, and base64 of user:password.
+    /// </summary>
     [Parameter]
     [Credential]
     public PSCredential[] Credential { get; set; } = [];
@@ -105,7 +115,8 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
     {
         try
         {
-            var known = Secret.Select(s => ((string?)null, new System.Net.NetworkCredential(string.Empty, s).Password))
+            var known = Secret
+                .Select(s => ((string?)null, new System.Net.NetworkCredential(string.Empty, s).Password))
                 .Concat(Credential.Select(c => ((string?)c.UserName, c.GetNetworkCredential().Password)))
                 .ToList();
             foreach (var (_, value) in known)
@@ -114,7 +125,10 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
                 Mask.Add(Uri.EscapeDataString(value));
             }
 
-            _rules = known.Count > 0 ? SecretRuleSet.ForValues(known) : RulePath is null ? SecretRuleSet.BuiltIn : SecretRuleSet.Load(FileSystemPath(RulePath));
+            _rules =
+                known.Count > 0 ? SecretRuleSet.ForValues(known)
+                : RulePath is null ? SecretRuleSet.BuiltIn
+                : SecretRuleSet.Load(FileSystemPath(RulePath));
             _scanner = new SecretScanner(_rules, FingerprintKey.LoadOrCreate(), KnownFingerprint);
         }
         catch (Engine.Diagnostics.RecoveryException ex)
@@ -163,16 +177,24 @@ public sealed class FindExposedSecretCommand : RecoveryCmdlet
             {
                 if (!File.Exists(path) && !Directory.Exists(path))
                 {
-                    throw new Engine.Diagnostics.RecoveryException("PathNotFound", Engine.Diagnostics.FailureKind.ObjectNotFound, $"'{path}' does not exist.", path);
+                    throw new Engine.Diagnostics.RecoveryException(
+                        "PathNotFound",
+                        Engine.Diagnostics.FailureKind.ObjectNotFound,
+                        $"'{path}' does not exist.",
+                        path
+                    );
                 }
 
-                var findings = GitHistory ? _scanner!.ScanGitHistory(path) : _scanner!.ScanPaths([path], Include, Exclude);
+                var findings = GitHistory
+                    ? _scanner!.ScanGitHistory(path)
+                    : _scanner!.ScanPaths([path], Include, Exclude);
                 foreach (var finding in findings)
                 {
                     Emit(finding);
                 }
             }
-            catch (Exception ex) when (ex is Engine.Diagnostics.RecoveryException or IOException or UnauthorizedAccessException)
+            catch (Exception ex)
+                when (ex is Engine.Diagnostics.RecoveryException or IOException or UnauthorizedAccessException)
             {
                 WriteFailure(ex, path);
             }

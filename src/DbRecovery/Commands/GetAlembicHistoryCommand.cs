@@ -31,7 +31,9 @@ namespace DbRecovery.Commands;
 [OutputType(typeof(AlembicRevision))]
 public sealed class GetAlembicHistoryCommand : RecoveryCmdlet
 {
-    /// <summary>The Alembic project: the folder with alembic.ini, alembic.ini itself, the script folder, or a versions folder.</summary>
+    /// <summary>
+    /// The Alembic project: the folder with alembic.ini, alembic.ini itself, the script folder, or a versions folder.
+    /// </summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
@@ -45,6 +47,7 @@ public sealed class GetAlembicHistoryCommand : RecoveryCmdlet
                 var history = Run((log, _) => Task.FromResult(AlembicHistory.Load(FileSystemPath(Path), log)));
                 WriteObject(history.Revisions, enumerateCollection: true);
             },
-            () => Path);
+            () => Path
+        );
     }
 }

@@ -37,18 +37,29 @@ public sealed class GetAlembicVersionCommand : DatabaseCmdlet
         Guarded(
             () =>
             {
-                var rows = Run((log, cancel) => AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel));
+                var rows = Run(
+                    (log, cancel) =>
+                        AlembicVersionRow.ReadAsync(Target, Engine.Sql.QualifiedName.Parse(VersionTable), log, cancel)
+                );
                 if (rows is null)
                 {
-                    WriteFailure(new RecoveryException(
-                        "VersionTableNotFound", FailureKind.ObjectNotFound,
-                        $"{Target.DisplayName} has no version table '{VersionTable}': it was never stamped, or Alembic keeps it elsewhere (-VersionTable schema.table). Find-AlembicRevision names the revision its schema matches.",
-                        VersionTable), VersionTable);
+                    WriteFailure(
+                        new RecoveryException(
+                            "VersionTableNotFound",
+                            FailureKind.ObjectNotFound,
+                            $"{Target.DisplayName} has no version table '{VersionTable}': it was never stamped, or "
+                                + "Alembic keeps it elsewhere (-VersionTable schema.table). Find-AlembicRevision names "
+                                + "the revision its schema matches.",
+                            VersionTable
+                        ),
+                        VersionTable
+                    );
                     return;
                 }
 
                 WriteObject(rows, enumerateCollection: true);
             },
-            () => Target.DisplayName);
+            () => Target.DisplayName
+        );
     }
 }

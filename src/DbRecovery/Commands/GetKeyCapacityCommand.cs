@@ -37,13 +37,16 @@ public sealed class GetKeyCapacityCommand : DatabaseCmdlet
                 {
                     foreach (var narrower in key.Narrower)
                     {
-                        WriteWarning($"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id "
-                            + "beyond its type, whatever the key's capacity.");
+                        WriteWarning(
+                            $"{narrower} references {key.Key} ({key.Type}): inserts there fail at the first id "
+                                + "beyond its type, whatever the key's capacity."
+                        );
                     }
                 }
 
                 WriteObject(keys, enumerateCollection: true);
             },
-            () => Target.DisplayName);
+            () => Target.DisplayName
+        );
     }
 }

@@ -17,7 +17,8 @@ namespace DbRecovery.Commands;
 /// <para>Shows the five most recent operations.</para>
 /// </example>
 /// <example>
-/// <code>Get-RecoveryJournal -Since (Get-Date).AddHours(-6) -Operation Convert-IdColumns, Set-AlembicVersion -Target '*prod-db*'</code>
+/// <code>Get-RecoveryJournal -Since (Get-Date).AddHours(-6) -Operation Convert-IdColumns, Set-AlembicVersion -Target
+/// '*prod-db*'</code>
 /// <para>Shows the conversions and stamps of the last six hours on the production database.</para>
 /// </example>
 /// <example>
@@ -61,11 +62,16 @@ public sealed class GetRecoveryJournalCommand : RecoveryCmdlet
             () =>
             {
                 var journal = new RecoveryJournal(JournalPath is null ? null : FileSystemPath(JournalPath));
-                var since = Since is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
-                var entries = journal.Read().Where(e => e.StartedAt >= since && Matches(Operation, e.Operation) && Matches(Target, e.Target));
+                var since = Since is { } time
+                    ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero)
+                    : DateTimeOffset.MinValue;
+                var entries = journal
+                    .Read()
+                    .Where(e => e.StartedAt >= since && Matches(Operation, e.Operation) && Matches(Target, e.Target));
                 WriteObject(entries.TakeLast(Last), enumerateCollection: true);
             },
-            () => JournalPath);
+            () => JournalPath
+        );
     }
 
     private static bool Matches(string[]? patterns, string value) =>

@@ -32,15 +32,19 @@ namespace DbRecovery.Commands;
 /// </remarks>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend</code>
-/// <para>Shows the recovery of the database in $env:DATABASE_URL: true revision, conversions, stamp, upgrade, blockers, steps.</para>
+/// <para>Shows the recovery of the database in $env:DATABASE_URL: true revision, conversions, stamp, upgrade, blockers,
+/// steps.</para>
 /// </example>
 /// <example>
-/// <code>Get-RecoveryPlan -Path ./backend -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic</code>
-/// <para>Lets real Alembic decide on an empty scratch database: the revision, the blockers, the models' types and the end state.</para>
+/// <code>Get-RecoveryPlan -Path ./backend -ScratchConnectionString $scratch -AlembicCommand
+/// /usr/bin/python3,-m,alembic</code>
+/// <para>Lets real Alembic decide on an empty scratch database: the revision, the blockers, the models' types and the
+/// end state.</para>
 /// </example>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend | Export-Clixml ./recovery-plan.xml</code>
-/// <para>Saves the plan for review; Import-Clixml ./recovery-plan.xml | Invoke-RecoveryPlan ... applies it unchanged.</para>
+/// <para>Saves the plan for review; Import-Clixml ./recovery-plan.xml | Invoke-RecoveryPlan ... applies it
+/// unchanged.</para>
 /// </example>
 /// <example>
 /// <code>Get-RecoveryPlan -Path ./backend -AsScript | Set-Content ./Recover.ps1</code>
@@ -79,7 +83,9 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
 
-    /// <summary>How to run Alembic (its Python runs env.py for the models), e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
+    /// <summary>
+    /// How to run Alembic (its Python runs env.py for the models), e.g. alembic or /usr/bin/python3,-m,alembic.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[] AlembicCommand { get; set; } = ["alembic"];
@@ -89,7 +95,9 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string UrlVariable { get; set; } = "DATABASE_URL";
 
-    /// <summary>The folder with pg_dump and psql (the schema is copied into the scratch database); by default found on PATH.</summary>
+    /// <summary>
+    /// The folder with pg_dump and psql (the schema is copied into the scratch database); by default found on PATH.
+    /// </summary>
     [Parameter]
     public string? PgBinPath { get; set; }
 
@@ -106,19 +114,43 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
                 var path = FileSystemPath(Path);
                 var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
                 Mask.Add(scratch?.Password);
-                var plan = Run(async (log, cancel) =>
-                {
-                    var history = AlembicHistory.Load(path, log);
-                    var exact = scratch is null ? null : new ExactCheckOptions(scratch, AlembicCli.For(path, AlembicCommand, UrlVariable), PgTools.Locate(PgBinPath));
-                    var models = exact is null ? null : await ModelSchema.BuildAsync(exact.Cli, exact.Scratch, log, cancel).ConfigureAwait(false);
-                    if (exact is not null && models is null)
+                var plan = Run(
+                    async (log, cancel) =>
                     {
-                        log.Verbose("env.py hands Alembic no target_metadata: the types come from the head real Alembic builds.");
-                    }
+                        var history = AlembicHistory.Load(path, log);
+                        var exact = scratch is null
+                            ? null
+                            : new ExactCheckOptions(
+                                scratch,
+                                AlembicCli.For(path, AlembicCommand, UrlVariable),
+                                PgTools.Locate(PgBinPath)
+                            );
+                        var models = exact is null
+                            ? null
+                            : await ModelSchema.BuildAsync(exact.Cli, exact.Scratch, log, cancel).ConfigureAwait(false);
+                        if (exact is not null && models is null)
+                        {
+                            log.Verbose(
+                                "env.py hands Alembic no target_metadata: the types come from the head real Alembic "
+                                    + "builds."
+                            );
+                        }
 
-                    return await RecoveryPlanner.PlanAsync(Target, history, path, QualifiedName.Parse(VersionTable), To, models, exact, log, cancel)
-                        .ConfigureAwait(false);
-                });
+                        return await RecoveryPlanner
+                            .PlanAsync(
+                                Target,
+                                history,
+                                path,
+                                QualifiedName.Parse(VersionTable),
+                                To,
+                                models,
+                                exact,
+                                log,
+                                cancel
+                            )
+                            .ConfigureAwait(false);
+                    }
+                );
                 foreach (var blocker in plan.Blockers)
                 {
                     WriteWarning("Blocker: " + blocker);
@@ -126,6 +158,7 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
 
                 WriteObject(AsScript ? RecoveryScript.Render(plan) : plan);
             },
-            () => Path);
+            () => Path
+        );
     }
 }

@@ -24,11 +24,13 @@ namespace DbRecovery.Commands;
 /// <para>Lists the tables revision c3a7b4bbf913 defines, by static replay.</para>
 /// </example>
 /// <example>
-/// <code>Get-RevisionSchema -Path ./backend -Revision head -Replay -ScratchConnectionString 'postgresql://ops@localhost/scratch' -AlembicCommand /usr/bin/python3,-m,alembic</code>
+/// <code>Get-RevisionSchema -Path ./backend -Revision head -Replay -ScratchConnectionString
+/// 'postgresql://ops@localhost/scratch' -AlembicCommand /usr/bin/python3,-m,alembic</code>
 /// <para>Builds the head's exact schema with real Alembic on an empty scratch database.</para>
 /// </example>
 /// <example>
-/// <code>Get-SchemaState | Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Models -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic)</code>
+/// <code>Get-SchemaState | Compare-SchemaState -Reference (Get-RevisionSchema -Path ./backend -Models
+/// -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic)</code>
 /// <para>Compares the database with what the application's models expect.</para>
 /// </example>
 /// <seealso cref="GetAlembicHistoryCommand"/>
@@ -53,11 +55,16 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
     [Parameter]
     public SwitchParameter Replay { get; set; }
 
-    /// <summary>The schema the application's models build (env.py's target_metadata, create_all() on the scratch database) instead of a revision's.</summary>
+    /// <summary>
+    /// The schema the application's models build (env.py's target_metadata, create_all() on the scratch database)
+    /// instead of a revision's.
+    /// </summary>
     [Parameter]
     public SwitchParameter Models { get; set; }
 
-    /// <summary>The empty scratch database for -Replay and -Models (a postgresql:// URL or Npgsql key=value string).</summary>
+    /// <summary>
+    /// The empty scratch database for -Replay and -Models (a postgresql:// URL or Npgsql key=value string).
+    /// </summary>
     [Parameter]
     public string? ScratchConnectionString { get; set; }
 
@@ -78,39 +85,80 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
             () =>
             {
                 var path = FileSystemPath(Path);
-                var states = Run(async (log, cancel) =>
-                {
-                    if (Models)
+                var states = Run(
+                    async (log, cancel) =>
                     {
-                        var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
-                        Mask.Add(modelsScratch.Password);
-                        var models = await ModelSchema.BuildAsync(AlembicCli.For(path, AlembicCommand, UrlVariable), modelsScratch, log, cancel).ConfigureAwait(false)
-                            ?? throw new Engine.Diagnostics.RecoveryException("NoTargetMetadata", Engine.Diagnostics.FailureKind.ObjectNotFound,
-                                $"The env.py of '{path}' hands Alembic no target_metadata, so there are no models to read.", path);
-                        return [models];
-                    }
+                        if (Models)
+                        {
+                            var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
+                            Mask.Add(modelsScratch.Password);
+                            var models = await ModelSchema
+                                .BuildAsync(
+                                    AlembicCli.For(path, AlembicCommand, UrlVariable),
+                                    modelsScratch,
+                                    log,
+                                    cancel
+                                )
+                                .ConfigureAwait(false)
+                                ?? throw new Engine.Diagnostics.RecoveryException(
+                                    "NoTargetMetadata",
+                                    Engine.Diagnostics.FailureKind.ObjectNotFound,
+                                    $"The env.py of '{path}' hands Alembic no target_metadata, so there are no "
+                                        + "models to read.",
+                                    path
+                                );
+                            return [models];
+                        }
 
-                    var history = AlembicHistory.Load(path, log);
-                    var revisions = Revision.SelectMany(r => r == "heads" ? history.Heads : [history.Resolve(r).Revision]).Distinct().ToList();
-                    var replay = StaticReplay.Run(history);
-                    if (!Replay)
-                    {
-                        return revisions.Select(replay.SchemaOf).ToList();
-                    }
+                        var history = AlembicHistory.Load(path, log);
+                        var revisions = Revision
+                            .SelectMany(r => r == "heads" ? history.Heads : [history.Resolve(r).Revision])
+                            .Distinct()
+                            .ToList();
+                        var replay = StaticReplay.Run(history);
+                        if (!Replay)
+                        {
+                            return revisions.Select(replay.SchemaOf).ToList();
+                        }
 
-                    var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
-                    Mask.Add(scratch.Password);
-                    var exact = await AlembicReplay.RunAsync(history, AlembicCli.For(path, AlembicCommand, UrlVariable), scratch, revisions, log, cancel).ConfigureAwait(false);
-                    return revisions.Select(r => exact.Schemas.TryGetValue(r, out var state) ? state : Fallback(replay, history, exact, r)).ToList();
-                });
+                        var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
+                        Mask.Add(scratch.Password);
+                        var exact = await AlembicReplay
+                            .RunAsync(
+                                history,
+                                AlembicCli.For(path, AlembicCommand, UrlVariable),
+                                scratch,
+                                revisions,
+                                log,
+                                cancel
+                            )
+                            .ConfigureAwait(false);
+                        return revisions
+                            .Select(r =>
+                                exact.Schemas.TryGetValue(r, out var state)
+                                    ? state
+                                    : Fallback(replay, history, exact, r)
+                            )
+                            .ToList();
+                    }
+                );
                 WriteObject(states, enumerateCollection: true);
             },
-            () => Path);
+            () => Path
+        );
     }
 
-    private static SchemaState Fallback(StaticReplay replay, AlembicHistory history, AlembicReplayResult exact, string revision)
+    private static SchemaState Fallback(
+        StaticReplay replay,
+        AlembicHistory history,
+        AlembicReplayResult exact,
+        string revision
+    )
     {
         var failed = exact.Failures.First(f => history.IsAncestor(f.Key, revision));
-        return replay.SchemaOf(revision) with { Origin = $"static replay of {revision} (alembic upgrade {failed.Key} failed: {failed.Value})" };
+        return replay.SchemaOf(revision) with
+        {
+            Origin = $"static replay of {revision} (alembic upgrade {failed.Key} failed: {failed.Value})",
+        };
     }
 }

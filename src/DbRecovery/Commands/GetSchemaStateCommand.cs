@@ -15,16 +15,20 @@ namespace DbRecovery.Commands;
 /// It costs the same few round trips whatever the size of the schema.
 /// </remarks>
 /// <example>
-/// <code>Get-SchemaState -ConnectionString 'postgresql://ops@db.internal:5432/app?sslmode=require' -Credential (Get-Credential ops)</code>
-/// <para>Snapshots every non-system schema of the app database, asking for the password instead of putting it in the URL.</para>
+/// <code>Get-SchemaState -ConnectionString 'postgresql://ops@db.internal:5432/app?sslmode=require' -Credential
+/// (Get-Credential ops)</code>
+/// <para>Snapshots every non-system schema of the app database, asking for the password instead of putting it in the
+/// URL.</para>
 /// </example>
 /// <example>
 /// <code>Get-SchemaState | ForEach-Object Tables | Where-Object Name -like 'pipeline*'</code>
-/// <para>Uses $env:DATABASE_URL and lists the tables whose names start with pipeline, to see which later migrations never ran.</para>
+/// <para>Uses $env:DATABASE_URL and lists the tables whose names start with pipeline, to see which later migrations
+/// never ran.</para>
 /// </example>
 /// <example>
 /// <code>Get-SchemaState -Schema app* -VersionTable ops.alembic_version | Export-SchemaState -Path ./schema.json</code>
-/// <para>Snapshots the schemas whose names start with app, reads Alembic's version from ops.alembic_version, and saves the snapshot for someone without database access.</para>
+/// <para>Snapshots the schemas whose names start with app, reads Alembic's version from ops.alembic_version, and saves
+/// the snapshot for someone without database access.</para>
 /// </example>
 /// <seealso cref="ExportSchemaStateCommand"/>
 /// <seealso cref="ImportSchemaStateCommand"/>
@@ -34,14 +38,20 @@ namespace DbRecovery.Commands;
 [OutputType(typeof(SchemaState))]
 public sealed class GetSchemaStateCommand : DatabaseCmdlet
 {
-    /// <summary>Schemas to capture, by name or wildcard pattern (case-insensitive). System schemas are never captured. A plain name that matches no schema is an error.</summary>
+    /// <summary>
+    /// Schemas to capture, by name or wildcard pattern (case-insensitive). System schemas are never captured. A plain
+    /// name that matches no schema is an error.
+    /// </summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SchemaCompleter))]
     public string[] Schema { get; set; } = ["*"];
 
-    /// <summary>The Alembic version table, optionally schema-qualified (schema.table). Unqualified, it is found through search_path, as Alembic does.</summary>
+    /// <summary>
+    /// The Alembic version table, optionally schema-qualified (schema.table). Unqualified, it is found through
+    /// search_path, as Alembic does.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VersionTableCompleter))]
@@ -53,10 +63,15 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
         Guarded(
             () =>
             {
-                var options = new SchemaReadOptions { Schemas = Schema.Select(SchemaPattern.Parse).ToList(), VersionTable = VersionTable };
+                var options = new SchemaReadOptions
+                {
+                    Schemas = Schema.Select(SchemaPattern.Parse).ToList(),
+                    VersionTable = VersionTable,
+                };
                 var state = Run((log, cancel) => SchemaReader.CaptureAsync(Target, options, log, cancel));
                 WriteObject(state);
             },
-            () => Target.DisplayName);
+            () => Target.DisplayName
+        );
     }
 }

@@ -10,7 +10,8 @@ namespace DbRecovery.Commands;
 /// can be inspected and compared without access to the database.
 /// </remarks>
 /// <example>
-/// <code>Import-SchemaState -Path ./prod-schema.json | ForEach-Object Tables | Where-Object Name -like 'pipeline*'</code>
+/// <code>Import-SchemaState -Path ./prod-schema.json | ForEach-Object Tables | Where-Object Name -like
+/// 'pipeline*'</code>
 /// <para>Reads a snapshot a DBA sent and lists its pipeline tables.</para>
 /// </example>
 /// <example>
@@ -59,7 +60,15 @@ public sealed class ImportSchemaStateCommand : RecoveryCmdlet
         }
         catch (ItemNotFoundException)
         {
-            WriteFailure(new RecoveryException("SchemaFileNotFound", FailureKind.ObjectNotFound, $"'{pattern}' does not exist.", pattern), pattern);
+            WriteFailure(
+                new RecoveryException(
+                    "SchemaFileNotFound",
+                    FailureKind.ObjectNotFound,
+                    $"'{pattern}' does not exist.",
+                    pattern
+                ),
+                pattern
+            );
             return [];
         }
     }

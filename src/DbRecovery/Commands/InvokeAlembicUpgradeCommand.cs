@@ -19,7 +19,8 @@ namespace DbRecovery.Commands;
 /// <para>Shows the SQL an upgrade from the stamped revision to head would run.</para>
 /// </example>
 /// <example>
-/// <code>Invoke-AlembicUpgrade -Path ./backend -Revision head -AlembicCommand /usr/bin/python3,-m,alembic -Verbose</code>
+/// <code>Invoke-AlembicUpgrade -Path ./backend -Revision head -AlembicCommand /usr/bin/python3,-m,alembic
+/// -Verbose</code>
 /// <para>Upgrades the database in $env:DATABASE_URL to head, showing Alembic's output.</para>
 /// </example>
 /// <seealso cref="TestAlembicUpgradeCommand"/>
@@ -71,34 +72,64 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
                 var versionTable = QualifiedName.Parse(VersionTable);
                 if (Sql)
                 {
-                    WriteObject(Run((log, cancel) => AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)));
+                    WriteObject(
+                        Run(
+                            (log, cancel) =>
+                                AlembicUpgrade.ScriptAsync(Target, cli, versionTable, Revision, log, cancel)
+                        )
+                    );
                     return;
                 }
 
-                var (before, pending) = Run(async (log, cancel) =>
-                {
-                    var rows = await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
-                    return (rows, await AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(path, log), Revision, versionTable, log, cancel).ConfigureAwait(false));
-                });
+                var (before, pending) = Run(
+                    async (log, cancel) =>
+                    {
+                        var rows = await AlembicVersionRow
+                            .ReadAsync(Target, versionTable, log, cancel)
+                            .ConfigureAwait(false);
+                        return (
+                            rows,
+                            await AlembicUpgrade
+                                .PreflightAsync(
+                                    Target,
+                                    AlembicHistory.Load(path, log),
+                                    Revision,
+                                    versionTable,
+                                    log,
+                                    cancel
+                                )
+                                .ConfigureAwait(false)
+                        );
+                    }
+                );
                 if (!ShouldApply(AlembicUpgrade.Plan(cli, Revision, pending, versionTable)))
                 {
                     return;
                 }
 
                 var journal = Journal();
-                var after = Run(async (log, cancel) =>
-                {
-                    await AlembicUpgrade.RunAsync(Target, cli, Revision, pending, versionTable, journal, log, cancel).ConfigureAwait(false);
-                    return await AlembicVersionRow.ReadAsync(Target, versionTable, log, cancel).ConfigureAwait(false);
-                });
-                WriteObject(new AlembicVersionChange
-                {
-                    Target = Target.DisplayName,
-                    VersionTable = VersionTable,
-                    Previous = before?.Select(r => r.Revision).ToList() ?? [],
-                    Current = after?.Select(r => r.Revision).ToList() ?? [],
-                });
+                var after = Run(
+                    async (log, cancel) =>
+                    {
+                        await AlembicUpgrade
+                            .RunAsync(Target, cli, Revision, pending, versionTable, journal, log, cancel)
+                            .ConfigureAwait(false);
+                        return await AlembicVersionRow
+                            .ReadAsync(Target, versionTable, log, cancel)
+                            .ConfigureAwait(false);
+                    }
+                );
+                WriteObject(
+                    new AlembicVersionChange
+                    {
+                        Target = Target.DisplayName,
+                        VersionTable = VersionTable,
+                        Previous = before?.Select(r => r.Revision).ToList() ?? [],
+                        Current = after?.Select(r => r.Revision).ToList() ?? [],
+                    }
+                );
             },
-            () => Path);
+            () => Path
+        );
     }
 }

@@ -8,7 +8,10 @@ using DbRecovery.Hosting;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Executes a recovery plan: backup and proof, an optional rehearsal on a restored copy, then the steps, then the checks.</summary>
+/// <summary>
+/// Executes a recovery plan: backup and proof, an optional rehearsal on a restored copy, then the steps, then the
+/// checks.
+/// </summary>
 /// <remarks>
 /// Refuses, before any change, a plan with blockers and a plan whose database's schema or alembic_version
 /// changed since Get-RecoveryPlan made it (a fingerprint of both). Then backs up to -BackupPath and proves the
@@ -25,11 +28,13 @@ namespace DbRecovery.Commands;
 /// checked. -WhatIf prints the whole plan as a script and changes nothing.
 /// </remarks>
 /// <example>
-/// <code>Get-RecoveryPlan -Path ./backend | Invoke-RecoveryPlan -BackupPath /backups/before-repair -ScratchConnectionString $scratch -Rehearse -WhatIf</code>
+/// <code>Get-RecoveryPlan -Path ./backend | Invoke-RecoveryPlan -BackupPath /backups/before-repair
+/// -ScratchConnectionString $scratch -Rehearse -WhatIf</code>
 /// <para>Shows every step the recovery would take, and changes nothing.</para>
 /// </example>
 /// <example>
-/// <code>Import-Clixml ./recovery-plan.xml | Invoke-RecoveryPlan -BackupPath /backups/before-repair -ScratchConnectionString $scratch -Rehearse -AlembicCommand /usr/bin/python3,-m,alembic</code>
+/// <code>Import-Clixml ./recovery-plan.xml | Invoke-RecoveryPlan -BackupPath /backups/before-repair
+/// -ScratchConnectionString $scratch -Rehearse -AlembicCommand /usr/bin/python3,-m,alembic</code>
 /// <para>Applies a reviewed plan: backup, proof, rehearsal on a restored copy, then the real run and its checks.</para>
 /// </example>
 /// <seealso cref="GetRecoveryPlanCommand"/>
@@ -41,7 +46,9 @@ namespace DbRecovery.Commands;
 [OutputType(typeof(RecoveryResult))]
 public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
 {
-    /// <summary>The plan from Get-RecoveryPlan (or read back with Import-Clixml, ConvertFrom-Json, or as JSON text).</summary>
+    /// <summary>
+    /// The plan from Get-RecoveryPlan (or read back with Import-Clixml, ConvertFrom-Json, or as JSON text).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [RecoveryPlanTransformation]
     public RecoveryPlan Plan { get; set; } = null!;
@@ -51,12 +58,16 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
     [ValidateNotNullOrEmpty]
     public string BackupPath { get; set; } = string.Empty;
 
-    /// <summary>An empty database to prove the backup in and, with -Rehearse, to rehearse on; emptied again afterwards.</summary>
+    /// <summary>
+    /// An empty database to prove the backup in and, with -Rehearse, to rehearse on; emptied again afterwards.
+    /// </summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string ScratchConnectionString { get; set; } = string.Empty;
 
-    /// <summary>Run the whole plan on a copy restored from the backup first, timing each step and its lock window.</summary>
+    /// <summary>
+    /// Run the whole plan on a copy restored from the backup first, timing each step and its lock window.
+    /// </summary>
     [Parameter]
     public SwitchParameter Rehearse { get; set; }
 
@@ -76,7 +87,9 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>The folder with pg_dump, pg_restore and psql; by default found on PATH or in the usual places.</summary>
+    /// <summary>
+    /// The folder with pg_dump, pg_restore and psql; by default found on PATH or in the usual places.
+    /// </summary>
     [Parameter]
     public string? PgBinPath { get; set; }
 
@@ -91,14 +104,24 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
             {
                 if (Plan.Database != Target.DisplayName)
                 {
-                    throw new RecoveryException("RecoveryPlanForAnotherDatabase", FailureKind.InvalidArgument,
-                        $"The plan was made for {Plan.Database}, not {Target.DisplayName}; nothing was changed.", Plan.Database);
+                    throw new RecoveryException(
+                        "RecoveryPlanForAnotherDatabase",
+                        FailureKind.InvalidArgument,
+                        $"The plan was made for {Plan.Database}, not {Target.DisplayName}; nothing was changed.",
+                        Plan.Database
+                    );
                 }
 
                 var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
                 Mask.Add(scratch.Password);
                 var script = RecoveryScript.Render(Plan, Rehearse);
-                if (!ShouldChange(Mask.Apply(script), Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"), "Recover the database"))
+                if (
+                    !ShouldChange(
+                        Mask.Apply(script),
+                        Mask.Apply($"{Plan} on {Target.DisplayName}. Run it?"),
+                        "Recover the database"
+                    )
+                )
                 {
                     return;
                 }
@@ -117,10 +140,19 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
                 WriteObject(result);
                 if (!result.Passed)
                 {
-                    throw new RecoveryException("RecoveryCheckFailed", FailureKind.InvalidOperation,
-                        $"The recovery ran, but the end state fails: {string.Join("; ", result.Checks.Where(c => c.Status == "Fail").Select(c => $"{c.Name}: {c.Detail}"))}", Target.DisplayName);
+                    throw new RecoveryException(
+                        "RecoveryCheckFailed",
+                        FailureKind.InvalidOperation,
+                        "The recovery ran, but the end state fails: "
+                            + string.Join(
+                                "; ",
+                                result.Checks.Where(c => c.Status == "Fail").Select(c => $"{c.Name}: {c.Detail}")
+                            ),
+                        Target.DisplayName
+                    );
                 }
             },
-            () => Plan?.Database);
+            () => Plan?.Database
+        );
     }
 }

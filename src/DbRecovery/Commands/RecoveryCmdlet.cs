@@ -15,8 +15,11 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
     /// <summary>Secrets this invocation knows of; masked in everything it writes.</summary>
     internal SecretMask Mask { get; } = new();
 
-    /// <summary>The progress activity id of this cmdlet: stable across runs, and distinct between cmdlets (FNV-1a of its name).</summary>
-    protected int ActivityId => (int)(GetType().Name.Aggregate(2166136261u, (hash, c) => (hash ^ c) * 16777619u) & 0x7FFFFFFF);
+    /// <summary>
+    /// The progress activity id of this cmdlet: stable across runs, and distinct between cmdlets (FNV-1a of its name).
+    /// </summary>
+    protected int ActivityId =>
+        (int)(GetType().Name.Aggregate(2166136261u, (hash, c) => (hash ^ c) * 16777619u) & 0x7FFFFFFF);
 
     /// <inheritdoc />
     public void Dispose()
@@ -27,14 +30,19 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
 
     // The warnings this command wrote: the engine may meet one fact several times (planning, the rehearsal, the
     // database), and a warning repeated says nothing new.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _warned = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>How long a stopped command waits for the engine to clean up.</summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs engine work, pumping its verbose, warning and progress messages to this cmdlet's streams.</summary>
+    /// <summary>
+    /// Runs engine work, pumping its verbose, warning and progress messages to this cmdlet's streams.
+    /// </summary>
     /// <exception cref="RecoveryException">The work failed.</exception>
-    /// <exception cref="PipelineStoppedException">The user pressed Ctrl+C (or the pipeline was stopped): a cancellation, never a failure.</exception>
+    /// <exception cref="PipelineStoppedException">The user pressed Ctrl+C (or the pipeline was stopped): a
+    /// cancellation, never a failure.</exception>
     protected T Run<T>(Func<IRecoveryLog, CancellationToken, Task<T>> work)
     {
         var log = new PipelineLog(Mask, ActivityId, _warned);
@@ -52,9 +60,7 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
             {
                 task.Wait(StopGrace);
             }
-            catch (AggregateException)
-            {
-            }
+            catch (AggregateException) { }
 
             throw new PipelineStoppedException();
         }
@@ -62,7 +68,12 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         {
             if (log.WroteProgress)
             {
-                WriteProgress(new ProgressRecord(ActivityId, MyInvocation.MyCommand.Name, "Done") { RecordType = ProgressRecordType.Completed });
+                WriteProgress(
+                    new ProgressRecord(ActivityId, MyInvocation.MyCommand.Name, "Done")
+                    {
+                        RecordType = ProgressRecordType.Completed,
+                    }
+                );
             }
         }
     }
@@ -70,20 +81,33 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
     /// <summary>A PowerShell path (relative, ~, PSDrive) as a file-system path.</summary>
     protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-    /// <summary>The bound parameters as text for the journal; connection strings and credentials are left out.</summary>
+    /// <summary>
+    /// The bound parameters as text for the journal; connection strings and credentials are left out.
+    /// </summary>
     protected IReadOnlyDictionary<string, string> JournalParameters() =>
-        MyInvocation.BoundParameters
-            .Where(p => p.Key is not ("ConnectionString" or "Credential" or "ScratchConnectionString"))
+        MyInvocation
+            .BoundParameters.Where(p => p.Key is not ("ConnectionString" or "Credential" or "ScratchConnectionString"))
             .ToDictionary(
                 p => p.Key,
-                p => Mask.Apply(p.Value is System.Collections.IEnumerable list and not string
-                    ? string.Join(",", list.Cast<object>())
-                    : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+                p =>
+                    Mask.Apply(
+                        p.Value is System.Collections.IEnumerable list and not string
+                            ? string.Join(",", list.Cast<object>())
+                            : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)
+                                ?? string.Empty
+                    )
+            );
 
-    /// <summary>ShouldProcess with its three texts; on a host that cannot prompt (-NonInteractive) it fails with ConfirmationNotPossible.</summary>
-    protected bool ShouldChange(string whatIf, string question, string caption) => Confirmed(() => ShouldProcess(whatIf, question, caption));
+    /// <summary>
+    /// ShouldProcess with its three texts; on a host that cannot prompt (-NonInteractive) it fails with
+    /// ConfirmationNotPossible.
+    /// </summary>
+    protected bool ShouldChange(string whatIf, string question, string caption) =>
+        Confirmed(() => ShouldProcess(whatIf, question, caption));
 
-    /// <summary>ShouldProcess of an action on a target; on a host that cannot prompt it fails with ConfirmationNotPossible.</summary>
+    /// <summary>
+    /// ShouldProcess of an action on a target; on a host that cannot prompt it fails with ConfirmationNotPossible.
+    /// </summary>
     protected bool ShouldChange(string target, string action) => Confirmed(() => ShouldProcess(target, action));
 
     private bool Confirmed(Func<bool> shouldProcess)
@@ -96,17 +120,24 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
         {
             // ShouldProcess throws this only when it must prompt and the host cannot.
             throw new RecoveryException(
-                "ConfirmationNotPossible", FailureKind.InvalidOperation,
-                $"{MyInvocation.MyCommand.Name} asks to confirm before it changes anything, and this PowerShell cannot prompt (-NonInteractive). Nothing was changed. Pass -Confirm:$false to run it unattended, or -WhatIf to see what it would do.",
-                null, ex);
+                "ConfirmationNotPossible",
+                FailureKind.InvalidOperation,
+                $"{MyInvocation.MyCommand.Name} asks to confirm before it changes anything, and this PowerShell "
+                    + "cannot prompt (-NonInteractive). Nothing was changed. Pass -Confirm:$false to run it "
+                    + "unattended, or -WhatIf to see what it would do.",
+                null,
+                ex
+            );
         }
     }
 
     /// <summary>Writes a non-terminating error for one failed input and lets the pipeline go on.</summary>
-    protected void WriteFailure(Exception exception, object? target) => WriteError(ErrorRecords.From(exception, Mask, target));
+    protected void WriteFailure(Exception exception, object? target) =>
+        WriteError(ErrorRecords.From(exception, Mask, target));
 
     /// <summary>Stops the cmdlet with a terminating error.</summary>
-    protected void ThrowFailure(Exception exception, object? target) => ThrowTerminatingError(ErrorRecords.From(exception, Mask, target));
+    protected void ThrowFailure(Exception exception, object? target) =>
+        ThrowTerminatingError(ErrorRecords.From(exception, Mask, target));
 
     /// <summary>
     /// The cmdlets' one error boundary: runs <paramref name="work"/>, and turns any failure into a terminating

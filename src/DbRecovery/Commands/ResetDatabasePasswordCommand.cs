@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using DbRecovery.Completion;
 using System.Net;
 using System.Security;
+using DbRecovery.Completion;
 using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Commands;
@@ -17,7 +17,8 @@ namespace DbRecovery.Commands;
 /// </remarks>
 /// <example>
 /// <code>$app = Reset-DatabasePassword -ConnectionString $adminUrl -Role app -OldCredential $leaked</code>
-/// <para>Gives the app role a new 32-character password, proves the leaked one is dead, and keeps the new one in $app.</para>
+/// <para>Gives the app role a new 32-character password, proves the leaked one is dead, and keeps the new one in
+/// $app.</para>
 /// </example>
 /// <example>
 /// <code>$url = Reset-DatabasePassword -ConnectionString $adminUrl -Role app -AsConnectionString -Confirm:$false</code>
@@ -64,16 +65,24 @@ public sealed class ResetDatabasePasswordCommand : StateChangingCmdlet
                     return;
                 }
 
-                var password = NewPassword is null ? PasswordGenerator.Generate(Length) : new NetworkCredential(string.Empty, NewPassword).Password;
+                var password = NewPassword is null
+                    ? PasswordGenerator.Generate(Length)
+                    : new NetworkCredential(string.Empty, NewPassword).Password;
                 var old = OldCredential?.GetNetworkCredential().Password;
                 Mask.Add(password);
                 Mask.Add(old);
                 var journal = Journal();
-                var rotated = Run((log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel));
-                var secure = new NetworkCredential(string.Empty, AsConnectionString ? rotated.ToUrlWithPassword() : password).SecurePassword;
+                var rotated = Run(
+                    (log, cancel) => PasswordRotation.RotateAsync(Target, Role, password, old, journal, log, cancel)
+                );
+                var secure = new NetworkCredential(
+                    string.Empty,
+                    AsConnectionString ? rotated.ToUrlWithPassword() : password
+                ).SecurePassword;
                 secure.MakeReadOnly();
                 WriteObject(AsConnectionString ? secure : new PSCredential(Role, secure));
             },
-            () => Role);
+            () => Role
+        );
     }
 }

@@ -3,14 +3,17 @@ using DbRecovery.Engine.Backup;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Restores a backup written by Backup-Database into a database, and verifies the result against its manifest.</summary>
+/// <summary>
+/// Restores a backup written by Backup-Database into a database, and verifies the result against its manifest.
+/// </summary>
 /// <remarks>
 /// Checks the backup's checksums, refuses a target that is not empty unless -Clean (which drops every schema of
 /// the target first), restores with pg_restore, then compares the restored schema and exact row counts with the
 /// manifest as Test-DatabaseBackup does; a mismatch is an error. Journaled, under DbRecovery's lock.
 /// </remarks>
 /// <example>
-/// <code>Restore-Database -Path /backups/app-before-recovery -ConnectionString 'postgresql://ops@localhost/app_copy'</code>
+/// <code>Restore-Database -Path /backups/app-before-recovery -ConnectionString
+/// 'postgresql://ops@localhost/app_copy'</code>
 /// <para>Restores the backup into an empty database, for a local rehearsal of the recovery.</para>
 /// </example>
 /// <example>
@@ -53,15 +56,23 @@ public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
             () =>
             {
                 var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-                var plan = Run((log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel));
+                var plan = Run(
+                    (log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel)
+                );
                 if (!ShouldApply(plan))
                 {
                     return;
                 }
 
                 var journal = Journal();
-                WriteObject(Run((log, cancel) => DatabaseRestore.RestoreAsync(path, plan, Target, Jobs, tools, journal, log, cancel)));
+                WriteObject(
+                    Run(
+                        (log, cancel) =>
+                            DatabaseRestore.RestoreAsync(path, plan, Target, Jobs, tools, journal, log, cancel)
+                    )
+                );
             },
-            () => path);
+            () => path
+        );
     }
 }

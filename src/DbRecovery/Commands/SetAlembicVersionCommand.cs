@@ -22,7 +22,8 @@ namespace DbRecovery.Commands;
 /// </example>
 /// <example>
 /// <code>Find-AlembicRevision -Path ./backend | Select-Object -First 1 | Set-AlembicVersion -Confirm:$false</code>
-/// <para>Stamps the revision the schema really corresponds to, without asking; the match brings its project. Piping all the candidates is refused (SeveralInputsPiped).</para>
+/// <para>Stamps the revision the schema really corresponds to, without asking; the match brings its project. Piping all
+/// the candidates is refused (SeveralInputsPiped).</para>
 /// </example>
 /// <example>
 /// <code>Set-AlembicVersion -Path ./backend -Revision 58ea862c1242 -ExpectedCurrent dc2c0f69c1b1 -Force</code>
@@ -44,17 +45,25 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? ProjectPath { get; set; }
 
-    /// <summary>The revision(s) to stamp: ids, unique prefixes, branch labels, head, or base to empty the table. Comma-separated sets (from Find-AlembicRevision) are split.</summary>
+    /// <summary>
+    /// The revision(s) to stamp: ids, unique prefixes, branch labels, head, or base to empty the table. Comma-separated
+    /// sets (from Find-AlembicRevision) are split.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RevisionCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Revision { get; set; } = [];
 
-    /// <summary>The rows alembic_version must hold for the stamp to go ahead; defaults to what is read when planning.</summary>
+    /// <summary>
+    /// The rows alembic_version must hold for the stamp to go ahead; defaults to what is read when planning.
+    /// </summary>
     [Parameter]
     public string[]? ExpectedCurrent { get; set; }
 
-    /// <summary>Stamp even if the schema does not match the revision, or the revision is not in the history (with a warning, journaled).</summary>
+    /// <summary>
+    /// Stamp even if the schema does not match the revision, or the revision is not in the history (with a warning,
+    /// journaled).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -73,14 +82,35 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
         Guarded(
             () =>
             {
-                var path = FileSystemPath(MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : ProjectPath ?? Path);
-                var plan = Run(async (log, cancel) =>
-                {
-                    var history = AlembicHistory.Load(path, log);
-                    var revisions = Revision.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                        .Where(r => r != "base").Select(r => Validate(history, r, log)).Distinct().ToList();
-                    return await VersionStamp.PlanAsync(Target, StaticReplay.Run(history), revisions, QualifiedName.Parse(VersionTable), ExpectedCurrent, Force, log, cancel).ConfigureAwait(false);
-                });
+                var path = FileSystemPath(
+                    MyInvocation.BoundParameters.ContainsKey(nameof(Path)) ? Path : ProjectPath ?? Path
+                );
+                var plan = Run(
+                    async (log, cancel) =>
+                    {
+                        var history = AlembicHistory.Load(path, log);
+                        var revisions = Revision
+                            .SelectMany(r =>
+                                r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            )
+                            .Where(r => r != "base")
+                            .Select(r => Validate(history, r, log))
+                            .Distinct()
+                            .ToList();
+                        return await VersionStamp
+                            .PlanAsync(
+                                Target,
+                                StaticReplay.Run(history),
+                                revisions,
+                                QualifiedName.Parse(VersionTable),
+                                ExpectedCurrent,
+                                Force,
+                                log,
+                                cancel
+                            )
+                            .ConfigureAwait(false);
+                    }
+                );
                 if (!ShouldApply(plan))
                 {
                     return;
@@ -89,7 +119,8 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
                 var journal = Journal(Force);
                 WriteObject(Run((log, cancel) => VersionStamp.ApplyAsync(Target, plan, journal, log, cancel)));
             },
-            () => string.Join(",", Revision));
+            () => string.Join(",", Revision)
+        );
     }
 
     private string Validate(AlembicHistory history, string revision, Engine.Diagnostics.IRecoveryLog log)

@@ -14,7 +14,10 @@ public abstract class SingleChangeCmdlet : StateChangingCmdlet
     /// <summary>Makes the change for the one input the cmdlet was given.</summary>
     protected abstract void Change();
 
-    /// <summary>The text the refusal suggests for choosing one input, e.g. "Select-Object -First 1, or name the revision with -Revision".</summary>
+    /// <summary>
+    /// The text the refusal suggests for choosing one input, e.g. "Select-Object -First 1, or name the revision with
+    /// -Revision".
+    /// </summary>
     protected abstract string ChooseOne { get; }
 
     /// <inheritdoc />
@@ -25,8 +28,15 @@ public abstract class SingleChangeCmdlet : StateChangingCmdlet
     {
         if (_inputs > 1)
         {
-            ThrowFailure(new RecoveryException("SeveralInputsPiped", FailureKind.InvalidArgument,
-                $"{_inputs} objects were piped into {MyInvocation.MyCommand.Name}, which changes the database for one; nothing was changed. Pick one: {ChooseOne}."), _inputs);
+            ThrowFailure(
+                new RecoveryException(
+                    "SeveralInputsPiped",
+                    FailureKind.InvalidArgument,
+                    $"{_inputs} objects were piped into {MyInvocation.MyCommand.Name}, which changes the database "
+                        + $"for one; nothing was changed. Pick one: {ChooseOne}."
+                ),
+                _inputs
+            );
         }
 
         Change();

@@ -33,7 +33,8 @@ namespace DbRecovery.Commands;
 /// <para>Says whether upgrading from the revision the schema really is at to head would succeed, and why not.</para>
 /// </example>
 /// <example>
-/// <code>Test-AlembicUpgrade -Path ./backend -ScratchConnectionString $scratch -AlembicCommand /usr/bin/python3,-m,alembic</code>
+/// <code>Test-AlembicUpgrade -Path ./backend -ScratchConnectionString $scratch -AlembicCommand
+/// /usr/bin/python3,-m,alembic</code>
 /// <para>Runs the upgrade with real Alembic on a copy of the schema and reports the first revision that fails.</para>
 /// </example>
 /// <seealso cref="InvokeAlembicUpgradeCommand"/>
@@ -58,7 +59,9 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string To { get; set; } = "heads";
 
-    /// <summary>An empty scratch database: rehearse with real Alembic on a copy of the schema for the exact answer.</summary>
+    /// <summary>
+    /// An empty scratch database: rehearse with real Alembic on a copy of the schema for the exact answer.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
@@ -79,7 +82,9 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
     [ArgumentCompleter(typeof(VersionTableCompleter))]
     public string VersionTable { get; set; } = "alembic_version";
 
-    /// <summary>The folder with pg_dump and psql for the exact answer; by default found on PATH or in the usual places.</summary>
+    /// <summary>
+    /// The folder with pg_dump and psql for the exact answer; by default found on PATH or in the usual places.
+    /// </summary>
     [Parameter]
     public string? PgBinPath { get; set; }
 
@@ -92,27 +97,60 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
                 var path = FileSystemPath(Path);
                 var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
                 Mask.Add(scratch?.Password);
-                var report = Run(async (log, cancel) =>
-                {
-                    var history = AlembicHistory.Load(path, log);
-                    var versionTable = QualifiedName.Parse(VersionTable);
-                    var live = await SchemaReader.CaptureAsync(Target, new SchemaReadOptions { VersionTable = VersionTable }, log, cancel).ConfigureAwait(false);
-                    var from = From?.Select(f => history.Resolve(f).Revision).ToList() ?? TrueRevision(history, live, log);
-                    var to = To == "heads" ? history.Heads : [history.Resolve(To).Revision];
-                    if (scratch is not null)
+                var report = Run(
+                    async (log, cancel) =>
                     {
-                        return await UpgradeRehearsal.RunAsync(Target, scratch, history, AlembicCli.For(path, AlembicCommand, UrlVariable), from, to, To, PgTools.Locate(PgBinPath), log, cancel).ConfigureAwait(false);
-                    }
+                        var history = AlembicHistory.Load(path, log);
+                        var versionTable = QualifiedName.Parse(VersionTable);
+                        var live = await SchemaReader
+                            .CaptureAsync(Target, new SchemaReadOptions { VersionTable = VersionTable }, log, cancel)
+                            .ConfigureAwait(false);
+                        var from = From?.Select(f => history.Resolve(f).Revision).ToList()
+                            ?? TrueRevision(history, live, log);
+                        var to = To == "heads" ? history.Heads : [history.Resolve(To).Revision];
+                        if (scratch is not null)
+                        {
+                            return await UpgradeRehearsal
+                                .RunAsync(
+                                    Target,
+                                    scratch,
+                                    history,
+                                    AlembicCli.For(path, AlembicCommand, UrlVariable),
+                                    from,
+                                    to,
+                                    To,
+                                    PgTools.Locate(PgBinPath),
+                                    log,
+                                    cancel
+                                )
+                                .ConfigureAwait(false);
+                        }
 
-                    var rows = await TableRows.NonEmptyAsync(Target, StaticUpgradeCheck.RowSensitiveTables(history.Path(from, to)), log, cancel).ConfigureAwait(false);
-                    return StaticUpgradeCheck.Run(history, live, from, to, rows) with { Database = Target.DisplayName };
-                });
+                        var rows = await TableRows
+                            .NonEmptyAsync(
+                                Target,
+                                StaticUpgradeCheck.RowSensitiveTables(history.Path(from, to)),
+                                log,
+                                cancel
+                            )
+                            .ConfigureAwait(false);
+                        return StaticUpgradeCheck.Run(history, live, from, to, rows) with
+                        {
+                            Database = Target.DisplayName,
+                        };
+                    }
+                );
                 WriteObject(report);
             },
-            () => Path);
+            () => Path
+        );
     }
 
-    private static List<string> TrueRevision(AlembicHistory history, SchemaState live, Engine.Diagnostics.IRecoveryLog log)
+    private static List<string> TrueRevision(
+        AlembicHistory history,
+        SchemaState live,
+        Engine.Diagnostics.IRecoveryLog log
+    )
     {
         var (revisions, best, note) = RecoveryPlanner.TrueRevisions(StaticReplay.Run(history), live);
         log.Verbose($"From {string.Join(", ", revisions)}: {note ?? best.Explanation}");

@@ -4,7 +4,9 @@ using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Proves exposed credentials no longer work, by trying them: a database password, or an HTTP API key.</summary>
+/// <summary>
+/// Proves exposed credentials no longer work, by trying them: a database password, or an HTTP API key.
+/// </summary>
 /// <remarks>
 /// For a database, tries to authenticate with the credentials in -ConnectionString (or -Credential): Pass when
 /// the server rejects them (SQLSTATE 28P01 or 28000), Fail when it accepts them (the connection is closed at
@@ -19,11 +21,13 @@ namespace DbRecovery.Commands;
 /// <para>Checks that the password pasted into the chat no longer opens the database.</para>
 /// </example>
 /// <example>
-/// <code>Test-CredentialRevoked -Uri https://api.hosting.example/v1/services -Token (Read-Host -AsSecureString 'Old API key')</code>
+/// <code>Test-CredentialRevoked -Uri https://api.hosting.example/v1/services -Token (Read-Host -AsSecureString 'Old API
+/// key')</code>
 /// <para>Checks that the old hosting API key is refused (401), as the incident's plan asks.</para>
 /// </example>
 /// <example>
-/// <code>if ((Test-CredentialRevoked -Credential $leaked).Status -ne 'Pass') { throw 'The leaked password still works' }</code>
+/// <code>if ((Test-CredentialRevoked -Credential $leaked).Status -ne 'Pass') { throw 'The leaked password still works'
+/// }</code>
 /// <para>Stops a runbook while the old password still authenticates.</para>
 /// </example>
 /// <seealso cref="FindExposedSecretCommand"/>
@@ -77,12 +81,25 @@ public sealed class TestCredentialRevokedCommand : DatabaseCmdlet
                 {
                     var token = new System.Net.NetworkCredential(string.Empty, Token).Password;
                     Mask.Add(token);
-                    WriteObject(Run((log, cancel) => HttpCredentialCheck.TestAsync(Uri!, token, Scheme, HeaderName, TimeSpan.FromSeconds(TimeoutSec), cancel)));
+                    WriteObject(
+                        Run(
+                            (log, cancel) =>
+                                HttpCredentialCheck.TestAsync(
+                                    Uri!,
+                                    token,
+                                    Scheme,
+                                    HeaderName,
+                                    TimeSpan.FromSeconds(TimeoutSec),
+                                    cancel
+                                )
+                        )
+                    );
                     return;
                 }
 
                 WriteObject(Run((log, cancel) => CredentialCheck.TestAsync(Target, log, cancel)));
             },
-            () => ParameterSetName == HttpSet ? Uri?.GetLeftPart(UriPartial.Path) : Target.DisplayName);
+            () => ParameterSetName == HttpSet ? Uri?.GetLeftPart(UriPartial.Path) : Target.DisplayName
+        );
     }
 }

@@ -4,7 +4,10 @@ using DbRecovery.Engine.Connections;
 
 namespace DbRecovery.Commands;
 
-/// <summary>Proves a backup: checksums, a real restore into an empty scratch database, and the schema and row counts against the manifest.</summary>
+/// <summary>
+/// Proves a backup: checksums, a real restore into an empty scratch database, and the schema and row counts against the
+/// manifest.
+/// </summary>
 /// <remarks>
 /// Checks every file's SHA-256 and size against manifest.json (a single corrupted byte fails it), runs
 /// pg_restore --list, restores into -ScratchConnectionString (which must be empty), compares the restored
@@ -13,11 +16,13 @@ namespace DbRecovery.Commands;
 /// everything matched; Differences says what did not.
 /// </remarks>
 /// <example>
-/// <code>Test-DatabaseBackup -Path /backups/app-before-recovery -ScratchConnectionString 'postgresql://ops@localhost/scratch'</code>
+/// <code>Test-DatabaseBackup -Path /backups/app-before-recovery -ScratchConnectionString
+/// 'postgresql://ops@localhost/scratch'</code>
 /// <para>Restores the backup into an empty scratch database and checks it matches what was dumped.</para>
 /// </example>
 /// <example>
-/// <code>if (-not (Test-DatabaseBackup -Path $backup.Path -ScratchConnectionString $scratch).Passed) { throw 'The backup cannot be trusted' }</code>
+/// <code>if (-not (Test-DatabaseBackup -Path $backup.Path -ScratchConnectionString $scratch).Passed) { throw 'The
+/// backup cannot be trusted' }</code>
 /// <para>Stops a runbook before any change when the backup does not restore exactly.</para>
 /// </example>
 /// <seealso cref="BackupDatabaseCommand"/>
@@ -60,8 +65,11 @@ public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
                 var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Test-DatabaseBackup");
                 Mask.Add(scratch.Password);
                 var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
-                WriteObject(Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel)));
+                WriteObject(
+                    Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel))
+                );
             },
-            () => path);
+            () => path
+        );
     }
 }

@@ -11,19 +11,22 @@ namespace DbRecovery.Commands;
 /// <remarks>
 /// Checks that the database is reachable (with its server version); with -Path, that alembic_version is at
 /// the history's head(s) and that the schema has no differences from the head's: the head real Alembic builds from
-/// empty with -ScratchConnectionString (a key the history contradicts itself about converted as the recovery resolves it,
-/// and the key types the application's models declare taken over the revisions'), else the static replay's prediction of it (-AllowDifference lists kinds
+/// empty with -ScratchConnectionString (a key the history contradicts itself about converted as the recovery resolves
+/// it, and the key types the application's models declare taken over the revisions'), else the static replay's
+/// prediction of it (-AllowDifference lists kinds
 /// or tables that may differ); each -ExpectTable exists; each -ExpectColumnType holds (users.id=varchar(36));
 /// every foreign key is validated and has no orphan rows (one anti-join per key, in one batch); each -HealthUrl
 /// answers 2xx within -TimeoutSec, optionally with a JSON property ('https://app/health|database_configured=true').
 /// Nothing is changed. -FailOnError turns any Fail into a terminating error, so a runbook stops.
 /// </remarks>
 /// <example>
-/// <code>Test-RecoveryState -Path ./backend -ExpectTable folders, pipeline_templates -ExpectColumnType 'users.id=varchar(36)', 'organizations.id=varchar(36)'</code>
+/// <code>Test-RecoveryState -Path ./backend -ExpectTable folders, pipeline_templates -ExpectColumnType
+/// 'users.id=varchar(36)', 'organizations.id=varchar(36)'</code>
 /// <para>Runs the incident's checklist against the database in $env:DATABASE_URL.</para>
 /// </example>
 /// <example>
-/// <code>Test-RecoveryState -Path ./backend -HealthUrl 'https://api.example.test/health|database_configured=true' -FailOnError</code>
+/// <code>Test-RecoveryState -Path ./backend -HealthUrl 'https://api.example.test/health|database_configured=true'
+/// -FailOnError</code>
 /// <para>Stops the runbook unless the database and the deployed service are both healthy.</para>
 /// </example>
 /// <seealso cref="GetRecoveryPlanCommand"/>
@@ -97,32 +100,47 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
                 };
                 var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
                 Mask.Add(scratch?.Password);
-                checks = Run(async (log, cancel) =>
-                {
-                    if (scratch is not null && options.AlembicPath is { } path)
+                checks = Run(
+                    async (log, cancel) =>
                     {
-                        var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
-                        var (head, error, declared) = await ExactHead.ReferenceAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel)
-                            .ConfigureAwait(false);
-                        if (error is not null)
+                        if (scratch is not null && options.AlembicPath is { } path)
                         {
-                            log.Warning($"Real Alembic cannot build this history's head from empty ({error}); the schema is compared with the static replay's head.");
+                            var cli = AlembicCli.For(path, AlembicCommand, UrlVariable);
+                            var (head, error, declared) = await ExactHead
+                                .ReferenceAsync(AlembicHistory.Load(path, log), cli, scratch, log, cancel)
+                                .ConfigureAwait(false);
+                            if (error is not null)
+                            {
+                                log.Warning(
+                                    $"Real Alembic cannot build this history's head from empty ({error}); the schema "
+                                        + "is compared with the static replay's head."
+                                );
+                            }
+
+                            options = options with { Reference = head, ResolvedColumnTypes = declared };
                         }
 
-                        options = options with { Reference = head, ResolvedColumnTypes = declared };
+                        return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
                     }
-
-                    return await RecoveryChecklist.RunAsync(Target, options, log, cancel).ConfigureAwait(false);
-                });
+                );
             },
-            () => Target.DisplayName);
+            () => Target.DisplayName
+        );
 
         WriteObject(checks, enumerateCollection: true);
         var failed = checks.Where(c => c.Status == "Fail").ToList();
         if (FailOnError && failed.Count > 0)
         {
-            ThrowFailure(new RecoveryException("RecoveryCheckFailed", FailureKind.InvalidOperation,
-                $"{failed.Count} recovery checks failed: {string.Join("; ", failed.Select(f => $"{f.Name}: {f.Detail}"))}", Target.DisplayName), Target.DisplayName);
+            ThrowFailure(
+                new RecoveryException(
+                    "RecoveryCheckFailed",
+                    FailureKind.InvalidOperation,
+                    $"{failed.Count} recovery checks failed: "
+                        + $"{string.Join("; ", failed.Select(f => $"{f.Name}: {f.Detail}"))}",
+                    Target.DisplayName
+                ),
+                Target.DisplayName
+            );
         }
     }
 }

@@ -18,22 +18,35 @@ public abstract class CatalogCompleter : IArgumentCompleter
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a failed read (server down, wrong password) is remembered, so each Tab does not wait again.</summary>
+    /// <summary>
+    /// How long a failed read (server down, wrong password) is remembered, so each Tab does not wait again.
+    /// </summary>
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(15);
-    private static readonly ConcurrentDictionary<(string Target, CatalogNameKind Kind, string? Table), (DateTime At, Task<IReadOnlyList<string>> Names)> Cache = new();
+    private static readonly ConcurrentDictionary<
+        (string Target, CatalogNameKind Kind, string? Table),
+        (DateTime At, Task<IReadOnlyList<string>> Names)
+    > Cache = new();
 
     /// <summary>Which names this completer offers.</summary>
     protected abstract CatalogNameKind Kind { get; }
 
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters
+    )
     {
         ArgumentNullException.ThrowIfNull(fakeBoundParameters);
         ConnectionTarget target;
         try
         {
-            target = Commands.DatabaseCmdlet.TargetOf(fakeBoundParameters["ConnectionString"] as string, fakeBoundParameters["Credential"] as PSCredential);
+            target = Commands.DatabaseCmdlet.TargetOf(
+                fakeBoundParameters["ConnectionString"] as string,
+                fakeBoundParameters["Credential"] as PSCredential
+            );
         }
         catch (RecoveryException)
         {
@@ -46,7 +59,11 @@ public abstract class CatalogCompleter : IArgumentCompleter
         var entry = Cache.AddOrUpdate(
             (target.DisplayName, Kind, table),
             _ => Read(target, table),
-            (_, cached) => DateTime.UtcNow - cached.At < (cached.Names.IsFaulted ? RetryAfter : Freshness) ? cached : Read(target, table));
+            (_, cached) =>
+                DateTime.UtcNow - cached.At < (cached.Names.IsFaulted ? RetryAfter : Freshness)
+                    ? cached
+                    : Read(target, table)
+        );
         try
         {
             if (!entry.Names.Wait(Wait))
@@ -61,8 +78,14 @@ public abstract class CatalogCompleter : IArgumentCompleter
 
         // public's tables complete bare (cu → customers) and, once the schema is typed, qualified (public.cu).
         var qualified = wordToComplete.Contains('.', StringComparison.Ordinal);
-        var names = entry.Names.Result.Where(n => Kind != CatalogNameKind.Table
-            || (qualified ? n.Contains('.', StringComparison.Ordinal) : !n.StartsWith("public.", StringComparison.Ordinal)));
+        var names = entry.Names.Result.Where(n =>
+            Kind != CatalogNameKind.Table
+            || (
+                qualified
+                    ? n.Contains('.', StringComparison.Ordinal)
+                    : !n.StartsWith("public.", StringComparison.Ordinal)
+            )
+        );
         return CompletionMatches.Of(wordToComplete, names.Select(name => (name, name)));
     }
 
@@ -91,8 +114,8 @@ public sealed class ColumnCompleter : CatalogCompleter
     protected override CatalogNameKind Kind => CatalogNameKind.Column;
 }
 
-/// <summary>Completes -Column of a key conversion from the key columns (primary, unique or foreign) of the -Table on the
-/// command line: the columns it can convert.</summary>
+/// <summary>Completes -Column of a key conversion from the key columns (primary, unique or foreign) of the -Table on
+/// the command line: the columns it can convert.</summary>
 public sealed class KeyColumnCompleter : CatalogCompleter
 {
     /// <inheritdoc />

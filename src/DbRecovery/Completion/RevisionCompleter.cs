@@ -14,7 +14,12 @@ public sealed class RevisionCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters
+    )
     {
         ArgumentNullException.ThrowIfNull(fakeBoundParameters);
         IReadOnlyList<AlembicRevision> revisions;
@@ -26,13 +31,24 @@ public sealed class RevisionCompleter : IArgumentCompleter
             var path = System.IO.Path.Combine(here, fakeBoundParameters["Path"] as string ?? ".");
             revisions = AlembicHistory.Load(path, NullRecoveryLog.Instance).Revisions;
         }
-        catch (Exception ex) when (ex is RecoveryException or IOException or UnauthorizedAccessException or RuntimeException)
+        catch (Exception ex)
+            when (ex is RecoveryException or IOException or UnauthorizedAccessException or RuntimeException)
         {
             return [];
         }
 
-        return CompletionMatches.Of(wordToComplete, revisions.Reverse()
-            .Select(r => (Text: r.Revision, Tip: $"{r.Revision} {(r.IsHead ? "(head) " : string.Empty)}{r.Message}"))
-            .Concat([(Text: "head", Tip: "the single head"), (Text: "heads", Tip: "all heads"), (Text: "base", Tip: "before the first revision")]));
+        return CompletionMatches.Of(
+            wordToComplete,
+            revisions
+                .Reverse()
+                .Select(r =>
+                    (Text: r.Revision, Tip: $"{r.Revision} {(r.IsHead ? "(head) " : string.Empty)}{r.Message}")
+                )
+                .Concat([
+                    (Text: "head", Tip: "the single head"),
+                    (Text: "heads", Tip: "all heads"),
+                    (Text: "base", Tip: "before the first revision"),
+                ])
+        );
     }
 }

@@ -13,7 +13,10 @@ public static class ViewText
     /// <summary>The width of a list view's value column at 80 columns, with room for the longest label.</summary>
     public const int ValueWidth = 62;
 
-    /// <summary>Each item (a string, or each element of a list) wrapped at <see cref="ValueWidth"/>, continuation lines indented by two; one line per item.</summary>
+    /// <summary>
+    /// Each item (a string, or each element of a list) wrapped at <see cref="ValueWidth"/>, continuation lines indented
+    /// by two; one line per item.
+    /// </summary>
     public static string Wrap(object? items)
     {
         var lines = items switch
@@ -26,7 +29,9 @@ public static class ViewText
         return string.Join(Environment.NewLine, lines.SelectMany(l => WrapLine(l, ValueWidth, "  ")));
     }
 
-    /// <summary>A table cell wrapped at word boundaries to its column's <paramref name="width"/>, for views with &lt;Wrap/&gt;.</summary>
+    /// <summary>
+    /// A table cell wrapped at word boundaries to its column's <paramref name="width"/>, for views with &lt;Wrap/&gt;.
+    /// </summary>
     public static string Cell(object? text, int width) =>
         string.Join(Environment.NewLine, WrapLine(text?.ToString() ?? string.Empty, width, string.Empty));
 
@@ -42,12 +47,17 @@ public static class ViewText
             unit++;
         }
 
-        return unit == 0 ? $"{bytes} B" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+        return unit == 0
+            ? $"{bytes} B"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 
     /// <summary>An enum value in the words SQL uses for it: SetNull becomes SET NULL.</summary>
     public static string SqlWords(object? value) =>
-        string.Concat((value?.ToString() ?? string.Empty).Select((c, i) => i > 0 && char.IsUpper(c) ? " " + c : c.ToString())).ToUpperInvariant();
+        string.Concat(
+                (value?.ToString() ?? string.Empty).Select((c, i) => i > 0 && char.IsUpper(c) ? " " + c : c.ToString())
+            )
+            .ToUpperInvariant();
 
     /// <summary>A duration as seconds with one decimal, the unit operators compare lock windows in.</summary>
     public static string Seconds(TimeSpan duration) =>

@@ -13,7 +13,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
     private const string EngineAssemblyName = "DbRecovery.Engine";
 
     private static readonly ModuleAssemblyContext Context = new(
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps"));
+        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps")
+    );
 
     /// <summary>Hooks assembly resolution; PowerShell calls this once per import.</summary>
     public void OnImport()
@@ -23,5 +24,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
     }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-        string.Equals(name.Name, EngineAssemblyName, StringComparison.Ordinal) ? Context.LoadFromAssemblyName(name) : null;
+        string.Equals(name.Name, EngineAssemblyName, StringComparison.Ordinal)
+            ? Context.LoadFromAssemblyName(name)
+            : null;
 }

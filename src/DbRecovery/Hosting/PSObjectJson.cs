@@ -13,7 +13,8 @@ internal static class PSObjectJson
 {
     private const int MaxDepth = 32;
 
-    public static string ToJson(object? value) => (Node(value, 0) ?? JsonValue.Create((string?)null))?.ToJsonString() ?? "null";
+    public static string ToJson(object? value) =>
+        (Node(value, 0) ?? JsonValue.Create((string?)null))?.ToJsonString() ?? "null";
 
     private static JsonNode? Node(object? value, int depth)
     {

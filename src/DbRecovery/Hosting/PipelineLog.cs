@@ -59,7 +59,9 @@ internal sealed class PipelineLog : IRecoveryLog
         });
     }
 
-    /// <summary>Writes queued messages on the calling (pipeline) thread until <paramref name="work"/> completes.</summary>
+    /// <summary>
+    /// Writes queued messages on the calling (pipeline) thread until <paramref name="work"/> completes.
+    /// </summary>
     public void Pump(Cmdlet cmdlet, Task work)
     {
         while (!work.IsCompleted)

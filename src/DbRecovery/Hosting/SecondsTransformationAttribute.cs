@@ -15,8 +15,11 @@ internal sealed class SecondsTransformationAttribute : ArgumentTransformationAtt
         var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         return value switch
         {
-            int or long or double or decimal => TimeSpan.FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-            string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) => TimeSpan.FromSeconds(seconds),
+            int or long or double or decimal => TimeSpan.FromSeconds(
+                Convert.ToDouble(value, CultureInfo.InvariantCulture)
+            ),
+            string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) =>
+                TimeSpan.FromSeconds(seconds),
             _ => value,
         };
     }

@@ -35,10 +35,18 @@ internal sealed class SecretMask
     {
         var result = new System.Text.StringBuilder(text.Length);
         var from = 0;
-        for (var at = text.IndexOf(secret, StringComparison.Ordinal); at >= 0; at = text.IndexOf(secret, at + 1, StringComparison.Ordinal))
+        for (
+            var at = text.IndexOf(secret, StringComparison.Ordinal);
+            at >= 0;
+            at = text.IndexOf(secret, at + 1, StringComparison.Ordinal)
+        )
         {
             var end = at + secret.Length;
-            if (at < from || (at > 0 && IsWord(text[at - 1]) && IsWord(secret[0])) || (end < text.Length && IsWord(text[end]) && IsWord(secret[^1])))
+            if (
+                at < from
+                || (at > 0 && IsWord(text[at - 1]) && IsWord(secret[0]))
+                || (end < text.Length && IsWord(text[end]) && IsWord(secret[^1]))
+            )
             {
                 continue;
             }

@@ -32,8 +32,14 @@ public sealed class AlembicHistoryTests : IDisposable
         Assert.True(history.Resolve("mmmm0006").IsMerge);
         Assert.True(history.Resolve("aaaa0002").IsBranchPoint);
         var order = history.Revisions.Select(r => r.Revision).ToList();
-        Assert.True(order.IndexOf("bbbb0005") < order.IndexOf("mmmm0006") && order.IndexOf("cccc0004") < order.IndexOf("mmmm0006"));
-        Assert.Equal(["base0001", "aaaa0002", "bbbb0003", "bbbb0005"], history.Ancestors("bbbb0005").Select(r => r.Revision));
+        Assert.True(
+            order.IndexOf("bbbb0005") < order.IndexOf("mmmm0006")
+                && order.IndexOf("cccc0004") < order.IndexOf("mmmm0006")
+        );
+        Assert.Equal(
+            ["base0001", "aaaa0002", "bbbb0003", "bbbb0005"],
+            history.Ancestors("bbbb0005").Select(r => r.Revision)
+        );
         Assert.True(history.IsAncestor("cccc0004", "zzzz0007"));
         Assert.False(history.IsAncestor("cccc0004", "bbbb0005"));
         Assert.Equal(["cccc0004", "mmmm0006"], history.Path("bbbb0005", "mmmm0006").Select(r => r.Revision));
@@ -44,12 +50,21 @@ public sealed class AlembicHistoryTests : IDisposable
     public void Constants_assigned_in_the_projects_own_modules_are_resolved_and_others_stay_warnings()
     {
         // Shaped like neutron: the labels live in a module of the package the versions folder sits in.
-        _project.Module("neutron/__init__.py", string.Empty)
+        _project
+            .Module("neutron/__init__.py", string.Empty)
             .Module("neutron/db/__init__.py", string.Empty)
             .Module("neutron/db/migration/__init__.py", string.Empty)
-            .Module("neutron/db/migration/cli.py", "import os\n\nCONTRACT_BRANCH = 'contract'\nEXPAND_BRANCH = \"expand\"\nBASE = KILO = 'kilo'\n")
-            .Module("migrations/versions/001_kilo.py", "revision = 'kilo'\ndown_revision = None\n\ndef upgrade():\n    pass\n")
-            .Module("migrations/versions/002_contract.py", """
+            .Module(
+                "neutron/db/migration/cli.py",
+                "import os\n\nCONTRACT_BRANCH = 'contract'\nEXPAND_BRANCH = \"expand\"\nBASE = KILO = 'kilo'\n"
+            )
+            .Module(
+                "migrations/versions/001_kilo.py",
+                "revision = 'kilo'\ndown_revision = None\n\ndef upgrade():\n    pass\n"
+            )
+            .Module(
+                "migrations/versions/002_contract.py",
+                """
                 from neutron.db.migration import cli
                 from neutron.db.migration.cli import EXPAND_BRANCH as EXPAND
                 from somewhere.installed import MAGIC
@@ -61,14 +76,19 @@ public sealed class AlembicHistoryTests : IDisposable
 
                 def upgrade():
                     pass
-                """.Replace("                ", string.Empty, StringComparison.Ordinal));
+                """.Replace("                ", string.Empty, StringComparison.Ordinal)
+            );
 
         var history = Load();
 
         var contract = history.Resolve("contract0001");
         Assert.Equal(["contract", "expand"], contract.BranchLabels);
         Assert.Equal(["kilo"], contract.DownRevisions);
-        Assert.Equal($"{Path.Combine(_project.VersionsDirectory, "002_contract.py")}:8: branch_labels uses MAGIC, which cannot be resolved without running Python; it is left out", Assert.Single(history.Warnings));
+        Assert.Equal(
+            $"{Path.Combine(_project.VersionsDirectory, "002_contract.py")}:8: branch_labels uses MAGIC, which "
+                + "cannot be resolved without running Python; it is left out",
+            Assert.Single(history.Warnings)
+        );
     }
 
     [Fact]
@@ -88,7 +108,13 @@ public sealed class AlembicHistoryTests : IDisposable
     [InlineData("a1", "b2", "b2", "a1", "RevisionCycle")]
     [InlineData("a1", null, "b2", "zz", "UnknownDownRevision")]
     [InlineData("a1", null, "a1", null, "DuplicateRevision")]
-    public void A_broken_graph_is_a_clear_error(string first, string? firstDown, string second, string? secondDown, string errorId)
+    public void A_broken_graph_is_a_clear_error(
+        string first,
+        string? firstDown,
+        string second,
+        string? secondDown,
+        string errorId
+    )
     {
         _project.Revision(first, firstDown, "pass").Revision(second, secondDown, "pass");
 
@@ -134,7 +160,10 @@ public sealed class AlembicHistoryTests : IDisposable
         Assert.Equal(["id"], users.PrimaryKey!.Columns);
         Assert.Contains(users.Indexes, i => i.Name == "users_email_key" && i.IsUnique);
         var fk = Assert.Single(users.ForeignKeys);
-        Assert.Equal(("users_organization_id_fkey", "organizations", ReferentialAction.Cascade), (fk.Name, fk.ReferencedTable, fk.OnDelete));
+        Assert.Equal(
+            ("users_organization_id_fkey", "organizations", ReferentialAction.Cascade),
+            (fk.Name, fk.ReferencedTable, fk.OnDelete)
+        );
         Assert.Equal(1, history.Resolve(AlembicHistories.IncidentDataOnly).OpaqueOperations);
         Assert.Equal("deal stage", history.Resolve(AlembicHistories.IncidentTrueRevision).Message);
     }

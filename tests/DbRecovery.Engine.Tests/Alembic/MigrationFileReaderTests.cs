@@ -5,24 +5,38 @@ namespace DbRecovery.Engine.Tests.Alembic;
 
 public sealed class MigrationFileReaderTests
 {
-    public static TheoryData<string, string, string[]> HeaderForms => new()
-    {
-        { "revision = 'abc123'\ndown_revision = None\n", "abc123", [] },
-        { "revision = \"abc123\"\ndown_revision = \"def456\"\n", "abc123", ["def456"] },
-        { "revision: str = 'kilo'\ndown_revision: Union[str, None] = 'juliet'\n", "kilo", ["juliet"] },
-        { "revision: str = \"a1\"\ndown_revision: Union[str, Sequence[str], None] = (\"b2\", \"c3\")\n", "a1", ["b2", "c3"] },
-        { "revision = 'a1'\ndown_revision: tuple[str, str] | None = ('b2', 'c3')\n", "a1", ["b2", "c3"] },
-        { "revision = 'a1'\ndown_revision = ['b2', 'c3']\n", "a1", ["b2", "c3"] },
-        { "revision = 'a1'\ndown_revision = ('b2',)\n", "a1", ["b2"] },
-        { "revision = 'a1'\ndown_revision = ()\n", "a1", [] },
-        { "revision = r'a1'\ndown_revision = u'b2'  # the parent\n", "a1", ["b2"] },
-        { "revision = '''a1'''\ndown_revision = \\\n    'b2'\n", "a1", ["b2"] },
-        { "revision = ('a1')\ndown_revision = (\n    'b2',\n    'c3',  # trailing comma\n)\n", "a1", ["b2", "c3"] },
-        { "import sqlalchemy as sa\nfrom alembic import op\n\nrevision = '3f9c0a1b2c4d5'\ndown_revision = '1b2c'\n", "3f9c0a1b2c4d5", ["1b2c"] },
-        { "\"\"\"add users\n\nRevision ID: zzz\nRevises: wrong\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b2'\n", "a1", ["b2"] },
-        { "revision = 'a1' 'b2'\ndown_revision = None\n", "a1b2", [] },
-        { "revision = 'éü1'\ndown_revision = None\n", "éü1", [] },
-    };
+    public static TheoryData<string, string, string[]> HeaderForms =>
+        new()
+        {
+            { "revision = 'abc123'\ndown_revision = None\n", "abc123", [] },
+            { "revision = \"abc123\"\ndown_revision = \"def456\"\n", "abc123", ["def456"] },
+            { "revision: str = 'kilo'\ndown_revision: Union[str, None] = 'juliet'\n", "kilo", ["juliet"] },
+            {
+                "revision: str = \"a1\"\ndown_revision: Union[str, Sequence[str], None] = (\"b2\", \"c3\")\n",
+                "a1",
+                ["b2", "c3"]
+            },
+            { "revision = 'a1'\ndown_revision: tuple[str, str] | None = ('b2', 'c3')\n", "a1", ["b2", "c3"] },
+            { "revision = 'a1'\ndown_revision = ['b2', 'c3']\n", "a1", ["b2", "c3"] },
+            { "revision = 'a1'\ndown_revision = ('b2',)\n", "a1", ["b2"] },
+            { "revision = 'a1'\ndown_revision = ()\n", "a1", [] },
+            { "revision = r'a1'\ndown_revision = u'b2'  # the parent\n", "a1", ["b2"] },
+            { "revision = '''a1'''\ndown_revision = \\\n    'b2'\n", "a1", ["b2"] },
+            { "revision = ('a1')\ndown_revision = (\n    'b2',\n    'c3',  # trailing comma\n)\n", "a1", ["b2", "c3"] },
+            {
+                "import sqlalchemy as sa\nfrom alembic import op\n\nrevision = '3f9c0a1b2c4d5'\ndown_revision = "
+                    + "'1b2c'\n",
+                "3f9c0a1b2c4d5",
+                ["1b2c"]
+            },
+            {
+                "\"\"\"add users\n\nRevision ID: zzz\nRevises: wrong\n\"\"\"\nrevision = 'a1'\ndown_revision = 'b2'\n",
+                "a1",
+                ["b2"]
+            },
+            { "revision = 'a1' 'b2'\ndown_revision = None\n", "a1b2", [] },
+            { "revision = 'éü1'\ndown_revision = None\n", "éü1", [] },
+        };
 
     [Theory]
     [MemberData(nameof(HeaderForms))]
@@ -38,7 +52,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void Reads_branch_labels_depends_on_message_and_create_date()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             """Add the folders table
 
             Revision ID: a1
@@ -52,7 +68,8 @@ public sealed class MigrationFileReaderTests
             down_revision = 'b2'
             branch_labels = ('billing',)
             depends_on = 'c3'
-            """");
+            """"
+        );
 
         Assert.Equal("Add the folders table", script.Message);
         Assert.Equal(new DateTime(2024, 3, 5, 10, 11, 12, 123).AddTicks(4560), script.CreateDate);
@@ -63,7 +80,11 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void An_imported_constant_is_reported_unresolved_with_the_file_and_line()
     {
-        var script = MigrationFileReader.Read("versions/x.py", "from cli import EXPAND_BRANCH\nrevision = 'a1'\ndown_revision = None\nbranch_labels = (cli.EXPAND_BRANCH,)\n");
+        var script = MigrationFileReader.Read(
+            "versions/x.py",
+            "from cli import EXPAND_BRANCH\nrevision = 'a1'\ndown_revision = None\nbranch_labels = "
+                + "(cli.EXPAND_BRANCH,)\n"
+        );
 
         Assert.Equal("a1", script.Revision);
         Assert.Empty(script.BranchLabels);
@@ -75,7 +96,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void Assignments_inside_functions_or_strings_do_not_count()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             NOTE = '''
             revision = 'fake'
             '''
@@ -83,7 +106,8 @@ public sealed class MigrationFileReaderTests
                 revision = 'inner'
             revision = 'real'
             down_revision = None
-            """");
+            """"
+        );
 
         Assert.Equal("real", script.Revision);
     }
@@ -110,7 +134,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void Reads_create_table_with_types_keys_and_constraints()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             import sqlalchemy as sa
             from sqlalchemy.dialects import postgresql
             from alembic import op
@@ -134,17 +160,30 @@ public sealed class MigrationFileReaderTests
 
             def downgrade():
                 op.drop_table("deals", schema="crm")
-            """");
+            """"
+        );
 
         var create = Assert.IsType<CreateTableOperation>(Assert.Single(script.Operations));
         Assert.Equal(("crm", "deals"), (create.Schema, create.Table));
         Assert.Equal(
-            ["character varying(36)", "uuid", "numeric(12,2)", "timestamp with time zone", "character varying(20)[]", "deal_stage", "uuid"],
-            create.Columns.Select(c => c.Type));
+            [
+                "character varying(36)",
+                "uuid",
+                "numeric(12,2)",
+                "timestamp with time zone",
+                "character varying(20)[]",
+                "deal_stage",
+                "uuid",
+            ],
+            create.Columns.Select(c => c.Type)
+        );
         Assert.Equal(["id"], create.PrimaryKey);
         Assert.False(create.Columns[0].Nullable);
         Assert.True(create.Columns[2].Nullable);
-        Assert.Equal(("organizations", "CASCADE"), (create.Columns[1].ForeignKey!.ReferencedTable, create.Columns[1].ForeignKey!.OnDelete));
+        Assert.Equal(
+            ("organizations", "CASCADE"),
+            (create.Columns[1].ForeignKey!.ReferencedTable, create.Columns[1].ForeignKey!.OnDelete)
+        );
         var fk = Assert.Single(create.ForeignKeys);
         Assert.Equal(("auth", "users", "deals_owner_fk"), (fk.ReferencedSchema, fk.ReferencedTable, fk.Name));
     }
@@ -152,7 +191,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void Reads_column_index_constraint_and_batch_operations()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = 'b0'
             def upgrade():
@@ -172,17 +213,36 @@ public sealed class MigrationFileReaderTests
                 op.drop_table('obsolete')
                 conn = op.get_bind()
                 op.bulk_insert(table, [])
-            """");
+            """"
+        );
 
         Assert.Equal(
-            ["add_column", "drop_column", "alter_column", "create_index", "drop_index", "create_foreign_key", "create_unique_constraint",
-             "drop_constraint", "rename_table", "add_column", "alter_column", "drop_column", "drop_table", "opaque"],
-            script.Operations.Select(o => o.Kind));
+            [
+                "add_column",
+                "drop_column",
+                "alter_column",
+                "create_index",
+                "drop_index",
+                "create_foreign_key",
+                "create_unique_constraint",
+                "drop_constraint",
+                "rename_table",
+                "add_column",
+                "alter_column",
+                "drop_column",
+                "drop_table",
+                "opaque",
+            ],
+            script.Operations.Select(o => o.Kind)
+        );
 
         // op.get_bind() changes nothing, so it is no operation; bulk_insert is one the replay cannot read.
         Assert.Equal("op.bulk_insert", Assert.IsType<OpaqueOperation>(script.Operations[^1]).Description);
         var alter = Assert.IsType<AlterColumnOperation>(script.Operations[2]);
-        Assert.Equal(("character varying(255)", false, "email_address"), (alter.NewType, alter.Nullable, alter.NewName));
+        Assert.Equal(
+            ("character varying(255)", false, "email_address"),
+            (alter.NewType, alter.Nullable, alter.NewName)
+        );
         var index = Assert.IsType<CreateIndexOperation>(script.Operations[3]);
         Assert.Equal(("ix_users_email", true), (index.Index.Name, index.Index.Unique));
         Assert.Equal("persons", script.Operations[9].Table);
@@ -205,7 +265,9 @@ public sealed class MigrationFileReaderTests
     [InlineData("len(rows) > 0", null)]
     public void A_dialect_condition_takes_the_branch_postgresql_takes(string condition, bool? onPostgres)
     {
-        var script = MigrationFileReader.Read("m.py", $$""""
+        var script = MigrationFileReader.Read(
+            "m.py",
+            $$""""
             revision = 'a1'
             down_revision = None
             def upgrade():
@@ -217,7 +279,8 @@ public sealed class MigrationFileReaderTests
                 else:
                     op.create_table('otherwise', sa.Column('id', sa.Integer()))
                 op.create_table('always', sa.Column('id', sa.Integer()))
-            """");
+            """"
+        );
 
         var tables = script.Operations.OfType<CreateTableOperation>().Select(o => o.Table).ToList();
         var unknown = script.Operations.OfType<OpaqueOperation>().Select(o => o.Description).ToList();
@@ -232,7 +295,11 @@ public sealed class MigrationFileReaderTests
             default:
                 Assert.Equal(["always"], tables);
                 Assert.Equal(2, unknown.Count);
-                Assert.StartsWith("CreateTable under a condition DbRecovery cannot evaluate", unknown[0], StringComparison.Ordinal);
+                Assert.StartsWith(
+                    "CreateTable under a condition DbRecovery cannot evaluate",
+                    unknown[0],
+                    StringComparison.Ordinal
+                );
                 break;
         }
     }
@@ -240,7 +307,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void An_operation_guarded_by_the_existence_of_its_object_asks_the_model_what_kind_of_object_to_look_for()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = None
             def upgrade():
@@ -254,20 +323,33 @@ public sealed class MigrationFileReaderTests
                     op.drop_index('driver_idx', table_name='nodes')
                 if 'legacy' in columns:
                     op.drop_column('nodes', 'other')
-            """");
+            """"
+        );
 
-        var guarded = script.Operations.OfType<GuardedOperation>().Select(g => (g.Inner.Kind, g.Name, g.MustExist, g.Among)).ToList();
+        var guarded = script
+            .Operations.OfType<GuardedOperation>()
+            .Select(g => (g.Inner.Kind, g.Name, g.MustExist, g.Among))
+            .ToList();
         Assert.Equal(
-            [("drop_index", "delayed_calls_v2_processing_execution_time", true, "unique"), ("create_index", "driver_idx", false, "index"),
-             ("drop_index", "driver_idx", true, "index")],
-            guarded);
-        Assert.Equal("DropColumn under a test of whether legacy exists", script.Operations.OfType<OpaqueOperation>().Single().Description);
+            [
+                ("drop_index", "delayed_calls_v2_processing_execution_time", true, "unique"),
+                ("create_index", "driver_idx", false, "index"),
+                ("drop_index", "driver_idx", true, "index"),
+            ],
+            guarded
+        );
+        Assert.Equal(
+            "DropColumn under a test of whether legacy exists",
+            script.Operations.OfType<OpaqueOperation>().Single().Description
+        );
     }
 
     [Fact]
     public void Module_level_lists_comprehensions_and_lambdas_are_evaluated_where_their_items_are_literals()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = None
             resource_tables = [(t, "id") for t in ["instance", "volume"]]
@@ -281,21 +363,32 @@ public sealed class MigrationFileReaderTests
                     creator_col = lambda: sa.Column("creator", sa.String(255))
                     op.add_column(table_name, creator_col())
                     op.drop_column(table_name, "created_by_user_id")
-            """");
+            """"
+        );
 
         Assert.Equal(
-            ["instance.ix_instance_id", "volume.ix_volume_id", "instance_history.ix_instance_history_revision",
-             "volume_history.ix_volume_history_revision", "metric.ix_metric_id"],
-            script.Operations.OfType<DropIndexOperation>().Select(d => $"{d.Table}.{d.Name}"));
-        Assert.Equal(["resource.creator character varying(255)", "metric.creator character varying(255)"],
-            script.Operations.OfType<AddColumnOperation>().Select(a => $"{a.Table}.{a.Column.Name} {a.Column.Type}"));
+            [
+                "instance.ix_instance_id",
+                "volume.ix_volume_id",
+                "instance_history.ix_instance_history_revision",
+                "volume_history.ix_volume_history_revision",
+                "metric.ix_metric_id",
+            ],
+            script.Operations.OfType<DropIndexOperation>().Select(d => $"{d.Table}.{d.Name}")
+        );
+        Assert.Equal(
+            ["resource.creator character varying(255)", "metric.creator character varying(255)"],
+            script.Operations.OfType<AddColumnOperation>().Select(a => $"{a.Table}.{a.Column.Name} {a.Column.Type}")
+        );
         Assert.Equal(2, script.Operations.OfType<DropColumnOperation>().Count());
     }
 
     [Fact]
     public void A_loop_over_a_literal_list_runs_its_body_once_an_item_with_the_names_it_binds()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = None
             def upgrade():
@@ -319,20 +412,34 @@ public sealed class MigrationFileReaderTests
                 if dialect.name != 'postgresql':
                     return
                 op.create_table('postgres_only', sa.Column('id', sa.Integer()))
-            """");
+            """"
+        );
 
-        var indexes = script.Operations.OfType<CreateIndexOperation>().Select(o => (o.Table, o.Index.Name, string.Join(",", o.Index.Columns))).ToList();
+        var indexes = script
+            .Operations.OfType<CreateIndexOperation>()
+            .Select(o => (o.Table, o.Index.Name, string.Join(",", o.Index.Columns)))
+            .ToList();
         Assert.Equal([("nodes", "reservation_idx", "reservation"), ("nodes", "driver_idx", "driver,owner")], indexes);
-        Assert.Equal(["instance_disk", "instance_disk_history", "instance_net_int", "instance_net_int_history", "postgres_only"],
-            script.Operations.OfType<CreateTableOperation>().Select(o => o.Table));
-        Assert.Equal("ix_instance_net_int_id", script.Operations.OfType<CreateTableOperation>().ElementAt(2).Indexes.Single().Name);
-        Assert.Equal("op.drop_table under a loop over connection.execute(…)", script.Operations.OfType<OpaqueOperation>().Single().Description);
+        Assert.Equal(
+            ["instance_disk", "instance_disk_history", "instance_net_int", "instance_net_int_history", "postgres_only"],
+            script.Operations.OfType<CreateTableOperation>().Select(o => o.Table)
+        );
+        Assert.Equal(
+            "ix_instance_net_int_id",
+            script.Operations.OfType<CreateTableOperation>().ElementAt(2).Indexes.Single().Name
+        );
+        Assert.Equal(
+            "op.drop_table under a loop over connection.execute(…)",
+            script.Operations.OfType<OpaqueOperation>().Single().Description
+        );
     }
 
     [Fact]
     public void Renaming_an_enum_type_and_converting_a_column_with_using_are_read_from_sql()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = None
             def upgrade():
@@ -340,7 +447,8 @@ public sealed class MigrationFileReaderTests
                 op.execute("CREATE TYPE state_enum AS ENUM ('active', 'updating')")
                 op.execute("ALTER TABLE resource_type ALTER COLUMN state TYPE state_enum USING state::text::state_enum")
                 op.execute("DROP TYPE old_state_enum")
-            """");
+            """"
+        );
 
         var parts = script.Operations.OfType<ExecuteOperation>().SelectMany(e => e.Recognized).ToList();
         var rename = Assert.IsType<RenameEnumOperation>(parts[0]);
@@ -352,7 +460,9 @@ public sealed class MigrationFileReaderTests
     [Fact]
     public void Recognizes_ddl_in_op_execute_and_keeps_the_rest_opaque()
     {
-        var script = MigrationFileReader.Read("m.py", """"
+        var script = MigrationFileReader.Read(
+            "m.py",
+            """"
             revision = 'a1'
             down_revision = None
             def upgrade():
@@ -364,11 +474,24 @@ public sealed class MigrationFileReaderTests
                     DROP INDEX ix_gone;
                 ''')
                 op.execute(sa.text("UPDATE users SET bio = ''"))
-            """");
+            """"
+        );
 
         var execute = Assert.IsType<ExecuteOperation>(script.Operations[0]);
         Assert.False(execute.HasOpaqueParts);
-        Assert.Equal(["create_table", "add_column", "alter_column", "alter_column", "create_index", "drop_table", "drop_table", "drop_index"], execute.Recognized.Select(o => o.Kind));
+        Assert.Equal(
+            [
+                "create_table",
+                "add_column",
+                "alter_column",
+                "alter_column",
+                "create_index",
+                "drop_table",
+                "drop_table",
+                "drop_index",
+            ],
+            execute.Recognized.Select(o => o.Kind)
+        );
         var table = Assert.IsType<CreateTableOperation>(execute.Recognized[0]);
         Assert.Equal("Audit Log", table.Table);
         Assert.Equal(["uuid", "character varying(36)", "timestamp with time zone"], table.Columns.Select(c => c.Type));

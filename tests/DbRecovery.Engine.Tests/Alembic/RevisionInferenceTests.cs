@@ -18,7 +18,8 @@ public sealed class RevisionInferenceTests : DatabaseTest, IDisposable
         return RevisionRanker.Rank(replay, await SnapshotAsync(), top: 5);
     }
 
-    private Task StampByHandAsync(string revision) => Database.ExecuteAsync($"UPDATE alembic_version SET version_num = '{revision}'");
+    private Task StampByHandAsync(string revision) =>
+        Database.ExecuteAsync($"UPDATE alembic_version SET version_num = '{revision}'");
 
     [Fact]
     public async Task Finds_the_true_revision_of_the_incident_and_explains_it()
@@ -35,9 +36,11 @@ public sealed class RevisionInferenceTests : DatabaseTest, IDisposable
         Assert.False(top.IsStamped);
         Assert.Empty(top.TypeMismatches);
         Assert.Equal(
-            "alembic_version says dc2c0f69c1b1, but the schema matches c3a7b4bbf913: all 5 tables it defines exist and none of the 4 tables added after it " +
-            "(folders, pipeline_template_stages, pipeline_templates, rbac_audit_logs) do.",
-            top.Explanation);
+            "alembic_version says dc2c0f69c1b1, but the schema matches c3a7b4bbf913: all 5 tables it defines exist "
+                + "and none of the 4 tables added after it "
+                + "(folders, pipeline_template_stages, pipeline_templates, rbac_audit_logs) do.",
+            top.Explanation
+        );
         var stamped = Assert.Single(await RankAsync(), m => m.Revision == AlembicHistories.IncidentTrueRevision);
         Assert.True(stamped.Score > matches[1].Score);
     }
@@ -72,7 +75,9 @@ public sealed class RevisionInferenceTests : DatabaseTest, IDisposable
         Assert.Equal(AlembicHistories.IncidentTrueRevision, top.Revision);
         Assert.InRange(top.Score, matches[1].Score + 0.01, 0.99);
         Assert.Contains("the schema comes closest to c3a7b4bbf913", top.Explanation, StringComparison.Ordinal);
-        Assert.Contains(top.TypeMismatches, d => d.Table == "users" && d.Column == "id" && d.Actual == "uuid" && d.Expected == "character varying(36)");
+        Assert.Contains(top.TypeMismatches, d =>
+            d.Table == "users" && d.Column == "id" && d.Actual == "uuid" && d.Expected == "character varying(36)"
+        );
         Assert.Equal(12, top.TypeMismatches.Count);
         Assert.Contains("differ only in type", top.Explanation, StringComparison.Ordinal);
     }

@@ -1,6 +1,6 @@
 using DbRecovery.Engine.Alembic;
-using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Alembic.Replay;
+using DbRecovery.Engine.Catalog;
 using DbRecovery.Engine.Comparison;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
@@ -23,14 +23,28 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
     private ConnectionTarget Target => ConnectionTarget.Parse(Database.Url);
 
     private JournalContext Journal(bool forced = false) =>
-        new(new RecoveryJournal(_journalPath), "Set-AlembicVersion", new Dictionary<string, string> { ["Revision"] = "x" }, forced);
+        new(
+            new RecoveryJournal(_journalPath),
+            "Set-AlembicVersion",
+            new Dictionary<string, string> { ["Revision"] = "x" },
+            forced
+        );
 
     private AlembicCli Cli => AlembicCli.For(_project.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL");
 
     private StaticReplay Replay => StaticReplay.Run(AlembicHistory.Load(_project.Root, Log));
 
     private Task<StampPlan> PlanAsync(string revision, IReadOnlyList<string>? expected = null, bool force = false) =>
-        VersionStamp.PlanAsync(Target, Replay, [revision], VersionTable.Default, expected, force, Log, CancellationToken.None);
+        VersionStamp.PlanAsync(
+            Target,
+            Replay,
+            [revision],
+            VersionTable.Default,
+            expected,
+            force,
+            Log,
+            CancellationToken.None
+        );
 
     [Fact]
     public async Task Stamping_the_inferred_revision_lets_real_alembic_upgrade_to_head()
@@ -39,24 +53,66 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await Database.ExecuteAsync($"UPDATE alembic_version SET version_num = '{AlembicHistories.IncidentHead}'");
         var noOp = _project.Run(Database.Url, "upgrade", "head");
         Assert.Equal(0, noOp.ExitCode);
-        Assert.Equal(5, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"));
+        Assert.Equal(
+            5,
+            await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        );
 
         var plan = await PlanAsync(AlembicHistories.IncidentTrueRevision);
         var change = await VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None);
         var history = AlembicHistory.Load(_project.Root, Log);
-        var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
-        await AlembicUpgrade.RunAsync(Target, Cli, "head", pending, VersionTable.Default, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None);
+        var pending = await AlembicUpgrade.PreflightAsync(
+            Target,
+            history,
+            "head",
+            VersionTable.Default,
+            Log,
+            CancellationToken.None
+        );
+        await AlembicUpgrade.RunAsync(
+            Target,
+            Cli,
+            "head",
+            pending,
+            VersionTable.Default,
+            Journal() with
+            {
+                Operation = "Invoke-AlembicUpgrade",
+            },
+            Log,
+            CancellationToken.None
+        );
 
         Assert.Equal([AlembicHistories.IncidentHead], change.Previous);
         Assert.Equal([AlembicHistories.IncidentTrueRevision], change.Current);
         Assert.Equal(4, pending.Count);
-        Assert.Equal(AlembicHistories.IncidentHead, await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
-        Assert.Equal(9, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"));
+        Assert.Equal(
+            AlembicHistories.IncidentHead,
+            await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version")
+        );
+        Assert.Equal(
+            9,
+            await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        );
         Assert.Contains(Log.Messages, m => m.StartsWith("PROGRESS:", StringComparison.Ordinal));
         var entries = new RecoveryJournal(_journalPath).Read();
         Assert.Equal(["Committed", "Committed"], entries.Select(e => e.Outcome));
-        Assert.Contains(entries[0].Sql, s => s == $"INSERT INTO \"public\".\"alembic_version\" (version_num) VALUES ('{AlembicHistories.IncidentTrueRevision}')");
-        Assert.All(entries, e => Assert.DoesNotContain(Database.Settings.Password!, e.Target + string.Join(" ", e.Sql), StringComparison.Ordinal));
+        Assert.Contains(entries[0].Sql, s =>
+            s
+            == "INSERT INTO \"public\".\"alembic_version\" (version_num) VALUES "
+                + $"('{AlembicHistories.IncidentTrueRevision}')"
+        );
+        Assert.All(entries, e =>
+            Assert.DoesNotContain(
+                Database.Settings.Password!,
+                e.Target + string.Join(" ", e.Sql),
+                StringComparison.Ordinal
+            )
+        );
         Assert.DoesNotContain(Database.Settings.Password!, Log.All, StringComparison.Ordinal);
     }
 
@@ -67,7 +123,9 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() => PlanAsync(AlembicHistories.IncidentHead));
         var forced = await PlanAsync(AlembicHistories.IncidentHead, force: true);
-        var unchecked_ = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, forced with { Forced = false }, Journal(), Log, CancellationToken.None));
+        var unchecked_ = await Assert.ThrowsAsync<RecoveryException>(() =>
+            VersionStamp.ApplyAsync(Target, forced with { Forced = false }, Journal(), Log, CancellationToken.None)
+        );
 
         Assert.Equal("SchemaDoesNotMatchRevision", error.ErrorId);
         Assert.Contains("MissingTable public.folders", error.Message, StringComparison.Ordinal);
@@ -85,7 +143,9 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var plan = await PlanAsync(AlembicHistories.IncidentTrueRevision);
         await Database.ExecuteAsync("UPDATE alembic_version SET version_num = 'someone-else'");
 
-        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
+            VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None)
+        );
 
         Assert.Equal("VersionChanged", error.ErrorId);
         Assert.Contains("someone-else", error.Message, StringComparison.Ordinal);
@@ -96,14 +156,22 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
     [Fact]
     public async Task Creates_the_version_table_as_alembic_does_when_absent()
     {
-        await Database.ExecuteAsync("CREATE TABLE organizations (id varchar(36) PRIMARY KEY DEFAULT gen_random_uuid(), name varchar(200) NOT NULL)");
+        await Database.ExecuteAsync(
+            "CREATE TABLE organizations (id varchar(36) PRIMARY KEY DEFAULT gen_random_uuid(), name varchar(200) NOT "
+                + "NULL)"
+        );
 
         var plan = await PlanAsync("1a2b3c4d5e6f");
         await VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None);
 
         Assert.False(plan.VersionTableExists);
         Assert.Equal("1a2b3c4d5e6f", await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
-        Assert.Equal("alembic_version_pkc", await Database.ScalarAsync<string>("SELECT conname::text FROM pg_constraint WHERE conrelid = 'alembic_version'::regclass"));
+        Assert.Equal(
+            "alembic_version_pkc",
+            await Database.ScalarAsync<string>(
+                "SELECT conname::text FROM pg_constraint WHERE conrelid = 'alembic_version'::regclass"
+            )
+        );
     }
 
     [Fact]
@@ -113,7 +181,9 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await RecoveryLock.AcquireAsync(holder, CancellationToken.None);
         var plan = await PlanAsync("1a2b3c4d5e6f", force: true);
 
-        var error = await Assert.ThrowsAsync<RecoveryException>(() => VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
+            VersionStamp.ApplyAsync(Target, plan, Journal(), Log, CancellationToken.None)
+        );
 
         Assert.Equal("RecoveryInProgress", error.ErrorId);
         Assert.Contains("held by pid", error.Message, StringComparison.Ordinal);
@@ -127,7 +197,15 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await Database.ExecuteAsync("UPDATE alembic_version SET version_num = 'deadbeef0000'");
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            AlembicUpgrade.PreflightAsync(Target, AlembicHistory.Load(_project.Root, Log), "head", VersionTable.Default, Log, CancellationToken.None));
+            AlembicUpgrade.PreflightAsync(
+                Target,
+                AlembicHistory.Load(_project.Root, Log),
+                "head",
+                VersionTable.Default,
+                Log,
+                CancellationToken.None
+            )
+        );
 
         Assert.Equal("StampNotInHistory", error.ErrorId);
     }
@@ -138,19 +216,47 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         using var drifted = AlembicHistories.Incident(new AlembicTestProject(), "postgresql.UUID(as_uuid=True)");
         drifted.Upgrade(Database.Url, AlembicHistories.IncidentTrueRevision);
         var history = AlembicHistory.Load(_project.Root, Log);
-        var pending = await AlembicUpgrade.PreflightAsync(Target, history, "head", VersionTable.Default, Log, CancellationToken.None);
+        var pending = await AlembicUpgrade.PreflightAsync(
+            Target,
+            history,
+            "head",
+            VersionTable.Default,
+            Log,
+            CancellationToken.None
+        );
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            AlembicUpgrade.RunAsync(Target, Cli, "head", pending, VersionTable.Default, Journal() with { Operation = "Invoke-AlembicUpgrade" }, Log, CancellationToken.None));
+            AlembicUpgrade.RunAsync(
+                Target,
+                Cli,
+                "head",
+                pending,
+                VersionTable.Default,
+                Journal() with
+                {
+                    Operation = "Invoke-AlembicUpgrade",
+                },
+                Log,
+                CancellationToken.None
+            )
+        );
 
         Assert.Equal("AlembicUpgradeFailed", error.ErrorId);
         Assert.Contains("incompatible types", error.Message, StringComparison.Ordinal);
         var entry = Assert.Single(new RecoveryJournal(_journalPath).Read());
-        Assert.Equal($"External step failed (exit 1); database state: public.alembic_version reads [{AlembicHistories.IncidentTrueRevision}]; revisions before the failing one stay applied when the project commits per migration", entry.Outcome);
+        Assert.Equal(
+            "External step failed (exit 1); database state: public.alembic_version reads "
+                + $"[{AlembicHistories.IncidentTrueRevision}]; revisions before the failing one stay applied when the "
+                + "project commits per migration",
+            entry.Outcome
+        );
         Assert.Contains("incompatible types", entry.Error, StringComparison.Ordinal);
         Assert.Contains(" upgrade head", Assert.Single(entry.Sql), StringComparison.Ordinal);
         Assert.DoesNotContain(Database.Settings.Password!, error.Message + Log.All, StringComparison.Ordinal);
-        Assert.Equal(AlembicHistories.IncidentTrueRevision, await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version"));
+        Assert.Equal(
+            AlembicHistories.IncidentTrueRevision,
+            await Database.ScalarAsync<string>("SELECT version_num FROM alembic_version")
+        );
     }
 
     [Fact]
@@ -158,7 +264,14 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
     {
         _project.Upgrade(Database.Url, AlembicHistories.IncidentTrueRevision);
 
-        var script = await AlembicUpgrade.ScriptAsync(Target, Cli, VersionTable.Default, "head", Log, CancellationToken.None);
+        var script = await AlembicUpgrade.ScriptAsync(
+            Target,
+            Cli,
+            VersionTable.Default,
+            "head",
+            Log,
+            CancellationToken.None
+        );
 
         Assert.Contains("CREATE TABLE folders", script, StringComparison.Ordinal);
         Assert.Contains("UPDATE alembic_version SET version_num='dc2c0f69c1b1'", script, StringComparison.Ordinal);
@@ -177,9 +290,15 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         Assert.Equal(9, result.Schemas.Count);
         Assert.Equal(["d4e5f6a7b8c9"], result.Failures.Keys);
         Assert.Contains("incompatible types", result.Failures["d4e5f6a7b8c9"], StringComparison.Ordinal);
-        Assert.Equal("uuid", result.Schemas[AlembicHistories.IncidentTrueRevision].FindTable("public", "users")!.FindColumn("id")!.Type);
+        Assert.Equal(
+            "uuid",
+            result.Schemas[AlembicHistories.IncidentTrueRevision].FindTable("public", "users")!.FindColumn("id")!.Type
+        );
 
-        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"));
+        Assert.Equal(
+            0L,
+            await Database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        );
         var again = await AlembicReplay.RunAsync(history, cli, Target, history.Heads, Log, CancellationToken.None);
         Assert.Equal(result.Schemas.Keys.Order(), again.Schemas.Keys.Order());
     }
@@ -193,7 +312,14 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         await using var scratch = await Database.Server.CreateDatabaseAsync();
         var history = AlembicHistory.Load(_project.Root, Log);
 
-        var exact = await AlembicReplay.RunAsync(history, Cli, ConnectionTarget.Parse(scratch.Url), history.Heads, Log, CancellationToken.None);
+        var exact = await AlembicReplay.RunAsync(
+            history,
+            Cli,
+            ConnectionTarget.Parse(scratch.Url),
+            history.Heads,
+            Log,
+            CancellationToken.None
+        );
         var top = RevisionRanker.Rank(StaticReplay.Run(history), exact.Schemas, actual, 3)[0];
 
         Assert.Equal(13, exact.Schemas.Count);
@@ -212,7 +338,14 @@ public sealed class StampAndUpgradeTests : DatabaseTest, IDisposable
         var history = AlembicHistory.Load(branched.Root, Log);
         var cli = AlembicCli.For(branched.Root, AlembicTestProject.AlembicCommand, "DATABASE_URL");
 
-        var exact = await AlembicReplay.RunAsync(history, cli, ConnectionTarget.Parse(scratch.Url), history.Heads, Log, CancellationToken.None);
+        var exact = await AlembicReplay.RunAsync(
+            history,
+            cli,
+            ConnectionTarget.Parse(scratch.Url),
+            history.Heads,
+            Log,
+            CancellationToken.None
+        );
         var top = RevisionRanker.Rank(StaticReplay.Run(history), exact.Schemas, actual, 3)[0];
 
         Assert.Equal(7, exact.Schemas.Count);

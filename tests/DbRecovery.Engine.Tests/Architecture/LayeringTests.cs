@@ -29,10 +29,14 @@ public sealed class LayeringTests
         var violations = new List<string>();
         foreach (var (own, uses) in NamespaceGraph.Of(files))
         {
-            var rank = Rank(Top(own)) ?? throw new InvalidOperationException(
-                $"namespace DbRecovery.Engine.{own} is in no layer; add it to {nameof(Layers)}.");
-            violations.AddRange(uses.Where(n => Top(n) != Top(own) && Rank(Top(n)) is { } other && other >= rank)
-                .Select(n => $"{own} (layer {rank}) uses {n} (layer {Rank(Top(n))})"));
+            var rank = Rank(Top(own))
+                ?? throw new InvalidOperationException(
+                    $"namespace DbRecovery.Engine.{own} is in no layer; add it to {nameof(Layers)}."
+                );
+            violations.AddRange(
+                uses.Where(n => Top(n) != Top(own) && Rank(Top(n)) is { } other && other >= rank)
+                    .Select(n => $"{own} (layer {rank}) uses {n} (layer {Rank(Top(n))})")
+            );
         }
 
         Assert.True(files.Count > 50, $"only {files.Count} engine files found");
@@ -69,7 +73,8 @@ public sealed class LayeringTests
     private static Dictionary<string, string> EngineFiles()
     {
         var engine = Path.Combine(TestSupport.RepositoryRoot.Path, "src", "DbRecovery.Engine");
-        return Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
+        return Directory
+            .EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
             .Where(f => !Built(f, "obj") && !Built(f, "bin"))
             .ToDictionary(f => Path.GetRelativePath(engine, f), File.ReadAllText);
     }

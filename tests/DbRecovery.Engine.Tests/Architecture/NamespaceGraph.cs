@@ -15,13 +15,18 @@ internal static partial class NamespaceGraph
     public static Dictionary<string, HashSet<string>> Of(IReadOnlyDictionary<string, string> files)
     {
         var code = files.ToDictionary(
-            f => f.Key, f => Strings().Replace(Comments().Replace(f.Value, string.Empty), "\"\""));
+            f => f.Key,
+            f => Strings().Replace(Comments().Replace(f.Value, string.Empty), "\"\"")
+        );
         var namespaceOf = code.ToDictionary(f => f.Key, f => FileNamespace().Match(f.Value).Groups[1].Value);
         var declared = namespaceOf.Values.ToHashSet(StringComparer.Ordinal);
-        var types = code.GroupBy(f => namespaceOf[f.Key]).ToDictionary(
-            g => g.Key,
-            g => g.SelectMany(f => TypeDeclaration().Matches(f.Value).Select(m => m.Groups[1].Value))
-                .ToHashSet(StringComparer.Ordinal));
+        var types = code.GroupBy(f => namespaceOf[f.Key])
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                    g.SelectMany(f => TypeDeclaration().Matches(f.Value).Select(m => m.Groups[1].Value))
+                        .ToHashSet(StringComparer.Ordinal)
+            );
         var graph = declared.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal));
         foreach (var (file, text) in code)
         {
@@ -97,8 +102,7 @@ internal static partial class NamespaceGraph
                 {
                     member = stack.Pop();
                     component.Add(member);
-                }
-                while (member != node);
+                } while (member != node);
                 if (component.Count > 1)
                 {
                     cycles.Add(string.Join(" ⇄ ", component.Order(StringComparer.Ordinal)));

@@ -33,7 +33,10 @@ public sealed class SchemaReaderTests : DatabaseTest
     {
         var users = (await FixtureSnapshotAsync()).FindTable("app", "users")!;
 
-        Assert.Equal(["id", "organization_id", "manager_id", "email", "seq_no", "email_lower"], users.Columns.Select(c => c.Name));
+        Assert.Equal(
+            ["id", "organization_id", "manager_id", "email", "seq_no", "email_lower"],
+            users.Columns.Select(c => c.Name)
+        );
         var id = users.FindColumn("id")!;
         Assert.Equal("uuid", id.Type);
         Assert.False(id.IsNullable);
@@ -59,8 +62,15 @@ public sealed class SchemaReaderTests : DatabaseTest
         Assert.Equal("users_email_check", check.Name);
         Assert.True(check.IsValidated);
         Assert.False(Assert.Single(memberships.Constraints, c => c.Type == ConstraintType.Check).IsValidated);
-        Assert.Equal(["name"], Assert.Single(state.FindTable("app", "organizations")!.Constraints, c => c.Type == ConstraintType.Unique).Columns);
-        var exclusion = Assert.Single(state.FindTable("app", "slots")!.Constraints, c => c.Type == ConstraintType.Exclusion);
+        Assert.Equal(
+            ["name"],
+            Assert
+                .Single(state.FindTable("app", "organizations")!.Constraints, c => c.Type == ConstraintType.Unique)
+                .Columns
+        );
+        var exclusion = Assert.Single(state.FindTable("app", "slots")!.Constraints, c =>
+            c.Type == ConstraintType.Exclusion
+        );
         Assert.Contains("EXCLUDE USING gist (during WITH &&)", exclusion.Definition, StringComparison.Ordinal);
     }
 
@@ -84,7 +94,9 @@ public sealed class SchemaReaderTests : DatabaseTest
         Assert.True(self.IsDeferrable);
         Assert.True(self.IsInitiallyDeferred);
 
-        var composite = Assert.Single(state.FindTable(FixtureSchema.QuotedSchema, FixtureSchema.QuotedTable)!.ForeignKeys);
+        var composite = Assert.Single(
+            state.FindTable(FixtureSchema.QuotedSchema, FixtureSchema.QuotedTable)!.ForeignKeys
+        );
         Assert.Equal("fk membership", composite.Name);
         Assert.Equal(["organization_id", "user_id"], composite.Columns);
         Assert.Equal(("app", "memberships"), (composite.ReferencedSchema, composite.ReferencedTable));
@@ -189,7 +201,10 @@ public sealed class SchemaReaderTests : DatabaseTest
         await using var transaction = await session.BeginReadOnlyAsync(CancellationToken.None);
         await SchemaReader.ReadAsync(transaction, new SchemaReadOptions(), CancellationToken.None);
 
-        await using var write = new NpgsqlCommand("INSERT INTO public.alembic_version VALUES ('sneaky')", session.Connection);
+        await using var write = new NpgsqlCommand(
+            "INSERT INTO public.alembic_version VALUES ('sneaky')",
+            session.Connection
+        );
         var error = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
         Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, error.SqlState);
     }
@@ -199,11 +214,20 @@ public sealed class SchemaReaderTests : DatabaseTest
     {
         await Database.ExecuteAsync(FixtureSchema.Sql);
         var primary = Database.Server.Cluster
-            ?? throw new InvalidOperationException("This test builds a standby of the local test cluster: unset " + PostgresServer.UrlVariable + " and provide PostgreSQL server binaries.");
+            ?? throw new InvalidOperationException(
+                "This test builds a standby of the local test cluster: unset "
+                    + PostgresServer.UrlVariable
+                    + " and provide PostgreSQL server binaries."
+            );
         var standby = await primary.StartStandbyAsync();
         var url = TestUrl.FromSettings(standby.AdminSettings, database: Database.Name);
 
-        var state = await SchemaReader.CaptureAsync(ConnectionTarget.Parse(url), new SchemaReadOptions(), Log, CancellationToken.None);
+        var state = await SchemaReader.CaptureAsync(
+            ConnectionTarget.Parse(url),
+            new SchemaReadOptions(),
+            Log,
+            CancellationToken.None
+        );
 
         Assert.True(state.IsStandby);
         Assert.Equal([FixtureSchema.StampedRevision], state.AlembicVersion);
@@ -214,11 +238,13 @@ public sealed class SchemaReaderTests : DatabaseTest
     [Fact]
     public async Task Missing_version_table_is_empty_and_a_custom_one_is_read()
     {
-        await Database.ExecuteAsync("""
+        await Database.ExecuteAsync(
+            """
             CREATE SCHEMA ops;
             CREATE TABLE ops."Version Table" (version_num varchar(32) PRIMARY KEY);
             INSERT INTO ops."Version Table" VALUES ('b2'), ('a1');
-            """);
+            """
+        );
 
         var absent = await SnapshotAsync();
         Assert.Empty(absent.AlembicVersion);
@@ -238,9 +264,13 @@ public sealed class SchemaReaderTests : DatabaseTest
         var app = await SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("APP")] });
         Assert.Equal(["app"], app.Schemas);
 
-        var error = await Assert.ThrowsAsync<RecoveryException>(() => SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch")] }));
+        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
+            SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch")] })
+        );
         Assert.Equal("SchemaNotFound", error.ErrorId);
-        Assert.Empty((await SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch*")] })).Tables);
+        Assert.Empty(
+            (await SnapshotAsync(new SchemaReadOptions { Schemas = [SchemaPattern.Parse("nosuch*")] })).Tables
+        );
     }
 
     [Fact]
@@ -249,21 +279,36 @@ public sealed class SchemaReaderTests : DatabaseTest
         await Database.ExecuteAsync(FixtureSchema.Sql);
         var parallel = await SnapshotAsync();
         var role = "solo_" + Database.Name;
-        await Database.ExecuteAsync($"""
+        await Database.ExecuteAsync(
+            $"""
             CREATE ROLE {role} LOGIN PASSWORD 'Solo-Example-Pass' CONNECTION LIMIT 1;
             GRANT USAGE ON SCHEMA app, "{FixtureSchema.QuotedSchema}" TO {role};
             GRANT SELECT ON public.alembic_version TO {role};
-            """);
+            """
+        );
         try
         {
-            var settings = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Username = role, Password = "Solo-Example-Pass" };
-            await using (var session = await DatabaseSession.OpenAsync(ConnectionTarget.Parse(settings.ConnectionString), Log, CancellationToken.None))
+            var settings = new NpgsqlConnectionStringBuilder(Database.ConnectionString)
+            {
+                Username = role,
+                Password = "Solo-Example-Pass",
+            };
+            await using (
+                var session = await DatabaseSession.OpenAsync(
+                    ConnectionTarget.Parse(settings.ConnectionString),
+                    Log,
+                    CancellationToken.None
+                )
+            )
             await using (var transaction = await session.BeginReadOnlyAsync(CancellationToken.None))
             {
                 var single = await SchemaReader.ReadAsync(transaction, new SchemaReadOptions(), CancellationToken.None);
 
                 Assert.Contains("on one connection", Log.All, StringComparison.Ordinal);
-                Assert.Equal(SchemaStateJson.Serialize(parallel with { CapturedAt = default }), SchemaStateJson.Serialize(single with { CapturedAt = default }));
+                Assert.Equal(
+                    SchemaStateJson.Serialize(parallel with { CapturedAt = default }),
+                    SchemaStateJson.Serialize(single with { CapturedAt = default })
+                );
             }
         }
         finally

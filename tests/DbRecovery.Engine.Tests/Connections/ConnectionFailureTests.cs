@@ -13,7 +13,8 @@ public sealed class ConnectionFailureTests : DatabaseTest
     private async Task<RecoveryException> FailToOpen(string url)
     {
         var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            DatabaseSession.OpenAsync(ConnectionTarget.Parse(url), Log, CancellationToken.None));
+            DatabaseSession.OpenAsync(ConnectionTarget.Parse(url), Log, CancellationToken.None)
+        );
         Assert.DoesNotContain(WrongPassword, error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Database.Settings.Password!, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, Log.All, StringComparison.Ordinal);
@@ -63,7 +64,11 @@ public sealed class ConnectionFailureTests : DatabaseTest
     [Fact]
     public async Task Session_sets_application_name()
     {
-        await using var session = await DatabaseSession.OpenAsync(ConnectionTarget.Parse(Database.Url), Log, CancellationToken.None);
+        await using var session = await DatabaseSession.OpenAsync(
+            ConnectionTarget.Parse(Database.Url),
+            Log,
+            CancellationToken.None
+        );
         await using var command = session.CreateCommand("SELECT current_setting('application_name')");
 
         Assert.Equal("DbRecovery", await command.ExecuteScalarAsync());

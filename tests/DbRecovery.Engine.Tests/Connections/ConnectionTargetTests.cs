@@ -10,14 +10,35 @@ public sealed class ConnectionTargetTests
     private const string Secret = "Ex4mple-S3cret";
 
     [Theory]
-    [InlineData("postgresql://app:Ex4mple-S3cret@db.example.test:6543/orders", "db.example.test", 6543, "orders", "app", Secret)]
-    [InlineData("postgres://app:Ex4mple-S3cret@db.example.test/orders", "db.example.test", 5432, "orders", "app", Secret)]
+    [InlineData(
+        "postgresql://app:Ex4mple-S3cret@db.example.test:6543/orders",
+        "db.example.test",
+        6543,
+        "orders",
+        "app",
+        Secret
+    )]
+    [InlineData(
+        "postgres://app:Ex4mple-S3cret@db.example.test/orders",
+        "db.example.test",
+        5432,
+        "orders",
+        "app",
+        Secret
+    )]
     [InlineData("postgresql://app:p%40ss%2Fw%3Ford@localhost/db", "localhost", 5432, "db", "app", "p@ss/w?ord")]
     [InlineData("postgresql://app:p@ss@localhost/db", "localhost", 5432, "db", "app", "p@ss")]
     [InlineData("postgresql://%C3%A9mile@[::1]:5433/caf%C3%A9", "::1", 5433, "café", "émile", null)]
     [InlineData("postgresql:///db?host=/var/run/postgresql&user=ops", "/var/run/postgresql", 5432, "db", "ops", null)]
     [InlineData("Host=h1;Port=5440;Database=d;Username=u;Password=Ex4mple-S3cret", "h1", 5440, "d", "u", Secret)]
-    public void Parses_urls_and_key_value_strings(string text, string host, int port, string database, string user, string? password)
+    public void Parses_urls_and_key_value_strings(
+        string text,
+        string host,
+        int port,
+        string database,
+        string user,
+        string? password
+    )
     {
         var target = ConnectionTarget.Parse(text);
 
@@ -46,8 +67,20 @@ public sealed class ConnectionTargetTests
     [InlineData("postgresql://localhost/mydb", "localhost", 5432, "mydb", null)]
     [InlineData("postgresql://user@localhost", "localhost", 5432, null, "user")]
     [InlineData("postgresql://user:secret@localhost", "localhost", 5432, null, "user")]
-    [InlineData("postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp", "localhost", 5432, "otherdb", "other")]
-    [InlineData("postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp", "host1:123,host2:456", 5432, "somedb", null)]
+    [InlineData(
+        "postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp",
+        "localhost",
+        5432,
+        "otherdb",
+        "other"
+    )]
+    [InlineData(
+        "postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp",
+        "host1:123,host2:456",
+        5432,
+        "somedb",
+        null
+    )]
     [InlineData("postgresql:///mydb?host=localhost&port=5433", "localhost", 5433, "mydb", null)]
     [InlineData("postgresql://[2001:db8::1234]/database", "2001:db8::1234", 5432, "database", null)]
     [InlineData("postgresql:///dbname?host=/var/lib/postgresql", "/var/lib/postgresql", 5432, "dbname", null)]
@@ -71,10 +104,16 @@ public sealed class ConnectionTargetTests
     [Fact]
     public void Hostaddr_with_a_different_host_is_refused_saying_why()
     {
-        var error = Assert.Throws<RecoveryException>(() => ConnectionTarget.Parse("postgresql://u:Ex4mple-S3cret@db.example.test/d?hostaddr=192.0.2.10"));
+        var error = Assert.Throws<RecoveryException>(() =>
+            ConnectionTarget.Parse("postgresql://u:Ex4mple-S3cret@db.example.test/d?hostaddr=192.0.2.10")
+        );
 
         Assert.Equal("ConnectionStringMalformed", error.ErrorId);
-        Assert.Equal("The postgresql:// URL is malformed: hostaddr and a different host were both given; Npgsql connects to one host name or address, so give only one of them.", error.Message);
+        Assert.Equal(
+            "The postgresql:// URL is malformed: hostaddr and a different host were both given; Npgsql connects to "
+                + "one host name or address, so give only one of them.",
+            error.Message
+        );
     }
 
     [Theory]
@@ -87,7 +126,9 @@ public sealed class ConnectionTargetTests
     [Fact]
     public void Maps_other_query_options_and_ignores_a_foreign_application_name()
     {
-        var target = ConnectionTarget.Parse("postgresql://u@h/d?connect_timeout=7&target_session_attrs=read-write&application_name=other");
+        var target = ConnectionTarget.Parse(
+            "postgresql://u@h/d?connect_timeout=7&target_session_attrs=read-write&application_name=other"
+        );
 
         Assert.Equal(7, target.Settings.Timeout);
         Assert.Equal("read-write", target.Settings.TargetSessionAttributes);

@@ -9,17 +9,18 @@ public sealed class RecoveryJournalTests : IDisposable
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_folder)!, recursive: true);
 
-    private static JournalEntry Entry(int? pid, string? host, string outcome = "Started") => new()
-    {
-        Id = Guid.NewGuid(),
-        StartedAt = DateTimeOffset.UtcNow,
-        OsUser = "ops",
-        Target = "postgresql://ops@db:5432/app",
-        Operation = "Convert-IdColumns",
-        Outcome = outcome,
-        ProcessId = pid,
-        Host = host,
-    };
+    private static JournalEntry Entry(int? pid, string? host, string outcome = "Started") =>
+        new()
+        {
+            Id = Guid.NewGuid(),
+            StartedAt = DateTimeOffset.UtcNow,
+            OsUser = "ops",
+            Target = "postgresql://ops@db:5432/app",
+            Operation = "Convert-IdColumns",
+            Outcome = outcome,
+            ProcessId = pid,
+            Host = host,
+        };
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -30,7 +31,10 @@ public sealed class RecoveryJournalTests : IDisposable
         journal.Append(Entry(Environment.ProcessId, Environment.MachineName));
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(journal.Path));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(_folder)
+        );
     }
 
     [Fact]

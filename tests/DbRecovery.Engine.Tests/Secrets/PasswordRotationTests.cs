@@ -17,12 +17,20 @@ public sealed class PasswordRotationTests : DatabaseTest, IDisposable
     [Fact]
     public async Task The_verifier_matches_what_postgres_computes_for_the_same_salt()
     {
-        await Database.ExecuteAsync($"SET password_encryption = 'scram-sha-256'; CREATE ROLE {Role} LOGIN PASSWORD 'Plain-Example-Pass'");
+        await Database.ExecuteAsync(
+            $"SET password_encryption = 'scram-sha-256'; CREATE ROLE {Role} LOGIN PASSWORD 'Plain-Example-Pass'"
+        );
         try
         {
-            var stored = await Database.ScalarAsync<string>($"SELECT rolpassword FROM pg_authid WHERE rolname = '{Role}'");
+            var stored = await Database.ScalarAsync<string>(
+                $"SELECT rolpassword FROM pg_authid WHERE rolname = '{Role}'"
+            );
             var parts = stored.Split('$', ':');
-            var computed = ScramVerifier.Compute("Plain-Example-Pass", Convert.FromBase64String(parts[2]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+            var computed = ScramVerifier.Compute(
+                "Plain-Example-Pass",
+                Convert.FromBase64String(parts[2]),
+                int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)
+            );
 
             Assert.Equal(stored, computed);
         }
@@ -41,17 +49,47 @@ public sealed class PasswordRotationTests : DatabaseTest, IDisposable
         {
             var admin = ConnectionTarget.Parse(Database.Url);
             var newPassword = PasswordGenerator.Generate(32);
-            var journal = new JournalContext(new RecoveryJournal(_journalPath), "Reset-DatabasePassword", new Dictionary<string, string> { ["Role"] = Role });
+            var journal = new JournalContext(
+                new RecoveryJournal(_journalPath),
+                "Reset-DatabasePassword",
+                new Dictionary<string, string> { ["Role"] = Role }
+            );
 
-            var rotated = await PasswordRotation.RotateAsync(admin, Role, newPassword, OldPassword, journal, Log, CancellationToken.None);
+            var rotated = await PasswordRotation.RotateAsync(
+                admin,
+                Role,
+                newPassword,
+                OldPassword,
+                journal,
+                Log,
+                CancellationToken.None
+            );
 
             Assert.Equal("Fail", (await CredentialCheck.TestAsync(rotated, Log, CancellationToken.None)).Status);
-            Assert.Equal("Pass", (await CredentialCheck.TestAsync(admin.WithCredentials(Role, OldPassword), Log, CancellationToken.None)).Status);
+            Assert.Equal(
+                "Pass",
+                (
+                    await CredentialCheck.TestAsync(
+                        admin.WithCredentials(Role, OldPassword),
+                        Log,
+                        CancellationToken.None
+                    )
+                ).Status
+            );
             Assert.Equal(32, newPassword.Length);
             Assert.Matches("^[A-Za-z0-9_-]{32}$", newPassword);
-            var logFile = Database.Server.Cluster?.LogFile ?? throw new InvalidOperationException("This test reads the server log of the local test cluster: unset " + PostgresServer.UrlVariable + ".");
+            var logFile = Database.Server.Cluster?.LogFile
+                ?? throw new InvalidOperationException(
+                    "This test reads the server log of the local test cluster: unset "
+                        + PostgresServer.UrlVariable
+                        + "."
+                );
             var serverLog = await File.ReadAllTextAsync(logFile);
-            Assert.Contains($"ALTER ROLE \"{Role}\" PASSWORD 'SCRAM-SHA-256$4096:", serverLog, StringComparison.Ordinal);
+            Assert.Contains(
+                $"ALTER ROLE \"{Role}\" PASSWORD 'SCRAM-SHA-256$4096:",
+                serverLog,
+                StringComparison.Ordinal
+            );
             Assert.DoesNotContain(newPassword, serverLog, StringComparison.Ordinal);
             Assert.DoesNotContain(newPassword, Log.All, StringComparison.Ordinal);
             var entry = Assert.Single(new RecoveryJournal(_journalPath).Read());
@@ -67,7 +105,11 @@ public sealed class PasswordRotationTests : DatabaseTest, IDisposable
     [Fact]
     public async Task Credential_check_is_inconclusive_when_the_server_cannot_be_reached()
     {
-        var check = await CredentialCheck.TestAsync(ConnectionTarget.Parse("postgresql://app:Old-Example-Pass@127.0.0.1:1/app"), Log, CancellationToken.None);
+        var check = await CredentialCheck.TestAsync(
+            ConnectionTarget.Parse("postgresql://app:Old-Example-Pass@127.0.0.1:1/app"),
+            Log,
+            CancellationToken.None
+        );
 
         Assert.Equal("Inconclusive", check.Status);
         Assert.Contains("refused", check.Reason, StringComparison.Ordinal);

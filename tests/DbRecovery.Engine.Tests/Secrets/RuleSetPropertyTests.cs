@@ -22,7 +22,10 @@ public sealed class RuleSetPropertyTests : IDisposable
     [MemberData(nameof(RuleSets))]
     public void Every_rule_finds_values_generated_from_its_own_regex_under_its_own_id(string name)
     {
-        var rules = name == "built-in" ? SecretRuleSet.BuiltIn : SecretRuleSet.Parse(GeneratedRuleFile.Text(), "generated.toml");
+        var rules =
+            name == "built-in"
+                ? SecretRuleSet.BuiltIn
+                : SecretRuleSet.Parse(GeneratedRuleFile.Text(), "generated.toml");
         var key = FingerprintKey.LoadOrCreate(Path.Combine(_folder, "fingerprint.key"));
         var whole = new SecretScanner(rules, key);
         var failures = new List<string>();
@@ -33,7 +36,11 @@ public sealed class RuleSetPropertyTests : IDisposable
             var alone = new SecretScanner(rules.Only(rule), key);
             var foundAlone = 0;
             // The generator ignores \b and the like: values the regex itself does not match are drawn again.
-            var samples = Enumerable.Range(0, 400).Select(seed => Sample(rule, seed)).Where(s => s.Secret is not null).Take(Samples);
+            var samples = Enumerable
+                .Range(0, 400)
+                .Select(seed => Sample(rule, seed))
+                .Where(s => s.Secret is not null)
+                .Take(Samples);
             foreach (var (text, path, secret) in samples)
             {
                 if (!alone.ScanText(new StringReader(text), path).Any(f => f.Fingerprint == key.Fingerprint(secret!)))
@@ -45,17 +52,25 @@ public sealed class RuleSetPropertyTests : IDisposable
                 var findings = whole.ScanText(new StringReader(text), path).ToList();
                 if (!findings.Any(f => f.Kind == rule.Id && f.Fingerprint == key.Fingerprint(secret!)))
                 {
-                    failures.Add($"{rule.Id}: {text.ReplaceLineEndings("⏎")} gave [{string.Join(", ", findings.Select(f => f.Kind))}]");
+                    failures.Add(
+                        $"{rule.Id}: {text.ReplaceLineEndings("⏎")} gave "
+                            + $"[{string.Join(", ", findings.Select(f => f.Kind))}]"
+                    );
                 }
             }
 
             if (foundAlone == 0)
             {
-                failures.Add($"{rule.Id}: none of the values generated from its regex was found even by the rule alone");
+                failures.Add(
+                    $"{rule.Id}: none of the values generated from its regex was found even by the rule alone"
+                );
             }
         }
 
-        Assert.True(checkedRules >= (name == "generated" ? GeneratedRuleFile.Count : 10), $"{checkedRules} rules checked");
+        Assert.True(
+            checkedRules >= (name == "generated" ? GeneratedRuleFile.Count : 10),
+            $"{checkedRules} rules checked"
+        );
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -65,10 +80,13 @@ public sealed class RuleSetPropertyTests : IDisposable
     {
         var value = RegexSample.Generate(rule.Regex!.ToString(), seed);
         var keyword = rule.Keywords.FirstOrDefault(k => !value.Contains(k, StringComparison.OrdinalIgnoreCase));
-        var text = keyword is null || rule.Keywords.Any(k => value.Contains(k, StringComparison.OrdinalIgnoreCase))
-            ? value + "\n"
-            : $"{keyword}\n{value}\n";
-        var path = rule.Path is null ? "notes.txt" : RegexSample.Generate(rule.Path.ToString(), seed).TrimStart('/', '\\');
+        var text =
+            keyword is null || rule.Keywords.Any(k => value.Contains(k, StringComparison.OrdinalIgnoreCase))
+                ? value + "\n"
+                : $"{keyword}\n{value}\n";
+        var path = rule.Path is null
+            ? "notes.txt"
+            : RegexSample.Generate(rule.Path.ToString(), seed).TrimStart('/', '\\');
         var secret = rule.Find(text).Select(f => f.Secret).FirstOrDefault();
         return (text, path.Length == 0 ? "pgpass" : path, secret);
     }

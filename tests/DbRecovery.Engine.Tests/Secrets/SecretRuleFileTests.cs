@@ -3,7 +3,10 @@ using DbRecovery.Engine.Secrets;
 
 namespace DbRecovery.Engine.Tests.Secrets;
 
-/// <summary>Rule files in gitleaks' format: custom rules and their allowlists are honoured, and a bad file names the rule and line.</summary>
+/// <summary>
+/// Rule files in gitleaks' format: custom rules and their allowlists are honoured, and a bad file names the rule and
+/// line.
+/// </summary>
 public sealed class SecretRuleFileTests : IDisposable
 {
     private const string Rules = """
@@ -50,7 +53,9 @@ public sealed class SecretRuleFileTests : IDisposable
         var path = Path.Combine(_root, file);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
-        return new SecretScanner(rules, FingerprintKey.LoadOrCreate(Path.Combine(_root, "key"))).ScanFile(path).ToList();
+        return new SecretScanner(rules, FingerprintKey.LoadOrCreate(Path.Combine(_root, "key")))
+            .ScanFile(path)
+            .ToList();
     }
 
     private SecretRuleSet Load(string text)
@@ -64,7 +69,10 @@ public sealed class SecretRuleFileTests : IDisposable
     public void Custom_rules_keywords_entropy_and_allowlists_are_honoured()
     {
         var rules = Load(Rules);
-        var findings = Scan(rules, "deploy.sh", """
+        var findings = Scan(
+            rules,
+            "deploy.sh",
+            """
             deploy --token acme_Zq8Rm3Tv6Wx1Yb4Nc7Kd2Lf5
             deploy --token acme_000000000000000000000000
             deploy --token acme_aaaaaaaaaaaaaaaaaaaaaaaa
@@ -72,11 +80,13 @@ public sealed class SecretRuleFileTests : IDisposable
             example: deploy --token acme_Gr5Hs8It1Ju4Kv7Lw0Mx3Nyz
             INT_PW=Fq2Wd5Ec8Rv1Tb4Yn7Um0Ik3
             DATABASE_URL=postgresql://app:Bv4Nc7Mx0Lz3Ka6Js9Hd2Gf@db/app
-            """);
+            """
+        );
 
         Assert.Equal(
             ["1 acme-deploy-token", "5 acme-deploy-token", "6 internal-password", "7 url-password"],
-            findings.Select(f => $"{f.Line} {f.Kind}"));
+            findings.Select(f => $"{f.Line} {f.Kind}")
+        );
         Assert.Empty(Scan(rules, "fixtures/deploy.sh", "deploy --token acme_Zq8Rm3Tv6Wx1Yb4Nc7Kd2Lf5"));
     }
 
@@ -89,10 +99,20 @@ public sealed class SecretRuleFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("[[rules]]\nid = \"broken\"\nregex = '''(unclosed'''\n", "line 1, rule 'broken': the regex '(unclosed' is not valid")]
-    [InlineData("title = \"x\"\n\n[[rules]]\nid = \"a\"\nregex = '''a'''\n\n[[rules]]\nid = \"b\"\nregex = '''b'''\nkeywords = \"b\"\n", "line 7, rule 'b': 'keywords' must be an array of strings")]
+    [InlineData(
+        "[[rules]]\nid = \"broken\"\nregex = '''(unclosed'''\n",
+        "line 1, rule 'broken': the regex '(unclosed' is not valid"
+    )]
+    [InlineData(
+        "title = \"x\"\n\n[[rules]]\nid = \"a\"\nregex = '''a'''\n\n[[rules]]\nid = \"b\"\nregex = '''b'''\nkeywords "
+            + "= \"b\"\n",
+        "line 7, rule 'b': 'keywords' must be an array of strings"
+    )]
     [InlineData("[[rules]]\ndescription = \"no id\"\nregex = '''x'''\n", "line 1: a rule has no id")]
-    [InlineData("[[rules]]\nid = \"c\"\nregex = '''c'''\n[[rules.allowlists]]\ncondition = \"XOR\"\n", "line 1, rule 'c': condition 'XOR' is not OR or AND")]
+    [InlineData(
+        "[[rules]]\nid = \"c\"\nregex = '''c'''\n[[rules.allowlists]]\ncondition = \"XOR\"\n",
+        "line 1, rule 'c': condition 'XOR' is not OR or AND"
+    )]
     [InlineData("[[rules]\nid = \"d\"\n", "not valid TOML")]
     public void A_bad_rule_file_names_the_rule_and_line(string text, string expected)
     {

@@ -5,7 +5,11 @@ namespace DbRecovery.Engine.Tests.Secrets;
 
 public sealed class SecretScannerTests : IDisposable
 {
-    private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"dbr-key-{Guid.NewGuid():N}", "fingerprint.key");
+    private readonly string _keyFile = Path.Combine(
+        Path.GetTempPath(),
+        $"dbr-key-{Guid.NewGuid():N}",
+        "fingerprint.key"
+    );
 
     private FingerprintKey Key => FingerprintKey.LoadOrCreate(_keyFile);
 
@@ -22,16 +26,36 @@ public sealed class SecretScannerTests : IDisposable
     private List<SecretFinding> Scan(string text) => Scanner().ScanText(new StringReader(text), "chat.txt").ToList();
 
     [Theory]
-    [InlineData("DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db.example.test:5432/app", "url-password", "Fak3-Pass-4-Tests")]
+    [InlineData(
+        "DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db.example.test:5432/app",
+        "url-password",
+        "Fak3-Pass-4-Tests"
+    )]
     [InlineData("export DB=postgres://ops:n0t%2Freal-value@10.0.0.5/prod", "url-password", "n0t%2Freal-value")]
-    [InlineData("Host=db;Username=app;Password=Fak3Pw4Tests;Database=app", "connection-string-password", "Fak3Pw4Tests")]
+    [InlineData(
+        "Host=db;Username=app;Password=Fak3Pw4Tests;Database=app",
+        "connection-string-password",
+        "Fak3Pw4Tests"
+    )]
     [InlineData("render key: rnd_FakeKeyForUnitTestsOnly123", "hosting-api-key", "rnd_FakeKeyForUnitTestsOnly123")]
     [InlineData("aws_access_key_id = AKIAFAKEFAKEFAKE1234", "aws-access-key-id", "AKIAFAKEFAKEFAKE1234")]
-    [InlineData("aws_secret_access_key = Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn", "aws-secret-access-key", "Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn")]
-    [InlineData("token ghp_FakeTokenForTestsOnly0123456789abcde", "github-token", "ghp_FakeTokenForTestsOnly0123456789abcde")]
+    [InlineData(
+        "aws_secret_access_key = Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn",
+        "aws-secret-access-key",
+        "Fak3Secr3tKeyF0rT3stsOnly/AbCdEfGhIjKlMn"
+    )]
+    [InlineData(
+        "token ghp_FakeTokenForTestsOnly0123456789abcde",
+        "github-token",
+        "ghp_FakeTokenForTestsOnly0123456789abcde"
+    )]
     [InlineData("slack: xoxb-0000000000-FakeSlackToken", "slack-token", "xoxb-0000000000-FakeSlackToken")]
     [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----", "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----")]
-    [InlineData("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz", "json-web-token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz")]
+    [InlineData(
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz",
+        "json-web-token",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.ZmFrZS1zaWduYXR1cmUtZm9yLXRlc3Rz"
+    )]
     [InlineData("SECRET_KEY = \"k9Zq2Lw8Xv4Rt7Yp1Mn6\"", "generic-labelled-secret", "k9Zq2Lw8Xv4Rt7Yp1Mn6")]
     public void Finds_each_kind_and_keeps_only_a_preview_and_a_fingerprint(string line, string kind, string secret)
     {
@@ -112,7 +136,10 @@ public sealed class SecretScannerTests : IDisposable
             void Git(params string[] args) => GitRepository.Run(root, args);
 
             Git("init", "-q");
-            File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db/app\n");
+            File.WriteAllText(
+                Path.Combine(root, "plan.md"),
+                "step 1\nexport DATABASE_URL=postgresql://app:Fak3-Pass-4-Tests@db/app\n"
+            );
             Git("add", ".");
             Git("commit", "-q", "-m", "plan");
             File.WriteAllText(Path.Combine(root, "plan.md"), "step 1\nexport DATABASE_URL=$DATABASE_URL\n");
@@ -131,13 +158,18 @@ public sealed class SecretScannerTests : IDisposable
 
     [Fact]
     public void Entropy_separates_random_values_from_words() =>
-        Assert.True(SecretRule.ShannonEntropy("k9Zq2Lw8Xv4Rt7Yp1Mn6") > 4 && SecretRule.ShannonEntropy("aaaaaaaabbbb") < 1);
+        Assert.True(
+            SecretRule.ShannonEntropy("k9Zq2Lw8Xv4Rt7Yp1Mn6") > 4 && SecretRule.ShannonEntropy("aaaaaaaabbbb") < 1
+        );
 
     [Fact]
     public void Fingerprints_are_keyed_so_a_dictionary_cannot_undo_them()
     {
         var finding = Assert.Single(Scan("DATABASE_URL=postgresql://app:postgres@db/app"));
-        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("postgres"u8)).ToLowerInvariant(), finding.Fingerprint);
+        Assert.NotEqual(
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("postgres"u8)).ToLowerInvariant(),
+            finding.Fingerprint
+        );
         Assert.Equal(Key.Fingerprint("postgres"), finding.Fingerprint);
         using var other = new TemporaryKey();
         Assert.NotEqual(finding.Fingerprint, FingerprintKey.LoadOrCreate(other.Path).Fingerprint("postgres"));
@@ -149,7 +181,8 @@ public sealed class SecretScannerTests : IDisposable
 
     private sealed class TemporaryKey : IDisposable
     {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dbr-key-{Guid.NewGuid():N}.key");
+        public string Path { get; } =
+            System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dbr-key-{Guid.NewGuid():N}.key");
 
         public void Dispose() => File.Delete(Path);
     }

@@ -18,10 +18,16 @@ public sealed record ColumnDefinition
     /// <summary>Whether it has a unique constraint of its own (<c>unique=True</c>).</summary>
     public bool Unique { get; init; }
 
-    /// <summary>Whether it has an index of its own (<c>index=True</c>); with <see cref="Unique"/>, one unique index and no constraint.</summary>
+    /// <summary>
+    /// Whether it has an index of its own (<c>index=True</c>); with <see cref="Unique"/>, one unique index and no
+    /// constraint.
+    /// </summary>
     public bool Index { get; init; }
 
-    /// <summary>Whether the column gets a value on its own (server_default or identity), so NOT NULL can be added to a table with rows.</summary>
+    /// <summary>
+    /// Whether the column gets a value on its own (server_default or identity), so NOT NULL can be added to a table
+    /// with rows.
+    /// </summary>
     public bool HasDefault { get; init; }
 
     /// <summary>A column-level foreign key (<c>sa.ForeignKey</c>), if any.</summary>

@@ -1,6 +1,8 @@
 namespace DbRecovery.Engine.Alembic.Operations;
 
-/// <summary>An enum type as <c>sa.Enum(...)</c>, <c>postgresql.ENUM(...)</c> or <c>CREATE TYPE … AS ENUM</c> defines it.</summary>
+/// <summary>
+/// An enum type as <c>sa.Enum(...)</c>, <c>postgresql.ENUM(...)</c> or <c>CREATE TYPE … AS ENUM</c> defines it.
+/// </summary>
 public sealed record EnumDefinition
 {
     /// <summary>The type's name.</summary>
@@ -12,7 +14,9 @@ public sealed record EnumDefinition
     /// <summary>The labels in order.</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
-    /// <summary>Whether creating a table with the column creates the type (false for <c>create_type=False</c>).</summary>
+    /// <summary>
+    /// Whether creating a table with the column creates the type (false for <c>create_type=False</c>).
+    /// </summary>
     public bool CreatedWithTable { get; init; } = true;
 
     /// <inheritdoc />

@@ -33,9 +33,12 @@ public sealed record ForeignKeyDefinition
     /// <summary>Whether it is INITIALLY DEFERRED.</summary>
     public bool InitiallyDeferred { get; init; }
 
-    /// <summary><c>use_alter=True</c>: PostgreSQL supports ALTER, so CREATE TABLE leaves the key out and Alembic never adds it.</summary>
+    /// <summary>
+    /// <c>use_alter=True</c>: PostgreSQL supports ALTER, so CREATE TABLE leaves the key out and Alembic never adds it.
+    /// </summary>
     public bool UseAlter { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"({string.Join(", ", Columns)}) -> {ReferencedTable}({string.Join(", ", ReferencedColumns)})";
+    public override string ToString() =>
+        $"({string.Join(", ", Columns)}) -> {ReferencedTable}({string.Join(", ", ReferencedColumns)})";
 }

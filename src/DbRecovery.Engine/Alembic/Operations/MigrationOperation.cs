@@ -36,7 +36,9 @@ public sealed record CreateTableOperation : MigrationOperation
     /// <summary>Table-level foreign keys (column-level ones are on the columns).</summary>
     public IReadOnlyList<ForeignKeyDefinition> ForeignKeys { get; init; } = [];
 
-    /// <summary>Primary key columns, from the columns' <c>primary_key=True</c> or a <c>PrimaryKeyConstraint</c>.</summary>
+    /// <summary>
+    /// Primary key columns, from the columns' <c>primary_key=True</c> or a <c>PrimaryKeyConstraint</c>.
+    /// </summary>
     public IReadOnlyList<string> PrimaryKey { get; init; } = [];
 
     /// <summary>The primary key's name, when a <c>PrimaryKeyConstraint</c> gives one.</summary>
@@ -45,7 +47,9 @@ public sealed record CreateTableOperation : MigrationOperation
     /// <summary>Table-level unique constraints (column-level ones are on the columns).</summary>
     public IReadOnlyList<UniqueDefinition> Uniques { get; init; } = [];
 
-    /// <summary>Indexes given as <c>sa.Index</c> items (column-level <c>index=True</c> ones are on the columns).</summary>
+    /// <summary>
+    /// Indexes given as <c>sa.Index</c> items (column-level <c>index=True</c> ones are on the columns).
+    /// </summary>
     public IReadOnlyList<IndexDefinition> Indexes { get; init; } = [];
 }
 
@@ -170,7 +174,9 @@ public sealed record DropConstraintOperation : MigrationOperation
     /// <summary>The constraint name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The <c>type_</c> given (<c>primary</c>, <c>foreignkey</c>, <c>unique</c>, <c>check</c>), when given.</summary>
+    /// <summary>
+    /// The <c>type_</c> given (<c>primary</c>, <c>foreignkey</c>, <c>unique</c>, <c>check</c>), when given.
+    /// </summary>
     public string? ConstraintType { get; init; }
 }
 
@@ -187,7 +193,9 @@ public sealed record CreateEnumOperation : MigrationOperation
     public override string Summary => $"{Kind} {Enum.Name}";
 }
 
-/// <summary><c>ALTER TYPE … RENAME TO</c> in <c>op.execute</c>: the type, and the columns of that type, take the new name.</summary>
+/// <summary>
+/// <c>ALTER TYPE … RENAME TO</c> in <c>op.execute</c>: the type, and the columns of that type, take the new name.
+/// </summary>
 public sealed record RenameEnumOperation : MigrationOperation
 {
     /// <inheritdoc />
@@ -241,7 +249,9 @@ public sealed record DropEnumOperation : MigrationOperation
     public override string Summary => $"{Kind} {Name}";
 }
 
-/// <summary><c>op.execute</c>: the SQL, and the DDL recognised in it (replayed like the equivalent operations).</summary>
+/// <summary>
+/// <c>op.execute</c>: the SQL, and the DDL recognised in it (replayed like the equivalent operations).
+/// </summary>
 public sealed record ExecuteOperation : MigrationOperation
 {
     /// <inheritdoc />

@@ -1,6 +1,9 @@
 namespace DbRecovery.Engine.Alembic.Operations;
 
-/// <summary>A unique constraint as <c>sa.UniqueConstraint</c>, <c>op.create_unique_constraint</c> or <c>UNIQUE (…)</c> defines it.</summary>
+/// <summary>
+/// A unique constraint as <c>sa.UniqueConstraint</c>, <c>op.create_unique_constraint</c> or <c>UNIQUE (…)</c> defines
+/// it.
+/// </summary>
 public sealed record UniqueDefinition
 {
     /// <summary>The name, when given.</summary>

@@ -8,9 +8,42 @@ namespace DbRecovery.Engine.Alembic.Python;
 internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
 {
     private static readonly HashSet<string> BinaryOperators =
-        ["|", "+", "-", "*", "/", "%", "&", "^", "//", "**", "@", "<<", ">>", "==", "!=", "<", ">", "<=", ">="];
+    [
+        "|",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "&",
+        "^",
+        "//",
+        "**",
+        "@",
+        "<<",
+        ">>",
+        "==",
+        "!=",
+        "<",
+        ">",
+        "<=",
+        ">=",
+    ];
 
-    private static readonly HashSet<string> KeywordOperators = ["if", "else", "and", "or", "not", "in", "is", "for", "lambda", "async", "await"];
+    private static readonly HashSet<string> KeywordOperators =
+    [
+        "if",
+        "else",
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "for",
+        "lambda",
+        "async",
+        "await",
+    ];
 
     public int Position { get; set; }
 
@@ -18,7 +51,9 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
 
     public PythonToken Next() => tokens[Position++];
 
-    /// <summary>The token <paramref name="ahead"/> places after the current one (the end-of-file token past the end).</summary>
+    /// <summary>
+    /// The token <paramref name="ahead"/> places after the current one (the end-of-file token past the end).
+    /// </summary>
     public PythonToken Peek(int ahead) => tokens[Math.Min(Position + ahead, tokens.Count - 1)];
 
     public bool Accept(string text)
@@ -119,7 +154,8 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         var left = ParseArithmetic();
         while (true)
         {
-            var op = Current.Is("in") ? "in"
+            var op =
+                Current.Is("in") ? "in"
                 : Current.Is("not") && tokens[Position + 1].Is("in") ? "not in"
                 : Current.Is("is") ? (tokens[Position + 1].Is("not") ? "is not" : "is")
                 : null;
@@ -289,7 +325,12 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
     private PythonExpression ParseDisplay()
     {
         var open = Next();
-        var close = open.Text switch { "(" => ")", "[" => "]", _ => "}" };
+        var close = open.Text switch
+        {
+            "(" => ")",
+            "[" => "]",
+            _ => "}",
+        };
         var items = new List<PythonExpression>();
         var values = new List<PythonExpression>();
         var isDictionary = false;
@@ -331,7 +372,10 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
         return open.Text == "(" && items.Count == 1 && !hasComma ? items[0] : new PythonSequence(items, open.Line);
     }
 
-    /// <summary>A comprehension of one <c>for</c> (and <c>if</c> filters) up to <paramref name="close"/>, or null with nothing consumed.</summary>
+    /// <summary>
+    /// A comprehension of one <c>for</c> (and <c>if</c> filters) up to <paramref name="close"/>, or null with nothing
+    /// consumed.
+    /// </summary>
     private PythonComprehension? Comprehension(int line, string close)
     {
         var start = Position;
@@ -372,7 +416,12 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
     }
 
     private bool AtEndOfExpression() =>
-        Current.Kind is PythonTokenKind.Newline or PythonTokenKind.EndOfFile || Current.Is("=") || Current.Is(")") || Current.Is("]") || Current.Is("}") || Current.Is(":");
+        Current.Kind is PythonTokenKind.Newline or PythonTokenKind.EndOfFile
+        || Current.Is("=")
+        || Current.Is(")")
+        || Current.Is("]")
+        || Current.Is("}")
+        || Current.Is(":");
 
     /// <summary>Skips to the next comma or closing bracket at this level (or the end of the line).</summary>
     private PythonOpaque SkipToEnd(int start)
@@ -397,6 +446,9 @@ internal sealed class PythonExpressionParser(IReadOnlyList<PythonToken> tokens)
             Position++;
         }
 
-        return new PythonOpaque(string.Join(" ", tokens.Skip(start).Take(Position - start).Select(t => t.Text)), tokens[start].Line);
+        return new PythonOpaque(
+            string.Join(" ", tokens.Skip(start).Take(Position - start).Select(t => t.Text)),
+            tokens[start].Line
+        );
     }
 }

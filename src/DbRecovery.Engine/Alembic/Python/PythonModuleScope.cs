@@ -55,7 +55,10 @@ internal sealed class PythonModuleScope
         return scope;
     }
 
-    /// <summary>Every value given to the keyword argument <paramref name="keyword"/> anywhere in the module, e.g. <c>naming_convention=</c>.</summary>
+    /// <summary>
+    /// Every value given to the keyword argument <paramref name="keyword"/> anywhere in the module, e.g.
+    /// <c>naming_convention=</c>.
+    /// </summary>
     public IEnumerable<PythonExpression> KeywordValues(string keyword)
     {
         for (var i = 0; i + 1 < _tokens.Count; i++)
@@ -89,8 +92,7 @@ internal sealed class PythonModuleScope
             {
                 var module = DottedName(parser);
                 Imports[parser.Accept("as") ? parser.Next().Text : module] = (module, null);
-            }
-            while (parser.Accept(","));
+            } while (parser.Accept(","));
             return;
         }
 
@@ -113,8 +115,7 @@ internal sealed class PythonModuleScope
 
                 var name = parser.Next().Text;
                 Imports[parser.Accept("as") ? parser.Next().Text : name] = (module, name);
-            }
-            while (parser.Accept(","));
+            } while (parser.Accept(","));
             return;
         }
 
@@ -146,7 +147,8 @@ internal sealed class PythonModuleScope
         }
     }
 
-    private static string DottedName(PythonExpressionParser parser) => parser.Parse() is PythonName name
-        ? name.Dotted
-        : throw new PythonSyntaxException("expected a module name", parser.Current.Line);
+    private static string DottedName(PythonExpressionParser parser) =>
+        parser.Parse() is PythonName name
+            ? name.Dotted
+            : throw new PythonSyntaxException("expected a module name", parser.Current.Line);
 }

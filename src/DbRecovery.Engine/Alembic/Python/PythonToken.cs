@@ -19,7 +19,16 @@ internal enum PythonTokenKind
 /// <param name="Column">0-based column of the first character (tabs to multiples of 8).</param>
 /// <param name="StartsLine">Whether the token starts a logical line.</param>
 /// <param name="IsFormatted">For strings: an f-string, whose value cannot be known statically.</param>
-internal readonly record struct PythonToken(PythonTokenKind Kind, string Text, string? Value, int Line, int Column, bool StartsLine, bool IsFormatted = false)
+internal readonly record struct PythonToken(
+    PythonTokenKind Kind,
+    string Text,
+    string? Value,
+    int Line,
+    int Column,
+    bool StartsLine,
+    bool IsFormatted = false
+)
 {
-    public bool Is(string text) => Kind is PythonTokenKind.Operator or PythonTokenKind.Name && string.Equals(Text, text, StringComparison.Ordinal);
+    public bool Is(string text) =>
+        Kind is PythonTokenKind.Operator or PythonTokenKind.Name && string.Equals(Text, text, StringComparison.Ordinal);
 }

@@ -10,7 +10,32 @@ namespace DbRecovery.Engine.Alembic.Python;
 internal static class PythonTokenizer
 {
     private static readonly string[] Operators =
-        ["**=", "//=", ">>=", "<<=", "...", "**", "//", "->", ":=", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@="];
+    [
+        "**=",
+        "//=",
+        ">>=",
+        "<<=",
+        "...",
+        "**",
+        "//",
+        "->",
+        ":=",
+        "==",
+        "!=",
+        "<=",
+        ">=",
+        "<<",
+        ">>",
+        "+=",
+        "-=",
+        "*=",
+        "/=",
+        "%=",
+        "&=",
+        "|=",
+        "^=",
+        "@=",
+    ];
 
     public static List<PythonToken> Tokenize(string source)
     {
@@ -53,7 +78,11 @@ internal static class PythonTokenizer
                 continue;
             }
 
-            if (c == '\\' && i + 1 < source.Length && (source[i + 1] == '\n' || (source[i + 1] == '\r' && i + 2 < source.Length && source[i + 2] == '\n')))
+            if (
+                c == '\\'
+                && i + 1 < source.Length
+                && (source[i + 1] == '\n' || (source[i + 1] == '\r' && i + 2 < source.Length && source[i + 2] == '\n'))
+            )
             {
                 i += source[i + 1] == '\r' ? 3 : 2;
                 line++;
@@ -68,7 +97,12 @@ internal static class PythonTokenizer
                 ?? Identifier(source, ref i, line, column, starts)
                 ?? Number(source, ref i, line, column, starts)
                 ?? Operator(source, ref i, line, column, starts);
-            depth += token.Text switch { "(" or "[" or "{" => 1, ")" or "]" or "}" => depth > 0 ? -1 : 0, _ => 0 };
+            depth += token.Text switch
+            {
+                "(" or "[" or "{" => 1,
+                ")" or "]" or "}" => depth > 0 ? -1 : 0,
+                _ => 0,
+            };
             tokens.Add(token);
         }
 
@@ -92,10 +126,21 @@ internal static class PythonTokenizer
         return column;
     }
 
-    private static PythonToken? StringLiteral(string source, ref int i, ref int line, ref int lineStart, int column, bool starts)
+    private static PythonToken? StringLiteral(
+        string source,
+        ref int i,
+        ref int line,
+        ref int lineStart,
+        int column,
+        bool starts
+    )
     {
         var prefixLength = 0;
-        while (prefixLength < 2 && i + prefixLength < source.Length && "rRbBuUfF".Contains(source[i + prefixLength], StringComparison.Ordinal))
+        while (
+            prefixLength < 2
+            && i + prefixLength < source.Length
+            && "rRbBuUfF".Contains(source[i + prefixLength], StringComparison.Ordinal)
+        )
         {
             prefixLength++;
         }
@@ -156,7 +201,15 @@ internal static class PythonTokenizer
         }
 
         i = k;
-        return new PythonToken(PythonTokenKind.String, source[start..k], value.ToString(), startLine, column, starts, prefix.Contains('f', StringComparison.Ordinal));
+        return new PythonToken(
+            PythonTokenKind.String,
+            source[start..k],
+            value.ToString(),
+            startLine,
+            column,
+            starts,
+            prefix.Contains('f', StringComparison.Ordinal)
+        );
     }
 
     private static int Escape(string source, int k, StringBuilder value, ref int line, ref int lineStart)
@@ -168,16 +221,32 @@ internal static class PythonTokenizer
                 line++;
                 lineStart = k + 2;
                 return k + 2;
-            case 'n': value.Append('\n'); return k + 2;
-            case 't': value.Append('\t'); return k + 2;
-            case 'r': value.Append('\r'); return k + 2;
-            case '0': value.Append('\0'); return k + 2;
-            case '\\' or '\'' or '"': value.Append(next); return k + 2;
+            case 'n':
+                value.Append('\n');
+                return k + 2;
+            case 't':
+                value.Append('\t');
+                return k + 2;
+            case 'r':
+                value.Append('\r');
+                return k + 2;
+            case '0':
+                value.Append('\0');
+                return k + 2;
+            case '\\' or '\'' or '"':
+                value.Append(next);
+                return k + 2;
             case 'x' when k + 3 < source.Length:
-                value.Append((char)int.Parse(source.AsSpan(k + 2, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                value.Append(
+                    (char)
+                        int.Parse(source.AsSpan(k + 2, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
+                );
                 return k + 4;
             case 'u' when k + 5 < source.Length:
-                value.Append((char)int.Parse(source.AsSpan(k + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                value.Append(
+                    (char)
+                        int.Parse(source.AsSpan(k + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
+                );
                 return k + 6;
             default:
                 value.Append('\\').Append(next);
@@ -203,14 +272,27 @@ internal static class PythonTokenizer
 
     private static PythonToken? Number(string source, ref int i, int line, int column, bool starts)
     {
-        if (!char.IsAsciiDigit(source[i]) && !(source[i] == '.' && i + 1 < source.Length && char.IsAsciiDigit(source[i + 1])))
+        if (
+            !char.IsAsciiDigit(source[i])
+            && !(source[i] == '.' && i + 1 < source.Length && char.IsAsciiDigit(source[i + 1]))
+        )
         {
             return null;
         }
 
         var start = i;
-        while (i < source.Length && (char.IsAsciiLetterOrDigit(source[i]) || source[i] is '_' or '.'
-            || (source[i] is '+' or '-' && source[i - 1] is 'e' or 'E' && !source[start..i].StartsWith("0x", StringComparison.OrdinalIgnoreCase))))
+        while (
+            i < source.Length
+            && (
+                char.IsAsciiLetterOrDigit(source[i])
+                || source[i] is '_' or '.'
+                || (
+                    source[i] is '+' or '-'
+                    && source[i - 1] is 'e' or 'E'
+                    && !source[start..i].StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                )
+            )
+        )
         {
             i++;
         }

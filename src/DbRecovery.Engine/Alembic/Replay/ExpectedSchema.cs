@@ -11,7 +11,8 @@ internal sealed record ExpectedSchema(
     IReadOnlyList<string> Revisions,
     IReadOnlyDictionary<(string Schema, string Name), TableState> Tables,
     IReadOnlyList<EnumTypeState> Enums,
-    IReadOnlyDictionary<(string Schema, string Name), UnknownParts>? Unknown = null)
+    IReadOnlyDictionary<(string Schema, string Name), UnknownParts>? Unknown = null
+)
 {
     /// <summary>The parts of the table the replay cannot know.</summary>
     public UnknownParts UnknownOf((string Schema, string Name) table) =>
@@ -21,12 +22,19 @@ internal sealed record ExpectedSchema(
     public static ExpectedSchema From(IReadOnlyList<string> revisions, SchemaState state)
     {
         var versionTable = Sql.QualifiedName.Parse(state.VersionTable);
-        return new(revisions, state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)), state.Enums);
+        return new(
+            revisions,
+            state.Tables.Where(t => t.Name != versionTable.Name).ToDictionary(t => (t.Schema, t.Name)),
+            state.Enums
+        );
     }
 
     public SchemaState ToState(string origin)
     {
-        var tables = Tables.Values.OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var tables = Tables
+            .Values.OrderBy(t => t.Schema, StringComparer.Ordinal)
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
         return new SchemaState
         {
             Database = origin,
@@ -35,11 +43,21 @@ internal sealed record ExpectedSchema(
             CapturedAt = DateTimeOffset.UtcNow,
             Schemas = tables.Select(t => t.Schema).Distinct().ToList(),
             Tables = tables,
-            Enums = Enums.OrderBy(e => e.Schema, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal).ToList(),
+            Enums = Enums
+                .OrderBy(e => e.Schema, StringComparer.Ordinal)
+                .ThenBy(e => e.Name, StringComparer.Ordinal)
+                .ToList(),
             AlembicVersion = Revisions,
             Unknown = (Unknown ?? new Dictionary<(string, string), UnknownParts>())
-                .Select(t => new UnknownTablePart { Schema = t.Key.Item1, Table = t.Key.Item2, Parts = t.Value })
-                .OrderBy(t => t.Schema, StringComparer.Ordinal).ThenBy(t => t.Table, StringComparer.Ordinal).ToList(),
+                .Select(t => new UnknownTablePart
+                {
+                    Schema = t.Key.Item1,
+                    Table = t.Key.Item2,
+                    Parts = t.Value,
+                })
+                .OrderBy(t => t.Schema, StringComparer.Ordinal)
+                .ThenBy(t => t.Table, StringComparer.Ordinal)
+                .ToList(),
         };
     }
 }

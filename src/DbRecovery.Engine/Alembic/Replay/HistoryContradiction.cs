@@ -11,7 +11,15 @@ namespace DbRecovery.Engine.Alembic.Replay;
 public sealed record HistoryContradiction
 {
     private static readonly HashSet<string> KeyTypes =
-        ["uuid", "text", "character varying", "character", "smallint", "integer", "bigint"];
+    [
+        "uuid",
+        "text",
+        "character varying",
+        "character",
+        "smallint",
+        "integer",
+        "bigint",
+    ];
 
     /// <summary>The schema of the key's table.</summary>
     public required string Schema { get; init; }
@@ -56,29 +64,38 @@ public sealed record HistoryContradiction
             {
                 var type = head.FindTable(fk.Schema, fk.Table)?.FindColumn(column)?.Type;
                 var keyType = head.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type;
-                if (type is null || keyType is null || !KeyTypes.Contains(TypeCompatibility.BaseOf(type))
+                if (
+                    type is null
+                    || keyType is null
+                    || !KeyTypes.Contains(TypeCompatibility.BaseOf(type))
                     || !KeyTypes.Contains(TypeCompatibility.BaseOf(keyType))
                     || TypeCompatibility.CanReference(type, keyType)
                     || found.Any(f =>
-                        (f.Schema, f.Table, f.Column) == (fk.ReferencedSchema, fk.ReferencedTable, referenced)))
+                        (f.Schema, f.Table, f.Column) == (fk.ReferencedSchema, fk.ReferencedTable, referenced)
+                    )
+                )
                 {
                     continue;
                 }
 
-                found.Add(new HistoryContradiction
-                {
-                    Schema = fk.ReferencedSchema,
-                    Table = fk.ReferencedTable,
-                    Column = referenced,
-                    CreatedType = PostgresTypeName.Normalize(keyType),
-                    CreatedBy = First(replay,
-                        s => s.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type
-                            == keyType),
-                    ReferencingColumn = $"{fk.Schema}.{fk.Table}.{column}",
-                    ReferencedAs = PostgresTypeName.Normalize(type),
-                    ReferencedBy = First(replay,
-                        s => s.ForeignKeys.Any(f => (f.Schema, f.Table, f.Name) == (fk.Schema, fk.Table, fk.Name))),
-                });
+                found.Add(
+                    new HistoryContradiction
+                    {
+                        Schema = fk.ReferencedSchema,
+                        Table = fk.ReferencedTable,
+                        Column = referenced,
+                        CreatedType = PostgresTypeName.Normalize(keyType),
+                        CreatedBy = First(replay, s =>
+                            s.FindTable(fk.ReferencedSchema, fk.ReferencedTable)?.FindColumn(referenced)?.Type
+                            == keyType
+                        ),
+                        ReferencingColumn = $"{fk.Schema}.{fk.Table}.{column}",
+                        ReferencedAs = PostgresTypeName.Normalize(type),
+                        ReferencedBy = First(replay, s =>
+                            s.ForeignKeys.Any(f => (f.Schema, f.Table, f.Name) == (fk.Schema, fk.Table, fk.Name))
+                        ),
+                    }
+                );
             }
         }
 
@@ -87,11 +104,11 @@ public sealed record HistoryContradiction
 
     /// <inheritdoc />
     public override string ToString() =>
-        "this history cannot build a database from empty: " +
-        $"revision {CreatedBy} creates {Schema}.{Table}.{Column} {CreatedType}, " +
-        $"revision {ReferencedBy} references it from {ReferencingColumn} as {ReferencedAs}; " +
-        $"the recovery gives the key {ReferencedAs}, " +
-        "the type the later reference needs";
+        "this history cannot build a database from empty: "
+        + $"revision {CreatedBy} creates {Schema}.{Table}.{Column} {CreatedType}, "
+        + $"revision {ReferencedBy} references it from {ReferencingColumn} as {ReferencedAs}; "
+        + $"the recovery gives the key {ReferencedAs}, "
+        + "the type the later reference needs";
 
     private static string First(StaticReplay replay, Func<SchemaState, bool> holds) =>
         replay.History.Revisions.Select(r => r.Revision).FirstOrDefault(r => holds(replay.SchemaOf(r))) ?? "(unknown)";

@@ -19,17 +19,21 @@ internal sealed partial class ObjectNaming
     public ObjectNaming(IReadOnlyDictionary<string, string>? convention)
     {
         var templates = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, template) in convention ?? new Dictionary<string, string> { ["ix"] = "ix_%(column_0_label)s" })
+        foreach (
+            var (key, template) in convention ?? new Dictionary<string, string> { ["ix"] = "ix_%(column_0_label)s" }
+        )
         {
-            templates[key switch
-            {
-                "Index" => "ix",
-                "UniqueConstraint" => "uq",
-                "ForeignKeyConstraint" => "fk",
-                "PrimaryKeyConstraint" => "pk",
-                "CheckConstraint" => "ck",
-                _ => key,
-            }] = template;
+            templates[
+                key switch
+                {
+                    "Index" => "ix",
+                    "UniqueConstraint" => "uq",
+                    "ForeignKeyConstraint" => "fk",
+                    "PrimaryKeyConstraint" => "pk",
+                    "CheckConstraint" => "ck",
+                    _ => key,
+                }
+            ] = template;
         }
 
         _templates = templates;
@@ -39,20 +43,40 @@ internal sealed partial class ObjectNaming
     /// The name SQLAlchemy sends for a constraint or index of <paramref name="kind"/> (<c>ix</c>, <c>uq</c>,
     /// <c>fk</c>, <c>pk</c>), or null when it sends none and PostgreSQL chooses.
     /// </summary>
-    public string? Convention(string kind, string? given, string table, IReadOnlyList<string?> columns, string? referredTable = null, IReadOnlyList<string>? referredColumns = null)
+    public string? Convention(
+        string kind,
+        string? given,
+        string table,
+        IReadOnlyList<string?> columns,
+        string? referredTable = null,
+        IReadOnlyList<string>? referredColumns = null
+    )
     {
-        if (!_templates.TryGetValue(kind, out var template) || (given is not null && !template.Contains("%(constraint_name)s", StringComparison.Ordinal)))
+        if (
+            !_templates.TryGetValue(kind, out var template)
+            || (given is not null && !template.Contains("%(constraint_name)s", StringComparison.Ordinal))
+        )
         {
             return given;
         }
 
-        var name = Token().Replace(template, m => Value(m.Groups[1].Value, given, table, columns, referredTable, referredColumns ?? []));
+        var name = Token()
+            .Replace(template, m =>
+                Value(m.Groups[1].Value, given, table, columns, referredTable, referredColumns ?? [])
+            );
         return name.Length <= MaxIdentifierLength
             ? name
-            : string.Concat(name.AsSpan(0, MaxIdentifierLength - 8), "_", Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(name)))[^4..].ToLowerInvariant());
+            : string.Concat(
+                name.AsSpan(0, MaxIdentifierLength - 8),
+                "_",
+                Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(name)))[^4..].ToLowerInvariant()
+            );
     }
 
-    /// <summary>PostgreSQL's name for an unnamed constraint: <c>table_col1_col2_label</c>, shortened the way <c>makeObjectName</c> does.</summary>
+    /// <summary>
+    /// PostgreSQL's name for an unnamed constraint: <c>table_col1_col2_label</c>, shortened the way
+    /// <c>makeObjectName</c> does.
+    /// </summary>
     public static string PostgresName(string table, IReadOnlyList<string?> columns, string label)
     {
         var first = table;
@@ -73,7 +97,14 @@ internal sealed partial class ObjectNaming
         return second is null ? $"{first}_{label}" : $"{first}_{second}_{label}";
     }
 
-    private static string Value(string token, string? given, string table, IReadOnlyList<string?> columns, string? referredTable, IReadOnlyList<string> referredColumns)
+    private static string Value(
+        string token,
+        string? given,
+        string table,
+        IReadOnlyList<string?> columns,
+        string? referredTable,
+        IReadOnlyList<string> referredColumns
+    )
     {
         string Label(string? column) => $"{table}_{column}";
         var match = ColumnToken().Match(token);
@@ -92,7 +123,12 @@ internal sealed partial class ObjectNaming
         var label = match.Groups["what"].Value == "label" && !match.Groups["referred"].Success;
         IEnumerable<string?> picked = match.Groups["all"].Success
             ? source
-            : [int.Parse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture) < source.Count ? source[int.Parse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)] : null];
+            :
+            [
+                int.Parse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture) < source.Count
+                    ? source[int.Parse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture)]
+                    : null,
+            ];
         var names = picked.Select(c => label ? Label(c) : c ?? string.Empty);
         return string.Join(match.Groups["all"].Value == "0_N" ? "_" : string.Empty, names);
     }

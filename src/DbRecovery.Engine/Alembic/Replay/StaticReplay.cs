@@ -25,7 +25,9 @@ public sealed class StaticReplay
     /// <summary>The history replayed.</summary>
     public AlembicHistory History { get; }
 
-    /// <summary>Replays <paramref name="history"/>; unqualified tables go to <paramref name="defaultSchema"/>.</summary>
+    /// <summary>
+    /// Replays <paramref name="history"/>; unqualified tables go to <paramref name="defaultSchema"/>.
+    /// </summary>
     public static StaticReplay Run(AlembicHistory history, string defaultSchema = "public")
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -59,9 +61,12 @@ public sealed class StaticReplay
     public SchemaState SchemaOf(string revision) => SchemaOf([revision]);
 
     /// <summary>The expected schema with all of <paramref name="revisions"/> applied (several heads).</summary>
-    public SchemaState SchemaOf(IReadOnlyList<string> revisions) => Expected(revisions).ToState($"static replay of {string.Join(" + ", revisions)}");
+    public SchemaState SchemaOf(IReadOnlyList<string> revisions) =>
+        Expected(revisions).ToState($"static replay of {string.Join(" + ", revisions)}");
 
-    /// <summary>What the replay could not apply up to <paramref name="revision"/> (operations on missing tables, …).</summary>
+    /// <summary>
+    /// What the replay could not apply up to <paramref name="revision"/> (operations on missing tables, …).
+    /// </summary>
     public IReadOnlyList<string> NotesOf(string revision) => _notes[History.IndexOf(revision)];
 
     /// <summary>
@@ -109,7 +114,13 @@ public sealed class StaticReplay
             {
                 note = model.Apply(operation);
             }
-            catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            catch (Exception ex)
+                when (ex
+                        is NullReferenceException
+                            or InvalidOperationException
+                            or ArgumentException
+                            or KeyNotFoundException
+                )
             {
                 // A shape the replay does not model must not stop a plan: it is a note (and a replay defect to fix).
                 note = $"the replay could not apply {operation.GetType().Name} ({ex.GetType().Name}: {ex.Message})";

@@ -14,20 +14,33 @@ internal sealed record TableModel(
     string? PrimaryKeyName,
     IReadOnlyList<ForeignKeyState> ForeignKeys,
     IReadOnlyList<IndexState> Indexes,
-    IReadOnlyList<ConstraintState> Uniques)
+    IReadOnlyList<ConstraintState> Uniques
+)
 {
     public ColumnState? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
 
-    public TableState ToTableState() => new()
-    {
-        Schema = Schema,
-        Name = Name,
-        Columns = Columns,
-        Constraints = (PrimaryKey.Count == 0
-                ? []
-                : new[] { new ConstraintState { Name = PrimaryKeyName ?? $"{Name}_pkey", Type = ConstraintType.PrimaryKey, Columns = PrimaryKey, Definition = $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})", IsValidated = true } })
-            .Concat(Uniques).ToList(),
-        ForeignKeys = ForeignKeys,
-        Indexes = Indexes,
-    };
+    public TableState ToTableState() =>
+        new()
+        {
+            Schema = Schema,
+            Name = Name,
+            Columns = Columns,
+            Constraints = (
+                PrimaryKey.Count == 0
+                    ? []
+                    : new[]
+                    {
+                        new ConstraintState
+                        {
+                            Name = PrimaryKeyName ?? $"{Name}_pkey",
+                            Type = ConstraintType.PrimaryKey,
+                            Columns = PrimaryKey,
+                            Definition = $"PRIMARY KEY ({string.Join(", ", PrimaryKey)})",
+                            IsValidated = true,
+                        },
+                    }
+            ).Concat(Uniques).ToList(),
+            ForeignKeys = ForeignKeys,
+            Indexes = Indexes,
+        };
 }

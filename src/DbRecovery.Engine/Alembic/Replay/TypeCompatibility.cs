@@ -9,14 +9,36 @@ namespace DbRecovery.Engine.Alembic.Replay;
 /// </summary>
 public static partial class TypeCompatibility
 {
-    private static readonly HashSet<string> Strings = ["text", "character varying", "character", "name", "bpchar", "varchar"];
+    private static readonly HashSet<string> Strings =
+    [
+        "text",
+        "character varying",
+        "character",
+        "name",
+        "bpchar",
+        "varchar",
+    ];
     private static readonly HashSet<string> Integers = ["smallint", "integer", "bigint"];
-    private static readonly HashSet<string> Numbers = ["smallint", "integer", "bigint", "numeric", "real", "double precision"];
+    private static readonly HashSet<string> Numbers =
+    [
+        "smallint",
+        "integer",
+        "bigint",
+        "numeric",
+        "real",
+        "double precision",
+    ];
     private static readonly HashSet<string> Floats = ["real", "double precision"];
-    private static readonly HashSet<string> Instants = ["date", "timestamp without time zone", "timestamp with time zone"];
+    private static readonly HashSet<string> Instants =
+    [
+        "date",
+        "timestamp without time zone",
+        "timestamp with time zone",
+    ];
 
     /// <summary>
-    /// Whether a foreign key column of type <paramref name="column"/> can reference a key of type <paramref name="key"/>:
+    /// Whether a foreign key column of type <paramref name="column"/> can reference a key of type
+    /// <paramref name="key"/>:
     /// PostgreSQL needs an equality operator of the key's btree operator family that accepts the column, directly
     /// or through an implicit cast. So <c>varchar</c> against <c>text</c> passes, <c>integer</c> against
     /// <c>bigint</c> or <c>numeric</c> passes, and <c>varchar</c> against <c>uuid</c> fails.
@@ -24,7 +46,8 @@ public static partial class TypeCompatibility
     public static bool CanReference(string column, string key)
     {
         var (from, to) = (BaseOf(column), BaseOf(key));
-        return from == to || Unknowable(column, key)
+        return from == to
+            || Unknowable(column, key)
             || (Strings.Contains(from) && Strings.Contains(to))
             || (Integers.Contains(from) && Numbers.Contains(to))
             || (Numbers.Contains(from) && Floats.Contains(to))
@@ -39,15 +62,19 @@ public static partial class TypeCompatibility
     public static bool CanCastAutomatically(string from, string to)
     {
         var (source, target) = (BaseOf(from), BaseOf(to));
-        return source == target || Unknowable(from, to)
+        return source == target
+            || Unknowable(from, to)
             || Strings.Contains(target)
             || (Numbers.Contains(source) && Numbers.Contains(target))
             || (Instants.Contains(source) && Instants.Contains(target))
             || (source, target) is ("json", "jsonb") or ("jsonb", "json");
     }
 
-    /// <summary>A type the replay could not resolve makes the answer unknowable, and the unknown is never a blocker.</summary>
-    private static bool Unknowable(string one, string other) => PostgresTypeName.IsUnresolved(one) || PostgresTypeName.IsUnresolved(other);
+    /// <summary>
+    /// A type the replay could not resolve makes the answer unknowable, and the unknown is never a blocker.
+    /// </summary>
+    private static bool Unknowable(string one, string other) =>
+        PostgresTypeName.IsUnresolved(one) || PostgresTypeName.IsUnresolved(other);
 
     /// <summary>The type without its modifiers: <c>character varying(36)</c> is <c>character varying</c>.</summary>
     public static string BaseOf(string type)

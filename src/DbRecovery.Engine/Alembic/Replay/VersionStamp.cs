@@ -17,9 +17,17 @@ namespace DbRecovery.Engine.Alembic.Replay;
 public static class VersionStamp
 {
     private static readonly HashSet<DifferenceKind> Blocking =
-        [DifferenceKind.MissingTable, DifferenceKind.ExtraTable, DifferenceKind.MissingColumn, DifferenceKind.ExtraColumn];
+    [
+        DifferenceKind.MissingTable,
+        DifferenceKind.ExtraTable,
+        DifferenceKind.MissingColumn,
+        DifferenceKind.ExtraColumn,
+    ];
 
-    /// <summary>Plans stamping <paramref name="revisions"/> (empty for base): reads the rows, compares the schema, and refuses a drifted one unless <paramref name="force"/>.</summary>
+    /// <summary>
+    /// Plans stamping <paramref name="revisions"/> (empty for base): reads the rows, compares the schema, and refuses a
+    /// drifted one unless <paramref name="force"/>.
+    /// </summary>
     /// <param name="target">The database.</param>
     /// <param name="replay">The history's static replay, for the target's expected schema.</param>
     /// <param name="revisions">The revisions to stamp, already validated (unknown ones only with force).</param>
@@ -28,15 +36,30 @@ public static class VersionStamp
     /// <param name="force">Plan the stamp even though the schema differs (warned, and recorded in the journal).</param>
     /// <param name="log">Where to report.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <exception cref="RecoveryException">The schema is not the target's (<c>SchemaDoesNotMatchRevision</c>) and <paramref name="force"/> is not set.</exception>
+    /// <exception cref="RecoveryException">The schema is not the target's (<c>SchemaDoesNotMatchRevision</c>) and
+    /// <paramref name="force"/> is not set.</exception>
     public static async Task<StampPlan> PlanAsync(
-        ConnectionTarget target, StaticReplay replay, IReadOnlyList<string> revisions, QualifiedName versionTable,
-        IReadOnlyList<string>? expectedCurrent, bool force, IRecoveryLog log, CancellationToken cancellationToken)
+        ConnectionTarget target,
+        StaticReplay replay,
+        IReadOnlyList<string> revisions,
+        QualifiedName versionTable,
+        IReadOnlyList<string>? expectedCurrent,
+        bool force,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(versionTable);
         ArgumentNullException.ThrowIfNull(log);
-        var live = await SchemaReader.CaptureAsync(target, new SchemaReadOptions { VersionTable = versionTable.ToString() }, log, cancellationToken).ConfigureAwait(false);
+        var live = await SchemaReader
+            .CaptureAsync(
+                target,
+                new SchemaReadOptions { VersionTable = versionTable.ToString() },
+                log,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var differences = Differences(replay, revisions, versionTable, live);
         var located = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
         var table = located is null ? versionTable : new QualifiedName(located.Schema, located.Name);
@@ -44,19 +67,46 @@ public static class VersionStamp
         var steps = new List<PlanStep>();
         if (located is null)
         {
-            steps.Add(SqlStep.Of(StepKind.Create, "Create the version table as Alembic does",
-                $"CREATE TABLE {table.Quoted} (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))", table));
+            steps.Add(
+                SqlStep.Of(
+                    StepKind.Create,
+                    "Create the version table as Alembic does",
+                    $"CREATE TABLE {table.Quoted} (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc "
+                        + "PRIMARY KEY (version_num))",
+                    table
+                )
+            );
         }
         else
         {
-            steps.Add(SqlStep.Of(StepKind.Lock, $"Lock the version table and check it still holds [{string.Join(", ", previous)}]", $"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE", table));
-            steps.Add(SqlStep.Of(StepKind.Write, $"Remove the rows [{string.Join(", ", previous)}]", $"DELETE FROM {table.Quoted}", table));
+            steps.Add(
+                SqlStep.Of(
+                    StepKind.Lock,
+                    $"Lock the version table and check it still holds [{string.Join(", ", previous)}]",
+                    $"LOCK TABLE {table.Quoted} IN EXCLUSIVE MODE",
+                    table
+                )
+            );
+            steps.Add(
+                SqlStep.Of(
+                    StepKind.Write,
+                    $"Remove the rows [{string.Join(", ", previous)}]",
+                    $"DELETE FROM {table.Quoted}",
+                    table
+                )
+            );
         }
 
-        steps.AddRange(revisions.Select(r => new SqlStep
-        {
-            Kind = StepKind.Write, Targets = [table], Action = $"Stamp revision {r}", Statement = $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)", Parameters = [r],
-        }));
+        steps.AddRange(
+            revisions.Select(r => new SqlStep
+            {
+                Kind = StepKind.Write,
+                Targets = [table],
+                Action = $"Stamp revision {r}",
+                Statement = $"INSERT INTO {table.Quoted} (version_num) VALUES ($1)",
+                Parameters = [r],
+            })
+        );
         var plan = new StampPlan
         {
             VersionTable = table,
@@ -72,22 +122,46 @@ public static class VersionStamp
         return plan;
     }
 
-    /// <summary>How <paramref name="live"/> differs from the schema of <paramref name="revisions"/> (those the history knows).</summary>
-    public static IReadOnlyList<SchemaDifference> Differences(StaticReplay replay, IReadOnlyList<string> revisions, QualifiedName versionTable, SchemaState live)
+    /// <summary>
+    /// How <paramref name="live"/> differs from the schema of <paramref name="revisions"/> (those the history knows).
+    /// </summary>
+    public static IReadOnlyList<SchemaDifference> Differences(
+        StaticReplay replay,
+        IReadOnlyList<string> revisions,
+        QualifiedName versionTable,
+        SchemaState live
+    )
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(versionTable);
         var known = revisions.Where(r => replay.History.Revisions.Any(h => h.Revision == r)).ToList();
-        var expected = known.Count == 0 ? new SchemaState { Database = "base", ServerVersion = string.Empty, VersionTable = versionTable.ToString() } : replay.SchemaOf(known);
+        var expected =
+            known.Count == 0
+                ? new SchemaState
+                {
+                    Database = "base",
+                    ServerVersion = string.Empty,
+                    VersionTable = versionTable.ToString(),
+                }
+                : replay.SchemaOf(known);
         return SchemaComparer.Compare(expected with { VersionTable = versionTable.ToString() }, live);
     }
 
-    /// <summary>Whether a difference makes the stamp refuse (a table or column too many or too few; types may differ).</summary>
+    /// <summary>
+    /// Whether a difference makes the stamp refuse (a table or column too many or too few; types may differ).
+    /// </summary>
     public static bool IsBlocking(SchemaDifference difference) => Blocking.Contains(difference.Kind);
 
     /// <summary>Runs a plan: checks the rows are still those planned, writes, verifies, commits.</summary>
-    /// <exception cref="RecoveryException">An unforced plan whose schema differs (<c>SchemaDoesNotMatchRevision</c>), rows changed since planning (<c>VersionChanged</c>), or the database failed.</exception>
-    public static async Task<AlembicVersionChange> ApplyAsync(ConnectionTarget target, StampPlan plan, JournalContext journal, IRecoveryLog log, CancellationToken cancellationToken)
+    /// <exception cref="RecoveryException">An unforced plan whose schema differs (<c>SchemaDoesNotMatchRevision</c>),
+    /// rows changed since planning (<c>VersionChanged</c>), or the database failed.</exception>
+    public static async Task<AlembicVersionChange> ApplyAsync(
+        ConnectionTarget target,
+        StampPlan plan,
+        JournalContext journal,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(plan);
@@ -97,7 +171,19 @@ public static class VersionStamp
             throw Mismatch(plan);
         }
 
-        await PlanExecutor.RunAsync(target, plan, journal with { Forced = journal.Forced || plan.Forced }, new StampRun(plan), log, cancellationToken).ConfigureAwait(false);
+        await PlanExecutor
+            .RunAsync(
+                target,
+                plan,
+                journal with
+                {
+                    Forced = journal.Forced || plan.Forced,
+                },
+                new StampRun(plan),
+                log,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         return new AlembicVersionChange
         {
             Target = target.DisplayName,
@@ -112,11 +198,19 @@ public static class VersionStamp
     {
         if (plan.TypeDrift.Count > 0)
         {
-            var columns = string.Join(", ", plan.TypeDrift.Select(d => $"{d.Table}.{d.Column} is {d.Actual} ({d.Expected} there)"));
-            log.Warning($"Stamping {string.Join(", ", plan.Current.DefaultIfEmpty("base"))} leaves {plan.TypeDrift.Count} column(s) "
-                + $"whose type differs from what its migration files create: {columns}. A stamp writes alembic_version only "
-                + "and Alembic never compares column types, so nothing fails because of it; Convert-IdColumns converts a "
-                + "key if the application needs the other type.");
+            var columns = string.Join(
+                ", ",
+                plan.TypeDrift.Select(d => $"{d.Table}.{d.Column} is {d.Actual} ({d.Expected} there)")
+            );
+            log.Warning(
+                $"Stamping {string.Join(", ", plan.Current.DefaultIfEmpty("base"))} leaves {plan.TypeDrift.Count} "
+                    + "column(s) "
+                    + $"whose type differs from what its migration files create: {columns}. A stamp writes "
+                    + "alembic_version only "
+                    + "and Alembic never compares column types, so nothing fails because of it; Convert-IdColumns "
+                    + "converts a "
+                    + "key if the application needs the other type."
+            );
         }
 
         if (plan.Differences.Count == 0)
@@ -129,38 +223,70 @@ public static class VersionStamp
             throw Mismatch(plan);
         }
 
-        log.Warning($"Stamping despite {plan.Differences.Count} differences from the static replay's schema of the revision, because it was forced "
-            + $"(-Force, or a recovery plan real Alembic decided) ({Listed(plan)}). The journal records it.");
+        log.Warning(
+            $"Stamping despite {plan.Differences.Count} differences from the static replay's schema of the revision, "
+                + "because it was forced "
+                + $"(-Force, or a recovery plan real Alembic decided) ({Listed(plan)}). The journal records it."
+        );
     }
 
     private static string Listed(StampPlan plan) =>
-        string.Join("; ", plan.Differences.Take(10).Select(d => d.ToString())) + (plan.Differences.Count > 10 ? "; …" : string.Empty);
+        string.Join("; ", plan.Differences.Take(10).Select(d => d.ToString()))
+        + (plan.Differences.Count > 10 ? "; …" : string.Empty);
 
-    private static RecoveryException Mismatch(StampPlan plan) => new(
-        "SchemaDoesNotMatchRevision", FailureKind.InvalidOperation,
-        $"The database's schema is not that of {string.Join(", ", plan.Current.DefaultIfEmpty("base"))}: {plan.Differences.Count} differences ({Listed(plan)}). " +
-        "Stamping it would hide the drift, as the stamp that caused this incident did. Find the true revision with Find-AlembicRevision, or pass -Force to stamp anyway.",
-        string.Join(",", plan.Current));
+    private static RecoveryException Mismatch(StampPlan plan) =>
+        new(
+            "SchemaDoesNotMatchRevision",
+            FailureKind.InvalidOperation,
+            $"The database's schema is not that of {string.Join(", ", plan.Current.DefaultIfEmpty("base"))}: "
+                + $"{plan.Differences.Count} differences ({Listed(plan)}). "
+                + "Stamping it would hide the drift, as the stamp that caused this incident did. Find the true "
+                + "revision with Find-AlembicRevision, or pass -Force to stamp anyway.",
+            string.Join(",", plan.Current)
+        );
 
     /// <summary>Compare-and-swap around the plan's writes.</summary>
     private sealed class StampRun(StampPlan plan) : PlanHooks
     {
-        public override async Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken)
+        public override async Task BeforeStepAsync(
+            DatabaseSession session,
+            PlanStep step,
+            int index,
+            CancellationToken cancellationToken
+        )
         {
-            if (index == 0 && (await VersionTable.LocateAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false) is not null) != plan.VersionTableExists)
+            if (
+                index == 0
+                && (
+                    await VersionTable.LocateAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false)
+                    is not null
+                ) != plan.VersionTableExists
+            )
             {
-                throw Changed(plan.VersionTableExists ? "the version table was dropped" : "the version table was created meanwhile");
+                throw Changed(
+                    plan.VersionTableExists
+                        ? "the version table was dropped"
+                        : "the version table was created meanwhile"
+                );
             }
         }
 
-        public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
+        public override async Task AfterStepAsync(
+            DatabaseSession session,
+            PlanStep step,
+            int index,
+            TimeSpan elapsed,
+            CancellationToken cancellationToken
+        )
         {
             if (step.Kind != StepKind.Lock)
             {
                 return;
             }
 
-            var rows = await VersionTable.ReadRowsAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false);
+            var rows = await VersionTable
+                .ReadRowsAsync(session, plan.VersionTable, cancellationToken)
+                .ConfigureAwait(false);
             if (!rows.SequenceEqual(plan.Previous.Order(StringComparer.Ordinal)))
             {
                 throw Changed($"it now holds [{string.Join(", ", rows)}]");
@@ -169,17 +295,28 @@ public static class VersionStamp
 
         public override async Task BeforeCommitAsync(DatabaseSession session, CancellationToken cancellationToken)
         {
-            var written = await VersionTable.ReadRowsAsync(session, plan.VersionTable, cancellationToken).ConfigureAwait(false);
+            var written = await VersionTable
+                .ReadRowsAsync(session, plan.VersionTable, cancellationToken)
+                .ConfigureAwait(false);
             if (!written.SequenceEqual(plan.Current.Order(StringComparer.Ordinal)))
             {
-                throw new RecoveryException("StampVerificationFailed", FailureKind.InvalidOperation,
-                    $"After writing, {plan.VersionTable} holds [{string.Join(", ", written)}] instead of [{string.Join(", ", plan.Current)}]; the change was rolled back.", plan.VersionTable.ToString());
+                throw new RecoveryException(
+                    "StampVerificationFailed",
+                    FailureKind.InvalidOperation,
+                    $"After writing, {plan.VersionTable} holds [{string.Join(", ", written)}] instead of "
+                        + $"[{string.Join(", ", plan.Current)}]; the change was rolled back.",
+                    plan.VersionTable.ToString()
+                );
             }
         }
 
-        private RecoveryException Changed(string what) => new(
-            "VersionChanged", FailureKind.InvalidOperation,
-            $"{plan.VersionTable} changed since it was read (expected [{string.Join(", ", plan.Previous)}]; {what}). Nothing was changed; check who else is migrating, then run again.",
-            plan.VersionTable.ToString());
+        private RecoveryException Changed(string what) =>
+            new(
+                "VersionChanged",
+                FailureKind.InvalidOperation,
+                $"{plan.VersionTable} changed since it was read (expected [{string.Join(", ", plan.Previous)}]; "
+                    + $"{what}). Nothing was changed; check who else is migrating, then run again.",
+                plan.VersionTable.ToString()
+            );
     }
 }

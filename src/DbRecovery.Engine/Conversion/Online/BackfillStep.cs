@@ -20,8 +20,11 @@ internal sealed record BackfillStep : ProceduralStep
     /// <summary>How big its batches are, how many sessions work at once, and how fast they may go.</summary>
     public required OnlineThrottle Throttle { get; init; }
 
-    /// <summary>One batch: every row in the page range from <c>$1</c> to before <c>$2</c> (tids) gets its shadows set.</summary>
-    public string Batch => $"UPDATE {Table.Quoted} SET "
+    /// <summary>
+    /// One batch: every row in the page range from <c>$1</c> to before <c>$2</c> (tids) gets its shadows set.
+    /// </summary>
+    public string Batch =>
+        $"UPDATE {Table.Quoted} SET "
         + string.Join(", ", Table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))
         + " WHERE ctid >= $1 AND ctid < $2";
 
@@ -32,7 +35,9 @@ internal sealed record BackfillStep : ProceduralStep
         {
             var relation = ConversionSql.Literal(Table.Quoted) + "::regclass";
             var perPage = $"(SELECT reltuples / GREATEST(relpages, 1) FROM pg_class WHERE oid = {relation})";
-            return string.Create(CultureInfo.InvariantCulture, $"""
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"""
                 -- one transaction a batch:
                 DO $dbrecovery$
                 DECLARE
@@ -48,24 +53,33 @@ internal sealed record BackfillStep : ProceduralStep
                     END LOOP;
                 END
                 $dbrecovery$
-                """);
+                """
+            );
         }
     }
 
     /// <summary>The backfill of <paramref name="table"/>.</summary>
-    public static BackfillStep Of(OnlineTable table, OnlineThrottle throttle) => new()
-    {
-        Kind = StepKind.Backfill,
-        Targets = [table.Name],
-        Table = table,
-        Throttle = throttle,
-        Action = $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} "
-            + string.Create(CultureInfo.InvariantCulture, $"(about {table.EstimatedRows} rows) into the shadows, ")
-            + string.Create(CultureInfo.InvariantCulture, $"about {throttle.BatchSize} rows a transaction ")
-            + string.Create(CultureInfo.InvariantCulture, $"in {throttle.Jobs} session(s), resuming where a run stopped"),
-    };
+    public static BackfillStep Of(OnlineTable table, OnlineThrottle throttle) =>
+        new()
+        {
+            Kind = StepKind.Backfill,
+            Targets = [table.Name],
+            Table = table,
+            Throttle = throttle,
+            Action =
+                $"Copy {string.Join(", ", table.Columns.Select(c => c.Name))} of {table.Name} "
+                + string.Create(CultureInfo.InvariantCulture, $"(about {table.EstimatedRows} rows) into the shadows, ")
+                + string.Create(CultureInfo.InvariantCulture, $"about {throttle.BatchSize} rows a transaction ")
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"in {throttle.Jobs} session(s), resuming where a run stopped"
+                ),
+        };
 
     /// <inheritdoc />
-    public override async Task RunAsync(DatabaseSession session, IRecoveryLog log, CancellationToken cancellationToken) =>
-        await new OnlineBackfill(this, log).RunAsync(session, cancellationToken).ConfigureAwait(false);
+    public override async Task RunAsync(
+        DatabaseSession session,
+        IRecoveryLog log,
+        CancellationToken cancellationToken
+    ) => await new OnlineBackfill(this, log).RunAsync(session, cancellationToken).ConfigureAwait(false);
 }

@@ -34,7 +34,9 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task WorkAsync()
         {
-            await using var own = await DatabaseSession.OpenAsync(session.Target, log, failed.Token).ConfigureAwait(false);
+            await using var own = await DatabaseSession
+                .OpenAsync(session.Target, log, failed.Token)
+                .ConfigureAwait(false);
             try
             {
                 // Each batch records its progress in its own transaction, so a commit lost in a crash loses that
@@ -46,7 +48,8 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
                 while (pending.TryDequeue(out var chunk))
                 {
-                    await ChunkAsync(own, chunk, pagesPerBatch, pages, rowsPerPage, alreadyDone, watch, failed.Token).ConfigureAwait(false);
+                    await ChunkAsync(own, chunk, pagesPerBatch, pages, rowsPerPage, alreadyDone, watch, failed.Token)
+                        .ConfigureAwait(false);
                 }
             }
             catch (Exception ex)
@@ -61,7 +64,10 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             }
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_throttle.Jobs, chunks.Count))).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToList();
+        var workers = Enumerable
+            .Range(0, Math.Max(1, Math.Min(_throttle.Jobs, chunks.Count)))
+            .Select(_ => Task.Run(WorkAsync, CancellationToken.None))
+            .ToList();
         try
         {
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -69,7 +75,9 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         catch when (!cancellationToken.IsCancellationRequested)
         {
             // The first worker to fail stopped the others; report its error, not their cancellation.
-            var cause = workers.Select(w => w.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException);
+            var cause = workers
+                .Select(w => w.Exception?.InnerException)
+                .FirstOrDefault(e => e is not null and not OperationCanceledException);
             if (cause is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
@@ -78,32 +86,58 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             throw;
         }
 
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{_table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {_throttle.Jobs} session(s)"));
+        log.Verbose(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {_throttle.Jobs} session(s)"
+            )
+        );
         return watch.Elapsed;
     }
 
-    /// <summary>The chunks left to do; a first run splits the table's pages now into chunks, in the same transaction that records them.</summary>
-    private async Task<(List<Chunk> Chunks, double RowsPerPage, long RowsDone)> PrepareAsync(DatabaseSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The chunks left to do; a first run splits the table's pages now into chunks, in the same transaction that
+    /// records them.
+    /// </summary>
+    private async Task<(List<Chunk> Chunks, double RowsPerPage, long RowsDone)> PrepareAsync(
+        DatabaseSession session,
+        CancellationToken cancellationToken
+    )
     {
-        await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var split = session.CreateCommand($"""
-            WITH size AS (SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint AS pages),
-                 first AS (UPDATE {OnlineNames.BackfillTable} b SET end_page = LEAST(size.pages, @chunkPages)
-                           FROM size WHERE b.table_schema = @schema AND b.table_name = @table AND b.chunk = 0 AND b.end_page IS NULL
-                           RETURNING size.pages)
-            INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name, chunk, next_page, end_page)
-            SELECT @schema, @table, n, n * @chunkPages, LEAST(first.pages, (n + 1) * @chunkPages)
-            FROM first, generate_series(1, (first.pages - 1) / @chunkPages) n
-            """))
+        await using var transaction = await session
+            .Connection.BeginTransactionAsync(cancellationToken)
+            .ConfigureAwait(false);
+        await using (
+            var split = session.CreateCommand(
+                $"""
+                WITH size AS (SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint AS pages),
+                     first AS (UPDATE {OnlineNames.BackfillTable} b SET end_page = LEAST(size.pages, @chunkPages)
+                               FROM size WHERE b.table_schema = @schema AND b.table_name = @table AND b.chunk = 0 AND
+                                   b.end_page IS NULL
+                               RETURNING size.pages)
+                INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name, chunk, next_page, end_page)
+                SELECT @schema, @table, n, n * @chunkPages, LEAST(first.pages, (n + 1) * @chunkPages)
+                FROM first, generate_series(1, (first.pages - 1) / @chunkPages) n
+                """
+            )
+        )
         {
             split.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
             split.Parameters.AddWithValue("schema", _table.Schema);
             split.Parameters.AddWithValue("table", _table.Table);
-            split.Parameters.AddWithValue("chunkPages", await ChunkPagesAsync(session, cancellationToken).ConfigureAwait(false));
+            split.Parameters.AddWithValue(
+                "chunkPages",
+                await ChunkPagesAsync(session, cancellationToken).ConfigureAwait(false)
+            );
             await split.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var empty = session.CreateCommand($"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name = @table AND done_at IS NULL AND next_page >= end_page"))
+        await using (
+            var empty = session.CreateCommand(
+                $"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name "
+                    + "= @table AND done_at IS NULL AND next_page >= end_page"
+            )
+        )
         {
             empty.Parameters.AddWithValue("schema", _table.Schema);
             empty.Parameters.AddWithValue("table", _table.Table);
@@ -113,12 +147,16 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         var chunks = new List<Chunk>();
         long done = 0;
         double rowsPerPage = 100;
-        await using (var read = session.CreateCommand($"""
-            SELECT b.chunk, b.next_page, b.end_page, b.rows_done, b.done_at IS NOT NULL,
-                   CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END
-            FROM {OnlineNames.BackfillTable} b JOIN pg_class c ON c.oid = @oid::oid
-            WHERE b.table_schema = @schema AND b.table_name = @table ORDER BY b.chunk
-            """))
+        await using (
+            var read = session.CreateCommand(
+                $"""
+                SELECT b.chunk, b.next_page, b.end_page, b.rows_done, b.done_at IS NOT NULL,
+                       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END
+                FROM {OnlineNames.BackfillTable} b JOIN pg_class c ON c.oid = @oid::oid
+                WHERE b.table_schema = @schema AND b.table_name = @table ORDER BY b.chunk
+                """
+            )
+        )
         {
             read.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
             read.Parameters.AddWithValue("schema", _table.Schema);
@@ -142,7 +180,10 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
     /// <summary>About four chunks a session, so the sessions finish together; never smaller than a batch.</summary>
     private async Task<long> ChunkPagesAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand("SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint, GREATEST(c.reltuples, 0) / GREATEST(c.relpages, 1) FROM pg_class c WHERE c.oid = @oid::oid");
+        await using var command = session.CreateCommand(
+            "SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint, GREATEST(c.reltuples, 0) / "
+                + "GREATEST(c.relpages, 1) FROM pg_class c WHERE c.oid = @oid::oid"
+        );
         command.Parameters.Add(new NpgsqlParameter("oid", NpgsqlTypes.NpgsqlDbType.Oid) { Value = _table.Oid });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -151,22 +192,42 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         return Math.Max(BatchPages(rowsPerPage), (pages + (jobs * 4) - 1) / (jobs * 4));
     }
 
-    private async Task ChunkAsync(DatabaseSession session, Chunk chunk, long pagesPerBatch, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch, CancellationToken cancellationToken)
+    private async Task ChunkAsync(
+        DatabaseSession session,
+        Chunk chunk,
+        long pagesPerBatch,
+        long pages,
+        double rowsPerPage,
+        long alreadyDone,
+        Stopwatch watch,
+        CancellationToken cancellationToken
+    )
     {
         var (next, rows) = (chunk.Next, 0L);
         while (next < chunk.End)
         {
             await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
             var upto = Math.Min(next + pagesPerBatch, chunk.End);
-            await using (var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            await using (
+                var transaction = await session
+                    .Connection.BeginTransactionAsync(cancellationToken)
+                    .ConfigureAwait(false)
+            )
             {
                 await using var batch = session.CreateCommand(step.Batch, string.Empty);
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(next), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid });
-                batch.Parameters.Add(new NpgsqlParameter { Value = Tid(upto), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid });
+                batch.Parameters.Add(
+                    new NpgsqlParameter { Value = Tid(next), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid }
+                );
+                batch.Parameters.Add(
+                    new NpgsqlParameter { Value = Tid(upto), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid }
+                );
                 var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await using var progress = session.CreateCommand(
-                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows, done_at = CASE WHEN @next >= end_page THEN now() END WHERE table_schema = @schema AND table_name = @table AND chunk = @chunk",
-                    string.Empty);
+                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows, "
+                        + "done_at = CASE WHEN @next >= end_page THEN now() END WHERE table_schema = @schema AND "
+                        + "table_name = @table AND chunk = @chunk",
+                    string.Empty
+                );
                 progress.Parameters.AddWithValue("next", upto);
                 progress.Parameters.AddWithValue("rows", (long)updated);
                 progress.Parameters.AddWithValue("schema", _table.Schema);
@@ -186,7 +247,12 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             }
         }
 
-        log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{_table.Name} chunk {chunk.Number}: backfilled {rows} rows over pages {chunk.Next} to {chunk.End}"));
+        log.Verbose(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_table.Name} chunk {chunk.Number}: backfilled {rows} rows over pages {chunk.Next} to {chunk.End}"
+            )
+        );
     }
 
     private void Report(long pagesDone, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch)
@@ -194,32 +260,54 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         var rows = Interlocked.Read(ref _rows);
         var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
         var left = (pages - pagesDone) * rowsPerPage;
-        log.Progress(new ProgressReport(
-            $"Backfilling {_table.Name}",
-            string.Create(CultureInfo.InvariantCulture, $"{alreadyDone + rows:N0} of about {Math.Max(alreadyDone + rows, alreadyDone + (long)(pages * rowsPerPage)):N0} rows, {rate:N0} rows/s"),
-            (int)(pagesDone * 1000 / Math.Max(1, pages)), 1000)
-        { SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, left / rate) : null });
+        log.Progress(
+            new ProgressReport(
+                $"Backfilling {_table.Name}",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{alreadyDone + rows:N0} of about "
+                        + $"{Math.Max(alreadyDone + rows, alreadyDone + (long)(pages * rowsPerPage)):N0} rows, "
+                        + $"{rate:N0} rows/s"
+                ),
+                (int)(pagesDone * 1000 / Math.Max(1, pages)),
+                1000
+            )
+            {
+                SecondsRemaining = rate > 0 ? (int)Math.Min(int.MaxValue, left / rate) : null,
+            }
+        );
     }
 
-    /// <summary>Pauses while any streaming replica replays more than MaxLagSeconds behind, so the backfill cannot outrun them.</summary>
+    /// <summary>
+    /// Pauses while any streaming replica replays more than MaxLagSeconds behind, so the backfill cannot outrun them.
+    /// </summary>
     private async Task WaitForReplicasAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
         while (true)
         {
-            await using var command = session.CreateCommand("SELECT COALESCE(EXTRACT(epoch FROM max(replay_lag)), 0)::float8 FROM pg_stat_replication", string.Empty);
+            await using var command = session.CreateCommand(
+                "SELECT COALESCE(EXTRACT(epoch FROM max(replay_lag)), 0)::float8 FROM pg_stat_replication",
+                string.Empty
+            );
             var lag = (double)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             if (lag <= _throttle.MaxLagSeconds)
             {
                 return;
             }
 
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"A replica is {lag:F1} s behind (more than {_throttle.MaxLagSeconds:F1} s); the backfill waits"));
+            log.Verbose(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"A replica is {lag:F1} s behind (more than {_throttle.MaxLagSeconds:F1} s); the backfill waits"
+                )
+            );
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>How many pages a batch covers: about a batch's rows, never less than one page.</summary>
-    private long BatchPages(double rowsPerPage) => Math.Max(1, (long)(_throttle.BatchSize / Math.Max(1.0, rowsPerPage)));
+    private long BatchPages(double rowsPerPage) =>
+        Math.Max(1, (long)(_throttle.BatchSize / Math.Max(1.0, rowsPerPage)));
 
     private static NpgsqlTypes.NpgsqlTid Tid(long page) => new(checked((uint)page), 0);
 }

@@ -27,7 +27,9 @@ public sealed record OnlineConversionPlan : IConversionPlan
     /// <inheritdoc />
     public string Operation => "Convert key columns and every column that references them, online";
 
-    /// <summary>The steps, in order: online ones each on its own, the swap in one transaction, the contract, then after COMMIT.</summary>
+    /// <summary>
+    /// The steps, in order: online ones each on its own, the swap in one transaction, the contract, then after COMMIT.
+    /// </summary>
     public IReadOnlyList<PlanStep> Steps { get; init; } = [];
 
     /// <summary>The steps of the online conversion back.</summary>
@@ -45,10 +47,14 @@ public sealed record OnlineConversionPlan : IConversionPlan
     /// <summary>The backfill pauses while a streaming replica lags more than this many seconds behind.</summary>
     public double MaxLagSeconds { get; init; }
 
-    /// <summary>Whether it continues an online conversion an earlier run left unfinished (what it finds done, it skips).</summary>
+    /// <summary>
+    /// Whether it continues an online conversion an earlier run left unfinished (what it finds done, it skips).
+    /// </summary>
     public bool Resumes { get; init; }
 
-    /// <summary>Whether the swap of that earlier run committed, so only the contract and validations are left.</summary>
+    /// <summary>
+    /// Whether the swap of that earlier run committed, so only the contract and validations are left.
+    /// </summary>
     public bool Swapped { get; init; }
 
     /// <inheritdoc />
@@ -56,17 +62,25 @@ public sealed record OnlineConversionPlan : IConversionPlan
 
     internal IReadOnlyList<OnlineTable> Tables { get; init; } = [];
 
-    internal IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedForeignKeys { get; init; } = new Dictionary<(QualifiedName, string), string>();
+    internal IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedForeignKeys { get; init; } =
+        new Dictionary<(QualifiedName, string), string>();
 
-    internal IReadOnlyDictionary<QualifiedName, string> ExpectedViews { get; init; } = new Dictionary<QualifiedName, string>();
+    internal IReadOnlyDictionary<QualifiedName, string> ExpectedViews { get; init; } =
+        new Dictionary<QualifiedName, string>();
 
-    /// <summary>The indexes on converted columns and their definitions (pg_get_indexdef) as they must be after the swap.</summary>
-    internal IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedIndexes { get; init; } = new Dictionary<(QualifiedName, string), string>();
+    /// <summary>
+    /// The indexes on converted columns and their definitions (pg_get_indexdef) as they must be after the swap.
+    /// </summary>
+    internal IReadOnlyDictionary<(QualifiedName Table, string Name), string> ExpectedIndexes { get; init; } =
+        new Dictionary<(QualifiedName, string), string>();
 
     /// <inheritdoc />
     public string ToScript(TimeSpan lockTimeout) => PlanScript.Render(this, lockTimeout);
 
     /// <inheritdoc />
     public string ToInverseScript(TimeSpan lockTimeout) =>
-        PlanScript.Render(new OperationPlan("Inverse: convert the columns back to their original types, online", InverseSteps), lockTimeout);
+        PlanScript.Render(
+            new OperationPlan("Inverse: convert the columns back to their original types, online", InverseSteps),
+            lockTimeout
+        );
 }

@@ -12,9 +12,12 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// invalid leftover and wait for old snapshots without a lock timeout, the in-lock proof that every shadow equals
 /// its cast (the validated CHECK), and the catalog checks before the swap commits.
 /// </summary>
-internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLog log, Func<int, Task>? beforeStep) : PlanHooks
+internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLog log, Func<int, Task>? beforeStep)
+    : PlanHooks
 {
-    /// <summary>How often a step that cannot get its lock within lock_timeout is tried, with growing pauses between.</summary>
+    /// <summary>
+    /// How often a step that cannot get its lock within lock_timeout is tried, with growing pauses between.
+    /// </summary>
     public const int Attempts = 12;
 
     private readonly Dictionary<QualifiedName, TimeSpan> _durations = [];
@@ -25,7 +28,12 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
     public override bool WaitsForLocksAfterCommit => true;
 
-    public override async Task BeforeStepAsync(DatabaseSession session, PlanStep step, int index, CancellationToken cancellationToken)
+    public override async Task BeforeStepAsync(
+        DatabaseSession session,
+        PlanStep step,
+        int index,
+        CancellationToken cancellationToken
+    )
     {
         if (beforeStep is not null)
         {
@@ -49,7 +57,13 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         }
     }
 
-    public override async Task AfterStepAsync(DatabaseSession session, PlanStep step, int index, TimeSpan elapsed, CancellationToken cancellationToken)
+    public override async Task AfterStepAsync(
+        DatabaseSession session,
+        PlanStep step,
+        int index,
+        TimeSpan elapsed,
+        CancellationToken cancellationToken
+    )
     {
         if (step is BackfillStep backfill)
         {
@@ -58,7 +72,12 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
 
         if (step.Phase == StepPhase.Online)
         {
-            log.Verbose(string.Create(CultureInfo.InvariantCulture, $"{step.Target}: {step.Kind} done in {elapsed.TotalSeconds:F1} s"));
+            log.Verbose(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{step.Target}: {step.Kind} done in {elapsed.TotalSeconds:F1} s"
+                )
+            );
         }
 
         if (WaitsWithoutTimeout(step))
@@ -78,10 +97,17 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             return;
         }
 
-        await ConversionCatalogCheck.VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken).ConfigureAwait(false);
+        await ConversionCatalogCheck
+            .VerifyAsync(session, plan.Columns, plan.ExpectedForeignKeys, plan.ExpectedViews, cancellationToken)
+            .ConfigureAwait(false);
         await VerifyIndexesAndNotNullAsync(session, cancellationToken).ConfigureAwait(false);
         var rows = new Dictionary<QualifiedName, long>();
-        await using (var command = session.CreateCommand($"SELECT table_schema, table_name, sum(rows_done)::bigint FROM {OnlineNames.BackfillTable} GROUP BY 1, 2"))
+        await using (
+            var command = session.CreateCommand(
+                $"SELECT table_schema, table_name, sum(rows_done)::bigint FROM {OnlineNames.BackfillTable} GROUP BY "
+                    + "1, 2"
+            )
+        )
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -90,10 +116,19 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             }
         }
 
-        Results = plan.Columns.Select(c => ColumnConversion.Of(c, rows.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)), _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)))).ToList();
+        Results = plan
+            .Columns.Select(c =>
+                ColumnConversion.Of(
+                    c,
+                    rows.GetValueOrDefault(new QualifiedName(c.Schema, c.Table)),
+                    _durations.GetValueOrDefault(new QualifiedName(c.Schema, c.Table))
+                )
+            )
+            .ToList();
     }
 
-    private static bool WaitsWithoutTimeout(PlanStep step) => step.Phase == StepPhase.Online && step.Kind is StepKind.Index or StepKind.Validate;
+    private static bool WaitsWithoutTimeout(PlanStep step) =>
+        step.Phase == StepPhase.Online && step.Kind is StepKind.Index or StepKind.Validate;
 
     /// <summary>
     /// Before a step that needs ACCESS EXCLUSIVE: an autovacuum of its tables would hold it back until the server
@@ -101,34 +136,57 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
     /// give up while the application queued behind it. A superuser cancels it (it starts again later); anyone
     /// else waits it out in retries.
     /// </summary>
-    private async Task CancelAutovacuumAsync(DatabaseSession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task CancelAutovacuumAsync(
+        DatabaseSession session,
+        PlanStep step,
+        CancellationToken cancellationToken
+    )
     {
-        await using var command = session.CreateCommand("""
-            SELECT w.pid, w.relid::regclass::text, CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN pg_cancel_backend(w.pid) ELSE false END
-            FROM (SELECT pid, relid FROM pg_stat_progress_vacuum UNION ALL SELECT pid, relid FROM pg_stat_progress_analyze) w
+        await using var command = session.CreateCommand(
+            """
+            SELECT w.pid, w.relid::regclass::text, CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname =
+                current_user) THEN pg_cancel_backend(w.pid) ELSE false END
+            FROM (SELECT pid, relid FROM pg_stat_progress_vacuum UNION ALL SELECT pid, relid FROM
+                pg_stat_progress_analyze) w
             JOIN pg_stat_activity a ON a.pid = w.pid
-            WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database() AND w.relid = ANY(SELECT to_regclass(t) FROM unnest(@tables) t)
-            """, string.Empty);
-        command.Parameters.AddWithValue("tables", step.Targets.Where(t => t.Schema != OnlineNames.Schema).Select(t => t.Quoted).ToArray());
+            WHERE a.backend_type = 'autovacuum worker' AND a.datname = current_database() AND w.relid = ANY(SELECT
+                to_regclass(t) FROM unnest(@tables) t)
+            """,
+            string.Empty
+        );
+        command.Parameters.AddWithValue(
+            "tables",
+            step.Targets.Where(t => t.Schema != OnlineNames.Schema).Select(t => t.Quoted).ToArray()
+        );
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            log.Verbose(reader.GetBoolean(2)
-                ? $"Cancelled the autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}), which would hold back the lock of '{step.Action}'; it runs again later."
-                : $"An autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}) may hold back '{step.Action}'; only a superuser can cancel it, so the lock is retried until it ends.");
+            log.Verbose(
+                reader.GetBoolean(2)
+                    ? $"Cancelled the autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}), which would "
+                        + $"hold back the lock of '{step.Action}'; it runs again later."
+                    : $"An autovacuum of {reader.GetString(1)} (pid {reader.GetInt32(0)}) may hold back "
+                        + $"'{step.Action}'; only a superuser can cancel it, so the lock is retried until it ends."
+            );
         }
     }
 
     /// <summary>Drops the shadow index an interrupted CONCURRENTLY build left invalid, so it is built again.</summary>
-    private async Task DropInvalidIndexAsync(DatabaseSession session, QualifiedName index, CancellationToken cancellationToken)
+    private async Task DropInvalidIndexAsync(
+        DatabaseSession session,
+        QualifiedName index,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = session.CreateCommand(
-            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(@index)");
+            "SELECT NOT indisvalid FROM pg_index WHERE indexrelid = to_regclass(@index)"
+        );
         command.Parameters.AddWithValue("index", index.Quoted);
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
         {
             log.Warning($"{index} was left invalid by an interrupted build; dropping it to build it again.");
-            await ExecuteAsync(session, $"DROP INDEX CONCURRENTLY IF EXISTS {index.Quoted}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(session, $"DROP INDEX CONCURRENTLY IF EXISTS {index.Quoted}", cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -139,13 +197,18 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
     /// </summary>
     private async Task ProveShadowsAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand($"""
-            SELECT x.s, x.t, COALESCE(k.convalidated, false), COALESCE(b.done, false), (SELECT swapped_at IS NULL FROM {OnlineNames.StateTable})
+        await using var command = session.CreateCommand(
+            $"""
+            SELECT x.s, x.t, COALESCE(k.convalidated, false), COALESCE(b.done, false), (SELECT swapped_at IS NULL FROM
+                {OnlineNames.StateTable})
             FROM unnest(@schemas, @tables, @checks) x(s, t, k)
-            LEFT JOIN pg_namespace n ON n.nspname = x.s LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = x.t
+            LEFT JOIN pg_namespace n ON n.nspname = x.s LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname =
+                x.t
             LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.conname = x.k AND k.contype = 'c'
-            LEFT JOIN (SELECT table_schema, table_name, bool_and(done_at IS NOT NULL) AS done FROM {OnlineNames.BackfillTable} GROUP BY 1, 2) b ON b.table_schema = x.s AND b.table_name = x.t
-            """);
+            LEFT JOIN (SELECT table_schema, table_name, bool_and(done_at IS NOT NULL) AS done FROM
+                {OnlineNames.BackfillTable} GROUP BY 1, 2) b ON b.table_schema = x.s AND b.table_name = x.t
+            """
+        );
         command.Parameters.AddWithValue("schemas", plan.Tables.Select(t => t.Schema).ToArray());
         command.Parameters.AddWithValue("tables", plan.Tables.Select(t => t.Table).ToArray());
         command.Parameters.AddWithValue("checks", plan.Tables.Select(t => t.Check).ToArray());
@@ -156,7 +219,10 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             var name = new QualifiedName(reader.GetString(0), reader.GetString(1));
             if (!reader.GetBoolean(2))
             {
-                wrong.Add($"{name}: its shadows are not proven equal to the casts ({OnlineNames.Check(name.Name)} is missing or not validated)");
+                wrong.Add(
+                    $"{name}: its shadows are not proven equal to the casts ({OnlineNames.Check(name.Name)} is "
+                        + "missing or not validated)"
+                );
             }
 
             if (!reader.GetBoolean(3))
@@ -176,25 +242,40 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
         }
     }
 
-    /// <summary>The indexes on the converted columns are back with their names and exact definitions, and NOT NULL is where it was.</summary>
+    /// <summary>
+    /// The indexes on the converted columns are back with their names and exact definitions, and NOT NULL is where it
+    /// was.
+    /// </summary>
     private async Task VerifyIndexesAndNotNullAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
-        await using var command = session.CreateCommand("""
-            SELECT 'index', x.s, x.t, x.i, COALESCE(pg_get_indexdef(to_regclass(quote_ident(x.s) || '.' || quote_ident(x.i))), 'nothing')
+        await using var command = session.CreateCommand(
+            """
+            SELECT 'index', x.s, x.t, x.i, COALESCE(pg_get_indexdef(to_regclass(quote_ident(x.s) || '.' ||
+                quote_ident(x.i))), 'nothing')
             FROM unnest(@indexSchemas, @indexTables, @indexNames) x(s, t, i)
             UNION ALL
             SELECT 'not null', x.s, x.t, x.c, COALESCE((SELECT a.attnotnull::text FROM pg_attribute a
-                WHERE a.attrelid = to_regclass(quote_ident(x.s) || '.' || quote_ident(x.t)) AND a.attname = x.c AND NOT a.attisdropped), 'nothing')
+                WHERE a.attrelid = to_regclass(quote_ident(x.s) || '.' || quote_ident(x.t)) AND a.attname = x.c AND NOT
+                    a.attisdropped), 'nothing')
             FROM unnest(@columnSchemas, @columnTables, @columnNames) x(s, t, c)
-            """);
-        var columns = plan.Tables.SelectMany(t => t.Columns.Select(c => (t.Schema, t.Table, c.Name, c.NotNull))).ToList();
-        command.Parameters.AddWithValue("indexSchemas", plan.ExpectedIndexes.Keys.Select(k => k.Table.Schema!).ToArray());
+            """
+        );
+        var columns = plan
+            .Tables.SelectMany(t => t.Columns.Select(c => (t.Schema, t.Table, c.Name, c.NotNull)))
+            .ToList();
+        command.Parameters.AddWithValue(
+            "indexSchemas",
+            plan.ExpectedIndexes.Keys.Select(k => k.Table.Schema!).ToArray()
+        );
         command.Parameters.AddWithValue("indexTables", plan.ExpectedIndexes.Keys.Select(k => k.Table.Name).ToArray());
         command.Parameters.AddWithValue("indexNames", plan.ExpectedIndexes.Keys.Select(k => k.Name).ToArray());
         command.Parameters.AddWithValue("columnSchemas", columns.Select(c => c.Schema).ToArray());
         command.Parameters.AddWithValue("columnTables", columns.Select(c => c.Table).ToArray());
         command.Parameters.AddWithValue("columnNames", columns.Select(c => c.Name).ToArray());
-        var expected = plan.ExpectedIndexes.ToDictionary(e => ("index", e.Key.Table.Schema!, e.Key.Table.Name, e.Key.Name), e => e.Value);
+        var expected = plan.ExpectedIndexes.ToDictionary(
+            e => ("index", e.Key.Table.Schema!, e.Key.Table.Name, e.Key.Name),
+            e => e.Value
+        );
         foreach (var column in columns)
         {
             expected[("not null", column.Schema, column.Table, column.Name)] = column.NotNull ? "true" : "false";
@@ -207,7 +288,10 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
             var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
             if (reader.GetString(4) != expected[key])
             {
-                wrong.Add($"{key.Item1} {key.Item2}.{key.Item3}.{key.Item4}: expected '{expected[key]}', found '{reader.GetString(4)}'");
+                wrong.Add(
+                    $"{key.Item1} {key.Item2}.{key.Item3}.{key.Item4}: expected '{expected[key]}', found "
+                        + $"'{reader.GetString(4)}'"
+                );
             }
         }
 
