@@ -32,8 +32,9 @@ param(
     # How to run Alembic, e.g. /usr/bin/python3,-m,alembic.
     [string[]] $AlembicCommand = @('alembic'),
 
-    # The type key columns may be converted to; the runbook stops if the plan needs another.
-    [string] $To = 'varchar(36)',
+    # The types key columns may be converted to; the runbook stops if the plan needs another. Integer keys are only
+    # ever widened (to bigint), which loses nothing.
+    [string[]] $To = @('varchar(36)', 'bigint'),
 
     # The journal file (defaults to $env:DBRECOVERY_JOURNAL, else ~/.dbrecovery/journal.jsonl).
     [string] $JournalPath
@@ -52,10 +53,10 @@ if (-not $plan.CanExecute) {
     throw "The recovery cannot be done; no DbRecovery step can fix: $($plan.Blockers -join '; ')"
 }
 
-$keyType = $To -replace '^varchar\b', 'character varying'
-$other = @($plan.Conversions | Where-Object To -NE $keyType)
+$keyTypes = @($To | ForEach-Object { $_ -replace '^varchar\b', 'character varying' })
+$other = @($plan.Conversions | Where-Object To -NotIn $keyTypes)
 if ($other.Count -gt 0) {
-    throw "The plan converts $($other -join ', '), not to $To; review it with Get-RecoveryPlan and run Invoke-RecoveryPlan yourself."
+    throw "The plan converts $($other -join ', '), not to $($To -join ' or '); review it with Get-RecoveryPlan and run Invoke-RecoveryPlan yourself."
 }
 
 $invoke = @{ Plan = $plan; BackupPath = $BackupPath; ScratchConnectionString = $ScratchConnectionString; AlembicCommand = $AlembicCommand; Rehearse = $true }

@@ -234,6 +234,64 @@ public sealed class RecoveryPlanTests(PowerShellSession shell) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Integer_keys_the_models_declare_as_BigInteger_are_widened_with_their_sequence_and_references()
+    {
+        // The history made integer (serial) ids; the models, what the code runs, declare BigInteger.
+        var project = Project(
+            new AlembicTestProject("from big_models import metadata as target_metadata")
+                .Revision(
+                    "big00001",
+                    null,
+                    """
+                    op.create_table("accounts", sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("name", sa.Text(), nullable=False))
+                    op.create_table("members", sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("account_id", sa.Integer(), sa.ForeignKey("accounts.id"), nullable=False))
+                    """
+                )
+                .Module(
+                    "big_models.py",
+                    """
+                    import sqlalchemy as sa
+                    metadata = sa.MetaData()
+                    accounts = sa.Table("accounts", metadata, sa.Column("id", sa.BigInteger(), primary_key=True),
+                        sa.Column("name", sa.Text(), nullable=False))
+                    members = sa.Table("members", metadata, sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("account_id", sa.BigInteger(), sa.ForeignKey("accounts.id"), nullable=False))
+                    """
+                )
+        );
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, "big00001");
+        await database.ExecuteAsync(
+            "INSERT INTO accounts (name) SELECT 'a' || n FROM generate_series(1, 20) n; "
+                + "INSERT INTO members (account_id) SELECT 1 + n % 20 FROM generate_series(1, 60) n;"
+        );
+
+        var vars = Variables(project, database, await DatabaseAsync());
+        const string Exact =
+            "Get-RecoveryPlan -Path $project -ConnectionString $url -ScratchConnectionString $scratch "
+            + "-AlembicCommand $alembic";
+        var plan = Assert.Single(shell.Run(Exact, vars).ThrowOnError().Output);
+        var conversion = PSObject.AsPSObject(Assert.Single((IEnumerable<object>)plan.Properties["Conversions"].Value));
+        Assert.Equal("public.accounts.id: integer -> bigint", conversion.BaseObject.ToString());
+        Assert.Equal(["Backup", "ProveBackup", "Convert", "Verify"], StepKinds(plan));
+        await RecoverAsync(
+            project,
+            database,
+            "SELECT md5(string_agg(id || '-' || account_id, ',' ORDER BY id)) FROM members"
+        );
+        Assert.Equal("bigint", await ColumnTypeAsync(database, "members", "account_id"));
+        Assert.Equal(
+            "bigint",
+            await database.ScalarAsync<string>(
+                "SELECT format_type(seqtypid, NULL) FROM pg_sequence WHERE seqrelid = 'accounts_id_seq'::regclass"
+            )
+        );
+        Assert.True((bool)Assert.Single(shell.Run(Exact, vars).ThrowOnError().Output).Properties["IsEmpty"].Value);
+    }
+
+    [Fact]
     public async Task A_revision_no_file_has_any_more_is_reported_with_where_git_saw_it_and_its_tables_are_kept()
     {
         // An experiment's migration ran here, then its file was reverted: alembic_version names a revision Alembic

@@ -139,6 +139,28 @@ Describe 'Get-KeyCapacity as an operator reads it' {
     }
 }
 
+Describe 'Convert-IdColumns -To bigint as an operator previews it' {
+    It 'shows the widening of the key, its reference and its sequence with -WhatIf, and changes nothing' {
+        $transcript = Join-Path $TestDrive 'bigint-whatif.txt'
+        Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+        Convert-IdColumns -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -Table invoices -To bigint -WhatIf
+        Stop-Transcript | Out-Null
+        $text = Get-Content -Raw -Path $transcript
+        $text | Should -Match 'What if: -- Convert key columns and every column that references them \(DbRecovery\)'
+        $text | Should -Match ([regex]::Escape('ALTER COLUMN "id" TYPE bigint USING "id"::bigint,'))
+        $text | Should -Match ([regex]::Escape('ALTER COLUMN "invoice_id" TYPE bigint USING "invoice_id"::bigint;'))
+        $text | Should -Match ([regex]::Escape('ALTER SEQUENCE invoices_id_seq AS bigint;'))
+        $key = (Get-KeyCapacity -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -WarningAction SilentlyContinue |
+            Where-Object { $_.Key.Table -eq 'invoices' })
+        $key.Type | Should -Be 'integer'
+    }
+
+    It 'refuses -Online for an integer key, naming the offline conversion' {
+        { Convert-IdColumns -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -Table invoices -To bigint -Online -Confirm:$false } |
+            Should -Throw -ErrorId 'OnlineIntegerWideningUnsupported,DbRecovery.Commands.ConvertIdColumnsCommand'
+    }
+}
+
 Describe 'Installed the way PowerShell users install modules' {
     It 'is published to a file repository, installed with Install-PSResource in a fresh pwsh, imported by name and reads the database' {
         if (-not $env:DBRECOVERY_TEST_DATABASE_URL) {

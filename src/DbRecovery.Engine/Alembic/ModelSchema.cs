@@ -113,7 +113,8 @@ public static class ModelSchema
     }
 
     /// <summary>
-    /// The single-column keys the models declare with a key type (uuid, the string types), as schema.table.column=type:
+    /// The single-column keys the models declare with a key type (uuid, the string and integer types), as
+    /// schema.table.column=type:
     /// the code's declaration, which wins over any revision's.
     /// </summary>
     public static IReadOnlyList<string> DeclaredKeys(SchemaState models)
@@ -131,5 +132,8 @@ public static class ModelSchema
 
     private static bool IsKeyType(string type) =>
         PostgresTypeName.Normalize(type) is var normal
-        && (normal is "uuid" or "text" || normal.StartsWith("character varying", StringComparison.Ordinal));
+        && (
+            normal is "uuid" or "text" or "smallint" or "integer" or "bigint"
+            || normal.StartsWith("character varying", StringComparison.Ordinal)
+        );
 }

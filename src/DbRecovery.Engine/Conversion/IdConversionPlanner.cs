@@ -364,11 +364,11 @@ public static partial class IdConversionPlanner
         if (wrong.Count > 0)
         {
             throw new RecoveryException(
-                "UnsupportedSourceType",
+                "UnsupportedTargetType",
                 FailureKind.InvalidArgument,
-                $"Only integer keys widen to {target}; these columns are not integers: "
-                    + $"{string.Join(", ", wrong.Select(c => $"{c.Schema}.{c.Table}.{c.Column} ({c.Type})"))}. "
-                    + "Nothing was changed.",
+                $"'{target}' is a key type for integer keys only; "
+                    + $"{string.Join(", ", wrong.Select(c => $"{c.Schema}.{c.Table}.{c.Column} ({c.Type})"))} "
+                    + "convert to uuid, text or varchar(n) with n of at least 36. Nothing was changed.",
                 $"{wrong[0].Schema}.{wrong[0].Table}.{wrong[0].Column}"
             );
         }

@@ -417,7 +417,7 @@ public static class RecoveryPlanner
                 PostgresTypeName.Normalize(column.Type),
                 PostgresTypeName.Normalize(modelled.Type)
             );
-            if (actual == expected || !IsKeyType(actual) || !IsKeyType(expected))
+            if (actual == expected || !Convertible(actual, expected))
             {
                 continue;
             }
@@ -466,9 +466,8 @@ public static class RecoveryPlanner
             .TypeMismatches.Where(d =>
                 d.Column is not null
                 && d.Expected is not null
-                && IsKeyType(d.Expected)
                 && d.Actual is not null
-                && IsKeyType(d.Actual)
+                && Convertible(PostgresTypeName.Normalize(d.Actual), PostgresTypeName.Normalize(d.Expected))
             )
             .Where(d => !IsResolved(resolved, d))
             .Where(d =>
@@ -493,6 +492,10 @@ public static class RecoveryPlanner
         difference.Actual is not null
         && resolved.TryGetValue((difference.Schema, difference.Table, difference.Column ?? string.Empty), out var type)
         && PostgresTypeName.AreEqual(type, difference.Actual);
+
+    /// <summary>uuid and text keys convert to each other; an integer key only widens (integer to bigint).</summary>
+    private static bool Convertible(string actual, string expected) =>
+        (IsKeyType(actual) && IsKeyType(expected)) || IntegerKeys.Widens(actual, expected);
 
     private static bool IsKeyType(string type) =>
         PostgresTypeName.Normalize(type) is "uuid" or "text"

@@ -9,7 +9,8 @@ using DbRecovery.Hosting;
 namespace DbRecovery.Commands;
 
 /// <summary>
-/// Converts key columns between uuid and varchar(36), with every column and foreign key that references them.
+/// Converts key columns between uuid and varchar(36), or widens integer keys to bigint, with every column and
+/// foreign key that references them.
 /// </summary>
 /// <remarks>
 /// The columns converted are those linked to the named keys by foreign keys in pg_catalog, in either
@@ -62,6 +63,12 @@ namespace DbRecovery.Commands;
 /// command to continue after an interruption.</para>
 /// </example>
 /// <example>
+/// <code>Get-KeyCapacity | Where-Object UsedPercent -gt 50 | ForEach-Object { $_.Key } | Convert-IdColumns -To bigint
+/// -WhatIf</code>
+/// <para>Shows the widening to bigint of every integer key past half its range, with the columns that reference
+/// it and its sequence.</para>
+/// </example>
+/// <example>
 /// <code>Convert-IdColumns -Abort -WhatIf</code>
 /// <para>Shows what removing an unfinished online conversion would drop: shadow columns, triggers, indexes and its
 /// state.</para>
@@ -106,7 +113,10 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
     [ArgumentCompleter(typeof(KeyColumnCompleter))]
     public string? Column { get; set; }
 
-    /// <summary>The target type: varchar(36) (or any varchar of 36 or more, or text) or uuid.</summary>
+    /// <summary>
+    /// The target type: varchar(36) (or any varchar of 36 or more, or text) or uuid for uuid and text keys; integer
+    /// or bigint to widen smallint and integer keys (with a serial key's sequence). A key is never narrowed.
+    /// </summary>
     [Parameter(ParameterSetName = OfflineSet)]
     [Parameter(ParameterSetName = OnlineSet)]
     [ValidateNotNullOrEmpty]

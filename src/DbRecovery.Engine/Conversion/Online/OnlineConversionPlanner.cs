@@ -19,6 +19,19 @@ internal static class OnlineConversionPlanner
         OnlineThrottle throttle
     )
     {
+        if (IntegerKeys.Is(scope.Target) && scope.Planned.Count > 0)
+        {
+            // A serial key's sequence is owned by the column the contract drops, and an identity cannot move to a
+            // shadow column: neither survives the swap as it is built for uuid and text keys.
+            throw new RecoveryException(
+                "OnlineIntegerWideningUnsupported",
+                FailureKind.InvalidOperation,
+                $"-Online does not widen integer keys yet, so nothing was changed. Convert without -Online: one "
+                    + $"transaction that rewrites each table once under ACCESS EXCLUSIVE locks (-WhatIf shows it).",
+                scope.Target
+            );
+        }
+
         var state = online.State;
         var plan = new OnlineConversionPlan
         {
