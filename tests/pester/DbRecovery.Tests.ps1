@@ -155,9 +155,15 @@ Describe 'Convert-IdColumns -To bigint as an operator previews it' {
         $key.Type | Should -Be 'integer'
     }
 
-    It 'refuses -Online for an integer key, naming the offline conversion' {
-        { Convert-IdColumns -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -Table invoices -To bigint -Online -Confirm:$false } |
-            Should -Throw -ErrorId 'OnlineIntegerWideningUnsupported,DbRecovery.Commands.ConvertIdColumnsCommand'
+    It 'previews -Online: the swap hands the serial key''s sequence, widened, to the new column' {
+        $transcript = Join-Path $TestDrive 'bigint-online-whatif.txt'
+        Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+        Convert-IdColumns -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL -Table invoices -To bigint -Online -WhatIf
+        Stop-Transcript | Out-Null
+        $text = Get-Content -Raw -Path $transcript
+        $text | Should -Match ([regex]::Escape('ALTER SEQUENCE invoices_id_seq AS bigint OWNED BY "public"."invoices"."id"'))
+        (Get-SchemaState -ConnectionString $env:DBRECOVERY_TEST_KEYS_URL).Tables.Where({ $_.Name -eq 'invoices' }).Columns.Where({ $_.Name -eq 'id' }).Type |
+            Should -Be 'integer'
     }
 }
 

@@ -53,7 +53,7 @@ internal static partial class ConversionCatalogCheck
         command.Parameters.AddWithValue("fkNames", foreignKeys.Keys.Select(k => k.Name).ToArray());
         command.Parameters.AddWithValue("viewSchemas", views.Keys.Select(k => k.Schema!).ToArray());
         command.Parameters.AddWithValue("viewNames", views.Keys.Select(k => k.Name).ToArray());
-        var sequences = columns.Where(c => c.Sequence is not null).ToList();
+        var sequences = columns.Where(c => c.WidensSequence).ToList();
         command.Parameters.AddWithValue("sequences", sequences.Select(c => c.Sequence!).ToArray());
         var actual = new Dictionary<(string Kind, string Schema, string Table, string Name), string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

@@ -17,7 +17,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
     private readonly List<IGrouping<QualifiedName, PlannedColumn>> _tables = plan
         .Columns.GroupBy(c => new QualifiedName(c.Schema, c.Table))
         .ToList();
-    private readonly Dictionary<QualifiedName, string> _baseline = [];
+    private readonly Dictionary<QualifiedName, ValueFingerprint> _baseline = [];
     private readonly Dictionary<QualifiedName, TimeSpan> _durations = [];
 
     /// <summary>One result per converted column, once the transaction has passed its checks.</summary>
@@ -91,7 +91,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
                 );
             }
 
-            rows[table.Key] = long.Parse(after.Split(':')[0], CultureInfo.InvariantCulture);
+            rows[table.Key] = after.Rows;
         }
 
         await ConversionCatalogCheck
@@ -108,8 +108,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
             .ToList();
     }
 
-    /// <summary>Row count and an order-independent checksum of each column's values as (lower-case) text.</summary>
-    private static async Task<string> FingerprintAsync(
+    private static async Task<ValueFingerprint> FingerprintAsync(
         DatabaseSession session,
         QualifiedName table,
         IReadOnlyList<PlannedColumn> columns,
@@ -118,14 +117,12 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
     {
         var sums = string.Join(
             ", ",
-            columns.Select(c =>
-                $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)::text"
-            )
+            columns.Select(c => $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)")
         );
-        await using var command = session.CreateCommand(
-            $"SELECT count(*)::text || ':' || concat_ws(':', {sums}) FROM {table.Quoted}"
-        );
+        await using var command = session.CreateCommand($"SELECT count(*), ARRAY[{sums}] FROM {table.Quoted}");
         command.CommandTimeout = 0;
-        return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ValueFingerprint(reader.GetInt64(0), reader.GetFieldValue<decimal[]>(1));
     }
 }

@@ -54,7 +54,7 @@ internal static partial class ConversionSql
     /// </summary>
     public static SqlStep AlterSequence(PlannedColumn column) =>
         SqlStep.Of(
-            StepKind.Rewrite,
+            StepKind.Write,
             $"Widen sequence {column.Sequence} of {column.Schema}.{column.Table}.{column.Column} to {column.To}",
             $"ALTER SEQUENCE {column.Sequence} AS {column.To}",
             new QualifiedName(column.Schema, column.Table)

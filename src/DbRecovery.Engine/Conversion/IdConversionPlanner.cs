@@ -73,7 +73,7 @@ public static partial class IdConversionPlanner
                         )
                     )
             );
-            steps.AddRange(change.Where(c => c.Sequence is not null).Select(ConversionSql.AlterSequence));
+            steps.AddRange(change.Where(c => c.WidensSequence).Select(ConversionSql.AlterSequence));
             steps.AddRange(scope.Recreated());
             steps.AddRange(scope.AfterCommit(change));
             return steps;
@@ -139,10 +139,8 @@ public static partial class IdConversionPlanner
                 To = target,
                 DefaultBefore = c.Default,
                 DefaultAfter = c.Default is null ? null : ConversionSql.NewDefault(c.Default, target),
-                Sequence =
-                    c.Identity || c.SequenceType is null || !IntegerKeys.Widens(c.SequenceType, target)
-                        ? null
-                        : c.Sequence,
+                Sequence = c.Identity ? null : c.Sequence,
+                WidensSequence = !c.Identity && c.SequenceType is { } type && IntegerKeys.Widens(type, target),
                 IsRoot = rootColumns.Contains((c.Schema, c.Table, c.Column)),
                 EstimatedRows = c.EstimatedRows,
             })

@@ -27,10 +27,11 @@ public sealed record PlannedColumn
     /// <summary>Whether the user named it (a key); otherwise it was reached through foreign keys.</summary>
     public bool IsRoot { get; init; }
 
-    /// <summary>
-    /// The sequence a serial column owns, when the conversion widens it too (an identity's follows its column).
-    /// </summary>
+    /// <summary>The sequence a serial column owns (an identity's is not listed: it follows its column).</summary>
     public string? Sequence { get; init; }
+
+    /// <summary>Whether <see cref="Sequence"/> is narrower than <see cref="To"/> and takes that type too.</summary>
+    public bool WidensSequence { get; init; }
 
     /// <summary>The planner's row estimate for its table.</summary>
     public long EstimatedRows { get; init; }

@@ -1,5 +1,6 @@
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Conversion;
+using DbRecovery.Engine.Conversion.Online;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Journal;
 
@@ -116,6 +117,88 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
         );
     }
 
+    [Fact]
+    public async Task Online_a_serial_key_widens_while_the_application_inserts_and_keeps_its_sequence()
+    {
+        await Database.ExecuteAsync(Schema + "SELECT setval('accounts_id_seq', 2147400000);");
+        var plan = await OnlineConversion.PlanAsync(
+            Target,
+            [new ConversionRoot(null, "accounts", null)],
+            "bigint",
+            new OnlineThrottle(10, TimeSpan.FromMilliseconds(5), Jobs: 1),
+            Log,
+            CancellationToken.None
+        );
+        Assert.Contains(
+            "ALTER SEQUENCE accounts_id_seq AS bigint OWNED BY \"public\".\"accounts\".\"id\"",
+            plan.ToScript(TimeSpan.FromSeconds(5)),
+            StringComparison.Ordinal
+        );
+
+        using var stop = new CancellationTokenSource();
+        var inserted = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Database.ExecuteAsync("INSERT INTO accounts (name) VALUES ('during')");
+                Interlocked.Increment(ref inserted);
+                await Task.Delay(10);
+            }
+        });
+        await OnlineConversion.ApplyAsync(
+            Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
+            plan,
+            new JournalContext(
+                new RecoveryJournal(_journalPath),
+                "Convert-IdColumns",
+                new Dictionary<string, string>()
+            ),
+            Log,
+            CancellationToken.None
+        );
+        await stop.CancelAsync();
+        await writer;
+
+        Assert.True(inserted > 0);
+        Assert.Equal(50L + inserted, await Database.ScalarAsync<long>("SELECT count(*) FROM accounts"));
+        Assert.Equal("bigint bigint bigint", await TypesAsync("accounts.id", "orders.account_id", "events.account_id"));
+        Assert.Equal(
+            "public.accounts_id_seq bigint nextval('accounts_id_seq'::regclass)",
+            await Database.ScalarAsync<string>(
+                """
+                SELECT pg_get_serial_sequence('accounts', 'id') || ' ' || format_type(s.seqtypid, NULL) || ' '
+                    || pg_get_expr(d.adbin, d.adrelid)
+                FROM pg_sequence s, pg_attrdef d
+                WHERE s.seqrelid = 'accounts_id_seq'::regclass AND d.adrelid = 'accounts'::regclass
+                """
+            )
+        );
+        await Database.ExecuteAsync("SELECT setval('accounts_id_seq', 2147483647); " + InsertAccounts);
+        Assert.Equal(1000L, await Database.ScalarAsync<long>("SELECT count(*) FROM accounts WHERE id > 2147483647"));
+    }
+
+    [Fact]
+    public async Task Online_an_identity_key_is_refused_and_changes_nothing()
+    {
+        await Database.ExecuteAsync(Schema);
+
+        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
+            OnlineConversion.PlanAsync(
+                Target,
+                [new ConversionRoot(null, "orders", null)],
+                "bigint",
+                new OnlineThrottle(),
+                Log,
+                CancellationToken.None
+            )
+        );
+
+        Assert.Equal("OnlineIdentityWideningUnsupported", error.ErrorId);
+        Assert.StartsWith("public.orders.id is an identity column", error.Message, StringComparison.Ordinal);
+        Assert.Equal("integer", await TypesAsync("orders.id"));
+    }
+
     [Theory]
     [InlineData("integer")]
     [InlineData("smallint")]
@@ -127,11 +210,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
 
         Assert.Equal("NarrowingRefused", error.ErrorId);
         Assert.Contains("public.events.account_id (bigint)", error.Message, StringComparison.Ordinal);
-        Assert.Contains(
-            " would be narrowed to " + to + ",",
-            error.Message,
-            StringComparison.Ordinal
-        );
+        Assert.Contains(" would be narrowed to " + to + ",", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("keys are only widened. Nothing was changed.", error.Message, StringComparison.Ordinal);
         Assert.Equal("integer bigint", await TypesAsync("accounts.id", "events.account_id"));
     }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using DbRecovery.Engine.Connections;
 using Npgsql;
 
@@ -198,26 +197,22 @@ internal static class OnlineCatalogReader
             }
         }
 
-        string target,
-            columns;
-        bool swapped;
-        await using (
-            var command = session.CreateCommand(
-                $"SELECT target, columns::text, swapped_at IS NOT NULL FROM {OnlineNames.StateTable}"
-            )
-        )
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // One row a recorded column, each as its schema, table and column.
+        await using var command = session.CreateCommand(
+            $"""
+            SELECT s.target, s.swapped_at IS NOT NULL, c->>0, c->>1, c->>2
+            FROM {OnlineNames.StateTable} s, jsonb_array_elements(s.columns) c
+            """
+        );
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var (target, swapped, columns) = (string.Empty, false, new List<(string, string, string)>());
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            (target, columns, swapped) = (reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+            (target, swapped) = (reader.GetString(0), reader.GetBoolean(1));
+            columns.Add((reader.GetString(2), reader.GetString(3), reader.GetString(4)));
         }
 
-        var list = JsonSerializer.Deserialize<string[][]>(columns)!.Select(c => (c[0], c[1], c[2])).ToList();
-        return new OnlineState(target, list, swapped);
+        return columns.Count == 0 ? null : new OnlineState(target, columns, swapped);
     }
 
     private static string? Text(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);

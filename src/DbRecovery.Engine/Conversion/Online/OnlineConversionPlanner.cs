@@ -19,16 +19,16 @@ internal static class OnlineConversionPlanner
         OnlineThrottle throttle
     )
     {
-        if (IntegerKeys.Is(scope.Target) && scope.Planned.Count > 0)
+        if (scope.Convert.FirstOrDefault(c => c.Identity) is { } identity)
         {
-            // A serial key's sequence is owned by the column the contract drops, and an identity cannot move to a
-            // shadow column: neither survives the swap as it is built for uuid and text keys.
+            // An identity cannot move to a shadow column: the swap would have to re-create it at its next value.
             throw new RecoveryException(
-                "OnlineIntegerWideningUnsupported",
+                "OnlineIdentityWideningUnsupported",
                 FailureKind.InvalidOperation,
-                $"-Online does not widen integer keys yet, so nothing was changed. Convert without -Online: one "
-                    + $"transaction that rewrites each table once under ACCESS EXCLUSIVE locks (-WhatIf shows it).",
-                scope.Target
+                $"{identity.Schema}.{identity.Table}.{identity.Column} is an identity column, which -Online does not "
+                    + "widen yet, so nothing was changed. Convert without -Online: one transaction that rewrites each "
+                    + "table once under ACCESS EXCLUSIVE locks (-WhatIf shows it).",
+                $"{identity.Schema}.{identity.Table}.{identity.Column}"
             );
         }
 

@@ -181,6 +181,16 @@ internal static class OnlineSql
             );
         }
 
+        // A serial key's sequence goes with the key to the new column, or the contract's DROP COLUMN would drop it.
+        foreach (var column in table.Columns.Where(c => c.Planned.Sequence is not null))
+        {
+            statements.Add(
+                $"ALTER SEQUENCE {column.Planned.Sequence}"
+                    + (column.Planned.WidensSequence ? $" AS {column.Planned.To}" : string.Empty)
+                    + $" OWNED BY {table.Quoted}.{SqlIdentifier.Quote(column.Name)}"
+            );
+        }
+
         // SET NOT NULL skips its scan because the validated CHECK proves it; so the CHECK goes only after.
         var take = table
             .Columns.SelectMany(c =>
