@@ -21,7 +21,7 @@ internal static class ConversionCatalogReader
                CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attgenerated <> '',
                COALESCE(a.attnum = ANY(pt.partattrs::int2[]), false), c.reloftype <> 0, c.relispartition,
                GREATEST(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid),
-               seq.name, seq.type, a.attidentity <> ''
+               seq.name, seq.type, a.attidentity <> '', a.attidentity = 'a'
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -185,7 +185,8 @@ internal static class ConversionCatalogReader
                         r.GetInt64(11),
                         Text(r, 12),
                         Text(r, 13),
-                        r.GetBoolean(14)
+                        r.GetBoolean(14),
+                        r.GetBoolean(15)
                     )
                 )
             ),

@@ -16,7 +16,8 @@ internal sealed record ColumnFact(
     long SizeBytes,
     string? Sequence = null,
     string? SequenceType = null,
-    bool Identity = false
+    bool Identity = false,
+    bool IdentityAlways = false
 );
 
 /// <summary>A foreign key, with its definition exactly as PostgreSQL prints it.</summary>

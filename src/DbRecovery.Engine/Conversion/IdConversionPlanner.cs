@@ -141,6 +141,8 @@ public static partial class IdConversionPlanner
                 DefaultAfter = c.Default is null ? null : ConversionSql.NewDefault(c.Default, target),
                 Sequence = c.Identity ? null : c.Sequence,
                 WidensSequence = !c.Identity && c.SequenceType is { } type && IntegerKeys.Widens(type, target),
+                Identity = c.Identity ? (c.IdentityAlways ? "ALWAYS" : "BY DEFAULT") : null,
+                IdentitySequence = c.Identity ? c.Sequence : null,
                 IsRoot = rootColumns.Contains((c.Schema, c.Table, c.Column)),
                 EstimatedRows = c.EstimatedRows,
             })

@@ -33,6 +33,12 @@ public sealed record PlannedColumn
     /// <summary>Whether <see cref="Sequence"/> is narrower than <see cref="To"/> and takes that type too.</summary>
     public bool WidensSequence { get; init; }
 
+    /// <summary>An identity column's generation (<c>ALWAYS</c> or <c>BY DEFAULT</c>), else null.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>An identity column's sequence.</summary>
+    public string? IdentitySequence { get; init; }
+
     /// <summary>The planner's row estimate for its table.</summary>
     public long EstimatedRows { get; init; }
 

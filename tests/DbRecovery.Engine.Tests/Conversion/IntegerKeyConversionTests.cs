@@ -3,6 +3,7 @@ using DbRecovery.Engine.Conversion;
 using DbRecovery.Engine.Conversion.Online;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Journal;
+using DbRecovery.Engine.Plans;
 
 namespace DbRecovery.Engine.Tests.Conversion;
 
@@ -179,24 +180,94 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
     }
 
     [Fact]
-    public async Task Online_an_identity_key_is_refused_and_changes_nothing()
+    public async Task Online_identity_keys_move_to_the_new_columns_and_continue_their_sequences()
     {
         await Database.ExecuteAsync(Schema);
-
-        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
-            OnlineConversion.PlanAsync(
+        var before = await Database.ScalarAsync<string>(Values);
+        var journal = new JournalContext(
+            new RecoveryJournal(_journalPath),
+            "Convert-IdColumns",
+            new Dictionary<string, string>()
+        );
+        foreach (var table in new[] { "orders", "events" })
+        {
+            var plan = await OnlineConversion.PlanAsync(
                 Target,
-                [new ConversionRoot(null, "orders", null)],
+                [new ConversionRoot(null, table, null)],
                 "bigint",
-                new OnlineThrottle(),
+                new OnlineThrottle(50, TimeSpan.Zero, Jobs: 1),
                 Log,
                 CancellationToken.None
+            );
+            await OnlineConversion.ApplyAsync(
+                Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
+                plan,
+                journal,
+                Log,
+                CancellationToken.None
+            );
+        }
+
+        Assert.Equal(before, await Database.ScalarAsync<string>(Values));
+        Assert.Equal(
+            "bigint bigint bigint bigint",
+            await TypesAsync("orders.id", "orders.parent_id", "order_lines.order_id", "events.id")
+        );
+        Assert.Equal(
+            "events a events_id_seq bigint 101|orders d orders_id_seq bigint 201",
+            await Database.ScalarAsync<string>(
+                """
+                SELECT string_agg(c.relname || ' ' || a.attidentity::text || ' ' || s.relname || ' '
+                    || format_type(q.seqtypid, NULL) || ' ' || nextval(s.oid), '|' ORDER BY c.relname)
+                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                JOIN pg_class s ON s.oid = pg_get_serial_sequence(c.relname, a.attname)::regclass
+                JOIN pg_sequence q ON q.seqrelid = s.oid
+                WHERE a.attname = 'id' AND c.relname IN ('orders', 'events')
+                """
             )
         );
+    }
 
-        Assert.Equal("OnlineIdentityWideningUnsupported", error.ErrorId);
-        Assert.StartsWith("public.orders.id is an identity column", error.Message, StringComparison.Ordinal);
-        Assert.Equal("integer", await TypesAsync("orders.id"));
+    /// <summary>
+    /// Killed inside the swap's transaction, nothing of the swap is left (the key is still integer, its identity or
+    /// sequence as it was); killed after it committed, the key is bigint. Either way a rerun of the same conversion
+    /// finishes, and the key's values and its sequence carry on.
+    /// </summary>
+    [Theory]
+    [InlineData("accounts", "swap")]
+    [InlineData("accounts", "contract")]
+    [InlineData("orders", "swap")]
+    [InlineData("orders", "contract")]
+    public async Task Online_killed_in_the_swap_or_the_contract_the_rerun_finishes(string table, string phase)
+    {
+        await Database.ExecuteAsync(Schema);
+        var before = await Database.ScalarAsync<string>(Values);
+        var plan = await OnlinePlanAsync(table);
+        var killAt = plan
+            .Steps.Select((step, i) => (step, i))
+            .First(x => x.step.Kind == (phase == "swap" ? StepKind.Swap : StepKind.Destroy))
+            .i;
+
+        var error = await Assert.ThrowsAsync<RecoveryException>(() => OnlineApplyAsync(plan, async step =>
+            {
+                if (step == killAt)
+                {
+                    await Database.ExecuteAsync(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                            + $"'DbRecovery' AND datname = '{Database.Name}'"
+                    );
+                }
+            }));
+
+        Assert.Equal(FailureKind.ConnectionError, error.Kind);
+        Assert.Equal(phase == "swap" ? "integer" : "bigint", await TypesAsync(table + ".id"));
+        await OnlineApplyAsync(await OnlinePlanAsync(table));
+        Assert.Equal(before, await Database.ScalarAsync<string>(Values));
+        Assert.Equal("bigint", await TypesAsync(table + ".id"));
+        Assert.Equal(
+            table == "accounts" ? 51L : 201L,
+            await Database.ScalarAsync<long>($"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
+        );
     }
 
     [Theory]
@@ -216,6 +287,30 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
     }
 
     private const string InsertAccounts = "INSERT INTO accounts (name) SELECT 'new' FROM generate_series(1, 1000)";
+
+    private Task<OnlineConversionPlan> OnlinePlanAsync(string table) =>
+        OnlineConversion.PlanAsync(
+            Target,
+            [new ConversionRoot(null, table, null)],
+            "bigint",
+            new OnlineThrottle(20, TimeSpan.Zero, Jobs: 1),
+            Log,
+            CancellationToken.None
+        );
+
+    private Task OnlineApplyAsync(OnlineConversionPlan plan, Func<int, Task>? beforeStep = null) =>
+        OnlineConversion.ApplyAsync(
+            Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
+            plan,
+            new JournalContext(
+                new RecoveryJournal(_journalPath),
+                "Convert-IdColumns",
+                new Dictionary<string, string>()
+            ),
+            Log,
+            CancellationToken.None,
+            beforeStep
+        );
 
     private Task<IdConversionPlan> PlanAsync(string table, string to) =>
         IdConversion.PlanAsync(Target, [new ConversionRoot(null, table, null)], to, Log, CancellationToken.None);

@@ -19,19 +19,6 @@ internal static class OnlineConversionPlanner
         OnlineThrottle throttle
     )
     {
-        if (scope.Convert.FirstOrDefault(c => c.Identity) is { } identity)
-        {
-            // An identity cannot move to a shadow column: the swap would have to re-create it at its next value.
-            throw new RecoveryException(
-                "OnlineIdentityWideningUnsupported",
-                FailureKind.InvalidOperation,
-                $"{identity.Schema}.{identity.Table}.{identity.Column} is an identity column, which -Online does not "
-                    + "widen yet, so nothing was changed. Convert without -Online: one transaction that rewrites each "
-                    + "table once under ACCESS EXCLUSIVE locks (-WhatIf shows it).",
-                $"{identity.Schema}.{identity.Table}.{identity.Column}"
-            );
-        }
-
         var state = online.State;
         var plan = new OnlineConversionPlan
         {

@@ -154,6 +154,9 @@ internal static class OnlineSql
             keys.Select(i => $"ALTER TABLE {table.Quoted} DROP CONSTRAINT {SqlIdentifier.Quote(i.Constraint!)}")
         );
         statements.AddRange(plain.Select(i => $"DROP INDEX {SqlIdentifier.Quote(table.Schema, i.Name)}"));
+        statements.AddRange(
+            table.Columns.Where(c => c.Planned.Identity is not null).Select(c => MoveIdentity(table, c))
+        );
         var release = table
             .Columns.SelectMany(c =>
                 new[]
@@ -262,6 +265,39 @@ internal static class OnlineSql
                 + $"{string.Join(", ", table.Columns.Select(c => c.Old))} until the contract)",
             string.Join(";\n", statements)
         );
+    }
+
+    /// <summary>
+    /// An identity goes to the shadow column, continuing where its sequence is, under the same sequence name and with
+    /// its increment, cache and cycling (its bounds become the new type's): the next value is taken first, since
+    /// dropping the identity drops its sequence. The shadow's NOT NULL, which an identity needs, is proven by the
+    /// validated CHECK, so setting it scans nothing.
+    /// </summary>
+    private static string MoveIdentity(OnlineTable table, OnlineColumn column)
+    {
+        var sequence = ConversionSql.Literal(column.Planned.IdentitySequence!);
+        var (schema, name, shadow) = (
+            ConversionSql.Literal(table.Schema),
+            ConversionSql.Literal(table.Table),
+            ConversionSql.Literal(column.Shadow)
+        );
+        return $"""
+            DO $dbrecovery$
+            DECLARE
+                next bigint := nextval({sequence});
+                sequence_name name := (SELECT c.relname FROM pg_class c WHERE c.oid = {sequence}::regclass);
+                options pg_sequence := (SELECT q FROM pg_sequence q WHERE q.seqrelid = {sequence}::regclass);
+            BEGIN
+                ALTER TABLE {table.Quoted} ALTER COLUMN {SqlIdentifier.Quote(column.Name)} DROP IDENTITY;
+                ALTER TABLE {table.Quoted} ALTER COLUMN {SqlIdentifier.Quote(column.Shadow)} SET NOT NULL;
+                EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I ADD GENERATED {column.Planned.Identity} AS IDENTITY
+                    (START WITH %s INCREMENT BY %s CACHE %s%s)', {schema}, {name}, {shadow}, next,
+                    options.seqincrement, options.seqcache, CASE WHEN options.seqcycle THEN ' CYCLE' ELSE '' END);
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I',
+                    pg_get_serial_sequence(format('%I.%I', {schema}, {name}), {shadow}), sequence_name);
+            END
+            $dbrecovery$
+            """;
     }
 
     public static PlanStep MarkSwapped() =>
