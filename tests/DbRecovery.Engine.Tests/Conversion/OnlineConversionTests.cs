@@ -616,7 +616,7 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
             ),
             "index" => KillDuringAsync(
                 "EXISTS (SELECT FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE "
-                    + "a.application_name = 'DbRecovery')",
+                    + "a.application_name = 'DbRecovery' AND p.datname = current_database())",
                 holdSnapshot: true
             ),
             _ => Task.CompletedTask,

@@ -35,18 +35,6 @@ public sealed record OnlineConversionPlan : IConversionPlan
     /// <summary>The steps of the online conversion back.</summary>
     public IReadOnlyList<PlanStep> InverseSteps { get; init; } = [];
 
-    /// <summary>About how many rows one backfill transaction updates.</summary>
-    public int BatchSize { get; init; }
-
-    /// <summary>How many sessions backfill a table at once, each through its own chunks of pages.</summary>
-    public int Jobs { get; init; } = 1;
-
-    /// <summary>The pause after each backfill transaction, to leave the server room for the application.</summary>
-    public TimeSpan BatchDelay { get; init; }
-
-    /// <summary>The backfill pauses while a streaming replica lags more than this many seconds behind.</summary>
-    public double MaxLagSeconds { get; init; }
-
     /// <summary>
     /// Whether it continues an online conversion an earlier run left unfinished (what it finds done, it skips).
     /// </summary>
