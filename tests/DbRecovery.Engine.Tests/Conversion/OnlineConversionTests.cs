@@ -198,10 +198,12 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
             IncidentSchema.LinkedColumns,
             results.Select(r => $"{r.Schema}.{r.Table}.{r.Column}").Order(StringComparer.Ordinal)
         );
+        // A deal the application updates may move to a page the backfill has not reached and be counted again
+        // there: each request can add at most one such count.
         Assert.InRange(
             results.Single(r => r.Table == "deals" && r.Column == "owner_id").Rows,
             36 + (12 * 150),
-            36 + (12 * 150) + (4L * report.UsersInserted)
+            36 + (12 * 150) + (4L * report.UsersInserted) + report.Requests
         );
         Assert.Equal(
             0L,
