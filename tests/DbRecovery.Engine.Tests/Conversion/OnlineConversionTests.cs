@@ -618,7 +618,8 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
             ),
             "index" => KillDuringAsync(
                 "EXISTS (SELECT FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid WHERE "
-                    + "a.application_name = 'DbRecovery' AND p.datname = current_database())",
+                    + "a.application_name = 'DbRecovery' AND p.datname = current_database() AND "
+                    + "p.command = 'CREATE INDEX CONCURRENTLY')",
                 holdSnapshot: true
             ),
             _ => Task.CompletedTask,
