@@ -114,8 +114,7 @@ public static class ModelSchema
 
     /// <summary>
     /// The single-column keys the models declare with a key type (uuid, the string and integer types), as
-    /// schema.table.column=type:
-    /// the code's declaration, which wins over any revision's.
+    /// schema.table.column=type: the code's declaration, which wins over any revision's.
     /// </summary>
     public static IReadOnlyList<string> DeclaredKeys(SchemaState models)
     {

@@ -122,14 +122,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
     public async Task Online_a_serial_key_widens_while_the_application_inserts_and_keeps_its_sequence()
     {
         await Database.ExecuteAsync(Schema + "SELECT setval('accounts_id_seq', 2147400000);");
-        var plan = await OnlineConversion.PlanAsync(
-            Target,
-            [new ConversionRoot(null, "accounts", null)],
-            "bigint",
-            new OnlineThrottle(10, TimeSpan.FromMilliseconds(5), Jobs: 1),
-            Log,
-            CancellationToken.None
-        );
+        var plan = await OnlinePlanAsync("accounts", new OnlineThrottle(10, TimeSpan.FromMilliseconds(5), Jobs: 1));
         Assert.Contains(
             "ALTER SEQUENCE accounts_id_seq AS bigint OWNED BY \"public\".\"accounts\".\"id\"",
             plan.ToScript(TimeSpan.FromSeconds(5)),
@@ -147,17 +140,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
                 await Task.Delay(10);
             }
         });
-        await OnlineConversion.ApplyAsync(
-            Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
-            plan,
-            new JournalContext(
-                new RecoveryJournal(_journalPath),
-                "Convert-IdColumns",
-                new Dictionary<string, string>()
-            ),
-            Log,
-            CancellationToken.None
-        );
+        await OnlineApplyAsync(plan);
         await stop.CancelAsync();
         await writer;
 
@@ -184,28 +167,9 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
     {
         await Database.ExecuteAsync(Schema);
         var before = await Database.ScalarAsync<string>(Values);
-        var journal = new JournalContext(
-            new RecoveryJournal(_journalPath),
-            "Convert-IdColumns",
-            new Dictionary<string, string>()
-        );
         foreach (var table in new[] { "orders", "events" })
         {
-            var plan = await OnlineConversion.PlanAsync(
-                Target,
-                [new ConversionRoot(null, table, null)],
-                "bigint",
-                new OnlineThrottle(50, TimeSpan.Zero, Jobs: 1),
-                Log,
-                CancellationToken.None
-            );
-            await OnlineConversion.ApplyAsync(
-                Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
-                plan,
-                journal,
-                Log,
-                CancellationToken.None
-            );
+            await OnlineApplyAsync(await OnlinePlanAsync(table));
         }
 
         Assert.Equal(before, await Database.ScalarAsync<string>(Values));
@@ -288,12 +252,15 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
 
     private const string InsertAccounts = "INSERT INTO accounts (name) SELECT 'new' FROM generate_series(1, 1000)";
 
-    private Task<OnlineConversionPlan> OnlinePlanAsync(string table) =>
+    private JournalContext Journal =>
+        new(new RecoveryJournal(_journalPath), "Convert-IdColumns", new Dictionary<string, string>());
+
+    private Task<OnlineConversionPlan> OnlinePlanAsync(string table, OnlineThrottle? throttle = null) =>
         OnlineConversion.PlanAsync(
             Target,
             [new ConversionRoot(null, table, null)],
             "bigint",
-            new OnlineThrottle(20, TimeSpan.Zero, Jobs: 1),
+            throttle ?? new OnlineThrottle(20, TimeSpan.Zero, Jobs: 1),
             Log,
             CancellationToken.None
         );
@@ -302,11 +269,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
         OnlineConversion.ApplyAsync(
             Target.WithLockTimeout(TimeSpan.FromMilliseconds(500)),
             plan,
-            new JournalContext(
-                new RecoveryJournal(_journalPath),
-                "Convert-IdColumns",
-                new Dictionary<string, string>()
-            ),
+            Journal,
             Log,
             CancellationToken.None,
             beforeStep
@@ -319,11 +282,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
         IdConversion.ApplyAsync(
             Target.WithLockTimeout(TimeSpan.FromSeconds(5)),
             plan,
-            new JournalContext(
-                new RecoveryJournal(_journalPath),
-                "Convert-IdColumns",
-                new Dictionary<string, string>()
-            ),
+            Journal,
             Log,
             CancellationToken.None
         );
