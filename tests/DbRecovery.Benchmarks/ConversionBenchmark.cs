@@ -28,24 +28,26 @@ internal static partial class ConversionBenchmark
         ("comments", ["author_id"]),
     ];
 
-    public static async Task RunAsync(double scale)
+    public static async Task RunAsync(double scale, KeyKind kind)
     {
         var server = await PostgresServer.GetAsync();
         await using var source = await server.CreateDatabaseAsync();
         var generate = Stopwatch.StartNew();
-        await source.ExecuteAsync(Schema(scale), timeoutSeconds: 0);
+        await source.ExecuteAsync(Schema(scale, kind), timeoutSeconds: 0);
         await source.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await source.ScalarAsync<string>(Sizes);
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"Generated the incident database at scale {scale} in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"
-            )
+                $"Generated the incident database ({kind.Name} keys to {kind.Target}) at scale {scale} in "
+            ) + string.Create(CultureInfo.InvariantCulture, $"{generate.Elapsed.TotalSeconds:F0} s: {sizes}")
         );
 
-        var a = await OnCopyAsync(server, source, PerColumnAsync);
-        var b = await OnCopyAsync(server, source, ConvertIdColumnsAsync);
-        var c = await OnCopyAsync(server, source, FloorAsync);
+        var a = await OnCopyAsync(server, source, database => PerColumnAsync(database, kind));
+        var b = await OnCopyAsync(server, source, async database =>
+            (await ConvertOfflineAsync(database, kind)).Downtime.TotalSeconds
+        );
+        var c = await OnCopyAsync(server, source, database => FloorAsync(database, kind));
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
@@ -89,18 +91,19 @@ internal static partial class ConversionBenchmark
         FROM pg_class WHERE relname IN ('organizations', 'users', 'deals', 'documents', 'comments') AND relkind = 'r'
         """;
 
-    internal static string Schema(double scale)
+    internal static string Schema(double scale, KeyKind? kind = null)
     {
+        kind ??= KeyKind.Uuid;
         long N(double n) => Math.Max(10, (long)(n * scale));
         return FormattableString.Invariant(
             $"""
-            CREATE TABLE organizations (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
-            CREATE TABLE users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE, email text NOT NULL);
-            CREATE TABLE deals (id bigserial PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-                created_by uuid REFERENCES users (id) ON DELETE SET NULL, updated_by uuid REFERENCES users (id) ON DELETE SET NULL,
-                owner_id uuid REFERENCES users (id) ON DELETE RESTRICT, assignee_id uuid REFERENCES users (id), title text NOT NULL);
-            CREATE TABLE documents (id bigserial PRIMARY KEY, uploaded_by uuid NOT NULL REFERENCES users (id), name text);
-            CREATE TABLE comments (id bigserial PRIMARY KEY, author_id uuid NOT NULL REFERENCES users (id), body text);
+            CREATE TABLE organizations (id {kind.OrganizationKey}, name text NOT NULL);
+            CREATE TABLE users (id {kind.UserKey}, organization_id {kind.Type} NOT NULL REFERENCES organizations (id) ON DELETE CASCADE, email text NOT NULL);
+            CREATE TABLE deals (id bigserial PRIMARY KEY, organization_id {kind.Type} NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+                created_by {kind.Type} REFERENCES users (id) ON DELETE SET NULL, updated_by {kind.Type} REFERENCES users (id) ON DELETE SET NULL,
+                owner_id {kind.Type} REFERENCES users (id) ON DELETE RESTRICT, assignee_id {kind.Type} REFERENCES users (id), title text NOT NULL);
+            CREATE TABLE documents (id bigserial PRIMARY KEY, uploaded_by {kind.Type} NOT NULL REFERENCES users (id), name text);
+            CREATE TABLE comments (id bigserial PRIMARY KEY, author_id {kind.Type} NOT NULL REFERENCES users (id), body text);
             INSERT INTO organizations (name) SELECT 'org ' || g FROM generate_series(1, {N(10_000)}) g;
             CREATE TEMP TABLE o AS SELECT row_number() OVER () AS n, id FROM organizations;
             INSERT INTO users (organization_id, email) SELECT o.id, 'user' || g || '@example.test' FROM generate_series(1, {N(
@@ -164,7 +167,7 @@ internal static partial class ConversionBenchmark
     /// <summary>
     /// (a) The hand-written script: drop the keys, one ALTER per column, re-create the keys validated, all locked.
     /// </summary>
-    internal static async Task<double> PerColumnAsync(TestDatabase database)
+    internal static async Task<double> PerColumnAsync(TestDatabase database, KeyKind kind)
     {
         await using var connection = await database.OpenAsync();
         var foreignKeys = new List<(string Table, string Name, string Definition)>();
@@ -187,9 +190,16 @@ internal static partial class ConversionBenchmark
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} DROP CONSTRAINT {f.Name}"));
         sql.AddRange(
             Referencing.SelectMany(t =>
-                t.Columns.Select(c => $"ALTER TABLE {t.Table} ALTER COLUMN {c} TYPE varchar(36) USING {c}::text")
+                t.Columns.Select(c =>
+                    $"ALTER TABLE {t.Table} ALTER COLUMN {c} TYPE {kind.Target} USING {kind.Using(c)}"
+                )
             )
         );
+        if (kind == KeyKind.Integer)
+        {
+            sql.Add("ALTER SEQUENCE organizations_id_seq AS bigint");
+        }
+
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} ADD CONSTRAINT {f.Name} {f.Definition}"));
         sql.Add("COMMIT");
         var locked = Stopwatch.StartNew();
@@ -211,16 +221,15 @@ internal static partial class ConversionBenchmark
             new Dictionary<string, string>()
         );
 
-    /// <summary>(b) The engine, timing the locked window from its ACCESS EXCLUSIVE lock to COMMIT.</summary>
-    private static async Task<double> ConvertIdColumnsAsync(TestDatabase database) =>
-        (await ConvertOfflineAsync(database)).Downtime.TotalSeconds;
-
-    /// <summary>The offline conversion of <paramref name="database"/>, with the times of its locks.</summary>
-    internal static async Task<TimingLog> ConvertOfflineAsync(TestDatabase database)
+    /// <summary>
+    /// (b) The offline conversion of <paramref name="database"/>, with the times of its locks (the locked window is
+    /// from its ACCESS EXCLUSIVE lock to COMMIT).
+    /// </summary>
+    internal static async Task<TimingLog> ConvertOfflineAsync(TestDatabase database, KeyKind kind)
     {
         var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
         var log = new TimingLog();
-        var plan = await IdConversion.PlanAsync(target, Roots, "varchar(36)", log, CancellationToken.None);
+        var plan = await IdConversion.PlanAsync(target, Roots, kind.Target, log, CancellationToken.None);
         await IdConversion.ApplyAsync(
             target.WithLockTimeout(TimeSpan.FromSeconds(30)),
             plan,
@@ -232,14 +241,14 @@ internal static partial class ConversionBenchmark
     }
 
     /// <summary>(c) The floor: copy each affected table with the converted types, then build its indexes.</summary>
-    private static async Task<double> FloorAsync(TestDatabase database)
+    internal static async Task<double> FloorAsync(TestDatabase database, KeyKind kind)
     {
         await using var connection = await database.OpenAsync();
         var watch = Stopwatch.StartNew();
         foreach (var (table, columns) in Referencing)
         {
             var select = await new NpgsqlCommand(
-                "SELECT string_agg(CASE WHEN attname = ANY(@c) THEN attname || '::varchar(36) AS ' || attname ELSE "
+                $"SELECT string_agg(CASE WHEN attname = ANY(@c) THEN attname || '::{kind.Target} AS ' || attname ELSE "
                     + $"attname END, ', ' ORDER BY attnum) FROM pg_attribute WHERE attrelid = '{table}'::regclass AND "
                     + "attnum > 0 AND NOT attisdropped",
                 connection

@@ -9,7 +9,8 @@ namespace DbRecovery.Benchmarks;
 /// <summary>
 /// The conversion benchmark's incident database, converted on fresh copies three ways while an application keeps
 /// working (<see cref="ApplicationWorkload"/>: several clients at a fixed rate inserting users with deals, updating
-/// deals, reading users with their deals): (a) the per-column script, (b) offline Convert-IdColumns, (c) -Online.
+/// deals, reading users with their deals): (a) the per-column script, (b) offline Convert-IdColumns, (c) -Online,
+/// (d) the floor (CREATE TABLE AS with the new types, then the indexes; it blocks nothing and converts nothing in place).
 /// Prints for each the total time, the longest write and read, errors, p99 latency and whether every row the
 /// workload wrote is there; for (b) also how long writes were blocked (SHARE lock to COMMIT).
 /// </summary>
@@ -20,19 +21,19 @@ internal static class ConversionWorkloadBenchmark
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
     private static readonly List<(string Kind, double Seconds)> PhaseTimes = [];
 
-    public static async Task RunAsync(double scale)
+    public static async Task RunAsync(double scale, KeyKind kind)
     {
         var server = await PostgresServer.GetAsync();
         await using var source = await server.CreateDatabaseAsync();
         var generate = Stopwatch.StartNew();
-        await source.ExecuteAsync(ConversionBenchmark.Schema(scale), timeoutSeconds: 0);
+        await source.ExecuteAsync(ConversionBenchmark.Schema(scale, kind), timeoutSeconds: 0);
         await source.ExecuteAsync("VACUUM ANALYZE", timeoutSeconds: 0);
         var sizes = await source.ScalarAsync<string>(ConversionBenchmark.Sizes);
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"Scale {scale}: generated in {generate.Elapsed.TotalSeconds:F0} s: {sizes}"
-            )
+                $"Scale {scale}, {kind.Name} keys to {kind.Target}: generated in {generate.Elapsed.TotalSeconds:F0} s: "
+            ) + sizes
         );
         Console.WriteLine(
             string.Create(
@@ -44,14 +45,19 @@ internal static class ConversionWorkloadBenchmark
         var writesBlocked = 0.0;
         var rows = new List<(string Name, double Total, WorkloadReport Report, int Wrong)>
         {
-            await UnderLoadAsync(server, source, "(a) per-column script", ConversionBenchmark.PerColumnAsync),
+            await UnderLoadAsync(server, source, "(a) per-column script", database =>
+                ConversionBenchmark.PerColumnAsync(database, kind)
+            ),
             await UnderLoadAsync(server, source, "(b) Convert-IdColumns", async database =>
             {
-                var log = await ConversionBenchmark.ConvertOfflineAsync(database);
+                var log = await ConversionBenchmark.ConvertOfflineAsync(database, kind);
                 writesBlocked = log.WritesBlocked.TotalSeconds;
                 return log.Downtime.TotalSeconds;
             }),
-            await UnderLoadAsync(server, source, "(c) -Online", OnlineAsync),
+            await UnderLoadAsync(server, source, "(c) -Online", database => OnlineAsync(database, kind)),
+            await UnderLoadAsync(server, source, "(d) floor (CTAS+index)", database =>
+                ConversionBenchmark.FloorAsync(database, kind)
+            ),
         };
 
         Console.WriteLine(
@@ -103,6 +109,12 @@ internal static class ConversionWorkloadBenchmark
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
+                $"(b) total / (d) total = {rows[1].Total / rows[3].Total:F2} (target <= 1.1)"
+            )
+        );
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
                 $"(c) longest write {rows[2].Report.LongestWrite.TotalSeconds:F2} s, longest read "
             )
                 + string.Create(
@@ -140,14 +152,14 @@ internal static class ConversionWorkloadBenchmark
     }
 
     /// <summary>(c) The online conversion with its defaults: batches of 5000 rows, 1 s lock timeout per try.</summary>
-    private static async Task<double> OnlineAsync(TestDatabase database)
+    private static async Task<double> OnlineAsync(TestDatabase database, KeyKind kind)
     {
         var target = ConnectionTarget.Parse(database.ConnectionString + ";Command Timeout=0");
         var log = new ConversionBenchmark.TimingLog(PhaseTimes);
         var plan = await OnlineConversion.PlanAsync(
             target,
             ConversionBenchmark.Roots,
-            "varchar(36)",
+            kind.Target,
             new OnlineThrottle(),
             log,
             CancellationToken.None

@@ -1,9 +1,11 @@
 using System.Globalization;
 using DbRecovery.Benchmarks;
 
-// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | conversion|backup|recovery
-// [scale] | conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]
-var argument = args.Length > 1 ? args[1] : null;
+// dotnet run -c Release --project tests/DbRecovery.Benchmarks -- snapshot|alembic [runs] | backup|recovery [scale] |
+// conversion [scale] [uuid|integer] | conversion-workload [scale, default 0.2 then 1] [uuid|integer] | corpus |
+// secrets [gigabytes]
+var argument = args.Length > 1 && args[1] != "-" ? args[1] : null;
+var kinds = args.Length > 2 ? [KeyKind.Parse(args[2])] : KeyKind.All;
 switch (args.FirstOrDefault() ?? "snapshot")
 {
     case "snapshot":
@@ -13,16 +15,24 @@ switch (args.FirstOrDefault() ?? "snapshot")
         await AlembicBenchmark.RunAsync(argument is null ? 5 : int.Parse(argument, CultureInfo.InvariantCulture));
         return 0;
     case "conversion":
-        await ConversionBenchmark.RunAsync(
-            argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture)
-        );
+        foreach (var kind in kinds)
+        {
+            await ConversionBenchmark.RunAsync(
+                argument is null ? 1.0 : double.Parse(argument, CultureInfo.InvariantCulture),
+                kind
+            );
+        }
+
         return 0;
     case "conversion-workload":
         foreach (
             var scale in argument is null ? [0.2, 1.0] : new[] { double.Parse(argument, CultureInfo.InvariantCulture) }
         )
         {
-            await ConversionWorkloadBenchmark.RunAsync(scale);
+            foreach (var kind in kinds)
+            {
+                await ConversionWorkloadBenchmark.RunAsync(scale, kind);
+            }
         }
 
         return 0;
@@ -43,8 +53,9 @@ switch (args.FirstOrDefault() ?? "snapshot")
         return 0;
     default:
         Console.Error.WriteLine(
-            "usage: DbRecovery.Benchmarks snapshot|alembic [runs] | conversion|backup|recovery [scale] | "
-                + "conversion-workload [scale, default 0.2 then 1] | corpus | secrets [gigabytes]"
+            "usage: DbRecovery.Benchmarks snapshot|alembic [runs] | backup|recovery [scale] | conversion [scale] "
+                + "[uuid|integer] | conversion-workload [scale, default 0.2 then 1, - for both] [uuid|integer] | "
+                + "corpus | secrets [gigabytes]"
         );
         return 2;
 }

@@ -192,25 +192,84 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
         );
     }
 
+    [Fact]
+    public async Task Online_identity_keys_widen_while_the_application_inserts_without_an_error_or_a_lost_row()
+    {
+        await Database.ExecuteAsync(Schema);
+        using var stop = new CancellationTokenSource();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var inserted = new int[2];
+        async Task WriteAsync(int n, string insert)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Database.ExecuteAsync(insert);
+                    Interlocked.Increment(ref inserted[n]);
+                }
+                catch (Npgsql.PostgresException ex)
+                {
+                    errors.Add(ex.Message);
+                }
+
+                await Task.Delay(5);
+            }
+        }
+
+        var writers = new[]
+        {
+            Task.Run(() => WriteAsync(0, "INSERT INTO orders (account_id) VALUES (1 + random() * 49)")),
+            Task.Run(() => WriteAsync(1, "INSERT INTO events (account_id) VALUES (1 + random() * 49)")),
+        };
+        foreach (var table in new[] { "orders", "events" })
+        {
+            await OnlineApplyAsync(await OnlinePlanAsync(table, new OnlineThrottle(10, TimeSpan.Zero, Jobs: 1)));
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.Empty(errors);
+        Assert.True(inserted[0] > 0 && inserted[1] > 0);
+        Assert.Equal(
+            $"{200 + inserted[0]} {200 + inserted[0]} {100 + inserted[1]} {100 + inserted[1]}",
+            await Database.ScalarAsync<string>(
+                "SELECT (SELECT count(*) || ' ' || max(id) FROM orders) || ' ' || "
+                    + "(SELECT count(*) || ' ' || max(id) FROM events)"
+            )
+        );
+        Assert.Equal("bigint bigint", await TypesAsync("orders.id", "events.id"));
+        Assert.Equal(
+            $"{201 + inserted[0]} {101 + inserted[1]}",
+            await Database.ScalarAsync<string>(
+                "SELECT nextval(pg_get_serial_sequence('orders', 'id')) || ' ' || "
+                    + "nextval(pg_get_serial_sequence('events', 'id'))"
+            )
+        );
+    }
+
     /// <summary>
-    /// Killed inside the swap's transaction, nothing of the swap is left (the key is still integer, its identity or
-    /// sequence as it was); killed after it committed, the key is bigint. Either way a rerun of the same conversion
-    /// finishes, and the key's values and its sequence carry on.
+    /// Killed before the swap's transaction commits, nothing of the swap is left (the key is still integer, its
+    /// identity or sequence as it was); killed after it committed, the key is bigint. Either way a rerun of the same
+    /// conversion finishes, and the key's values and its sequence carry on.
     /// </summary>
     [Theory]
-    [InlineData("accounts", "swap")]
-    [InlineData("accounts", "contract")]
-    [InlineData("orders", "swap")]
-    [InlineData("orders", "contract")]
-    public async Task Online_killed_in_the_swap_or_the_contract_the_rerun_finishes(string table, string phase)
+    [InlineData("accounts", StepKind.Create)]
+    [InlineData("accounts", StepKind.Backfill)]
+    [InlineData("accounts", StepKind.Index)]
+    [InlineData("accounts", StepKind.Validate)]
+    [InlineData("accounts", StepKind.Swap)]
+    [InlineData("accounts", StepKind.Destroy)]
+    [InlineData("orders", StepKind.Backfill)]
+    [InlineData("orders", StepKind.Swap)]
+    [InlineData("orders", StepKind.Destroy)]
+    public async Task Online_killed_at_any_phase_the_rerun_finishes(string table, StepKind phase)
     {
         await Database.ExecuteAsync(Schema);
         var before = await Database.ScalarAsync<string>(Values);
         var plan = await OnlinePlanAsync(table);
-        var killAt = plan
-            .Steps.Select((step, i) => (step, i))
-            .First(x => x.step.Kind == (phase == "swap" ? StepKind.Swap : StepKind.Destroy))
-            .i;
+        var killAt = plan.Steps.Select((step, i) => (step, i)).First(x => x.step.Kind == phase).i;
 
         var error = await Assert.ThrowsAsync<RecoveryException>(() => OnlineApplyAsync(plan, async step =>
             {
@@ -224,7 +283,7 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
             }));
 
         Assert.Equal(FailureKind.ConnectionError, error.Kind);
-        Assert.Equal(phase == "swap" ? "integer" : "bigint", await TypesAsync(table + ".id"));
+        Assert.Equal(phase == StepKind.Destroy ? "bigint" : "integer", await TypesAsync(table + ".id"));
         await OnlineApplyAsync(await OnlinePlanAsync(table));
         Assert.Equal(before, await Database.ScalarAsync<string>(Values));
         Assert.Equal("bigint", await TypesAsync(table + ".id"));

@@ -180,6 +180,7 @@ internal static class OnlineConversionPlanner
         };
         steps.AddRange(tables.Select(OnlineSql.Expand));
         steps.AddRange(tables.Select(t => BackfillStep.Of(t, throttle)));
+        steps.AddRange(tables.Select(OnlineSql.AddCheck));
         steps.AddRange(tables.SelectMany(t => t.Indexes.Select(i => OnlineSql.CreateIndex(t, i))));
         steps.AddRange(tables.Select(OnlineSql.Validate));
         steps.Add(

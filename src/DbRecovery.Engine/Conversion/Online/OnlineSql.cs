@@ -58,7 +58,6 @@ internal static class OnlineSql
     {
         var function = OnlineNames.Function(table.Oid);
         var trigger = SqlIdentifier.Quote(OnlineNames.Trigger);
-        var check = SqlIdentifier.Quote(table.Check);
         var sets = string.Join(
             "\n",
             table.Columns.Select(c => $"    NEW.{SqlIdentifier.Quote(c.Shadow)} := {c.Cast("NEW.")};")
@@ -68,9 +67,7 @@ internal static class OnlineSql
                 {string.Join(
                 ",\n    ",
                 table.Columns.Select(c => $"ADD COLUMN IF NOT EXISTS {SqlIdentifier.Quote(c.Shadow)} {c.Planned.To}")
-            )},
-                DROP CONSTRAINT IF EXISTS {check},
-                ADD CONSTRAINT {check} CHECK ({table.CheckExpression}) NOT VALID;
+            )};
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $dbrecovery$
             BEGIN
             {sets}
@@ -88,9 +85,27 @@ internal static class OnlineSql
         return Online(
             StepKind.Create,
             table.Name,
-            $"Add shadow column(s) {string.Join(", ", table.Columns.Select(c => c.Shadow))} to {table.Name}, the "
-                + "trigger that keeps them equal to the casts, and the CHECK that proves it (NOT VALID)",
+            $"Add shadow column(s) {string.Join(", ", table.Columns.Select(c => c.Shadow))} to {table.Name} and the "
+                + "trigger that keeps them equal to the casts",
             sql
+        );
+    }
+
+    /// <summary>
+    /// The CHECK that proves the shadows equal the casts, added NOT VALID once the backfill is done: the backfill's
+    /// own updates set exactly the casts, so checking each of them as it is written would only cost time, and the
+    /// validation proves every row however it was written.
+    /// </summary>
+    public static PlanStep AddCheck(OnlineTable table)
+    {
+        var check = SqlIdentifier.Quote(table.Check);
+        return Online(
+            StepKind.Create,
+            table.Name,
+            $"Add {table.Check} to {table.Name}: the CHECK that the shadows equal the casts, held by every write from "
+                + "now on (NOT VALID; the validation proves the rows before)",
+            $"ALTER TABLE {table.Quoted} DROP CONSTRAINT IF EXISTS {check}, "
+                + $"ADD CONSTRAINT {check} CHECK ({table.CheckExpression}) NOT VALID"
         );
     }
 
