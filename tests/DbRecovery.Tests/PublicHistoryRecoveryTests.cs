@@ -208,6 +208,104 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         );
     }
 
+    /// <summary>
+    /// Ironic's integer keys, as its own migrations made them (serials), widened to bigint in the hosted engine: the
+    /// chassis key -Online while rows are inserted, the nodes key (referenced from a dozen tables) offline. Every
+    /// reference follows, rows and sequences carry on, and real Alembic finds the database at its head.
+    /// </summary>
+    [Fact]
+    public async Task Integer_keys_a_public_history_made_widen_to_bigint_with_every_reference()
+    {
+        const string References = """
+            SELECT string_agg(format('%s.%s %s', c.conrelid::regclass, a.attname, format_type(a.atttypid, a.atttypmod)),
+                ', ' ORDER BY c.conrelid::regclass::text, a.attname)
+            FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+            WHERE c.contype = 'f' AND c.confrelid IN ('nodes'::regclass, 'chassis'::regclass)
+            """;
+        const string Values = """
+            SELECT string_agg(v, ',' ORDER BY v) FROM (SELECT 'c' || id v FROM chassis UNION ALL
+                SELECT 'n' || id || '-' || chassis_id FROM nodes UNION ALL SELECT 'p' || id || '-' || node_id FROM ports) x
+            """;
+        using var project = PublicHistory.Ironic.CreateProject();
+        var database = await DatabaseAsync();
+        project.Upgrade(database.Url, "heads");
+        await database.ExecuteAsync(
+            PublicHistory.Ironic.Seed
+                + """
+                ;
+                SELECT setval(pg_get_serial_sequence('chassis', 'id'), 2);
+                INSERT INTO nodes (uuid, chassis_id) SELECT gen_random_uuid()::text, 1 + n % 2 FROM generate_series(1, 20) n;
+                INSERT INTO ports (uuid, address, node_id) SELECT gen_random_uuid()::text, 'aa:bb:cc:00:00:' || lpad(id::text, 2, '0'), id
+                FROM nodes;
+                """
+        );
+        var before = await database.ScalarAsync<string>(Values);
+        var references = await database.ScalarAsync<string>(References);
+        Assert.Contains("ports.node_id integer", references, StringComparison.Ordinal);
+        Assert.Contains("nodes.chassis_id integer", references, StringComparison.Ordinal);
+        var vars = new Dictionary<string, object?> { ["url"] = database.Url };
+
+        var capacity = shell
+            .Run("Get-KeyCapacity -ConnectionString $url | Where-Object { $_.Key.Table -eq 'nodes' }", vars)
+            .ThrowOnError();
+        var nodes = Assert.Single(capacity.Output);
+        Assert.Equal("integer", nodes.Properties["Type"].Value);
+        Assert.Contains("public.ports.node_id (integer)", (IEnumerable<string>)nodes.Properties["Referencing"].Value);
+
+        using var stop = new CancellationTokenSource();
+        var inserted = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await database.ExecuteAsync("INSERT INTO chassis (description) VALUES ('during')");
+                Interlocked.Increment(ref inserted);
+                await Task.Delay(20);
+            }
+        });
+        shell
+            .Run(
+                "Convert-IdColumns -ConnectionString $url -Table chassis -To bigint -Online -BatchSize 5 -Confirm:$false",
+                vars
+            )
+            .ThrowOnError();
+        await stop.CancelAsync();
+        await writer;
+        shell
+            .Run("Convert-IdColumns -ConnectionString $url -Table nodes -To bigint -Confirm:$false", vars)
+            .ThrowOnError();
+
+        Assert.Equal(
+            references.Replace(" integer", " bigint", StringComparison.Ordinal),
+            await database.ScalarAsync<string>(References)
+        );
+        Assert.Equal(
+            "bigint bigint",
+            await database.ScalarAsync<string>(
+                "SELECT string_agg(format_type(seqtypid, NULL), ' ') FROM pg_sequence WHERE seqrelid IN "
+                    + "(pg_get_serial_sequence('chassis', 'id')::regclass, pg_get_serial_sequence('nodes', 'id')::regclass)"
+            )
+        );
+        Assert.Equal(2L + inserted, await database.ScalarAsync<long>("SELECT count(*) FROM chassis"));
+        await database.ExecuteAsync("DELETE FROM chassis WHERE description = 'during'");
+        Assert.Equal(before, await database.ScalarAsync<string>(Values));
+        await database.ExecuteAsync(
+            "SELECT setval(pg_get_serial_sequence('nodes', 'id'), 3000000000); "
+                + "INSERT INTO nodes (uuid, chassis_id) VALUES (gen_random_uuid()::text, 1)"
+        );
+        var again = project.Run(database.Url, "upgrade", "heads");
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("Running upgrade", again.Output, StringComparison.Ordinal);
+        var after = Assert.Single(
+            shell
+                .Run("Get-KeyCapacity -ConnectionString $url | Where-Object { $_.Key.Table -eq 'nodes' }", vars)
+                .ThrowOnError()
+                .Output
+        );
+        Assert.Equal("bigint", after.Properties["Type"].Value);
+        Assert.Empty((IEnumerable<string>)after.Properties["Narrower"].Value);
+    }
+
     private Dictionary<string, object?> Variables(
         AlembicTestProject project,
         TestDatabase database,
