@@ -18,9 +18,6 @@ public static class PlanExecutor
     /// <summary>How many sessions run after-commit steps (validations) at once.</summary>
     public const int AfterCommitConnections = 4;
 
-    /// <summary>How many tables' online index builds and validations run at once.</summary>
-    public const int OnlineConnections = 2;
-
     /// <summary>The lock timeout of a target that has none.</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
 
@@ -104,11 +101,7 @@ public static class PlanExecutor
             if (
                 i == 0
                 || steps[i].Phase != steps[i - 1].Phase
-                || steps[i].Phase is StepPhase.External
-                || (
-                    steps[i].Phase is StepPhase.Online
-                    && !(steps[i].RunsBesideOtherTables && steps[i - 1].RunsBesideOtherTables)
-                )
+                || steps[i].Phase is StepPhase.External or StepPhase.Online
             )
             {
                 phases.Add([]);
@@ -223,86 +216,18 @@ public static class PlanExecutor
             }
         }
 
-        /// <summary>
-        /// Runs one online step, or steps that run beside other tables: each table's in order on a session of its own
-        /// (an index build and a validation of one table conflict), the tables side by side.
-        /// </summary>
         public async Task OnlineAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
-        {
-            if (steps.Count == 1)
-            {
-                await OnlineOnAsync(session, steps, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var slots = new SemaphoreSlim(OnlineConnections);
-            var tables = steps
-                .GroupBy(s => s.Step.Targets.FirstOrDefault())
-                .Select(async table =>
-                {
-                    await slots.WaitAsync(failed.Token).ConfigureAwait(false);
-                    try
-                    {
-                        await using var own = await DatabaseSession
-                            .OpenAsync(session.Target, log, failed.Token)
-                            .ConfigureAwait(false);
-                        await OnlineOnAsync(own, [.. table], failed.Token).ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        await failed.CancelAsync().ConfigureAwait(false);
-                        throw;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                })
-                .ToList();
-            try
-            {
-                await Task.WhenAll(tables).ConfigureAwait(false);
-            }
-            catch when (!cancellationToken.IsCancellationRequested)
-            {
-                // The first table to fail stopped the others; report its error, not their cancellation.
-                var cause = tables
-                    .Select(t => t.Exception?.InnerException)
-                    .FirstOrDefault(e => e is not null and not OperationCanceledException);
-                if (cause is not null)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
-                }
-
-                throw;
-            }
-        }
-
-        private async Task OnlineOnAsync(
-            DatabaseSession on,
-            List<(PlanStep Step, int Index)> steps,
-            CancellationToken cancellationToken
-        )
         {
             foreach (var (step, index) in steps)
             {
                 log.Progress(new ProgressReport(plan.Operation, step.Action, index, plan.Steps.Count));
-                await WithLockRetryAsync(() => OnlineStepAsync(on, step, index, cancellationToken), cancellationToken)
+                await WithLockRetryAsync(() => OnlineStepAsync(step, index, cancellationToken), cancellationToken)
                     .ConfigureAwait(false);
-                lock (Committed)
-                {
-                    Committed.Add(step.Action);
-                }
+                Committed.Add(step.Action);
             }
         }
 
-        private async Task OnlineStepAsync(
-            DatabaseSession session,
-            PlanStep step,
-            int index,
-            CancellationToken cancellationToken
-        )
+        private async Task OnlineStepAsync(PlanStep step, int index, CancellationToken cancellationToken)
         {
             try
             {

@@ -26,12 +26,6 @@ public abstract record PlanStep
     /// </summary>
     public string? StateIfFailed { get; init; }
 
-    /// <summary>
-    /// Whether this online step may run at the same time as the like steps on other tables, each table's on a session
-    /// of its own and in their order (an index build, a validation).
-    /// </summary>
-    public bool RunsBesideOtherTables { get; init; }
-
     /// <summary>The targets as text, e.g. <c>public.users, public.deals</c>.</summary>
     public string Target => string.Join(", ", Targets);
 

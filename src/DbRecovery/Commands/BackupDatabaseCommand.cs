@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Execution;
 
@@ -28,7 +29,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="RestoreDatabaseCommand"/>
 [Cmdlet(VerbsData.Backup, "Database", SupportsShouldProcess = true)]
 [OutputType(typeof(BackupInfo))]
-public sealed class BackupDatabaseCommand : StateChangingCmdlet
+[ParametersFrom(typeof(PgBinPathParameter))]
+public sealed partial class BackupDatabaseCommand : StateChangingCmdlet
 {
     /// <summary>The backup folder to create; it must not exist.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -49,10 +51,6 @@ public sealed class BackupDatabaseCommand : StateChangingCmdlet
     /// <summary>Also dump roles and tablespaces (pg_dumpall --globals-only, without role passwords).</summary>
     [Parameter]
     public SwitchParameter IncludeGlobals { get; set; }
-
-    /// <summary>The folder of pg_dump, when it is not on PATH or under /usr/lib/postgresql.</summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
     protected override void EndProcessing()

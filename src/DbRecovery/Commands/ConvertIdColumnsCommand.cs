@@ -28,11 +28,12 @@ namespace DbRecovery.Commands;
 /// every value is a UUID. Already-converted columns are skipped, so a second run changes nothing.
 ///
 /// With -Online the application keeps reading and writing throughout, at the price of more total work: each
-/// converted column gets a shadow column of the new type, kept equal to the cast of the original by a trigger
-/// and held to it by a CHECK; the existing rows are copied in short batches by -Jobs sessions (-BatchSize,
+/// converted column gets a shadow column of the new type, kept equal to the cast of the original by a trigger;
+/// the existing rows are copied in short batches by -Jobs sessions (-BatchSize,
 /// -BatchDelay, paused while a replica lags more than -MaxLagSeconds), with the progress kept in the database's
-/// _dbrecovery schema so a rerun after any failure continues where it stopped; every index on the columns gets a twin
-/// built CONCURRENTLY; the CHECK is validated (reads and writes continue), which proves every row. Then one short
+/// _dbrecovery schema so a rerun after any failure continues where it stopped; a CHECK that the shadows equal the
+/// casts is added (NOT VALID); every index on the columns gets a twin built CONCURRENTLY and the CHECK is validated
+/// (reads and writes continue), which proves every row. Then one short
 /// transaction over all the tables swaps the shadows in by renaming (metadata only: its length does not grow
 /// with the rows), attaches the keys USING INDEX, re-creates views, policies, triggers, defaults and foreign
 /// keys (NOT VALID, validated after COMMIT) with their names, and a contract drops the old columns. The

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
 using DbRecovery.Engine.Catalog;
@@ -34,7 +35,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="GetAlembicVersionCommand"/>
 [Cmdlet(VerbsCommon.Find, "AlembicRevision", DefaultParameterSetName = LiveSet)]
 [OutputType(typeof(RevisionMatch))]
-public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
+[ParametersFrom(typeof(AlembicRunParameters))]
+public sealed partial class FindAlembicRevisionCommand : DatabaseCmdlet
 {
     private const string LiveSet = "Live";
     private const string SnapshotSet = "Snapshot";
@@ -60,16 +62,6 @@ public sealed class FindAlembicRevisionCommand : DatabaseCmdlet
     /// <summary>The empty scratch database for -Replay.</summary>
     [Parameter]
     public string? ScratchConnectionString { get; set; }
-
-    /// <summary>How to run Alembic for -Replay, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
 
     /// <inheritdoc />
     protected override void BeginProcessing()

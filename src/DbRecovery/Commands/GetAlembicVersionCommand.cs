@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Diagnostics;
@@ -23,14 +24,9 @@ namespace DbRecovery.Commands;
 /// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "AlembicVersion")]
 [OutputType(typeof(AlembicVersionRow))]
-public sealed class GetAlembicVersionCommand : DatabaseCmdlet
+[ParametersFrom(typeof(VersionTableParameter))]
+public sealed partial class GetAlembicVersionCommand : DatabaseCmdlet
 {
-    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
-
     /// <inheritdoc />
     protected override void EndProcessing()
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Backup;
@@ -56,7 +57,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="ConvertIdColumnsCommand"/>
 [Cmdlet(VerbsCommon.Get, "RecoveryPlan")]
 [OutputType(typeof(RecoveryPlan), typeof(string))]
-public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
+[ParametersFrom(typeof(VersionTableParameter), typeof(AlembicRunParameters), typeof(PgBinPathParameter))]
+public sealed partial class GetRecoveryPlanCommand : DatabaseCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
     [Parameter(Position = 0)]
@@ -69,12 +71,6 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     public string To { get; set; } = "heads";
 
-    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
-
     /// <summary>
     /// An empty scratch database where real Alembic decides: the exact schema of each revision, the models (env.py's
     /// target_metadata), and the upgrade of a copy of the schema with the plan's conversions; emptied again afterwards.
@@ -82,24 +78,6 @@ public sealed class GetRecoveryPlanCommand : DatabaseCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
-
-    /// <summary>
-    /// How to run Alembic (its Python runs env.py for the models), e.g. alembic or /usr/bin/python3,-m,alembic.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
-
-    /// <summary>
-    /// The folder with pg_dump and psql (the schema is copied into the scratch database); by default found on PATH.
-    /// </summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <summary>Write the plan as a PowerShell script of DbRecovery cmdlets instead of the plan object.</summary>
     [Parameter]

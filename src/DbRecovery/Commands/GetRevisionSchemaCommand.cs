@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
@@ -38,7 +39,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "RevisionSchema")]
 [OutputType(typeof(SchemaState))]
-public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
+[ParametersFrom(typeof(AlembicRunParameters))]
+public sealed partial class GetRevisionSchemaCommand : RecoveryCmdlet
 {
     /// <summary>The Alembic project (folder with alembic.ini, the script folder, or a versions folder).</summary>
     [Parameter(Position = 0)]
@@ -67,16 +69,6 @@ public sealed class GetRevisionSchemaCommand : RecoveryCmdlet
     /// </summary>
     [Parameter]
     public string? ScratchConnectionString { get; set; }
-
-    /// <summary>How to run Alembic for -Replay and -Models, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Catalog;
 
@@ -36,7 +37,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="FindAlembicRevisionCommand"/>
 [Cmdlet(VerbsCommon.Get, "SchemaState")]
 [OutputType(typeof(SchemaState))]
-public sealed class GetSchemaStateCommand : DatabaseCmdlet
+[ParametersFrom(typeof(VersionTableParameter))]
+public sealed partial class GetSchemaStateCommand : DatabaseCmdlet
 {
     /// <summary>
     /// Schemas to capture, by name or wildcard pattern (case-insensitive). System schemas are never captured. A plain
@@ -47,15 +49,6 @@ public sealed class GetSchemaStateCommand : DatabaseCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SchemaCompleter))]
     public string[] Schema { get; set; } = ["*"];
-
-    /// <summary>
-    /// The Alembic version table, optionally schema-qualified (schema.table). Unqualified, it is found through
-    /// search_path, as Alembic does.
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />
     protected override void EndProcessing()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Sql;
@@ -28,7 +29,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="TestRecoveryStateCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "AlembicUpgrade", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange), typeof(string))]
-public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
+[ParametersFrom(typeof(AlembicRunParameters), typeof(VersionTableParameter))]
+public sealed partial class InvokeAlembicUpgradeCommand : StateChangingCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
     [Parameter]
@@ -44,22 +46,6 @@ public sealed class InvokeAlembicUpgradeCommand : StateChangingCmdlet
     /// <summary>Return the SQL Alembic would run (offline mode) instead of running it.</summary>
     [Parameter]
     public SwitchParameter Sql { get; set; }
-
-    /// <summary>How to run Alembic, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
-
-    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />
     protected override void EndProcessing()

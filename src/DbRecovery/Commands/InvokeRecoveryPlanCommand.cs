@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Connections;
@@ -44,7 +45,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="GetRecoveryJournalCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "RecoveryPlan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RecoveryResult))]
-public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
+[ParametersFrom(typeof(AlembicRunParameters), typeof(PgBinPathParameter))]
+public sealed partial class InvokeRecoveryPlanCommand : SingleChangeCmdlet
 {
     /// <summary>
     /// The plan from Get-RecoveryPlan (or read back with Import-Clixml, ConvertFrom-Json, or as JSON text).
@@ -71,27 +73,11 @@ public sealed class InvokeRecoveryPlanCommand : SingleChangeCmdlet
     [Parameter]
     public SwitchParameter Rehearse { get; set; }
 
-    /// <summary>How to run Alembic, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
-
     /// <summary>Parallel pg_dump and pg_restore workers; defaults to the number of cores.</summary>
     /// <value>The number of processors</value>
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;
-
-    /// <summary>
-    /// The folder with pg_dump, pg_restore and psql; by default found on PATH or in the usual places.
-    /// </summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
     protected override string ChooseOne => "one plan per database: ... | Select-Object -First 1, or pass it with -Plan";

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Backup;
 
 namespace DbRecovery.Commands;
@@ -24,7 +25,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="TestDatabaseBackupCommand"/>
 [Cmdlet(VerbsData.Restore, "Database", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupVerification))]
-public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
+[ParametersFrom(typeof(PgBinPathParameter))]
+public sealed partial class RestoreDatabaseCommand : SingleChangeCmdlet
 {
     /// <summary>The backup folder.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -40,10 +42,6 @@ public sealed class RestoreDatabaseCommand : SingleChangeCmdlet
     [Parameter]
     [ValidateRange(1, 64)]
     public int Jobs { get; set; } = Environment.ProcessorCount;
-
-    /// <summary>The folder of pg_restore, when it is not on PATH or under /usr/lib/postgresql.</summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
     protected override string ChooseOne => "... | Select-Object -First 1, or name the backup with -Path";

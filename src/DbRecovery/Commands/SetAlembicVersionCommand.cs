@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
@@ -34,7 +35,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="InvokeAlembicUpgradeCommand"/>
 [Cmdlet(VerbsCommon.Set, "AlembicVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AlembicVersionChange))]
-public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
+[ParametersFrom(typeof(VersionTableParameter))]
+public sealed partial class SetAlembicVersionCommand : SingleChangeCmdlet
 {
     /// <summary>The Alembic project whose history validates the revision.</summary>
     [Parameter]
@@ -66,12 +68,6 @@ public sealed class SetAlembicVersionCommand : SingleChangeCmdlet
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
-
-    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
 
     /// <inheritdoc />
     protected override string ChooseOne => "... | Select-Object -First 1, or name the revision with -Revision";

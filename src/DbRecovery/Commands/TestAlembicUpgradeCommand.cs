@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Completion;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Alembic.Replay;
@@ -41,7 +42,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="GetRecoveryPlanCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "AlembicUpgrade")]
 [OutputType(typeof(UpgradeReport))]
-public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
+[ParametersFrom(typeof(AlembicRunParameters), typeof(VersionTableParameter), typeof(PgBinPathParameter))]
+public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
     [Parameter(Position = 0)]
@@ -65,28 +67,6 @@ public sealed class TestAlembicUpgradeCommand : DatabaseCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
-
-    /// <summary>How to run Alembic for the exact answer, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
-
-    /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(VersionTableCompleter))]
-    public string VersionTable { get; set; } = "alembic_version";
-
-    /// <summary>
-    /// The folder with pg_dump and psql for the exact answer; by default found on PATH or in the usual places.
-    /// </summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
     protected override void EndProcessing()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Backup;
 using DbRecovery.Engine.Connections;
 
@@ -29,7 +30,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="RestoreDatabaseCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "DatabaseBackup")]
 [OutputType(typeof(BackupVerification))]
-public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
+[ParametersFrom(typeof(PgBinPathParameter))]
+public sealed partial class TestDatabaseBackupCommand : RecoveryCmdlet
 {
     /// <summary>The backup folder (Backup-Database's output binds by its Path).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -50,10 +52,6 @@ public sealed class TestDatabaseBackupCommand : RecoveryCmdlet
     /// <summary>Leave the restored objects in the scratch database.</summary>
     [Parameter]
     public SwitchParameter Keep { get; set; }
-
-    /// <summary>The folder of pg_restore, when it is not on PATH or under /usr/lib/postgresql.</summary>
-    [Parameter]
-    public string? PgBinPath { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

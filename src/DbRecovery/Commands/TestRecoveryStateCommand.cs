@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Commands.Parameters;
 using DbRecovery.Engine.Alembic;
 using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
@@ -33,7 +34,8 @@ namespace DbRecovery.Commands;
 /// <seealso cref="InvokeRecoveryPlanCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "RecoveryState")]
 [OutputType(typeof(RecoveryCheck))]
-public sealed class TestRecoveryStateCommand : DatabaseCmdlet
+[ParametersFrom(typeof(AlembicRunParameters))]
+public sealed partial class TestRecoveryStateCommand : DatabaseCmdlet
 {
     /// <summary>The Alembic project whose head the database must be at.</summary>
     [Parameter]
@@ -46,16 +48,6 @@ public sealed class TestRecoveryStateCommand : DatabaseCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ScratchConnectionString { get; set; }
-
-    /// <summary>How to run Alembic for the exact reference, e.g. alembic or /usr/bin/python3,-m,alembic.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[] AlembicCommand { get; set; } = ["alembic"];
-
-    /// <summary>The environment variable the project's env.py reads the database URL from.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string UrlVariable { get; set; } = "DATABASE_URL";
 
     /// <summary>Difference kinds (e.g. ExtraIndex) or tables that may differ from the head's schema.</summary>
     [Parameter]

@@ -144,7 +144,6 @@ internal static class OnlineSql
                 $"Build {OnlineNames.ShadowIndex(index.Name)}, the twin of {index.Name} on the shadows, CONCURRENTLY "
                 + "(writes continue)",
             Statement = sql,
-            RunsBesideOtherTables = true,
         };
     }
 
@@ -155,10 +154,7 @@ internal static class OnlineSql
             $"Validate {table.Check}: prove every row of {table.Name} has its shadows equal to the casts (reads and "
                 + "writes continue)",
             $"ALTER TABLE {table.Quoted} VALIDATE CONSTRAINT {SqlIdentifier.Quote(table.Check)}"
-        ) with
-        {
-            RunsBesideOtherTables = true,
-        };
+        );
 
     /// <summary>
     /// The metadata-only exchange of a table's columns, keys and indexes for their shadows, inside the swap
