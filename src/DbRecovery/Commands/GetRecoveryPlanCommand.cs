@@ -57,19 +57,18 @@ namespace DbRecovery.Commands;
 /// <seealso cref="ConvertIdColumnsCommand"/>
 [Cmdlet(VerbsCommon.Get, "RecoveryPlan")]
 [OutputType(typeof(RecoveryPlan), typeof(string))]
-[ParametersFrom(typeof(VersionTableParameter), typeof(AlembicRunParameters), typeof(PgBinPathParameter))]
+[ParametersFrom(
+    typeof(ToRevisionParameter),
+    typeof(VersionTableParameter),
+    typeof(AlembicRunParameters),
+    typeof(PgBinPathParameter)
+)]
 public sealed partial class GetRecoveryPlanCommand : DatabaseCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
-
-    /// <summary>The revision to recover to: heads (the default) or a revision.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(RevisionCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string To { get; set; } = "heads";
 
     /// <summary>
     /// An empty scratch database where real Alembic decides: the exact schema of each revision, the models (env.py's

@@ -42,7 +42,12 @@ namespace DbRecovery.Commands;
 /// <seealso cref="GetRecoveryPlanCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "AlembicUpgrade")]
 [OutputType(typeof(UpgradeReport))]
-[ParametersFrom(typeof(AlembicRunParameters), typeof(VersionTableParameter), typeof(PgBinPathParameter))]
+[ParametersFrom(
+    typeof(ToRevisionParameter),
+    typeof(AlembicRunParameters),
+    typeof(VersionTableParameter),
+    typeof(PgBinPathParameter)
+)]
 public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
 {
     /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
@@ -54,12 +59,6 @@ public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(RevisionCompleter))]
     public string[]? From { get; set; }
-
-    /// <summary>The revision to upgrade to: heads (the default) or a revision.</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(RevisionCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string To { get; set; } = "heads";
 
     /// <summary>
     /// An empty scratch database: rehearse with real Alembic on a copy of the schema for the exact answer.

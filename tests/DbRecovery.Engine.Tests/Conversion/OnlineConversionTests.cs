@@ -712,6 +712,48 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         Assert.Matches($@"public\.deals chunk {chunk}: backfilled \d+ rows over pages {next} to \d+", Log.All);
     }
 
+    /// <summary>
+    /// The checks before the swap commits read the catalog as the swap left it: a twin index rebuilt on another column
+    /// and a NOT NULL added to a shadow behind the conversion's back roll the swap back, and abort removes what the
+    /// conversion added.
+    /// </summary>
+    [Fact]
+    public async Task A_twin_index_or_a_NOT_NULL_changed_behind_its_back_rolls_the_swap_back()
+    {
+        await Database.ExecuteAsync(OnlineIncident);
+        var before = await VisibleAsync();
+        var plan = await PlanAsync();
+        var swap = plan.Steps.Select((step, i) => (step, i)).First(x => x.step.Kind == StepKind.Lock).i;
+
+        var error = await Assert.ThrowsAsync<RecoveryException>(() =>
+            ApplyAsync(plan, step =>
+                step == swap
+                    ? Database.ExecuteAsync(
+                        "DROP INDEX deals_owner_idx__dbr; CREATE INDEX deals_owner_idx__dbr ON deals (title); "
+                            + "ALTER TABLE deals ALTER COLUMN owner_id__dbr_new SET NOT NULL"
+                    )
+                    : Task.CompletedTask
+            )
+        );
+
+        Assert.Equal("ConversionVerificationFailed", error.ErrorId);
+        Assert.Contains(
+            "index public.deals.deals_owner_idx: expected 'CREATE INDEX deals_owner_idx ON public.deals USING btree "
+                + "(owner_id)', found 'CREATE INDEX deals_owner_idx ON public.deals USING btree (title)'",
+            error.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "public.deals.owner_id: expected nullable, found NOT NULL",
+            error.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Equal("uuid", await Database.ScalarAsync<string>("SELECT pg_typeof(owner_id)::text FROM deals LIMIT 1"));
+        await AbortAsync();
+        await Database.ExecuteAsync("DROP INDEX deals_owner_idx__dbr");
+        Assert.Equal(before, await VisibleAsync());
+    }
+
     [Fact]
     public async Task Another_unfinished_conversion_is_refused_and_abort_needs_one()
     {

@@ -151,6 +151,37 @@ public static class StaticUpgradeCheck
         /// </summary>
         private bool Before(MigrationOperation operation, string schema, TableModel? table)
         {
+            if (BeforeOnSchema(operation, schema, table) is { } checkedOnSchema)
+            {
+                return checkedOnSchema;
+            }
+
+            var name = operation.Table;
+            if (name is null)
+            {
+                return false;
+            }
+
+            if (table is null)
+            {
+                Add(operation, $"{schema}.{name}", UpgradeFindingKind.Missing, $"relation \"{name}\" does not exist");
+                return false;
+            }
+
+            if (!BeforeOnColumns(operation, schema, name, table))
+            {
+                BeforeOnTable(operation, schema, name, table);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The checks of an operation on a schema-level object (a table created, a type, an index by name alone):
+        /// whether to go on to the table checks, or null when the operation is on a table.
+        /// </summary>
+        private bool? BeforeOnSchema(MigrationOperation operation, string schema, TableModel? table)
+        {
             var name = operation.Table;
             switch (operation)
             {
@@ -222,17 +253,12 @@ public static class StaticUpgradeCheck
                     return false;
             }
 
-            if (name is null)
-            {
-                return false;
-            }
+            return null;
+        }
 
-            if (table is null)
-            {
-                Add(operation, $"{schema}.{name}", UpgradeFindingKind.Missing, $"relation \"{name}\" does not exist");
-                return false;
-            }
-
+        /// <summary>The checks of an operation on a table's columns; false when it is not one.</summary>
+        private bool BeforeOnColumns(MigrationOperation operation, string schema, string name, TableModel table)
+        {
             switch (operation)
             {
                 case AddColumnOperation add:
@@ -261,14 +287,6 @@ public static class StaticUpgradeCheck
                         );
                     }
 
-                    break;
-                case DropIndexOperation drop when table.Indexes.All(i => i.Name != drop.Name):
-                    Add(
-                        operation,
-                        $"{schema}.{drop.Name}",
-                        UpgradeFindingKind.Missing,
-                        $"index \"{drop.Name}\" does not exist"
-                    );
                     break;
                 case DropColumnOperation drop when table.Column(drop.Column) is null:
                     Add(
@@ -303,6 +321,26 @@ public static class StaticUpgradeCheck
                         );
                     }
 
+                    break;
+                default:
+                    return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The checks of an operation on a table's indexes, constraints or the table itself.</summary>
+        private void BeforeOnTable(MigrationOperation operation, string schema, string name, TableModel table)
+        {
+            switch (operation)
+            {
+                case DropIndexOperation drop when table.Indexes.All(i => i.Name != drop.Name):
+                    Add(
+                        operation,
+                        $"{schema}.{drop.Name}",
+                        UpgradeFindingKind.Missing,
+                        $"index \"{drop.Name}\" does not exist"
+                    );
                     break;
                 case CreateIndexOperation index:
                     if (
@@ -396,8 +434,6 @@ public static class StaticUpgradeCheck
 
                     break;
             }
-
-            return true;
         }
 
         /// <summary>

@@ -248,49 +248,54 @@ internal sealed class OnlineConversionRun(OnlineConversionPlan plan, IRecoveryLo
     /// </summary>
     private async Task VerifyIndexesAndNotNullAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
+        var indexes = plan.ExpectedIndexes.ToList();
+        var columns = plan.Tables.SelectMany(t => t.Columns.Select(c => (Table: t, Column: c))).ToList();
         await using var command = session.CreateCommand(
             """
-            SELECT 'index', x.s, x.t, x.i, COALESCE(pg_get_indexdef(to_regclass(quote_ident(x.s) || '.' ||
-                quote_ident(x.i))), 'nothing')
-            FROM unnest(@indexSchemas, @indexTables, @indexNames) x(s, t, i)
-            UNION ALL
-            SELECT 'not null', x.s, x.t, x.c, COALESCE((SELECT a.attnotnull::text FROM pg_attribute a
-                WHERE a.attrelid = to_regclass(quote_ident(x.s) || '.' || quote_ident(x.t)) AND a.attname = x.c AND NOT
-                    a.attisdropped), 'nothing')
-            FROM unnest(@columnSchemas, @columnTables, @columnNames) x(s, t, c)
+            SELECT pg_get_indexdef(to_regclass(quote_ident(x.s) || '.' || quote_ident(x.i)))
+            FROM unnest(@indexSchemas, @indexNames) WITH ORDINALITY x(s, i, n) ORDER BY x.n;
+            SELECT (SELECT a.attnotnull FROM pg_attribute a WHERE a.attrelid = x.t::oid AND a.attname = x.c
+                AND NOT a.attisdropped)
+            FROM unnest(@columnTables, @columnNames) WITH ORDINALITY x(t, c, n) ORDER BY x.n;
             """
         );
-        var columns = plan
-            .Tables.SelectMany(t => t.Columns.Select(c => (t.Schema, t.Table, c.Name, c.NotNull)))
-            .ToList();
-        command.Parameters.AddWithValue(
-            "indexSchemas",
-            plan.ExpectedIndexes.Keys.Select(k => k.Table.Schema!).ToArray()
-        );
-        command.Parameters.AddWithValue("indexTables", plan.ExpectedIndexes.Keys.Select(k => k.Table.Name).ToArray());
-        command.Parameters.AddWithValue("indexNames", plan.ExpectedIndexes.Keys.Select(k => k.Name).ToArray());
-        command.Parameters.AddWithValue("columnSchemas", columns.Select(c => c.Schema).ToArray());
-        command.Parameters.AddWithValue("columnTables", columns.Select(c => c.Table).ToArray());
-        command.Parameters.AddWithValue("columnNames", columns.Select(c => c.Name).ToArray());
-        var expected = plan.ExpectedIndexes.ToDictionary(
-            e => ("index", e.Key.Table.Schema!, e.Key.Table.Name, e.Key.Name),
-            e => e.Value
-        );
-        foreach (var column in columns)
-        {
-            expected[("not null", column.Schema, column.Table, column.Name)] = column.NotNull ? "true" : "false";
-        }
-
+        command.Parameters.AddWithValue("indexSchemas", indexes.Select(e => e.Key.Table.Schema!).ToArray());
+        command.Parameters.AddWithValue("indexNames", indexes.Select(e => e.Key.Name).ToArray());
+        command.Parameters.AddWithValue("columnTables", columns.Select(c => (long)c.Table.Oid).ToArray());
+        command.Parameters.AddWithValue("columnNames", columns.Select(c => c.Column.Name).ToArray());
         var wrong = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var (key, definition) in indexes)
         {
-            var key = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
-            if (reader.GetString(4) != expected[key])
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var found = await reader.IsDBNullAsync(0, cancellationToken).ConfigureAwait(false)
+                ? null
+                : reader.GetString(0);
+            if (found != definition)
+            {
+                wrong.Add($"index {key.Table}.{key.Name}: expected '{definition}', found '{found ?? "no such index"}'");
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (table, column) in columns)
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            bool? notNull = await reader.IsDBNullAsync(0, cancellationToken).ConfigureAwait(false)
+                ? null
+                : reader.GetBoolean(0);
+            if (notNull != column.NotNull)
             {
                 wrong.Add(
-                    $"{key.Item1} {key.Item2}.{key.Item3}.{key.Item4}: expected '{expected[key]}', found "
-                        + $"'{reader.GetString(4)}'"
+                    $"{table.Name}.{column.Name}: expected {(column.NotNull ? "NOT NULL" : "nullable")}, found "
+                        + (
+                            notNull switch
+                            {
+                                null => "no such column",
+                                true => "NOT NULL",
+                                false => "nullable",
+                            }
+                        )
                 );
             }
         }
