@@ -109,8 +109,8 @@ internal static class ConversionWorkloadBenchmark
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"(b) total / (d) total = {rows[1].Total / rows[3].Total:F2} (target <= 1.1)"
-            )
+                $"(b) total / (d) total = {rows[1].Total / rows[3].Total:F2} (target <= 1.1); (b) writes blocked / "
+            ) + string.Create(CultureInfo.InvariantCulture, $"(d) total = {writesBlocked / rows[3].Total:F2}")
         );
         Console.WriteLine(
             string.Create(

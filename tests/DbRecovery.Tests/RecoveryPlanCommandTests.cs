@@ -326,6 +326,24 @@ public sealed class RecoveryPlanCommandTests(PowerShellSession shell) : IAsyncLi
             ((IEnumerable<object>)exact.Properties["Revisions"].Value).Select(o => o.ToString())
         );
 
+        // -PgBinPath is relative to the current location, as every path a cmdlet takes.
+        var bin = Directory
+            .GetDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
+            .First(d => File.Exists(Path.Combine(d, "pg_dump")));
+        var relative = Assert.Single(
+            shell
+                .Run(
+                    "Push-Location $parent; try { Test-AlembicUpgrade -Path $project -ConnectionString $url -From "
+                        + "acct0001 -ScratchConnectionString $scratch -AlembicCommand $alembic -PgBinPath ./bin } "
+                        + "finally { Pop-Location }",
+                    new Dictionary<string, object?>(Vars) { ["parent"] = Path.GetDirectoryName(bin) }
+                )
+                .ThrowOnError()
+                .Output
+        );
+        Assert.Equal("WillSucceed", relative.Properties["Verdict"].Value.ToString());
+
         var stamped = Assert.Single(
             shell
                 .Run("Test-AlembicUpgrade -Path $project -ConnectionString $url -From acct0002", Vars)

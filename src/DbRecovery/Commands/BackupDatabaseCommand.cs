@@ -64,7 +64,7 @@ public sealed partial class BackupDatabaseCommand : StateChangingCmdlet
                     return;
                 }
 
-                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                var tools = PgTools.Locate(PgBinFolder(PgBinPath));
                 var journal = Journal();
                 WriteObject(
                     Run(

@@ -87,8 +87,7 @@ public sealed partial class FindAlembicRevisionCommand : DatabaseCmdlet
                             ?? await SchemaReader
                                 .CaptureAsync(Target, new SchemaReadOptions(), log, cancel)
                                 .ConfigureAwait(false);
-                        var scratch = Replay ? ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay") : null;
-                        Mask.Add(scratch?.Password);
+                        var scratch = Replay ? RequiredScratch(ScratchConnectionString, "-Replay") : null;
                         var cli = Replay ? AlembicCli.For(path, AlembicCommand, UrlVariable) : null;
                         return await RevisionFinder
                             .FindAsync(history, actual, cli, scratch, Top, log, cancel)

@@ -58,6 +58,7 @@ namespace DbRecovery.Commands;
 [Cmdlet(VerbsCommon.Get, "RecoveryPlan")]
 [OutputType(typeof(RecoveryPlan), typeof(string))]
 [ParametersFrom(
+    typeof(AlembicProjectParameter),
     typeof(ToRevisionParameter),
     typeof(VersionTableParameter),
     typeof(AlembicRunParameters),
@@ -65,11 +66,6 @@ namespace DbRecovery.Commands;
 )]
 public sealed partial class GetRecoveryPlanCommand : DatabaseCmdlet
 {
-    /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
-    [Parameter(Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = ".";
-
     /// <summary>
     /// An empty scratch database where real Alembic decides: the exact schema of each revision, the models (env.py's
     /// target_metadata), and the upgrade of a copy of the schema with the plan's conversions; emptied again afterwards.
@@ -89,8 +85,8 @@ public sealed partial class GetRecoveryPlanCommand : DatabaseCmdlet
             () =>
             {
                 var path = FileSystemPath(Path);
-                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-                Mask.Add(scratch?.Password);
+                var scratch = OptionalScratch(ScratchConnectionString);
+                var pgBin = PgBinFolder(PgBinPath);
                 var plan = Run(
                     async (log, cancel) =>
                     {
@@ -100,7 +96,7 @@ public sealed partial class GetRecoveryPlanCommand : DatabaseCmdlet
                             : new ExactCheckOptions(
                                 scratch,
                                 AlembicCli.For(path, AlembicCommand, UrlVariable),
-                                PgTools.Locate(PgBinPath)
+                                PgTools.Locate(pgBin)
                             );
                         var models = exact is null
                             ? null

@@ -82,8 +82,7 @@ public sealed partial class GetRevisionSchemaCommand : RecoveryCmdlet
                     {
                         if (Models)
                         {
-                            var modelsScratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Models");
-                            Mask.Add(modelsScratch.Password);
+                            var modelsScratch = RequiredScratch(ScratchConnectionString, "-Models");
                             var models = await ModelSchema
                                 .BuildAsync(
                                     AlembicCli.For(path, AlembicCommand, UrlVariable),
@@ -113,8 +112,7 @@ public sealed partial class GetRevisionSchemaCommand : RecoveryCmdlet
                             return revisions.Select(replay.SchemaOf).ToList();
                         }
 
-                        var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "-Replay");
-                        Mask.Add(scratch.Password);
+                        var scratch = RequiredScratch(ScratchConnectionString, "-Replay");
                         var exact = await AlembicReplay
                             .RunAsync(
                                 history,

@@ -98,8 +98,7 @@ public sealed partial class InvokeRecoveryPlanCommand : SingleChangeCmdlet
                     );
                 }
 
-                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
-                Mask.Add(scratch.Password);
+                var scratch = RequiredScratch(ScratchConnectionString, "Invoke-RecoveryPlan");
                 var script = RecoveryScript.Render(Plan, Rehearse);
                 if (
                     !ShouldChange(
@@ -117,7 +116,7 @@ public sealed partial class InvokeRecoveryPlanCommand : SingleChangeCmdlet
                     BackupPath = FileSystemPath(BackupPath),
                     Scratch = scratch,
                     Cli = AlembicCli.For(Plan.Project, AlembicCommand, UrlVariable),
-                    Tools = PgTools.Locate(PgBinPath),
+                    Tools = PgTools.Locate(PgBinFolder(PgBinPath)),
                     Journal = Journal(),
                     Rehearse = Rehearse,
                     Jobs = Jobs,

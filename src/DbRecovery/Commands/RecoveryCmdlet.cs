@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbRecovery.Engine.Connections;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Hosting;
 
@@ -14,6 +15,27 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
 
     /// <summary>Secrets this invocation knows of; masked in everything it writes.</summary>
     internal SecretMask Mask { get; } = new();
+
+    /// <summary>
+    /// The scratch database given with -ScratchConnectionString, or null; its password is masked from then on.
+    /// </summary>
+    internal ConnectionTarget? OptionalScratch(string? connectionString)
+    {
+        var scratch = connectionString is null ? null : ConnectionTarget.Parse(connectionString);
+        Mask.Add(scratch?.Password);
+        return scratch;
+    }
+
+    /// <summary>
+    /// The scratch database <paramref name="needer"/> needs, or an error that says so; its password is masked from then
+    /// on.
+    /// </summary>
+    internal ConnectionTarget RequiredScratch(string? connectionString, string needer)
+    {
+        var scratch = ConnectionTarget.ParseScratch(connectionString, needer);
+        Mask.Add(scratch.Password);
+        return scratch;
+    }
 
     /// <summary>
     /// The progress activity id of this cmdlet: stable across runs, and distinct between cmdlets (FNV-1a of its name).
@@ -80,6 +102,11 @@ public abstract class RecoveryCmdlet : PSCmdlet, IDisposable
 
     /// <summary>A PowerShell path (relative, ~, PSDrive) as a file-system path.</summary>
     protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>
+    /// The folder given with -PgBinPath as a file-system path (relative to the current location), or null.
+    /// </summary>
+    protected string? PgBinFolder(string? pgBinPath) => pgBinPath is null ? null : FileSystemPath(pgBinPath);
 
     /// <summary>
     /// The bound parameters as text for the journal; connection strings and credentials are left out.

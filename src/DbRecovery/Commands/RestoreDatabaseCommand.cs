@@ -53,7 +53,7 @@ public sealed partial class RestoreDatabaseCommand : SingleChangeCmdlet
         Guarded(
             () =>
             {
-                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                var tools = PgTools.Locate(PgBinFolder(PgBinPath));
                 var plan = Run(
                     (log, cancel) => DatabaseRestore.PlanAsync(path, Target, Jobs, Clean, tools, log, cancel)
                 );

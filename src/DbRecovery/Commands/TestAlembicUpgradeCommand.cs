@@ -43,6 +43,7 @@ namespace DbRecovery.Commands;
 [Cmdlet(VerbsDiagnostic.Test, "AlembicUpgrade")]
 [OutputType(typeof(UpgradeReport))]
 [ParametersFrom(
+    typeof(AlembicProjectParameter),
     typeof(ToRevisionParameter),
     typeof(AlembicRunParameters),
     typeof(VersionTableParameter),
@@ -50,11 +51,6 @@ namespace DbRecovery.Commands;
 )]
 public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
 {
-    /// <summary>The Alembic project: the folder with alembic.ini (or alembic.ini itself).</summary>
-    [Parameter(Position = 0)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = ".";
-
     /// <summary>The revision(s) the database is at; by default the revision its schema really matches.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(RevisionCompleter))]
@@ -74,8 +70,8 @@ public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
             () =>
             {
                 var path = FileSystemPath(Path);
-                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-                Mask.Add(scratch?.Password);
+                var scratch = OptionalScratch(ScratchConnectionString);
+                var pgBin = PgBinFolder(PgBinPath);
                 var report = Run(
                     async (log, cancel) =>
                     {
@@ -98,7 +94,7 @@ public sealed partial class TestAlembicUpgradeCommand : DatabaseCmdlet
                                     from,
                                     to,
                                     To,
-                                    PgTools.Locate(PgBinPath),
+                                    PgTools.Locate(pgBin),
                                     log,
                                     cancel
                                 )

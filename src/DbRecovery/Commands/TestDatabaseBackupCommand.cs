@@ -60,9 +60,8 @@ public sealed partial class TestDatabaseBackupCommand : RecoveryCmdlet
         Guarded(
             () =>
             {
-                var scratch = ConnectionTarget.ParseScratch(ScratchConnectionString, "Test-DatabaseBackup");
-                Mask.Add(scratch.Password);
-                var tools = PgTools.Locate(PgBinPath is null ? null : FileSystemPath(PgBinPath));
+                var scratch = RequiredScratch(ScratchConnectionString, "Test-DatabaseBackup");
+                var tools = PgTools.Locate(PgBinFolder(PgBinPath));
                 WriteObject(
                     Run((log, cancel) => BackupVerifier.VerifyAsync(path, scratch, Jobs, Keep, tools, log, cancel))
                 );

@@ -90,8 +90,7 @@ public sealed partial class TestRecoveryStateCommand : DatabaseCmdlet
                     HealthUrls = HealthUrl,
                     HealthTimeout = TimeSpan.FromSeconds(TimeoutSec),
                 };
-                var scratch = ScratchConnectionString is null ? null : ConnectionTarget.Parse(ScratchConnectionString);
-                Mask.Add(scratch?.Password);
+                var scratch = OptionalScratch(ScratchConnectionString);
                 checks = Run(
                     async (log, cancel) =>
                     {

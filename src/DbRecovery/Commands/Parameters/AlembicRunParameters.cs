@@ -2,7 +2,8 @@ using System.Management.Automation;
 
 namespace DbRecovery.Commands.Parameters;
 
-/// <summary>How a cmdlet runs real Alembic on the project. Declared once here; see <see cref="ParametersFromAttribute"/>.
+/// <summary>
+/// How a cmdlet runs real Alembic on the project. Declared once here; see <see cref="ParametersFromAttribute"/>.
 /// </summary>
 internal abstract class AlembicRunParameters
 {

@@ -3,7 +3,9 @@ using DbRecovery.Completion;
 
 namespace DbRecovery.Commands.Parameters;
 
-/// <summary>Where Alembic records the revision. Declared once here; see <see cref="ParametersFromAttribute"/>.</summary>
+/// <summary>
+/// Where Alembic records the revision. Declared once here; see <see cref="ParametersFromAttribute"/>.
+/// </summary>
 internal abstract class VersionTableParameter
 {
     /// <summary>The version table, optionally schema-qualified (schema.table).</summary>
