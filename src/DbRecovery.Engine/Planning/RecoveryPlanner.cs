@@ -77,33 +77,22 @@ public static class RecoveryPlanner
         var rows = await TableRows
             .NonEmptyAsync(target, StaticUpgradeCheck.RowSensitiveTables(pending), log, cancellationToken)
             .ConfigureAwait(false);
+        var way = new Way(target, history, live, revisions, targets, rows, log, cancellationToken);
 
         log.Progress(new ProgressReport("Planning the recovery", "checking the way to the target", 2, 4));
-        var blockers = new List<string>();
-        var warnings = new List<string>();
         if (tieNote is not null)
         {
-            warnings.Add(tieNote);
+            way.Warnings.Add(tieNote);
         }
 
-        warnings.AddRange(
+        way.Warnings.AddRange(
             await UnknownRevisionsAsync(history, project, live, revisions, cancellationToken).ConfigureAwait(false)
         );
-        var before = StaticUpgradeCheck.Run(history, live, revisions, targets, rows);
-        var needed = NeededByRevisions(before, live, blockers);
-        var modelled = models is null ? [] : ModelledKeys(models, live, needed, warnings);
+        var before = way.Check(live);
+        var needed = NeededByRevisions(before, live, way.Blockers);
+        var modelled = models is null ? [] : ModelledKeys(models, live, needed, way.Warnings);
         var contradictions = HistoryContradiction.Find(replay);
-
-        // The type a key ends with: the models' declaration wins over any revision's, then a contradiction's
-        // resolution.
-        var declared = models is null
-            ? []
-            : ModelSchema.DeclaredKeys(
-                models with
-                {
-                    Tables = models.Tables.Where(t => live.FindTable(t.Schema, t.Name) is not null).ToList(),
-                }
-            );
+        var declared = DeclaredKeys(models, live);
         var resolved = RecoveryChecklist.IntendedTypes(
             live,
             contradictions.Select(c => c.Expectation).Concat(declared)
@@ -113,43 +102,9 @@ public static class RecoveryPlanner
         log.Progress(
             new ProgressReport("Planning the recovery", "checking the way again as the conversions leave it", 3, 4)
         );
-        var (conversions, converted) = await SimulateAsync(
-                target,
-                live,
-                [.. needed, .. optional],
-                blockers,
-                log,
-                cancellationToken
-            )
+        var (conversions, after, harmful, kept) = await ConvertAsync(way, needed, optional, before)
             .ConfigureAwait(false);
-        var after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
-
-        // A key converted for the models or because it drifted from the true revision must not break a later revision.
-        var harmful = optional.Where(d => Breaks(after, before, conversions, d)).ToList();
-        var kept = conversions
-            .Where(c => harmful.Any(h => h.Schema == c.Schema && h.Table == c.Table))
-            .SelectMany(c => c.Columns)
-            .ToHashSet(StringComparer.Ordinal);
-        if (harmful.Count > 0)
-        {
-            warnings.AddRange(
-                harmful.Select(h =>
-                    $"{h.Schema}.{h.Table}.{h.Column} stays {h.From} although {h.Reason}: a remaining revision needs "
-                    + "it as it is"
-                )
-            );
-            (conversions, converted) = await SimulateAsync(
-                    target,
-                    live,
-                    [.. needed, .. optional.Except(harmful)],
-                    blockers,
-                    log,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            after = StaticUpgradeCheck.Run(history, converted, revisions, targets, rows);
-        }
-
+        var upgradeTo = targets.SequenceEqual(history.Heads) ? "heads" : targets[0];
         var predicted = StampBlockers(replay, revisions, versionTable, live)
             .Concat(
                 after
@@ -157,62 +112,10 @@ public static class RecoveryPlanner
                     .Select(f => $"revision {f.Revision} line {f.Line}, {f.Operation}: {f.Reason}")
             )
             .ToList();
-        var upgradeTo = targets.SequenceEqual(history.Heads) ? "heads" : targets[0];
-        var defects = new List<string>();
-        var forecast = after;
-        string? reference = null;
-        if (exact is not null)
-        {
-            log.Progress(
-                new ProgressReport(
-                    "Planning the recovery",
-                    "checking the way with real Alembic on a copy of the schema",
-                    3,
-                    4
-                )
-            );
-            var run = await ExactUpgradeCheck
-                .RunAsync(target, exact, history, conversions, revisions, targets, upgradeTo, log, cancellationToken)
-                .ConfigureAwait(false);
-            forecast = run.Report;
-            if (run.Reference is { } built)
-            {
-                // Real Alembic took the copy to the target: every static blocker was the replay's mistake.
-                defects.AddRange(
-                    predicted.Select(p =>
-                        $"the static replay predicted \"{p}\"; real Alembic upgraded a copy without error"
-                    )
-                );
-                reference = SchemaStateJson.Serialize(built);
-                warnings.AddRange(KeptExtras(best));
-            }
-            else
-            {
-                blockers.AddRange(
-                    run.Report.Findings.Select(f =>
-                        $"real Alembic fails at revision {f.Revision} on a copy of the schema: {f.Reason}"
-                    )
-                );
-            }
-        }
-        else
-        {
-            blockers.AddRange(
-                predicted.Select(p =>
-                    $"{p} (predicted by the static replay; with -ScratchConnectionString real Alembic decides)"
-                )
-            );
-            warnings.AddRange(
-                after
-                    .Findings.Where(f => !f.IsBlocking)
-                    .Select(f =>
-                        $"revision {f.Revision} line {f.Line}: {f.Reason}; predicted statically: plan with "
-                        + "-ScratchConnectionString to know"
-                    )
-            );
-        }
-
-        warnings.AddRange(RemainingDrift(best, conversions, kept, resolved));
+        var (forecast, reference, defects) = exact is null
+            ? Predict(way, predicted, after)
+            : await DecideExactlyAsync(way, exact, conversions, upgradeTo, predicted, best).ConfigureAwait(false);
+        way.Warnings.AddRange(RemainingDrift(best, conversions, kept, resolved));
 
         var versionLocated = live.Tables.FirstOrDefault(t => versionTable.Matches(t.Schema, t.Name));
         var stamp =
@@ -251,13 +154,169 @@ public static class RecoveryPlanner
             ReplayDefects = defects,
             Contradictions = contradictions.Select(c => c.ToString()).ToList(),
             ReferenceSchema = reference,
-            Blockers = blockers.Distinct(StringComparer.Ordinal).ToList(),
-            Warnings = warnings,
+            Blockers = way.Blockers.Distinct(StringComparer.Ordinal).ToList(),
+            Warnings = way.Warnings,
             ExpectedColumnTypes = expectedTypes,
             ReadModels = models is not null,
         };
         log.Progress(new ProgressReport("Planning the recovery", "done", 4, 4));
         return plan with { Steps = RecoverySteps.For(plan, upgradeTo) };
+    }
+
+    /// <summary>
+    /// The way from the revisions the schema is at to the target, and what planning finds on it: the blockers no step
+    /// can fix and the warnings for the reviewer.
+    /// </summary>
+    private sealed record Way(
+        ConnectionTarget Target,
+        AlembicHistory History,
+        SchemaState Live,
+        IReadOnlyList<string> Revisions,
+        IReadOnlyList<string> Targets,
+        IReadOnlySet<QualifiedName> Rows,
+        IRecoveryLog Log,
+        CancellationToken CancellationToken
+    )
+    {
+        public List<string> Blockers { get; } = [];
+
+        public List<string> Warnings { get; } = [];
+
+        /// <summary>The static check of the remaining revisions over <paramref name="schema"/>.</summary>
+        public UpgradeReport Check(SchemaState schema) =>
+            StaticUpgradeCheck.Run(History, schema, Revisions, Targets, Rows);
+
+        /// <summary>The conversions planned on the live catalog, and the schema as they would leave it.</summary>
+        public Task<(IReadOnlyList<KeyConversion> Conversions, SchemaState Converted)> SimulateAsync(
+            IReadOnlyList<KeyConversion> keys
+        ) => RecoveryPlanner.SimulateAsync(Target, Live, keys, Blockers, Log, CancellationToken);
+    }
+
+    /// <summary>The key types the models declare, for the tables the database has.</summary>
+    private static IReadOnlyList<string> DeclaredKeys(SchemaState? models, SchemaState live) =>
+        models is null
+            ? []
+            : ModelSchema.DeclaredKeys(
+                models with
+                {
+                    Tables = models.Tables.Where(t => live.FindTable(t.Schema, t.Name) is not null).ToList(),
+                }
+            );
+
+    /// <summary>
+    /// The conversions the remaining revisions need and those for the models or drift, less any that would make a
+    /// remaining revision fail (said in a warning), with the check of the way as they leave the schema.
+    /// </summary>
+    private static async Task<(
+        IReadOnlyList<KeyConversion> Conversions,
+        UpgradeReport After,
+        List<KeyConversion> Harmful,
+        HashSet<string> Kept
+    )> ConvertAsync(Way way, List<KeyConversion> needed, List<KeyConversion> optional, UpgradeReport before)
+    {
+        var (conversions, converted) = await way.SimulateAsync([.. needed, .. optional]).ConfigureAwait(false);
+        var after = way.Check(converted);
+
+        // A key converted for the models or because it drifted from the true revision must not break a later revision.
+        var harmful = optional.Where(d => Breaks(after, before, conversions, d)).ToList();
+        var kept = conversions
+            .Where(c => harmful.Any(h => h.Schema == c.Schema && h.Table == c.Table))
+            .SelectMany(c => c.Columns)
+            .ToHashSet(StringComparer.Ordinal);
+        if (harmful.Count > 0)
+        {
+            way.Warnings.AddRange(
+                harmful.Select(h =>
+                    $"{h.Schema}.{h.Table}.{h.Column} stays {h.From} although {h.Reason}: a remaining revision needs "
+                    + "it as it is"
+                )
+            );
+            (conversions, converted) = await way.SimulateAsync([.. needed, .. optional.Except(harmful)])
+                .ConfigureAwait(false);
+            after = way.Check(converted);
+        }
+
+        return (conversions, after, harmful, kept);
+    }
+
+    /// <summary>
+    /// Without a scratch database the static replay decides: what it predicts fails is a blocker, what it cannot
+    /// predict a warning.
+    /// </summary>
+    private static (UpgradeReport Forecast, string? Reference, List<string> Defects) Predict(
+        Way way,
+        IReadOnlyList<string> predicted,
+        UpgradeReport after
+    )
+    {
+        way.Blockers.AddRange(
+            predicted.Select(p =>
+                $"{p} (predicted by the static replay; with -ScratchConnectionString real Alembic decides)"
+            )
+        );
+        way.Warnings.AddRange(
+            after
+                .Findings.Where(f => !f.IsBlocking)
+                .Select(f =>
+                    $"revision {f.Revision} line {f.Line}: {f.Reason}; predicted statically: plan with "
+                    + "-ScratchConnectionString to know"
+                )
+        );
+        return (after, null, []);
+    }
+
+    /// <summary>
+    /// Real Alembic decides on a copy of the schema with the conversions: where it fails, that is the blocker; where
+    /// it reaches the target, every static blocker was the replay's mistake, and its schema is the reference.
+    /// </summary>
+    private static async Task<(UpgradeReport Forecast, string? Reference, List<string> Defects)> DecideExactlyAsync(
+        Way way,
+        ExactCheckOptions exact,
+        IReadOnlyList<KeyConversion> conversions,
+        string upgradeTo,
+        IReadOnlyList<string> predicted,
+        RevisionMatch best
+    )
+    {
+        way.Log.Progress(
+            new ProgressReport(
+                "Planning the recovery",
+                "checking the way with real Alembic on a copy of the schema",
+                3,
+                4
+            )
+        );
+        var run = await ExactUpgradeCheck
+            .RunAsync(
+                way.Target,
+                exact,
+                way.History,
+                conversions,
+                way.Revisions,
+                way.Targets,
+                upgradeTo,
+                way.Log,
+                way.CancellationToken
+            )
+            .ConfigureAwait(false);
+        if (run.Reference is not { } built)
+        {
+            way.Blockers.AddRange(
+                run.Report.Findings.Select(f =>
+                    $"real Alembic fails at revision {f.Revision} on a copy of the schema: {f.Reason}"
+                )
+            );
+            return (run.Report, null, []);
+        }
+
+        way.Warnings.AddRange(KeptExtras(best));
+        return (
+            run.Report,
+            SchemaStateJson.Serialize(built),
+            predicted
+                .Select(p => $"the static replay predicted \"{p}\"; real Alembic upgraded a copy without error")
+                .ToList()
+        );
     }
 
     /// <summary>
