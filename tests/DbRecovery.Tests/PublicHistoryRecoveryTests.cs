@@ -252,25 +252,20 @@ public sealed class PublicHistoryRecoveryTests(PowerShellSession shell) : IAsync
         Assert.Equal("integer", nodes.Properties["Type"].Value);
         Assert.Contains("public.ports.node_id (integer)", (IEnumerable<string>)nodes.Properties["Referencing"].Value);
 
-        using var stop = new CancellationTokenSource();
-        var inserted = 0;
-        var writer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await database.ExecuteAsync("INSERT INTO chassis (description) VALUES ('during')");
-                Interlocked.Increment(ref inserted);
-                await Task.Delay(20);
-            }
-        });
+        var writer = InsertLoop.Start(
+            database,
+            "INSERT INTO chassis (description) VALUES ('during')",
+            TimeSpan.FromMilliseconds(20)
+        );
         shell
             .Run(
                 "Convert-IdColumns -ConnectionString $url -Table chassis -To bigint -Online -BatchSize 5 -Confirm:$false",
                 vars
             )
             .ThrowOnError();
-        await stop.CancelAsync();
-        await writer;
+        await writer.StopAsync();
+        Assert.Empty(writer.Errors);
+        var inserted = writer.Inserted;
         shell
             .Run("Convert-IdColumns -ConnectionString $url -Table nodes -To bigint -Confirm:$false", vars)
             .ThrowOnError();

@@ -4,6 +4,7 @@ using DbRecovery.Engine.Conversion.Online;
 using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
+using DbRecovery.TestSupport;
 
 namespace DbRecovery.Engine.Tests.Conversion;
 
@@ -129,21 +130,16 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
             StringComparison.Ordinal
         );
 
-        using var stop = new CancellationTokenSource();
-        var inserted = 0;
-        var writer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Database.ExecuteAsync("INSERT INTO accounts (name) VALUES ('during')");
-                Interlocked.Increment(ref inserted);
-                await Task.Delay(10);
-            }
-        });
+        var writer = InsertLoop.Start(
+            Database,
+            "INSERT INTO accounts (name) VALUES ('during')",
+            TimeSpan.FromMilliseconds(10)
+        );
         await OnlineApplyAsync(plan);
-        await stop.CancelAsync();
-        await writer;
+        await writer.StopAsync();
+        var inserted = writer.Inserted;
 
+        Assert.Empty(writer.Errors);
         Assert.True(inserted > 0);
         Assert.Equal(50L + inserted, await Database.ScalarAsync<long>("SELECT count(*) FROM accounts"));
         Assert.Equal("bigint bigint bigint", await TypesAsync("accounts.id", "orders.account_id", "events.account_id"));
@@ -196,39 +192,27 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
     public async Task Online_identity_keys_widen_while_the_application_inserts_without_an_error_or_a_lost_row()
     {
         await Database.ExecuteAsync(Schema);
-        using var stop = new CancellationTokenSource();
-        var errors = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var inserted = new int[2];
-        async Task WriteAsync(int n, string insert)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await Database.ExecuteAsync(insert);
-                    Interlocked.Increment(ref inserted[n]);
-                }
-                catch (Npgsql.PostgresException ex)
-                {
-                    errors.Add(ex.Message);
-                }
-
-                await Task.Delay(5);
-            }
-        }
-
         var writers = new[]
         {
-            Task.Run(() => WriteAsync(0, "INSERT INTO orders (account_id) VALUES (1 + random() * 49)")),
-            Task.Run(() => WriteAsync(1, "INSERT INTO events (account_id) VALUES (1 + random() * 49)")),
+            InsertLoop.Start(
+                Database,
+                "INSERT INTO orders (account_id) VALUES (1 + random() * 49)",
+                TimeSpan.FromMilliseconds(5)
+            ),
+            InsertLoop.Start(
+                Database,
+                "INSERT INTO events (account_id) VALUES (1 + random() * 49)",
+                TimeSpan.FromMilliseconds(5)
+            ),
         };
         foreach (var table in new[] { "orders", "events" })
         {
             await OnlineApplyAsync(await OnlinePlanAsync(table, new OnlineThrottle(10, TimeSpan.Zero, Jobs: 1)));
         }
 
-        await stop.CancelAsync();
-        await Task.WhenAll(writers);
+        await Task.WhenAll(writers.Select(w => w.StopAsync()));
+        var inserted = writers.Select(w => w.Inserted).ToArray();
+        var errors = writers.SelectMany(w => w.Errors).ToList();
 
         Assert.Empty(errors);
         Assert.True(inserted[0] > 0 && inserted[1] > 0);
