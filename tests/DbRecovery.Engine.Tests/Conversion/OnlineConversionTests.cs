@@ -713,6 +713,51 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
     }
 
     /// <summary>
+    /// The backfill sets a column an index the swap drops is on to itself (so PostgreSQL does not treat the entries as
+    /// unchanged and run bottom-up deletion on that index), but never a column an UPDATE OF trigger names: the
+    /// incident's trigger on deals.owner_id, here counting its calls, is not fired by the backfill.
+    /// </summary>
+    [Fact]
+    public async Task The_backfill_sets_indexed_columns_to_themselves_but_fires_no_UPDATE_OF_trigger()
+    {
+        await Database.ExecuteAsync(
+            OnlineIncident
+                + """
+
+                CREATE TABLE owner_changes (deal_id uuid);
+                CREATE OR REPLACE FUNCTION touch_deal() RETURNS trigger LANGUAGE plpgsql AS
+                    $$BEGIN INSERT INTO owner_changes VALUES (NEW.id); RETURN NEW; END$$;
+                """
+        );
+
+        var plan = await PlanAsync();
+        var batches = plan
+            .Steps.OfType<BackfillStep>()
+            .ToDictionary(b => b.Table.Table, b => b.Batch, StringComparer.Ordinal);
+        await ApplyAsync(plan);
+        await Database.ExecuteAsync("UPDATE deals SET owner_id = created_by WHERE title = 'deal 1'");
+
+        Assert.Contains("\"id\" = \"id\"", batches["users"], StringComparison.Ordinal);
+        Assert.Contains(
+            "\"organization_id\" = \"organization_id\", \"user_id\" = \"user_id\"",
+            batches["memberships"],
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain("\"owner_id\" = \"owner_id\"", batches["deals"], StringComparison.Ordinal);
+        Assert.DoesNotContain("\"created_by\" = \"created_by\"", batches["deals"], StringComparison.Ordinal);
+        Assert.Equal(
+            await Database.ScalarAsync<long>("SELECT count(*) FROM deals WHERE title = 'deal 1'"),
+            await Database.ScalarAsync<long>("SELECT count(*) FROM owner_changes")
+        );
+        Assert.Equal(
+            "character varying",
+            await Database.ScalarAsync<string>(
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'deals' AND column_name = 'owner_id'"
+            )
+        );
+    }
+
+    /// <summary>
     /// The checks before the swap commits read the catalog as the swap left it: a twin index rebuilt on another column
     /// and a NOT NULL added to a shadow behind the conversion's back roll the swap back, and abort removes what the
     /// conversion added.

@@ -23,9 +23,25 @@ internal sealed record BackfillStep : ProceduralStep
     /// <summary>
     /// One batch: every row in the page range from <c>$1</c> to before <c>$2</c> (tids) gets its shadows set.
     /// </summary>
+    /// <remarks>
+    /// A column an index the swap drops is on is also set to itself. An UPDATE that leaves an index's columns out of
+    /// its SET list tells PostgreSQL (14 and later) the entry is unchanged, and a full leaf page then gets a bottom-up
+    /// deletion pass that visits the heap page of every duplicate; once earlier batches have committed it finds their
+    /// dead versions there, so it runs on and on, on an index nobody will use again. Measured on 5M rows with one
+    /// uuid index, single session: 53 s without, 23 s with.
+    /// </remarks>
     public string Batch =>
         $"UPDATE {Table.Quoted} SET "
-        + string.Join(", ", Table.Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}"))
+        + string.Join(
+            ", ",
+            Table
+                .Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}")
+                .Concat(
+                    Table
+                        .Columns.Where(c => c.SelfAssigned)
+                        .Select(c => $"{SqlIdentifier.Quote(c.Name)} = {SqlIdentifier.Quote(c.Name)}")
+                )
+        )
         + " WHERE ctid >= $1 AND ctid < $2";
 
     /// <inheritdoc />

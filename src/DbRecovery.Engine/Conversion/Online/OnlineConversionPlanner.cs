@@ -142,20 +142,27 @@ internal static class OnlineConversionPlanner
             .Select(g =>
             {
                 var table = online.Tables.Single(t => t.Schema == g.Key.Schema && t.Table == g.Key.Table);
-                var columns = g.Select(c =>
-                    {
-                        var fact = online.Columns.Single(f =>
-                            f.Schema == c.Schema && f.Table == c.Table && f.Column == c.Column
-                        );
-                        return new OnlineColumn(c, fact.NotNull, fact.Comment);
-                    })
-                    .ToList();
                 var indexes = online
                     .Indexes.Where(i =>
                         i.Schema == g.Key.Schema
                         && i.Table == g.Key.Table
                         && i.Columns.Concat(i.DependsOn).Any(c => converted.Contains((i.Schema, i.Table, c)))
                     )
+                    .ToList();
+                var indexed = indexes.SelectMany(i => i.Columns.Concat(i.DependsOn)).ToHashSet();
+                var triggered = facts
+                    .Triggers.Where(t => t.Schema == g.Key.Schema && t.Table == g.Key.Table)
+                    .SelectMany(t => t.Columns)
+                    .ToHashSet();
+                var columns = g.Select(c =>
+                    {
+                        var fact = online.Columns.Single(f =>
+                            f.Schema == c.Schema && f.Table == c.Table && f.Column == c.Column
+                        );
+                        var selfAssigned =
+                            indexed.Contains(c.Column) && !triggered.Contains(c.Column) && c.Identity != "ALWAYS";
+                        return new OnlineColumn(c, fact.NotNull, fact.Comment, selfAssigned);
+                    })
                     .ToList();
                 var rows = facts.Column(g.Key.Schema, g.Key.Table, g.First().Column)!.EstimatedRows;
                 return new OnlineTable(g.Key.Schema, g.Key.Table, table.Oid, columns, indexes, rows);

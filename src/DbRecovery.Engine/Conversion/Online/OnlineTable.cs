@@ -5,7 +5,13 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// <summary>
 /// A converted column as the online conversion carries it: its shadow, and what the shadow must take over.
 /// </summary>
-internal sealed record OnlineColumn(PlannedColumn Planned, bool NotNull, string? Comment)
+/// <param name="Planned">The column and its conversion.</param>
+/// <param name="NotNull">Whether the column is NOT NULL (the shadow becomes so at the swap).</param>
+/// <param name="Comment">Its comment, carried to the shadow.</param>
+/// <param name="SelfAssigned">Whether the backfill also sets the column to itself: true for a column an index the
+/// swap drops is on, unless a trigger names the column (an UPDATE OF trigger would then fire for every row) or it is an
+/// identity GENERATED ALWAYS (which takes no value in an UPDATE).</param>
+internal sealed record OnlineColumn(PlannedColumn Planned, bool NotNull, string? Comment, bool SelfAssigned = false)
 {
     public string Name => Planned.Column;
 
