@@ -237,6 +237,7 @@ internal static partial class ConversionBenchmark
             log,
             CancellationToken.None
         );
+        log.Finish();
         return log;
     }
 
@@ -298,6 +299,13 @@ internal static partial class ConversionBenchmark
         /// How long writes were blocked: from the SHARE lock (or the ACCESS EXCLUSIVE one, if none) to COMMIT.
         /// </summary>
         public TimeSpan WritesBlocked => _marks["committed"] - _marks.GetValueOrDefault("share", _marks["locked"]);
+
+        /// <summary>
+        /// From COMMIT to <see cref="Finish"/>: what runs after the locks are gone (foreign keys validated, ANALYZE).
+        /// </summary>
+        public TimeSpan AfterCommit => _marks["finished"] - _marks["committed"];
+
+        public void Finish() => _marks.TryAdd("finished", DateTime.UtcNow);
 
         public void Verbose(string message)
         {

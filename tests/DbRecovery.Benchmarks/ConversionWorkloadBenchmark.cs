@@ -42,7 +42,7 @@ internal static class ConversionWorkloadBenchmark
             ) + "whole run"
         );
 
-        var writesBlocked = 0.0;
+        var (writesBlocked, readsBlocked, afterCommit) = (0.0, 0.0, 0.0);
         var rows = new List<(string Name, double Total, WorkloadReport Report, int Wrong)>
         {
             await UnderLoadAsync(server, source, "(a) per-column script", database =>
@@ -51,7 +51,11 @@ internal static class ConversionWorkloadBenchmark
             await UnderLoadAsync(server, source, "(b) Convert-IdColumns", async database =>
             {
                 var log = await ConversionBenchmark.ConvertOfflineAsync(database, kind);
-                writesBlocked = log.WritesBlocked.TotalSeconds;
+                (writesBlocked, readsBlocked, afterCommit) = (
+                    log.WritesBlocked.TotalSeconds,
+                    log.Downtime.TotalSeconds,
+                    log.AfterCommit.TotalSeconds
+                );
                 return log.Downtime.TotalSeconds;
             }),
             await UnderLoadAsync(server, source, "(c) -Online", database => OnlineAsync(database, kind)),
@@ -85,8 +89,13 @@ internal static class ConversionWorkloadBenchmark
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"(b) writes blocked (SHARE lock to COMMIT): {writesBlocked:F1} s"
+                $"(b) writes blocked (SHARE lock to COMMIT): {writesBlocked:F1} s, reads too (ACCESS EXCLUSIVE lock "
             )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"to COMMIT): {readsBlocked:F1} s; after COMMIT, blocking nothing (foreign keys validated, "
+                )
+                + string.Create(CultureInfo.InvariantCulture, $"ANALYZE): {afterCommit:F1} s")
         );
         Console.WriteLine(
             "(c) by phase: "

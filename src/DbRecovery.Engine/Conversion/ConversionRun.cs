@@ -54,6 +54,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
                         session,
                         _tables[i].Key,
                         _tables[i].ToList(),
+                        before: true,
                         cancellationToken
                     )
                     .ConfigureAwait(false);
@@ -82,7 +83,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
                     _tables.Count
                 )
             );
-            var after = await FingerprintAsync(session, table.Key, table.ToList(), cancellationToken)
+            var after = await FingerprintAsync(session, table.Key, table.ToList(), before: false, cancellationToken)
                 .ConfigureAwait(false);
             if (after != _baseline[table.Key])
             {
@@ -112,12 +113,13 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         DatabaseSession session,
         QualifiedName table,
         IReadOnlyList<PlannedColumn> columns,
+        bool before,
         CancellationToken cancellationToken
     )
     {
         var sums = string.Join(
             ", ",
-            columns.Select(c => $"COALESCE(sum(hashtextextended(lower({SqlIdentifier.Quote(c.Column)}::text), 0)), 0)")
+            columns.Select(c => $"COALESCE(sum(hashtextextended({AsConvertedText(c, before)}, 0)), 0)")
         );
         await using var command = session.CreateCommand($"SELECT count(*), ARRAY[{sums}] FROM {table.Quoted}");
         command.CommandTimeout = 0;
@@ -125,4 +127,14 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new ValueFingerprint(reader.GetInt64(0), reader.GetFieldValue<decimal[]>(1));
     }
+
+    /// <summary>
+    /// A value as the text it has once converted, read from the column before or after the rewrite. The text of a
+    /// uuid or an integer is already canonical; text that becomes uuid goes through the cast the rewrite applies (upper
+    /// case, braces and missing hyphens all name one uuid). No lower(): it cost two thirds of each fingerprint.
+    /// </summary>
+    private static string AsConvertedText(PlannedColumn column, bool before) =>
+        before && column.To == "uuid"
+            ? $"{SqlIdentifier.Quote(column.Column)}::uuid::text"
+            : $"{SqlIdentifier.Quote(column.Column)}::text";
 }

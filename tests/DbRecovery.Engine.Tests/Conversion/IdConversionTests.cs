@@ -274,6 +274,41 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
         Assert.Equal("gen_random_uuid()", state.FindTable("public", "accounts")!.FindColumn("id")!.Default);
     }
 
+    /// <summary>
+    /// Text keys hold UUIDs in every form PostgreSQL reads (upper case, braces, no hyphens): each becomes the one
+    /// uuid it names, with its references, and the values check before COMMIT compares them as converted.
+    /// </summary>
+    [Fact]
+    public async Task Varchar_to_uuid_takes_every_form_postgres_reads_as_a_uuid()
+    {
+        await Database.ExecuteAsync(
+            """
+            CREATE TABLE accounts (id varchar(40) PRIMARY KEY);
+            CREATE TABLE logins (account_id varchar(40) REFERENCES accounts (id));
+            INSERT INTO accounts VALUES ('8D3C1A4E-1111-4222-8333-944455556666'),
+                ('{8d3c1a4e-1111-4222-8333-944455556667}'), ('8d3c1a4e111142228333944455556668');
+            INSERT INTO logins SELECT id FROM accounts;
+            """
+        );
+
+        await ApplyAsync(await PlanAsync("uuid", [new(null, "accounts", null)]));
+
+        const string Expected =
+            "8d3c1a4e-1111-4222-8333-944455556666,8d3c1a4e-1111-4222-8333-944455556667,"
+            + "8d3c1a4e-1111-4222-8333-944455556668";
+        Assert.Equal(
+            Expected,
+            await Database.ScalarAsync<string>("SELECT string_agg(id::text, ',' ORDER BY id) FROM accounts")
+        );
+        Assert.Equal(
+            Expected,
+            await Database.ScalarAsync<string>(
+                "SELECT string_agg(account_id::text, ',' ORDER BY account_id) FROM logins WHERE pg_typeof(account_id) "
+                    + "= 'uuid'::regtype"
+            )
+        );
+    }
+
     [Theory]
     [InlineData("nosuch", null, "varchar(36)", "TableNotFound")]
     [InlineData("users", "nosuch", "varchar(36)", "ColumnNotFound")]
