@@ -241,8 +241,12 @@ internal static partial class ConversionBenchmark
         return log;
     }
 
-    /// <summary>(c) The floor: copy each affected table with the converted types, then build its indexes.</summary>
-    internal static async Task<double> FloorAsync(TestDatabase database, KeyKind kind)
+    /// <summary>
+    /// (c) The floor: copy each affected table with the converted types, then build its indexes; with
+    /// <paramref name="foreignKeys"/>, then also add the tables' foreign keys between the copies (validated), the
+    /// floor of a conversion that ends with every key checked.
+    /// </summary>
+    internal static async Task<double> FloorAsync(TestDatabase database, KeyKind kind, bool foreignKeys = false)
     {
         await using var connection = await database.OpenAsync();
         var watch = Stopwatch.StartNew();
@@ -274,6 +278,40 @@ internal static partial class ConversionBenchmark
             }
 
             foreach (var statement in indexes.Prepend($"CREATE TABLE {table}_copy AS SELECT {select} FROM {table}"))
+            {
+                await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        if (foreignKeys)
+        {
+            var copies = string.Join("|", Referencing.Select(r => r.Table));
+            var keys = new List<string>();
+            await using (
+                var read = new NpgsqlCommand(
+                    "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+                        + "AND conrelid::regclass::text = ANY(@t)",
+                    connection
+                )
+                {
+                    Parameters = { new("t", Referencing.Select(r => r.Table).ToArray()) },
+                }
+            )
+            await using (var reader = await read.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    var definition = Regex.Replace(
+                        reader.GetString(1),
+                        $@"REFERENCES ({copies})\(",
+                        "REFERENCES ${1}_copy("
+                    );
+                    keys.Add($"ALTER TABLE {reader.GetString(0)}_copy ADD {definition}");
+                }
+            }
+
+            foreach (var statement in keys)
             {
                 await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
                 await command.ExecuteNonQueryAsync();

@@ -7,10 +7,11 @@ using DbRecovery.TestSupport;
 namespace DbRecovery.Benchmarks;
 
 /// <summary>
-/// The conversion benchmark's incident database, converted on fresh copies three ways while an application keeps
+/// The conversion benchmark's incident database, converted on fresh copies several ways while an application keeps
 /// working (<see cref="ApplicationWorkload"/>: several clients at a fixed rate inserting users with deals, updating
 /// deals, reading users with their deals): (a) the per-column script, (b) offline Convert-IdColumns, (c) -Online,
-/// (d) the floor (CREATE TABLE AS with the new types, then the indexes; it blocks nothing and converts nothing in place).
+/// (d) the floor (CREATE TABLE AS with the new types, then the indexes; it blocks nothing and converts nothing in place),
+/// (e) that floor with the tables' foreign keys added between the copies, validated.
 /// Prints for each the total time, the longest write and read, errors, p99 latency and whether every row the
 /// workload wrote is there; for (b) also how long writes were blocked (SHARE lock to COMMIT).
 /// </summary>
@@ -61,6 +62,9 @@ internal static class ConversionWorkloadBenchmark
             await UnderLoadAsync(server, source, "(c) -Online", database => OnlineAsync(database, kind)),
             await UnderLoadAsync(server, source, "(d) floor (CTAS+index)", database =>
                 ConversionBenchmark.FloorAsync(database, kind)
+            ),
+            await UnderLoadAsync(server, source, "(e) floor + foreign keys", database =>
+                ConversionBenchmark.FloorAsync(database, kind, foreignKeys: true)
             ),
         };
 
@@ -119,7 +123,12 @@ internal static class ConversionWorkloadBenchmark
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"(b) total / (d) total = {rows[1].Total / rows[3].Total:F2} (target <= 1.1); (b) writes blocked / "
-            ) + string.Create(CultureInfo.InvariantCulture, $"(d) total = {writesBlocked / rows[3].Total:F2}")
+            )
+                + string.Create(CultureInfo.InvariantCulture, $"(d) total = {writesBlocked / rows[3].Total:F2}; ")
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"(b) total / (e) total = {rows[1].Total / rows[4].Total:F2}"
+                )
         );
         Console.WriteLine(
             string.Create(

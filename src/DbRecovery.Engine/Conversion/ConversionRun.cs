@@ -117,10 +117,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         CancellationToken cancellationToken
     )
     {
-        var sums = string.Join(
-            ", ",
-            columns.Select(c => $"COALESCE(sum(hashtextextended({AsConvertedText(c, before)}, 0)), 0)")
-        );
+        var sums = string.Join(", ", columns.Select(c => $"COALESCE(sum({Hash(c, before)}), 0)"));
         await using var command = session.CreateCommand($"SELECT count(*), ARRAY[{sums}] FROM {table.Quoted}");
         command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -129,12 +126,16 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
     }
 
     /// <summary>
-    /// A value as the text it has once converted, read from the column before or after the rewrite. The text of a
-    /// uuid or an integer is already canonical; text that becomes uuid goes through the cast the rewrite applies (upper
-    /// case, braces and missing hyphens all name one uuid). No lower(): it cost two thirds of each fingerprint.
+    /// A 64-bit hash of a value as it is once converted, read from the column before or after the rewrite. An integer
+    /// is hashed as bigint, whatever its width; the text of a uuid is canonical; text that becomes uuid goes through the
+    /// cast the rewrite applies (upper case, braces and missing hyphens all name one uuid). No lower() and no text for
+    /// integers: over deals' 5M rows, lower() was two thirds of a uuid fingerprint, and text half an integer one.
     /// </summary>
-    private static string AsConvertedText(PlannedColumn column, bool before) =>
-        before && column.To == "uuid"
-            ? $"{SqlIdentifier.Quote(column.Column)}::uuid::text"
-            : $"{SqlIdentifier.Quote(column.Column)}::text";
+    internal static string Hash(PlannedColumn column, bool before)
+    {
+        var quoted = SqlIdentifier.Quote(column.Column);
+        return IntegerKeys.Is(column.To) ? $"hashint8extended({quoted}::int8, 0)"
+            : before && column.To == "uuid" ? $"hashtextextended({quoted}::uuid::text, 0)"
+            : $"hashtextextended({quoted}::text, 0)";
+    }
 }
