@@ -10,8 +10,8 @@ namespace DbRecovery.Benchmarks;
 /// The conversion benchmark's incident database, converted on fresh copies several ways while an application keeps
 /// working (<see cref="ApplicationWorkload"/>: several clients at a fixed rate inserting users with deals, updating
 /// deals, reading users with their deals): (a) the per-column script, (b) offline Convert-IdColumns, (c) -Online,
-/// (d) the floor (CREATE TABLE AS with the new types, then the indexes; it blocks nothing and converts nothing in place),
-/// (e) that floor with the tables' foreign keys added between the copies, validated.
+/// (d) the floor (CREATE TABLE AS with the new types, then the indexes; it blocks nothing and converts nothing in
+/// place), (e) that floor with the tables' foreign keys added between the copies, validated.
 /// Prints for each the total time, the longest write and read, errors, p99 latency and whether every row the
 /// workload wrote is there; for (b) also how long writes were blocked (SHARE lock to COMMIT).
 /// </summary>

@@ -127,9 +127,9 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
 
     /// <summary>
     /// A 64-bit hash of a value as it is once converted, read from the column before or after the rewrite. An integer
-    /// is hashed as bigint, whatever its width; the text of a uuid is canonical; text that becomes uuid goes through the
-    /// cast the rewrite applies (upper case, braces and missing hyphens all name one uuid). No lower() and no text for
-    /// integers: over deals' 5M rows, lower() was two thirds of a uuid fingerprint, and text half an integer one.
+    /// is hashed as bigint, whatever its width; the text of a uuid is canonical; text that becomes uuid goes through
+    /// the cast the rewrite applies (upper case, braces and missing hyphens all name one uuid). No lower() and no text
+    /// for integers: over deals' 5M rows, lower() was two thirds of a uuid fingerprint, and text half an integer one.
     /// </summary>
     internal static string Hash(PlannedColumn column, bool before)
     {

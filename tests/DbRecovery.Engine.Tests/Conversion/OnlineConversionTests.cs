@@ -752,7 +752,8 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
         Assert.Equal(
             "character varying",
             await Database.ScalarAsync<string>(
-                "SELECT data_type FROM information_schema.columns WHERE table_name = 'deals' AND column_name = 'owner_id'"
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'deals' AND column_name = "
+                    + "'owner_id'"
             )
         );
     }
