@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -250,6 +251,9 @@ internal static partial class ConversionBenchmark
     {
         await using var connection = await database.OpenAsync();
         var watch = Stopwatch.StartNew();
+
+        // One snapshot for every copy: under the workload, copies taken one after another would not match each other.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
         foreach (var (table, columns) in Referencing)
         {
             var select = await new NpgsqlCommand(
@@ -318,6 +322,7 @@ internal static partial class ConversionBenchmark
             }
         }
 
+        await transaction.CommitAsync();
         return watch.Elapsed.TotalSeconds;
     }
 
