@@ -51,26 +51,36 @@ internal sealed record BackfillStep : ProceduralStep
         {
             var relation = ConversionSql.Literal(Table.Quoted) + "::regclass";
             var perPage = $"(SELECT reltuples / GREATEST(relpages, 1) FROM pg_class WHERE oid = {relation})";
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"""
-                -- one transaction a batch:
-                DO $dbrecovery$
-                DECLARE
-                    next_page bigint := 0;
-                    end_page bigint := pg_relation_size({relation}) / current_setting('block_size')::bigint;
-                    batch_pages bigint := GREATEST(1, ({Throttle.BatchSize} / GREATEST(1, {perPage}))::bigint);
-                BEGIN
-                    WHILE next_page < end_page LOOP
-                        EXECUTE {ConversionSql.Literal(Batch)}
-                            USING format('(%s,0)', next_page)::tid, format('(%s,0)', next_page + batch_pages)::tid;
-                        COMMIT;
-                        next_page := next_page + batch_pages;
-                    END LOOP;
-                END
-                $dbrecovery$
-                """
-            );
+            var selfAssigned = Table
+                .Columns.Where(c => c.SelfAssigned)
+                .Select(c => SqlIdentifier.Quote(c.Name))
+                .ToList();
+            var why =
+                selfAssigned.Count == 0
+                    ? string.Empty
+                    : $"-- also set to themselves: {string.Join(", ", selfAssigned)} (otherwise PostgreSQL runs "
+                        + "bottom-up deletion\n-- on their indexes, which the swap drops)\n";
+            return why
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"""
+                    -- one transaction a batch:
+                    DO $dbrecovery$
+                    DECLARE
+                        next_page bigint := 0;
+                        end_page bigint := pg_relation_size({relation}) / current_setting('block_size')::bigint;
+                        batch_pages bigint := GREATEST(1, ({Throttle.BatchSize} / GREATEST(1, {perPage}))::bigint);
+                    BEGIN
+                        WHILE next_page < end_page LOOP
+                            EXECUTE {ConversionSql.Literal(Batch)}
+                                USING format('(%s,0)', next_page)::tid, format('(%s,0)', next_page + batch_pages)::tid;
+                            COMMIT;
+                            next_page := next_page + batch_pages;
+                        END LOOP;
+                    END
+                    $dbrecovery$
+                    """
+                );
         }
     }
 
