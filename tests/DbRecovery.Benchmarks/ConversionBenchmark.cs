@@ -171,22 +171,7 @@ internal static partial class ConversionBenchmark
     internal static async Task<double> PerColumnAsync(TestDatabase database, KeyKind kind)
     {
         await using var connection = await database.OpenAsync();
-        var foreignKeys = new List<(string Table, string Name, string Definition)>();
-        await using (
-            var read = new NpgsqlCommand(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE "
-                    + "contype = 'f'",
-                connection
-            )
-        )
-        await using (var reader = await read.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                foreignKeys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
+        var foreignKeys = await ForeignKeysAsync(connection);
         var sql = new List<string> { "BEGIN" };
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} DROP CONSTRAINT {f.Name}"));
         sql.AddRange(
@@ -204,13 +189,35 @@ internal static partial class ConversionBenchmark
         sql.AddRange(foreignKeys.Select(f => $"ALTER TABLE {f.Table} ADD CONSTRAINT {f.Name} {f.Definition}"));
         sql.Add("COMMIT");
         var locked = Stopwatch.StartNew();
-        foreach (var statement in sql)
+        await ExecuteEachAsync(connection, sql);
+        return locked.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<List<(string Table, string Name, string Definition)>> ForeignKeysAsync(
+        NpgsqlConnection connection
+    )
+    {
+        var foreignKeys = new List<(string Table, string Name, string Definition)>();
+        await using var read = new NpgsqlCommand(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'",
+            connection
+        );
+        await using var reader = await read.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            foreignKeys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return foreignKeys;
+    }
+
+    private static async Task ExecuteEachAsync(NpgsqlConnection connection, IEnumerable<string> statements)
+    {
+        foreach (var statement in statements)
         {
             await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync();
         }
-
-        return locked.Elapsed.TotalSeconds;
     }
 
     internal static readonly ConversionRoot[] Roots = [new(null, "users", null), new(null, "organizations", null)];
@@ -281,45 +288,26 @@ internal static partial class ConversionBenchmark
                 }
             }
 
-            foreach (var statement in indexes.Prepend($"CREATE TABLE {table}_copy AS SELECT {select} FROM {table}"))
-            {
-                await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
-                await command.ExecuteNonQueryAsync();
-            }
+            await ExecuteEachAsync(
+                connection,
+                indexes.Prepend($"CREATE TABLE {table}_copy AS SELECT {select} FROM {table}")
+            );
         }
 
         if (foreignKeys)
         {
-            var copies = string.Join("|", Referencing.Select(r => r.Table));
-            var keys = new List<string>();
-            await using (
-                var read = new NpgsqlCommand(
-                    "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
-                        + "AND conrelid::regclass::text = ANY(@t)",
-                    connection
-                )
-                {
-                    Parameters = { new("t", Referencing.Select(r => r.Table).ToArray()) },
-                }
-            )
-            await using (var reader = await read.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    var definition = Regex.Replace(
-                        reader.GetString(1),
-                        $@"REFERENCES ({copies})\(",
+            var copies = Referencing.Select(r => r.Table).ToList();
+            var keys = (await ForeignKeysAsync(connection))
+                .Where(f => copies.Contains(f.Table))
+                .Select(f =>
+                    $"ALTER TABLE {f.Table}_copy ADD "
+                    + Regex.Replace(
+                        f.Definition,
+                        $@"REFERENCES ({string.Join("|", copies)})\(",
                         "REFERENCES ${1}_copy("
-                    );
-                    keys.Add($"ALTER TABLE {reader.GetString(0)}_copy ADD {definition}");
-                }
-            }
-
-            foreach (var statement in keys)
-            {
-                await using var command = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
-                await command.ExecuteNonQueryAsync();
-            }
+                    )
+                );
+            await ExecuteEachAsync(connection, keys);
         }
 
         await transaction.CommitAsync();

@@ -20,6 +20,10 @@ internal sealed record BackfillStep : ProceduralStep
     /// <summary>How big its batches are, how many sessions work at once, and how fast they may go.</summary>
     public required OnlineThrottle Throttle { get; init; }
 
+    /// <summary>The quoted columns the batch also sets to themselves (see <see cref="Batch"/>).</summary>
+    private List<string> SelfAssigned =>
+        Table.Columns.Where(c => c.SelfAssigned).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
+
     /// <summary>
     /// One batch: every row in the page range from <c>$1</c> to before <c>$2</c> (tids) gets its shadows set.
     /// </summary>
@@ -36,11 +40,7 @@ internal sealed record BackfillStep : ProceduralStep
             ", ",
             Table
                 .Columns.Select(c => $"{SqlIdentifier.Quote(c.Shadow)} = {c.Cast()}")
-                .Concat(
-                    Table
-                        .Columns.Where(c => c.SelfAssigned)
-                        .Select(c => $"{SqlIdentifier.Quote(c.Name)} = {SqlIdentifier.Quote(c.Name)}")
-                )
+                .Concat(SelfAssigned.Select(c => $"{c} = {c}"))
         )
         + " WHERE ctid >= $1 AND ctid < $2";
 
@@ -51,14 +51,10 @@ internal sealed record BackfillStep : ProceduralStep
         {
             var relation = ConversionSql.Literal(Table.Quoted) + "::regclass";
             var perPage = $"(SELECT reltuples / GREATEST(relpages, 1) FROM pg_class WHERE oid = {relation})";
-            var selfAssigned = Table
-                .Columns.Where(c => c.SelfAssigned)
-                .Select(c => SqlIdentifier.Quote(c.Name))
-                .ToList();
             var why =
-                selfAssigned.Count == 0
+                SelfAssigned.Count == 0
                     ? string.Empty
-                    : $"-- also set to themselves: {string.Join(", ", selfAssigned)} (otherwise PostgreSQL runs "
+                    : $"-- also set to themselves: {string.Join(", ", SelfAssigned)} (otherwise PostgreSQL runs "
                         + "bottom-up deletion\n-- on their indexes, which the swap drops)\n";
             return why
                 + string.Create(

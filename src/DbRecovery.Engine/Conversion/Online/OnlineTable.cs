@@ -11,7 +11,7 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// <param name="SelfAssigned">Whether the backfill also sets the column to itself: true for a column an index the
 /// swap drops is on, unless a trigger names the column (an UPDATE OF trigger would then fire for every row) or it is an
 /// identity GENERATED ALWAYS (which takes no value in an UPDATE).</param>
-internal sealed record OnlineColumn(PlannedColumn Planned, bool NotNull, string? Comment, bool SelfAssigned = false)
+internal sealed record OnlineColumn(PlannedColumn Planned, bool NotNull, string? Comment, bool SelfAssigned)
 {
     public string Name => Planned.Column;
 
