@@ -20,7 +20,7 @@ internal static class ConversionCatalogReader
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attgenerated <> '',
                COALESCE(a.attnum = ANY(pt.partattrs::int2[]), false), c.reloftype <> 0, c.relispartition,
-               GREATEST(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid),
+               CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END, pg_total_relation_size(c.oid),
                seq.name, seq.type, a.attidentity <> '', a.attidentity = 'a'
         FROM pg_attribute a
         JOIN pg_class c ON c.oid = a.attrelid
@@ -181,7 +181,7 @@ internal static class ConversionCatalogReader
                         r.GetBoolean(7),
                         r.GetBoolean(8),
                         r.GetBoolean(9),
-                        r.GetInt64(10),
+                        r.IsDBNull(10) ? null : r.GetInt64(10),
                         r.GetInt64(11),
                         Text(r, 12),
                         Text(r, 13),

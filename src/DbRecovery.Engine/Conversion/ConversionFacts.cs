@@ -12,7 +12,7 @@ internal sealed record ColumnFact(
     bool IsPartitionKey,
     bool TableIsTyped,
     bool TableIsPartition,
-    long EstimatedRows,
+    long? EstimatedRows,
     long SizeBytes,
     string? Sequence = null,
     string? SequenceType = null,

@@ -39,8 +39,8 @@ public sealed record PlannedColumn
     /// <summary>An identity column's sequence.</summary>
     public string? IdentitySequence { get; init; }
 
-    /// <summary>The planner's row estimate for its table.</summary>
-    public long EstimatedRows { get; init; }
+    /// <summary>The planner's row estimate for its table; null before it was ever analyzed.</summary>
+    public long? EstimatedRows { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Schema}.{Table}.{Column}: {From} -> {To}";

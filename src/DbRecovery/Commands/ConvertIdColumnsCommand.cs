@@ -288,7 +288,7 @@ public sealed class ConvertIdColumnsCommand : StateChangingCmdlet
                     string.Create(
                         CultureInfo.InvariantCulture,
                         $"{rewrite.Schema}.{rewrite.Table}: {rewrite.Columns} column(s), "
-                            + $"about {rewrite.EstimatedRows} rows, "
+                            + $"{RowEstimate.Describe(rewrite.EstimatedRows)}, "
                     )
                         + string.Create(
                             CultureInfo.InvariantCulture,

@@ -293,6 +293,55 @@ public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
         Assert.Equal("integer bigint", await TypesAsync("accounts.id", "events.account_id"));
     }
 
+    /// <summary>
+    /// The backfill's first pass moves the rows beyond the cut of each page elsewhere; the second updates the rest in
+    /// the room they left, as HOT updates (no index entry, no new page). Counted by PostgreSQL, not estimated.
+    /// </summary>
+    [Fact]
+    public async Task Online_the_backfill_updates_the_rows_it_leaves_in_their_pages_in_place()
+    {
+        await Database.ExecuteAsync(
+            "CREATE TABLE accounts (id serial PRIMARY KEY, name text NOT NULL) WITH (autovacuum_enabled = off); "
+                + "INSERT INTO accounts (name) SELECT 'a' || n FROM generate_series(1, 20000) n; ANALYZE accounts;"
+        );
+
+        var plan = await OnlinePlanAsync("accounts", new OnlineThrottle(500, TimeSpan.Zero, Jobs: 1));
+        await OnlineApplyAsync(plan);
+
+        await Database.WaitUntilAsync(
+            "(SELECT n_tup_hot_upd >= 20000 * 0.3 AND n_tup_upd >= 20000 FROM pg_stat_user_tables "
+                + "WHERE relid = 'accounts'::regclass)"
+        );
+        Assert.Equal("bigint", await TypesAsync("accounts.id"));
+        Assert.Equal(20000L, await Database.ScalarAsync<long>("SELECT count(DISTINCT id) FROM accounts"));
+    }
+
+    [Fact]
+    public async Task A_table_never_analyzed_is_said_to_have_no_row_estimate_yet_not_zero_rows()
+    {
+        await Database.ExecuteAsync(
+            "CREATE TABLE accounts (id serial PRIMARY KEY) WITH (autovacuum_enabled = off); "
+                + "INSERT INTO accounts SELECT FROM generate_series(1, 50);"
+        );
+
+        var offline = await PlanAsync("accounts", "bigint");
+        var online = await OnlinePlanAsync("accounts");
+        await Database.ExecuteAsync("ANALYZE accounts");
+        var analyzed = await OnlinePlanAsync("accounts");
+
+        Assert.Null(Assert.Single(offline.Rewrites).EstimatedRows);
+        Assert.Contains(
+            "Copy id of public.accounts (rows not estimated yet: never analyzed) into the shadows",
+            online.Steps.Single(s => s.Kind == StepKind.Backfill).Action,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "Copy id of public.accounts (about 50 rows) into the shadows",
+            analyzed.Steps.Single(s => s.Kind == StepKind.Backfill).Action,
+            StringComparison.Ordinal
+        );
+    }
+
     private const string InsertAccounts = "INSERT INTO accounts (name) SELECT 'new' FROM generate_series(1, 1000)";
 
     private JournalContext Journal =>

@@ -341,14 +341,16 @@ public sealed class OnlineConversionTests : DatabaseTest, IDisposable
             StringComparison.Ordinal
         );
         Assert.Contains(
-            "-- one transaction a batch:\nDO $dbrecovery$",
+            "-- one transaction a batch, in two passes: first the rows beyond line pointer \"cut\" of each page\n"
+                + "-- (their new versions go to other pages), then the rest, updated in place in the room they left\n"
+                + "DO $dbrecovery$",
             script.ReplaceLineEndings("\n"),
             StringComparison.Ordinal
         );
         Assert.Contains("EXECUTE 'UPDATE \"public\".\"deals\" SET", script, StringComparison.Ordinal);
         Assert.Contains(
             "-- also set to themselves: \"organization_id\", \"user_id\" (otherwise PostgreSQL runs bottom-up "
-                + "deletion\n-- on their indexes, which the swap drops)\n-- one transaction a batch:",
+                + "deletion\n-- on their indexes, which the swap drops)\n-- one transaction a batch, in two passes:",
             script.ReplaceLineEndings("\n"),
             StringComparison.Ordinal
         );

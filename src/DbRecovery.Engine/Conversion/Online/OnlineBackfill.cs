@@ -12,25 +12,35 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// Copies a table's converted columns into their shadows: its pages, as they were when the backfill first started
 /// (rows added later come through the trigger), are split into chunks recorded in the state table, and
 /// <see cref="OnlineThrottle.Jobs"/> sessions work through them in batches of page ranges, each batch one
-/// transaction that also records how far its chunk got. A rerun continues every chunk where it stopped.
+/// transaction that also records how far its chunk got. Each chunk is gone over twice (first the rows beyond
+/// <see cref="BackfillStep.Cut"/>, then the rest; see there). A rerun continues every chunk where it stopped.
 /// </summary>
 internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 {
     private readonly OnlineTable _table = step.Table;
     private readonly OnlineThrottle _throttle = step.Throttle;
     private long _rows;
-    private long _pagesDone;
 
-    private sealed record Chunk(int Number, long Next, long End);
+    /// <summary>A chunk's pages from <paramref name="First"/> to before <paramref name="End"/>, done up to
+    /// <paramref name="Next"/> in its first pass (<paramref name="Moving"/>) or its second.</summary>
+    private sealed record Chunk(int Number, long First, long Next, long End, bool Moving)
+    {
+        /// <summary>About how many rows are still to update.</summary>
+        public double RowsLeft(double rowsPerPage, int cut) =>
+            cut <= 0 ? rowsPerPage * (End - Next)
+            : Moving ? ((rowsPerPage - cut) * (End - Next)) + (cut * (End - First))
+            : cut * (End - Next);
+    }
+
+    private sealed record Pages(double RowsPerPage, int Cut);
 
     /// <summary>Runs the backfill to its end; returns how long it took.</summary>
     public async Task<TimeSpan> RunAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var (chunks, rowsPerPage, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
+        var (chunks, pages, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
         var pending = new ConcurrentQueue<Chunk>(chunks);
-        var pages = chunks.Sum(c => c.End - c.Next);
-        var pagesPerBatch = BatchPages(rowsPerPage);
+        var rowsLeft = (long)chunks.Sum(c => c.RowsLeft(pages.RowsPerPage, pages.Cut));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task WorkAsync()
         {
@@ -48,7 +58,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
                 while (pending.TryDequeue(out var chunk))
                 {
-                    await ChunkAsync(own, chunk, pagesPerBatch, pages, rowsPerPage, alreadyDone, watch, failed.Token)
+                    await ChunkAsync(own, chunk, pages, rowsLeft, alreadyDone, watch, failed.Token)
                         .ConfigureAwait(false);
                 }
             }
@@ -99,7 +109,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
     /// The chunks left to do; a first run splits the table's pages now into chunks, in the same transaction that
     /// records them.
     /// </summary>
-    private async Task<(List<Chunk> Chunks, double RowsPerPage, long RowsDone)> PrepareAsync(
+    private async Task<(List<Chunk> Chunks, Pages Pages, long RowsDone)> PrepareAsync(
         DatabaseSession session,
         CancellationToken cancellationToken
     )
@@ -111,12 +121,15 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             var split = session.CreateCommand(
                 $"""
                 WITH size AS (SELECT pg_relation_size(@oid::oid) / current_setting('block_size')::bigint AS pages),
-                     first AS (UPDATE {OnlineNames.BackfillTable} b SET end_page = LEAST(size.pages, @chunkPages)
+                     first AS (UPDATE {OnlineNames.BackfillTable} b SET end_page = LEAST(size.pages, @chunkPages),
+                                   moving = true
                                FROM size WHERE b.table_schema = @schema AND b.table_name = @table AND b.chunk = 0 AND
                                    b.end_page IS NULL
                                RETURNING size.pages)
-                INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name, chunk, next_page, end_page)
-                SELECT @schema, @table, n, n * @chunkPages, LEAST(first.pages, (n + 1) * @chunkPages)
+                INSERT INTO {OnlineNames.BackfillTable} (table_schema, table_name, chunk, first_page, next_page,
+                    end_page, moving)
+                SELECT @schema, @table, n, n * @chunkPages, n * @chunkPages, LEAST(first.pages, (n + 1) * @chunkPages),
+                    true
                 FROM first, generate_series(1, (first.pages - 1) / @chunkPages) n
                 """
             )
@@ -135,7 +148,8 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         await using (
             var empty = session.CreateCommand(
                 $"UPDATE {OnlineNames.BackfillTable} SET done_at = now() WHERE table_schema = @schema AND table_name "
-                    + "= @table AND done_at IS NULL AND next_page >= end_page"
+                    + "= @table AND done_at IS NULL AND next_page >= end_page AND (NOT moving OR first_page >= "
+                    + "end_page)"
             )
         )
         {
@@ -146,12 +160,13 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
         var chunks = new List<Chunk>();
         long done = 0;
-        double rowsPerPage = 100;
+        var pages = new Pages(100, 0);
         await using (
             var read = session.CreateCommand(
                 $"""
-                SELECT b.chunk, b.next_page, b.end_page, b.rows_done, b.done_at IS NOT NULL,
-                       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END
+                SELECT b.chunk, b.first_page, b.next_page, b.end_page, b.moving, b.rows_done, b.done_at IS NOT NULL,
+                       CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 100 END,
+                       current_setting('block_size')::int
                 FROM {OnlineNames.BackfillTable} b JOIN pg_class c ON c.oid = @oid::oid
                 WHERE b.table_schema = @schema AND b.table_name = @table ORDER BY b.chunk
                 """
@@ -164,17 +179,26 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                done += reader.GetInt64(3);
-                rowsPerPage = reader.GetDouble(5);
-                if (!reader.GetBoolean(4))
+                done += reader.GetInt64(5);
+                var rowsPerPage = reader.GetDouble(7);
+                pages = new Pages(rowsPerPage, step.Cut(rowsPerPage, reader.GetInt32(8)));
+                if (!reader.GetBoolean(6))
                 {
-                    chunks.Add(new Chunk(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2)));
+                    chunks.Add(
+                        new Chunk(
+                            reader.GetInt32(0),
+                            reader.GetInt64(1),
+                            reader.GetInt64(2),
+                            reader.GetInt64(3),
+                            reader.GetBoolean(4)
+                        )
+                    );
                 }
             }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (chunks, rowsPerPage, done);
+        return (chunks, pages, done);
     }
 
     /// <summary>About four chunks a session, so the sessions finish together; never smaller than a batch.</summary>
@@ -189,25 +213,25 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var (pages, rowsPerPage) = (reader.GetInt64(0), Math.Max(1.0, reader.GetDouble(1)));
         var jobs = _throttle.Jobs;
-        return Math.Max(BatchPages(rowsPerPage), (pages + (jobs * 4) - 1) / (jobs * 4));
+        return Math.Max(step.BatchPages(rowsPerPage, 0, true), (pages + (jobs * 4) - 1) / (jobs * 4));
     }
 
     private async Task ChunkAsync(
         DatabaseSession session,
         Chunk chunk,
-        long pagesPerBatch,
-        long pages,
-        double rowsPerPage,
+        Pages pages,
+        long rowsLeft,
         long alreadyDone,
         Stopwatch watch,
         CancellationToken cancellationToken
     )
     {
-        var (next, rows) = (chunk.Next, 0L);
+        var (next, moving, rows) = (chunk.Next, chunk.Moving, 0L);
         while (next < chunk.End)
         {
             await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
-            var upto = Math.Min(next + pagesPerBatch, chunk.End);
+            var upto = Math.Min(next + step.BatchPages(pages.RowsPerPage, pages.Cut, moving), chunk.End);
+            var (then, stillMoving) = moving && upto >= chunk.End ? (chunk.First, false) : (upto, moving);
             await using (
                 var transaction = await session
                     .Connection.BeginTransactionAsync(cancellationToken)
@@ -221,14 +245,16 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
                 batch.Parameters.Add(
                     new NpgsqlParameter { Value = Tid(upto), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid }
                 );
+                batch.Parameters.Add(new NpgsqlParameter { Value = moving ? pages.Cut : 0 });
                 var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await using var progress = session.CreateCommand(
-                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, rows_done = rows_done + @rows, "
-                        + "done_at = CASE WHEN @next >= end_page THEN now() END WHERE table_schema = @schema AND "
-                        + "table_name = @table AND chunk = @chunk",
+                    $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, moving = @moving, rows_done = "
+                        + "rows_done + @rows, done_at = CASE WHEN NOT @moving AND @next >= end_page THEN now() END "
+                        + "WHERE table_schema = @schema AND table_name = @table AND chunk = @chunk",
                     string.Empty
                 );
-                progress.Parameters.AddWithValue("next", upto);
+                progress.Parameters.AddWithValue("next", then);
+                progress.Parameters.AddWithValue("moving", stillMoving);
                 progress.Parameters.AddWithValue("rows", (long)updated);
                 progress.Parameters.AddWithValue("schema", _table.Schema);
                 progress.Parameters.AddWithValue("table", _table.Table);
@@ -239,8 +265,8 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
                 Interlocked.Add(ref _rows, updated);
             }
 
-            Report(Interlocked.Add(ref _pagesDone, upto - next), pages, rowsPerPage, alreadyDone, watch);
-            next = upto;
+            Report(rowsLeft, alreadyDone, watch);
+            (next, moving) = (then, stillMoving);
             if (_throttle.BatchDelay > TimeSpan.Zero)
             {
                 await Task.Delay(_throttle.BatchDelay, cancellationToken).ConfigureAwait(false);
@@ -255,21 +281,20 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         );
     }
 
-    private void Report(long pagesDone, long pages, double rowsPerPage, long alreadyDone, Stopwatch watch)
+    private void Report(long rowsLeft, long alreadyDone, Stopwatch watch)
     {
         var rows = Interlocked.Read(ref _rows);
         var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
-        var left = (pages - pagesDone) * rowsPerPage;
+        var left = Math.Max(0, rowsLeft - rows);
+        var total = alreadyDone + rows + left;
         log.Progress(
             new ProgressReport(
                 $"Backfilling {_table.Name}",
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{alreadyDone + rows:N0} of about "
-                        + $"{Math.Max(alreadyDone + rows, alreadyDone + (long)(pages * rowsPerPage)):N0} rows, "
-                        + $"{rate:N0} rows/s"
+                    $"{alreadyDone + rows:N0} of about {total:N0} rows, {rate:N0} rows/s"
                 ),
-                (int)(pagesDone * 1000 / Math.Max(1, pages)),
+                (int)((alreadyDone + rows) * 1000 / Math.Max(1, total)),
                 1000
             )
             {
@@ -304,10 +329,6 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>How many pages a batch covers: about a batch's rows, never less than one page.</summary>
-    private long BatchPages(double rowsPerPage) =>
-        Math.Max(1, (long)(_throttle.BatchSize / Math.Max(1.0, rowsPerPage)));
 
     private static NpgsqlTypes.NpgsqlTid Tid(long page) => new(checked((uint)page), 0);
 }

@@ -24,7 +24,9 @@ internal static class OnlineSql
             CREATE TABLE IF NOT EXISTS {OnlineNames.BackfillTable} (table_schema text, table_name text, chunk int NOT
                 NULL DEFAULT 0, next_page bigint NOT NULL DEFAULT 0,
                 end_page bigint, rows_done bigint NOT NULL DEFAULT 0, done_at timestamptz, PRIMARY KEY (table_schema,
-                    table_name, chunk))
+                    table_name, chunk));
+            ALTER TABLE {OnlineNames.BackfillTable} ADD COLUMN IF NOT EXISTS first_page bigint NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS moving boolean NOT NULL DEFAULT false
             """
         );
 

@@ -21,6 +21,18 @@ internal sealed record OnlineColumn(PlannedColumn Planned, bool NotNull, string?
 
     /// <summary>The original's value as the new type: what the shadow must hold.</summary>
     public string Cast(string row = "") => $"{row}{SqlIdentifier.Quote(Name)}::{Planned.To}";
+
+    /// <summary>About how many bytes the shadow adds to a row once set (text holds a uuid: 36 characters and a
+    /// one-byte header).</summary>
+    public int ShadowBytes =>
+        Planned.To switch
+        {
+            "bigint" => 8,
+            "integer" => 4,
+            "smallint" => 2,
+            "uuid" => 16,
+            _ => 37,
+        };
 }
 
 /// <summary>
@@ -32,7 +44,7 @@ internal sealed record OnlineTable(
     uint Oid,
     IReadOnlyList<OnlineColumn> Columns,
     IReadOnlyList<IndexFact> Indexes,
-    long EstimatedRows
+    long? EstimatedRows
 )
 {
     public QualifiedName Name => new(Schema, Table);
@@ -44,6 +56,9 @@ internal sealed record OnlineTable(
     /// the proof the swap relies on.
     /// </summary>
     public string Check => OnlineNames.Check(Table);
+
+    /// <summary>About how many bytes the shadows add to a row once set.</summary>
+    public int ShadowBytes => Columns.Sum(c => c.ShadowBytes);
 
     public string CheckExpression =>
         string.Join(
