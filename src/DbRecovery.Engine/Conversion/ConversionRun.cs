@@ -20,6 +20,9 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
     private readonly Dictionary<QualifiedName, ValueFingerprint> _baseline = [];
     private readonly Dictionary<QualifiedName, TimeSpan> _durations = [];
 
+    /// <summary>The step that blocks writes; each attempt of the transaction fingerprints anew after it.</summary>
+    private readonly int _firstLock = plan.Steps.TakeWhile(s => s.Kind != StepKind.Lock).Count();
+
     /// <summary>One result per converted column, once the transaction has passed its checks.</summary>
     public IReadOnlyList<ColumnConversion> Results { get; private set; } = [];
 
@@ -38,7 +41,7 @@ internal sealed class ConversionRun(IdConversionPlan plan, IRecoveryLog log, Fun
         CancellationToken cancellationToken
     )
     {
-        if (step.Kind == StepKind.Lock && _baseline.Count == 0)
+        if (index == _firstLock)
         {
             for (var i = 0; i < _tables.Count; i++)
             {

@@ -188,7 +188,9 @@ public static class PlanExecutor
         /// <summary>
         /// Runs <paramref name="attempt"/> until it gets its locks: a lock timeout (which rolled the attempt back) is
         /// retried after a growing pause, as often as the hooks allow, so a long transaction elsewhere is waited out
-        /// in short tries instead of one long queue that holds everyone behind it.
+        /// in short tries instead of one long queue that holds everyone behind it. So is a deadlock the server broke
+        /// by rolling this attempt back: the application's transactions take their locks in their own order, which
+        /// the conversion's SHARE-then-ACCESS EXCLUSIVE locks can cross.
         /// </summary>
         public async Task WithLockRetryAsync(Func<Task> attempt, CancellationToken cancellationToken)
         {
@@ -199,22 +201,34 @@ public static class PlanExecutor
                     await attempt().ConfigureAwait(false);
                     return;
                 }
-                catch (RecoveryException ex) when (ex.ErrorId == "LockTimeout" && tries < hooks.LockAttempts)
+                catch (RecoveryException ex) when (tries < Attempts(ex))
                 {
                     var pause = TimeSpan.FromMilliseconds(
                         Math.Min(250 * Math.Pow(2, tries - 1), 10_000) * (0.75 + (Random.Shared.NextDouble() / 2))
                     );
+                    var what =
+                        ex.ErrorId == "LockTimeout"
+                            ? "A lock was not granted within lock_timeout"
+                            : $"The server rolled this attempt back ({ex.InnerException?.Message ?? ex.Message})";
                     log.Verbose(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"A lock was not granted within lock_timeout (try {tries} of {hooks.LockAttempts}); "
-                                + $"trying again in {pause.TotalSeconds:F1} s"
+                            $"{what} (try {tries} of {Attempts(ex)}); trying again in {pause.TotalSeconds:F1} s"
                         )
                     );
                     await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
+
+        /// <summary>How often an attempt that failed this way is tried in all; 1 for anything else.</summary>
+        private int Attempts(RecoveryException failure) =>
+            failure.ErrorId switch
+            {
+                "LockTimeout" => hooks.LockAttempts,
+                "TransactionConflict" => hooks.ConflictAttempts,
+                _ => 1,
+            };
 
         public async Task OnlineAsync(List<(PlanStep Step, int Index)> steps, CancellationToken cancellationToken)
         {

@@ -31,6 +31,12 @@ public class PlanHooks
     public virtual int LockAttempts => 1;
 
     /// <summary>
+    /// How often a transaction or online step the server rolled back to break a deadlock (or a serialization
+    /// failure) is tried: the rollback left nothing of it, so trying again is safe, as PostgreSQL's manual advises.
+    /// </summary>
+    public virtual int ConflictAttempts => 3;
+
+    /// <summary>
     /// Whether after-commit steps (validations, ANALYZE, whose locks hold back no read or write) wait for their locks
     /// without a lock timeout.
     /// </summary>

@@ -5,6 +5,7 @@ using DbRecovery.Engine.Diagnostics;
 using DbRecovery.Engine.Journal;
 using DbRecovery.Engine.Plans;
 using DbRecovery.TestSupport;
+using Npgsql;
 
 namespace DbRecovery.Engine.Tests.Conversion;
 
@@ -180,6 +181,62 @@ public sealed class IdConversionTests : DatabaseTest, IDisposable
         );
         Assert.Equal(Shape(before), Shape(after));
         Assert.Equal(1L, await Database.ScalarAsync<long>("SELECT count(*) FROM app.events_2024"));
+    }
+
+    /// <summary>
+    /// The application holds a read lock on users and then waits to insert an organization, which the conversion
+    /// holds in SHARE mode while it waits for ACCESS EXCLUSIVE on users: PostgreSQL breaks the deadlock by rolling
+    /// the conversion back, which tries again and finishes; the application's insert lands.
+    /// </summary>
+    [Fact]
+    public async Task A_deadlock_with_the_application_rolls_the_conversion_back_and_it_tries_again()
+    {
+        await Database.ExecuteAsync(IncidentSchema.Sql);
+        var plan = await PlanAsync();
+        var exclusive = plan
+            .Steps.ToList()
+            .FindIndex(s => s.Kind == StepKind.Lock && s.Sql!.Contains("ACCESS EXCLUSIVE", StringComparison.Ordinal));
+        Assert.Contains("\"public\".\"organizations\"", plan.Steps[0].Sql, StringComparison.Ordinal);
+        await using var application = await Database.OpenAsync();
+        await using var transaction = await application.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM users", application, transaction))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        Task? insert = null;
+        await ApplyAsync(plan, index =>
+        {
+            insert ??=
+                index == exclusive
+                    ? Task.Run(async () =>
+                    {
+                        await Task.Delay(300);
+                        await using var write = new NpgsqlCommand(
+                            "INSERT INTO organizations (name) VALUES ('during the conversion')",
+                            application,
+                            transaction
+                        );
+                        await write.ExecuteNonQueryAsync();
+                        await transaction.CommitAsync();
+                    })
+                    : null;
+            return Task.CompletedTask;
+        });
+        await insert!;
+
+        Assert.Contains(
+            "The server rolled this attempt back (40P01: deadlock detected",
+            Log.All,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(
+            "character varying(36) 1",
+            await Database.ScalarAsync<string>(
+                "SELECT format_type(atttypid, atttypmod) || ' ' || (SELECT count(*) FROM organizations WHERE name = "
+                    + "'during the conversion') FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'id'"
+            )
+        );
     }
 
     [Fact]
