@@ -122,13 +122,17 @@ internal static class ConversionWorkloadBenchmark
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"(b) total / (d) total = {rows[1].Total / rows[3].Total:F2} (target <= 1.1); (b) writes blocked / "
+                $"(b) outage / (d) total: writes blocked {writesBlocked / rows[3].Total:F2}, reads blocked "
             )
-                + string.Create(CultureInfo.InvariantCulture, $"(d) total = {writesBlocked / rows[3].Total:F2}; ")
                 + string.Create(
                     CultureInfo.InvariantCulture,
-                    $"(b) total / (e) total = {rows[1].Total / rows[4].Total:F2}"
+                    $"{readsBlocked / rows[3].Total:F2} (target <= 1.1); (b) total / (d) total = "
                 )
+                + string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{rows[1].Total / rows[3].Total:F2}, / (e) total = {rows[1].Total / rows[4].Total:F2} (after "
+                )
+                + "COMMIT it validates and analyzes, blocking nothing)"
         );
         Console.WriteLine(
             string.Create(
