@@ -101,7 +101,7 @@ internal sealed record BackfillStep : ProceduralStep
                         next_page bigint;
                     BEGIN
                         FOREACH pass_cut IN ARRAY ARRAY[cut, 0] LOOP
-                            batch_pages := GREATEST(1, ({Throttle.BatchSize} / GREATEST(1, CASE WHEN cut <= 0
+                            batch_pages := GREATEST(1, floor({Throttle.BatchSize} / GREATEST(1, CASE WHEN cut <= 0
                                 THEN rows_per_page WHEN pass_cut > 0 THEN rows_per_page - cut ELSE cut END))::bigint);
                             next_page := 0;
                             WHILE next_page < end_page LOOP

@@ -32,15 +32,16 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             : cut * (End - Next);
     }
 
-    private sealed record Pages(double RowsPerPage, int Cut);
+    /// <summary>The table's rows a page when the backfill started, and the first pass's cut for them.</summary>
+    private sealed record PageLayout(double RowsPerPage, int Cut);
 
     /// <summary>Runs the backfill to its end; returns how long it took.</summary>
     public async Task<TimeSpan> RunAsync(DatabaseSession session, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var (chunks, pages, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
+        var (chunks, layout, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
         var pending = new ConcurrentQueue<Chunk>(chunks);
-        var rowsLeft = (long)chunks.Sum(c => c.RowsLeft(pages.RowsPerPage, pages.Cut));
+        var rowsLeft = (long)chunks.Sum(c => c.RowsLeft(layout.RowsPerPage, layout.Cut));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task WorkAsync()
         {
@@ -58,7 +59,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
                 while (pending.TryDequeue(out var chunk))
                 {
-                    await ChunkAsync(own, chunk, pages, rowsLeft, alreadyDone, watch, failed.Token)
+                    await ChunkAsync(own, chunk, layout, rowsLeft, alreadyDone, watch, failed.Token)
                         .ConfigureAwait(false);
                 }
             }
@@ -109,7 +110,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
     /// The chunks left to do; a first run splits the table's pages now into chunks, in the same transaction that
     /// records them.
     /// </summary>
-    private async Task<(List<Chunk> Chunks, Pages Pages, long RowsDone)> PrepareAsync(
+    private async Task<(List<Chunk> Chunks, PageLayout Layout, long RowsDone)> PrepareAsync(
         DatabaseSession session,
         CancellationToken cancellationToken
     )
@@ -160,7 +161,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
         var chunks = new List<Chunk>();
         long done = 0;
-        var pages = new Pages(100, 0);
+        var layout = new PageLayout(100, 0);
         await using (
             var read = session.CreateCommand(
                 $"""
@@ -181,7 +182,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
             {
                 done += reader.GetInt64(5);
                 var rowsPerPage = reader.GetDouble(7);
-                pages = new Pages(rowsPerPage, step.Cut(rowsPerPage, reader.GetInt32(8)));
+                layout = new PageLayout(rowsPerPage, step.Cut(rowsPerPage, reader.GetInt32(8)));
                 if (!reader.GetBoolean(6))
                 {
                     chunks.Add(
@@ -198,7 +199,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (chunks, pages, done);
+        return (chunks, layout, done);
     }
 
     /// <summary>About four chunks a session, so the sessions finish together; never smaller than a batch.</summary>
@@ -219,7 +220,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
     private async Task ChunkAsync(
         DatabaseSession session,
         Chunk chunk,
-        Pages pages,
+        PageLayout layout,
         long rowsLeft,
         long alreadyDone,
         Stopwatch watch,
@@ -230,7 +231,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         while (next < chunk.End)
         {
             await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
-            var upto = Math.Min(next + step.BatchPages(pages.RowsPerPage, pages.Cut, moving), chunk.End);
+            var upto = Math.Min(next + step.BatchPages(layout.RowsPerPage, layout.Cut, moving), chunk.End);
             var (then, stillMoving) = moving && upto >= chunk.End ? (chunk.First, false) : (upto, moving);
             await using (
                 var transaction = await session
@@ -245,7 +246,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
                 batch.Parameters.Add(
                     new NpgsqlParameter { Value = Tid(upto), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Tid }
                 );
-                batch.Parameters.Add(new NpgsqlParameter { Value = moving ? pages.Cut : 0 });
+                batch.Parameters.Add(new NpgsqlParameter { Value = moving ? layout.Cut : 0 });
                 var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await using var progress = session.CreateCommand(
                     $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, moving = @moving, rows_done = "
