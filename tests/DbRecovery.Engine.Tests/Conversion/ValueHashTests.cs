@@ -4,7 +4,7 @@ namespace DbRecovery.Engine.Tests.Conversion;
 
 /// <summary>
 /// The hash the offline conversion's check before COMMIT sums, on real PostgreSQL: read before the rewrite from the old
-/// type and after it from the new one, it is the same for the same values, and one changed value changes the sum.
+/// type and after it from the new one (one expression for both), it is the same for the same values, and one changed value changes the sum.
 /// </summary>
 public sealed class ValueHashTests : DatabaseTest
 {
@@ -38,17 +38,16 @@ public sealed class ValueHashTests : DatabaseTest
             From = from,
             To = to,
         };
-        var sum = $"SELECT sum({ConversionRun.Hash(column, before: true)})::text FROM t";
+        var sum = $"SELECT sum({ConversionRun.Hash(column)})::text FROM t";
         await Database.ExecuteAsync(
             $"CREATE TABLE t (key {from}); INSERT INTO t SELECT {value} FROM generate_series(1, 500)"
         );
         var before = await Database.ScalarAsync<string>(sum);
 
         await Database.ExecuteAsync($"ALTER TABLE t ALTER COLUMN key TYPE {to} USING key::{to}");
-        var after = $"SELECT sum({ConversionRun.Hash(column, before: false)})::text FROM t";
-        var same = await Database.ScalarAsync<string>(after);
+        var same = await Database.ScalarAsync<string>(sum);
         await Database.ExecuteAsync($"UPDATE t SET key = {other} WHERE ctid = (SELECT min(ctid) FROM t)");
-        var changed = await Database.ScalarAsync<string>(after);
+        var changed = await Database.ScalarAsync<string>(sum);
 
         Assert.Equal(before, same);
         Assert.NotEqual(same, changed);
