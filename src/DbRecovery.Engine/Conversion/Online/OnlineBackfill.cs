@@ -12,8 +12,9 @@ namespace DbRecovery.Engine.Conversion.Online;
 /// Copies a table's converted columns into their shadows: its pages, as they were when the backfill first started
 /// (rows added later come through the trigger), are split into chunks recorded in the state table, and
 /// <see cref="OnlineThrottle.Jobs"/> sessions work through them in batches of page ranges, each batch one
-/// transaction that also records how far its chunk got. Each chunk is gone over twice (first the rows beyond
-/// <see cref="BackfillStep.Cut"/>, then the rest; see there). A rerun continues every chunk where it stopped.
+/// transaction that also records how far its chunk got. The pages are gone over twice, every chunk's first pass (the
+/// rows beyond <see cref="BackfillStep.Cut"/>; see there) before any second. A rerun continues every chunk where it
+/// stopped.
 /// </summary>
 internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 {
@@ -40,8 +41,45 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
     {
         var watch = Stopwatch.StartNew();
         var (chunks, layout, alreadyDone) = await PrepareAsync(session, cancellationToken).ConfigureAwait(false);
-        var pending = new ConcurrentQueue<Chunk>(chunks);
-        var rowsLeft = (long)chunks.Sum(c => c.RowsLeft(layout.RowsPerPage, layout.Cut));
+        var run = new RunContext(
+            layout,
+            (long)chunks.Sum(c => c.RowsLeft(layout.RowsPerPage, layout.Cut)),
+            alreadyDone,
+            watch
+        );
+
+        // Every chunk's first pass before any second pass: PostgreSQL prunes a page, so that its room takes the new
+        // versions in place, only once no transaction older than the first pass's is running, such as the other
+        // sessions' batches.
+        await RoundAsync(session, chunks.Where(c => c.Moving).ToList(), run, cancellationToken).ConfigureAwait(false);
+        await RoundAsync(
+                session,
+                chunks.Select(c => c.Moving ? c with { Next = c.First, Moving = false } : c).ToList(),
+                run,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        log.Verbose(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{_table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {_throttle.Jobs} session(s)"
+            )
+        );
+        return watch.Elapsed;
+    }
+
+    /// <summary>What every batch of this run shares: the layout, and what its progress reports count from.</summary>
+    private sealed record RunContext(PageLayout Layout, long RowsLeft, long AlreadyDone, Stopwatch Watch);
+
+    /// <summary><see cref="OnlineThrottle.Jobs"/> sessions working through <paramref name="round"/>'s chunks.</summary>
+    private async Task RoundAsync(
+        DatabaseSession session,
+        IReadOnlyList<Chunk> round,
+        RunContext run,
+        CancellationToken cancellationToken
+    )
+    {
+        var pending = new ConcurrentQueue<Chunk>(round.Where(c => c.Next < c.End));
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task WorkAsync()
         {
@@ -59,8 +97,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
                 while (pending.TryDequeue(out var chunk))
                 {
-                    await ChunkAsync(own, chunk, layout, rowsLeft, alreadyDone, watch, failed.Token)
-                        .ConfigureAwait(false);
+                    await ChunkAsync(own, chunk, run, failed.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception ex)
@@ -76,7 +113,7 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         }
 
         var workers = Enumerable
-            .Range(0, Math.Max(1, Math.Min(_throttle.Jobs, chunks.Count)))
+            .Range(0, Math.Min(_throttle.Jobs, pending.Count))
             .Select(_ => Task.Run(WorkAsync, CancellationToken.None))
             .ToList();
         try
@@ -96,14 +133,6 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
 
             throw;
         }
-
-        log.Verbose(
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"{_table.Name}: backfilled {_rows} rows in {chunks.Count} chunk(s) with {_throttle.Jobs} session(s)"
-            )
-        );
-        return watch.Elapsed;
     }
 
     /// <summary>
@@ -217,18 +246,18 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         return Math.Max(step.BatchPages(rowsPerPage, 0, true), (pages + (jobs * 4) - 1) / (jobs * 4));
     }
 
+    /// <summary>One pass over a chunk, from where it stands: its first (recording the second's start when it ends),
+    /// or its second.</summary>
     private async Task ChunkAsync(
         DatabaseSession session,
         Chunk chunk,
-        PageLayout layout,
-        long rowsLeft,
-        long alreadyDone,
-        Stopwatch watch,
+        RunContext run,
         CancellationToken cancellationToken
     )
     {
+        var layout = run.Layout;
         var (next, moving, rows) = (chunk.Next, chunk.Moving, 0L);
-        while (next < chunk.End)
+        while (next < chunk.End && moving == chunk.Moving)
         {
             await WaitForReplicasAsync(session, cancellationToken).ConfigureAwait(false);
             var upto = Math.Min(next + step.BatchPages(layout.RowsPerPage, layout.Cut, moving), chunk.End);
@@ -248,25 +277,25 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
                 );
                 batch.Parameters.Add(new NpgsqlParameter { Value = moving ? layout.Cut : 0 });
                 var updated = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await using var progress = session.CreateCommand(
+                await using var record = session.CreateCommand(
                     $"UPDATE {OnlineNames.BackfillTable} SET next_page = @next, moving = @moving, rows_done = "
                         + "rows_done + @rows, done_at = CASE WHEN NOT @moving AND @next >= end_page THEN now() END "
                         + "WHERE table_schema = @schema AND table_name = @table AND chunk = @chunk",
                     string.Empty
                 );
-                progress.Parameters.AddWithValue("next", then);
-                progress.Parameters.AddWithValue("moving", stillMoving);
-                progress.Parameters.AddWithValue("rows", (long)updated);
-                progress.Parameters.AddWithValue("schema", _table.Schema);
-                progress.Parameters.AddWithValue("table", _table.Table);
-                progress.Parameters.AddWithValue("chunk", chunk.Number);
-                await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                record.Parameters.AddWithValue("next", then);
+                record.Parameters.AddWithValue("moving", stillMoving);
+                record.Parameters.AddWithValue("rows", (long)updated);
+                record.Parameters.AddWithValue("schema", _table.Schema);
+                record.Parameters.AddWithValue("table", _table.Table);
+                record.Parameters.AddWithValue("chunk", chunk.Number);
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 rows += updated;
                 Interlocked.Add(ref _rows, updated);
             }
 
-            Report(rowsLeft, alreadyDone, watch);
+            Report(run);
             (next, moving) = (then, stillMoving);
             if (_throttle.BatchDelay > TimeSpan.Zero)
             {
@@ -282,11 +311,11 @@ internal sealed class OnlineBackfill(BackfillStep step, IRecoveryLog log)
         );
     }
 
-    private void Report(long rowsLeft, long alreadyDone, Stopwatch watch)
+    private void Report(RunContext run)
     {
-        var rows = Interlocked.Read(ref _rows);
-        var rate = rows / Math.Max(0.001, watch.Elapsed.TotalSeconds);
-        var left = Math.Max(0, rowsLeft - rows);
+        var (rows, alreadyDone) = (Interlocked.Read(ref _rows), run.AlreadyDone);
+        var rate = rows / Math.Max(0.001, run.Watch.Elapsed.TotalSeconds);
+        var left = Math.Max(0, run.RowsLeft - rows);
         var total = alreadyDone + rows + left;
         log.Progress(
             new ProgressReport(
