@@ -12,6 +12,8 @@ namespace DbRecovery.Engine.Tests.Conversion;
 /// An integer key running out, widened to bigint with every column that references it, on real PostgreSQL: serial
 /// and identity keys, a composite key with an integer part, a self-reference, a view and a policy on the key.
 /// </summary>
+/// <remarks>Alone on the server, for the test that counts HOT updates (see <see cref="AloneOnTheServer"/>).</remarks>
+[Collection(AloneOnTheServer.Name)]
 public sealed class IntegerKeyConversionTests : DatabaseTest, IDisposable
 {
     private const string Schema = """
